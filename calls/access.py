@@ -1,0 +1,18 @@
+"""Object-level access to calls: the one place that answers "may this user see this call?"."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Call
+
+
+def get_call_for(user, pk) -> Call:
+    """The call if `user` may see it, else 404 (we do not reveal that it exists)."""
+    queryset = Call.objects.visible_to(user).select_related("agent", "team", "call_type", "survey")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def require_qa_manager(user) -> None:
+    """Managing imports, mappings and ingest tokens is the QA manager's job: others get 403."""
+    if not (user.is_authenticated and (user.is_qa_manager or user.is_superuser)):
+        raise PermissionDenied

@@ -1,0 +1,99 @@
+from django.contrib import admin
+
+from .models import (
+    Call,
+    CallType,
+    Escalation,
+    ImportJob,
+    ImportMapping,
+    ImportRowError,
+    IngestToken,
+    SurveyResponse,
+)
+
+
+@admin.register(CallType)
+class CallTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "is_active")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "slug")
+
+
+class SurveyInline(admin.StackedInline):
+    model = SurveyResponse
+    extra = 0
+
+
+class EscalationInline(admin.TabularInline):
+    model = Escalation
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = (
+        "external_id",
+        "started_at",
+        "agent",
+        "team",
+        "call_type",
+        "direction",
+        "answered",
+        "resolved",
+    )
+    list_filter = ("direction", "channel", "answered", "resolved", "call_type", "team")
+    list_select_related = ("agent", "team", "call_type")
+    search_fields = ("external_id", "case_id", "customer_id", "agent__username")
+    date_hierarchy = "started_at"
+    autocomplete_fields = ("agent",)
+    inlines = [SurveyInline, EscalationInline]
+    show_full_result_count = False
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    list_display = ("call", "nps", "csat", "responded_at")
+    list_select_related = ("call",)
+    raw_id_fields = ("call",)
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ("call", "type", "reason", "from_level", "to_level", "escalated_at", "followup_due_at")
+    list_filter = ("type",)
+    list_select_related = ("call",)
+    raw_id_fields = ("call",)
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_preset", "created_at")
+
+
+class ImportRowErrorInline(admin.TabularInline):
+    model = ImportRowError
+    extra = 0
+    readonly_fields = ("line_number", "message", "raw")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "status", "total_rows", "created_count", "updated_count", "error_count")
+    list_filter = ("status",)
+    readonly_fields = (
+        "processed_rows",
+        "created_count",
+        "updated_count",
+        "error_count",
+        "started_at",
+        "finished_at",
+    )
+
+
+@admin.register(IngestToken)
+class IngestTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued on the API tokens page, which shows the secret once

@@ -1,0 +1,366 @@
+"""Calls, call types, surveys, escalations; import jobs and ingest tokens (DESIGN.md capability 1)."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CallType(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("code"), max_length=50, unique=True, help_text=_("Short code used in imports."))
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("call type")
+        verbose_name_plural = _("call types")
+
+    def __str__(self):
+        return self.name
+
+
+class CallQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Agents see their own calls, team leads their teams' calls, reviewers and QA managers all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_calls:
+            return self
+        condition = Q(agent=user)
+        if user.is_team_lead:
+            condition |= Q(team__lead=user)
+        return self.filter(condition)
+
+    def inbound(self):
+        return self.filter(direction=Call.Direction.INBOUND)
+
+    def answered(self):
+        return self.filter(answered=True)
+
+    def with_recording(self):
+        return self.exclude(recording_file="", recording_url="")
+
+
+class Call(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("Inbound")
+        OUTBOUND = "outbound", _("Outbound")
+
+    class Channel(models.TextChoices):
+        VOICE = "voice", _("Voice")
+        CALLBACK = "callback", _("Callback")
+        VIDEO = "video", _("Video")
+        CHAT = "chat", _("Chat")
+
+    external_id = models.CharField(_("external id"), max_length=100, unique=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+    )
+    team = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+    )
+    call_type = models.ForeignKey(
+        CallType,
+        verbose_name=_("call type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction, default=Direction.INBOUND)
+    queue = models.CharField(_("queue"), max_length=100, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.VOICE)
+    started_at = models.DateTimeField(_("started at"))
+    # Durations in seconds. Empty means unknown (an abandoned call has no talk time), never 0.
+    ivr_wait_seconds = models.PositiveIntegerField(_("IVR wait (s)"), null=True, blank=True)
+    queue_wait_seconds = models.PositiveIntegerField(_("queue wait (s)"), null=True, blank=True)
+    talk_seconds = models.PositiveIntegerField(_("talk (s)"), null=True, blank=True)
+    hold_seconds = models.PositiveIntegerField(_("hold (s)"), null=True, blank=True)
+    wrap_up_seconds = models.PositiveIntegerField(_("wrap-up (s)"), null=True, blank=True)
+    # True = answered, False = abandoned, empty = unknown (e.g. an outbound attempt with no outcome recorded).
+    answered = models.BooleanField(_("answered"), null=True, blank=True)
+    resolved = models.BooleanField(_("resolved"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    case_id = models.CharField(_("case / ticket id"), max_length=100, blank=True)
+    customer_id = models.CharField(_("customer id"), max_length=100, blank=True)
+    recording_file = models.FileField(_("recording file"), upload_to="recordings/%Y/%m/", blank=True)
+    recording_url = models.URLField(_("recording URL"), max_length=500, blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [
+            # The call list's default order and every KPI's period filter.
+            models.Index(fields=["-started_at", "-id"], name="call_started_idx"),
+            # An agent's own calls, and per-agent KPIs.
+            models.Index(fields=["agent", "started_at"], name="call_agent_started_idx"),
+            # A team lead's view, and per-team KPIs.
+            models.Index(fields=["team", "started_at"], name="call_team_started_idx"),
+            # Per-call-type KPIs and sampling.
+            models.Index(fields=["call_type", "started_at"], name="call_type_started_idx"),
+            # First-contact resolution: later contacts on the same case.
+            models.Index(fields=["case_id", "started_at"], name="call_case_started_idx"),
+            models.Index(fields=["customer_id", "started_at"], name="call_customer_started_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved=True),
+                name="call_resolved_at_needs_resolved",
+            ),
+        ]
+
+    def __str__(self):
+        return self.external_id
+
+    def get_absolute_url(self):
+        return reverse("calls:detail", args=[self.pk])
+
+    @property
+    def abandoned(self) -> bool | None:
+        return None if self.answered is None else not self.answered
+
+    @property
+    def wait_seconds(self) -> int | None:
+        parts = [p for p in (self.ivr_wait_seconds, self.queue_wait_seconds) if p is not None]
+        return sum(parts) if parts else None
+
+    @property
+    def handle_seconds(self) -> int | None:
+        parts = [p for p in (self.talk_seconds, self.hold_seconds, self.wrap_up_seconds) if p is not None]
+        return sum(parts) if parts else None
+
+    @property
+    def has_recording(self) -> bool:
+        return bool(self.recording_file or self.recording_url)
+
+
+class SurveyResponse(models.Model):
+    call = models.OneToOneField(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="survey")
+    nps = models.PositiveSmallIntegerField(
+        _("NPS (0–10)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    csat = models.PositiveSmallIntegerField(
+        _("CSAT (1–5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    responded_at = models.DateTimeField(_("responded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        indexes = [models.Index(fields=["responded_at"], name="survey_responded_idx")]  # NPS/CSAT per period
+        constraints = [
+            models.CheckConstraint(condition=Q(nps__isnull=True) | Q(nps__lte=10), name="survey_nps_0_10"),
+            models.CheckConstraint(
+                condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5), name="survey_csat_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(nps__isnull=False) | Q(csat__isnull=False), name="survey_has_a_score"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.call} NPS={self.nps} CSAT={self.csat}"
+
+
+class Escalation(models.Model):
+    class Type(models.TextChoices):
+        HIERARCHICAL = "hierarchical", _("Hierarchical")
+        FUNCTIONAL = "functional", _("Functional")
+        PRIORITY = "priority", _("Priority")
+        AUTOMATIC = "automatic", _("Automatic")
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="escalations"
+    )
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type)
+    reason = models.CharField(_("reason"), max_length=200)
+    from_level = models.CharField(_("from level"), max_length=100, blank=True)
+    to_level = models.CharField(_("to level or department"), max_length=100)
+    escalated_at = models.DateTimeField(_("escalated at"), default=timezone.now)
+    followup_due_at = models.DateTimeField(_("customer follow-up due"), null=True, blank=True)
+    followup_done_at = models.DateTimeField(_("customer follow-up done"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["escalated_at", "id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        indexes = [
+            # Escalation analysis by type and reason over a period.
+            models.Index(fields=["type", "escalated_at"], name="escalation_type_idx"),
+            # Follow-ups that are due and not done.
+            models.Index(fields=["followup_done_at", "followup_due_at"], name="escalation_followup_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="escalation_unique_external_id"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()}: {self.from_level} → {self.to_level}"
+
+    @property
+    def followup_overdue(self) -> bool:
+        return bool(
+            self.followup_due_at and not self.followup_done_at and self.followup_due_at < timezone.now()
+        )
+
+
+class ImportMapping(models.Model):
+    """A saved mapping from a phone system's export columns to call fields, reusable across imports."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    # {"external_id": "Call ID", "started_at": "Start time", ...}: call field → column header.
+    columns = models.JSONField(_("columns"), default=dict)
+    date_format = models.CharField(
+        _("date format"),
+        max_length=50,
+        blank=True,
+        help_text=_("strftime format; empty tries the common ones."),
+    )
+    is_preset = models.BooleanField(_("preset"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+
+    def __str__(self):
+        return self.name
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    mapping = models.ForeignKey(
+        ImportMapping, verbose_name=_("mapping"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # The mapping as used by this job, so later edits to the saved mapping do not rewrite history.
+    columns = models.JSONField(_("columns"), default=dict)
+    date_format = models.CharField(_("date format"), max_length=50, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    message = models.TextField(_("message"), blank=True, help_text=_("Why a whole file was refused."))
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    error_count = models.PositiveIntegerField(_("refused rows"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.REFUSED, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, int(self.processed_rows * 100 / self.total_rows))
+
+
+class ImportRowError(models.Model):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    line_number = models.PositiveIntegerField(_("line"))
+    message = models.TextField(_("reason"))
+    raw = models.TextField(_("row"), blank=True)
+
+    class Meta:
+        ordering = ["job", "line_number", "id"]
+        verbose_name = _("refused import row")
+        verbose_name_plural = _("refused import rows")
+
+    def __str__(self):
+        return f"line {self.line_number}: {self.message}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class IngestToken(models.Model):
+    """A machine credential for the ingest API. Only the SHA-256 of the secret is stored."""
+
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Which system uses it, e.g. 'Helpdesk webhook'.")
+    )
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ingest token")
+        verbose_name_plural = _("ingest tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, name: str, created_by=None) -> tuple["IngestToken", str]:
+        """Create a token and return it with the secret, which is shown once and never stored."""
+        raw = "qac_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            name=name, prefix=raw[4:12], key_hash=hash_token(raw), created_by=created_by
+        )
+        return token, raw
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

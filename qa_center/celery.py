@@ -1,0 +1,20 @@
+"""The Celery app: reads Django settings under the CELERY_ namespace and finds each app's tasks.py."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_center.settings")
+
+app = Celery("qa_center")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The beat schedule is kept in code so that every deployment runs the same periodic jobs.
+app.conf.beat_schedule = {
+    "purge-old-import-files": {
+        "task": "calls.tasks.purge_old_import_files",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

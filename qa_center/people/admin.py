@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Team, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = (
+        "username",
+        "get_full_name",
+        "team",
+        "is_agent",
+        "is_reviewer",
+        "is_team_lead",
+        "is_qa_manager",
+    )
+    list_filter = ("is_agent", "is_reviewer", "is_team_lead", "is_qa_manager", "team", "is_active")
+    list_select_related = ("team",)
+    search_fields = ("username", "first_name", "last_name", "email", "agent_code")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (
+            _("QA Center"),
+            {"fields": ("is_agent", "is_reviewer", "is_team_lead", "is_qa_manager", "team", "agent_code")},
+        ),
+    )
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "lead")
+    list_select_related = ("lead",)
+    search_fields = ("name",)
+    autocomplete_fields = ("lead",)

@@ -1,0 +1,84 @@
+"""People: users with their roles, and teams."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    lead = models.ForeignKey(
+        "people.User",
+        verbose_name=_("team lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles are flags because one person may hold several (reviewer and agent)."""
+
+    class Role(models.TextChoices):
+        AGENT = "agent", _("Agent")
+        REVIEWER = "reviewer", _("QA reviewer")
+        TEAM_LEAD = "team_lead", _("Team lead")
+        QA_MANAGER = "qa_manager", _("QA manager")
+
+    is_agent = models.BooleanField(_("agent"), default=False)
+    is_reviewer = models.BooleanField(_("QA reviewer"), default=False)
+    is_team_lead = models.BooleanField(_("team lead"), default=False)
+    is_qa_manager = models.BooleanField(_("QA manager"), default=False)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_("The team this person answers calls for."),
+    )
+    # The agent's id in the phone system (extension, login): how imported calls find their agent.
+    agent_code = models.CharField(_("agent code"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent_code"], condition=~Q(agent_code=""), name="people_user_unique_agent_code"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> list[str]:
+        flags = [
+            (self.is_agent, self.Role.AGENT),
+            (self.is_reviewer, self.Role.REVIEWER),
+            (self.is_team_lead, self.Role.TEAM_LEAD),
+            (self.is_qa_manager, self.Role.QA_MANAGER),
+        ]
+        return [role for on, role in flags if on]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [role.label for role in self.roles]
+
+    @property
+    def sees_all_calls(self) -> bool:
+        """Reviewers and QA managers work across the whole center."""
+        return self.is_reviewer or self.is_qa_manager or self.is_superuser

@@ -1,0 +1,37 @@
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from calls.models import Call
+
+
+def _percent(part: int, whole: int) -> float | None:
+    """None when the denominator is empty: "no data", never 0 (DESIGN.md)."""
+    return round(part * 100 / whole, 1) if whole else None
+
+
+@require_GET
+@login_required
+def home(request):
+    since = timezone.now() - timedelta(days=7)
+    totals = (
+        Call.objects.visible_to(request.user)
+        .filter(started_at__gte=since)
+        .aggregate(
+            calls=Count("id"),
+            inbound=Count("id", filter=Q(direction=Call.Direction.INBOUND)),
+            inbound_answered=Count("id", filter=Q(direction=Call.Direction.INBOUND, answered=True)),
+            resolved=Count("id", filter=Q(resolved=True)),
+            escalated=Count("id", filter=Q(escalations__isnull=False), distinct=True),
+        )
+    )
+    context = {
+        "totals": totals,
+        "answer_rate": _percent(totals["inbound_answered"], totals["inbound"]),
+        "led_teams": request.user.led_teams.all() if request.user.is_team_lead else [],
+    }
+    return render(request, "people/home.html", context)

@@ -1,0 +1,52 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import CallFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_agent_sees_only_own_calls_in_totals(client, agent, other_agent):
+    CallFactory.create_batch(2, agent=agent)
+    CallFactory.create_batch(5, agent=other_agent)
+    client.force_login(agent)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["totals"]["calls"] == 2
+
+
+def test_manager_sees_center_totals_and_admin_nav(client, manager, agent, other_agent):
+    CallFactory.create_batch(2, agent=agent)
+    CallFactory(agent=other_agent, answered=False, talk_seconds=None)
+    client.force_login(manager)
+    response = client.get(reverse("home"))
+    assert response.context["totals"]["calls"] == 3
+    assert response.context["answer_rate"] == pytest.approx(66.7)
+    assert reverse("imports:list") in response.content.decode()
+
+
+def test_no_inbound_calls_is_no_data_not_zero(client, agent):
+    client.force_login(agent)
+    response = client.get(reverse("home"))
+    assert response.context["answer_rate"] is None
+    assert "no data" in response.content.decode()
+
+
+def test_post_not_allowed(client, agent):
+    client.force_login(agent)
+    assert client.post(reverse("home")).status_code == 405
+
+
+def test_login_page_and_language_switch(client, agent):
+    assert client.get(reverse("login")).status_code == 200
+    response = client.post(reverse("set_language"), {"language": "lv", "next": "/"})
+    assert response.status_code == 302
+    client.force_login(agent)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="lv")
+    assert page.status_code == 200
