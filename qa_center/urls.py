@@ -12,6 +12,11 @@ urlpatterns = [
     path("imports/", include("calls.import_urls")),
     path("api-tokens/", include("calls.token_urls")),
     path("api/", include("calls.api_urls")),
+    path("scorecards/", include("scorecards.urls")),
+    path("queue/", include("scorecards.queue_urls")),
+    path("evaluations/", include("scorecards.evaluation_urls")),
+    path("feedback/", include("scorecards.feedback_urls")),
+    path("calibration/", include("scorecards.calibration_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

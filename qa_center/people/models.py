@@ -82,3 +82,25 @@ class User(AbstractUser):
     def sees_all_calls(self) -> bool:
         """Reviewers and QA managers work across the whole center."""
         return self.is_reviewer or self.is_qa_manager or self.is_superuser
+
+
+class Notification(models.Model):
+    """An in-app message to one person (also sent by email by the service that creates it)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The unread badge in the navigation bar, on every page.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+        ]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,60 @@
+"""Object-level access for scorecards and evaluations: one helper per model (404 hides, 403 forbids)."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from calls.access import require_qa_manager
+
+from .models import CalibrationSession, Evaluation, Scorecard, ScorecardVersion
+
+__all__ = [
+    "get_calibration_for",
+    "get_evaluation_for",
+    "get_scorecard_for",
+    "get_version_for",
+    "require_qa_manager",
+    "require_reviewer",
+]
+
+
+def require_reviewer(user) -> None:
+    if not (user.is_authenticated and (user.is_reviewer or user.is_qa_manager or user.is_superuser)):
+        raise PermissionDenied
+
+
+def get_evaluation_for(user, pk, *, for_change: bool = False) -> Evaluation:
+    """The evaluation if `user` may read it, else 404. With for_change, only its reviewer (while it is a draft)
+    or a QA manager may go on: others who can read it get 403."""
+    queryset = Evaluation.objects.visible_to(user).select_related(
+        "call", "call__call_type", "agent", "agent__team", "reviewer", "version", "version__scorecard"
+    )
+    evaluation = get_object_or_404(queryset, pk=pk)
+    if for_change and not (evaluation.reviewer_id == user.pk and evaluation.status == Evaluation.Status.DRAFT):
+        raise PermissionDenied
+    return evaluation
+
+
+def get_scorecard_for(user, pk, *, for_change: bool = False) -> Scorecard:
+    """Any signed-in user may read a scorecard (agents comment on criteria); only QA managers change one."""
+    if for_change:
+        require_qa_manager(user)
+    return get_object_or_404(Scorecard.objects.select_related("call_type"), pk=pk)
+
+
+def get_version_for(user, pk, *, for_change: bool = False) -> ScorecardVersion:
+    """Drafts are the QA managers' work in progress: others get 404 for them."""
+    queryset = ScorecardVersion.objects.select_related("scorecard", "scorecard__call_type")
+    if not (user.is_qa_manager or user.is_superuser):
+        queryset = queryset.exclude(status=ScorecardVersion.Status.DRAFT)
+    version = get_object_or_404(queryset, pk=pk)
+    if for_change:
+        require_qa_manager(user)
+    return version
+
+
+def get_calibration_for(user, pk) -> CalibrationSession:
+    """QA managers see every session; reviewers only those they take part in."""
+    queryset = CalibrationSession.objects.select_related("call", "version", "version__scorecard")
+    if not (user.is_qa_manager or user.is_superuser):
+        queryset = queryset.filter(participants=user)
+    return get_object_or_404(queryset, pk=pk)

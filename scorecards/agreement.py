@@ -1,0 +1,58 @@
+"""Inter-rater agreement for calibration: Krippendorff's alpha and pairwise percent agreement. Pure functions.
+
+Krippendorff's alpha (Krippendorff, K. "Computing Krippendorff's Alpha-Reliability", 2011; "Content Analysis",
+3rd ed., 2013, ch. 12):
+
+    α = 1 − D_o / D_e
+
+    D_o = (1/n) · Σ_u  1/(m_u − 1) · Σ_{i≠j ∈ u} δ²(v_i, v_j)          observed disagreement
+    D_e = 1/(n(n − 1)) · Σ_{i≠j ∈ all pairable values} δ²(v_i, v_j)     expected disagreement
+
+where a unit u is one thing rated (here: a criterion of the calibrated call), m_u the number of raters who gave it a
+value (units with fewer than two values are not pairable and are dropped), n = Σ m_u over pairable units, and δ² the
+difference function: nominal δ² = 0 if equal else 1; interval δ² = (v_i − v_j)². α = 1 is perfect agreement, 0 is
+agreement no better than chance, below 0 systematic disagreement. When every value is the same, D_e = 0 and α is
+undefined (returned as None; percent agreement then reads 100 %).
+"""
+
+from collections.abc import Hashable, Sequence
+from fractions import Fraction
+from itertools import combinations, permutations
+
+NOMINAL = "nominal"
+INTERVAL = "interval"
+
+
+def _delta2(a, b, metric: str) -> Fraction:
+    if metric == NOMINAL:
+        return Fraction(0 if a == b else 1)
+    if metric == INTERVAL:
+        return (Fraction(a) - Fraction(b)) ** 2
+    raise ValueError(f"unknown metric {metric!r}")
+
+
+def krippendorff_alpha(units: Sequence[Sequence[Hashable | None]], metric: str = NOMINAL) -> float | None:
+    """α over units, each a sequence of the raters' values (None = that rater gave no value, e.g. N/A)."""
+    pairable = [[v for v in unit if v is not None] for unit in units]
+    pairable = [unit for unit in pairable if len(unit) >= 2]
+    n = sum(len(unit) for unit in pairable)
+    if n < 2:
+        return None
+    observed = sum(
+        (sum((_delta2(a, b, metric) for a, b in permutations(unit, 2)), Fraction(0)) / (len(unit) - 1))
+        for unit in pairable
+    ) / n
+    values = [v for unit in pairable for v in unit]
+    expected = sum((_delta2(a, b, metric) for a, b in permutations(values, 2)), Fraction(0)) / (n * (n - 1))
+    if expected == 0:
+        return None
+    return float(1 - observed / expected)
+
+
+def percent_agreement(values: Sequence[Hashable | None]) -> float | None:
+    """Share of rater pairs that gave the same value (None values left out), 0..100; None with fewer than 2."""
+    given = [v for v in values if v is not None]
+    pairs = list(combinations(given, 2))
+    if not pairs:
+        return None
+    return 100 * sum(1 for a, b in pairs if a == b) / len(pairs)

@@ -1,0 +1,42 @@
+"""The navigation shows each role the pages it may use, every entry resolves, and none answers 403."""
+
+import pytest
+from django.urls import reverse
+
+from qa_center.people.context_processors import _entries
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLE_FLAGS = ("is_agent", "is_reviewer", "is_team_lead", "is_qa_manager")
+
+
+def test_every_navigation_entry_resolves_for_a_user_with_every_role(client, team):
+    user = UserFactory(username="everything", **dict.fromkeys(ROLE_FLAGS, True), team=team)
+    team.lead = user
+    team.save(update_fields=["lead"])
+    names = [name for name, _label in _entries(user)]
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    shown = [url for url, _label in response.context["nav_items"]]
+    assert shown == [reverse(name) for name in names]
+
+
+@pytest.mark.parametrize("flag", ROLE_FLAGS)
+def test_no_navigation_entry_is_forbidden_for_its_role(client, team, flag):
+    user = UserFactory(username=f"only-{flag}", **{flag: True}, team=team)
+    if flag == "is_team_lead":
+        team.lead = user
+        team.save(update_fields=["lead"])
+    client.force_login(user)
+    items = client.get(reverse("home")).context["nav_items"]
+    assert len(items) >= 2
+    for url, label in items:
+        assert client.get(url).status_code == 200, (url, label)
+
+
+def test_agent_sees_no_manager_entries(client, agent):
+    client.force_login(agent)
+    urls = [url for url, _label in client.get(reverse("home")).context["nav_items"]]
+    assert reverse("imports:list") not in urls
+    assert reverse("tokens:list") not in urls
