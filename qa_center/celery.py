@@ -17,4 +17,15 @@ app.conf.beat_schedule = {
         "task": "calls.tasks.purge_old_import_files",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Fills the reviewers' queues with last week's calls (weekly rules) and last month's (monthly rules).
+    "sample-calls-weekly": {
+        "task": "scorecards.tasks.sample_calls",
+        "schedule": crontab(day_of_week="mon", hour=2, minute=30),
+        "kwargs": {"period": "week"},
+    },
+    "sample-calls-monthly": {
+        "task": "scorecards.tasks.sample_calls",
+        "schedule": crontab(day_of_month=1, hour=2, minute=45),
+        "kwargs": {"period": "month"},
+    },
 }

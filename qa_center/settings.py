@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
 # --- Product settings -----------------------------------------------------------------------------------
 QA_DISPUTE_WINDOW_DAYS = env_int("QA_DISPUTE_WINDOW_DAYS", 7)
 QA_IMPORT_BATCH_SIZE = env_int("QA_IMPORT_BATCH_SIZE", 2000)
+QA_ASSIGNMENT_DUE_DAYS = env_int("QA_ASSIGNMENT_DUE_DAYS", 7)
 
 LOGGING = {
     "version": 1,

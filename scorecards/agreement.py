@@ -38,10 +38,13 @@ def krippendorff_alpha(units: Sequence[Sequence[Hashable | None]], metric: str =
     n = sum(len(unit) for unit in pairable)
     if n < 2:
         return None
-    observed = sum(
-        (sum((_delta2(a, b, metric) for a, b in permutations(unit, 2)), Fraction(0)) / (len(unit) - 1))
-        for unit in pairable
-    ) / n
+    observed = (
+        sum(
+            (sum((_delta2(a, b, metric) for a, b in permutations(unit, 2)), Fraction(0)) / (len(unit) - 1))
+            for unit in pairable
+        )
+        / n
+    )
     values = [v for unit in pairable for v in unit]
     expected = sum((_delta2(a, b, metric) for a, b in permutations(values, 2)), Fraction(0)) / (n * (n - 1))
     if expected == 0:
