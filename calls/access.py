@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Call
+from .models import Call, IngestToken
 
 
 def get_call_for(user, pk) -> Call:
@@ -16,3 +16,9 @@ def require_qa_manager(user) -> None:
     """Managing imports, mappings and ingest tokens is the QA manager's job: others get 403."""
     if not (user.is_authenticated and (user.is_qa_manager or user.is_superuser)):
         raise PermissionDenied
+
+
+def get_token_for(user, pk) -> IngestToken:
+    """Tokens are the QA managers' business: 403 for anyone else, 404 for a token that does not exist."""
+    require_qa_manager(user)
+    return get_object_or_404(IngestToken.objects.select_related("created_by"), pk=pk)
