@@ -128,7 +128,8 @@ class Call(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(resolved_at__isnull=True) | Q(resolved=True),
+                # resolved IS NOT NULL too: a CHECK that evaluates to NULL would let resolved=NULL through.
+                condition=Q(resolved_at__isnull=True) | Q(resolved__isnull=False, resolved=True),
                 name="call_resolved_at_needs_resolved",
             ),
         ]

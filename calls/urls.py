@@ -6,4 +6,5 @@ app_name = "calls"
 urlpatterns = [
     path("", views.call_list, name="list"),
     path("<int:pk>/", views.call_detail, name="detail"),
+    path("<int:pk>/recording/", views.call_recording, name="recording"),
 ]

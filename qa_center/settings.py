@@ -169,7 +169,8 @@ STATICFILES_DIRS = [
 
 # Recordings and uploaded import files are private: served only through permission-checked views.
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = None
+# No URL pattern serves this prefix (Django's test server needs a string here): nothing is public.
+MEDIA_URL = "/private-media-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -252,6 +253,7 @@ SPECTACULAR_SETTINGS = {
 # --- Product settings -----------------------------------------------------------------------------------
 QA_DISPUTE_WINDOW_DAYS = env_int("QA_DISPUTE_WINDOW_DAYS", 7)
 QA_IMPORT_BATCH_SIZE = env_int("QA_IMPORT_BATCH_SIZE", 2000)
+QA_RECORDING_MAX_MB = env_int("QA_RECORDING_MAX_MB", 100)
 QA_ASSIGNMENT_DUE_DAYS = env_int("QA_ASSIGNMENT_DUE_DAYS", 7)
 
 LOGGING = {

@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(('resolved_at__isnull', True), ('resolved', True), _connector='OR'), name='call_resolved_at_needs_resolved'),
+            constraint=models.CheckConstraint(condition=models.Q(('resolved_at__isnull', True), models.Q(('resolved', True), ('resolved__isnull', False)), _connector='OR'), name='call_resolved_at_needs_resolved'),
         ),
         migrations.AddIndex(
             model_name='escalation',

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 SMALL = ["--calls=600", "--days=30", "--allow-production"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed(*args: str) -> str:
     out = io.StringIO()
     call_command("seed_demo", *SMALL, *args, stdout=out)
