@@ -8,9 +8,10 @@ Two methods, chosen per scorecard version, so that teams moving from another too
 * total points: Σ(points × w) ÷ Σ(maximum × w) × 100 over all applicable criteria, where a criterion's
   w = its weight × its section's weight (so section weights count the same way in both methods).
 
-A criterion marked N/A (or, while a form is being filled in, not answered yet) is left out of every sum. A critical
-criterion fails when its answer earns no points: it sets its section (scope "section") or the whole evaluation
-(scope "evaluation") to 0, and the score it would have had is kept. All criteria N/A: no score at all.
+A criterion marked N/A (or, while a form is being filled in, not answered yet) is left out of every sum.
+A critical criterion fails when its answer earns no points: it sets its section (scope "section") or the whole
+evaluation (scope "evaluation") to 0, and the score it would have had is kept.
+All criteria N/A: no score at all.
 Arithmetic is exact (fractions); rounding is for display only.
 """
 
@@ -111,7 +112,10 @@ class ScoreResult:
 
     @property
     def passed(self) -> bool | None:
-        return None if self.score is None else self.score >= self.pass_mark
+        """An evaluation-wide auto-fail never passes, not even against a pass mark of 0."""
+        if self.score is None:
+            return None
+        return self.auto_fail_scope != EVALUATION and self.score >= self.pass_mark
 
     def as_decimal(self, value: Fraction | None, places: int = 5) -> Decimal | None:
         """For storage: exact enough for any average, rounded only here."""
@@ -170,7 +174,9 @@ def score(spec: ScorecardSpec, answers: Mapping[int, Number | _NotApplicable]) -
         result.auto_failed, result.auto_fail_scope = True, EVALUATION
         result.score_before_autofail, result.score = before, Fraction(0)
         return result
-    failed_sections = [s for s in result.sections if any(c.critical == SECTION for c in s.criteria if c.critical_failed)]
+    failed_sections = [
+        s for s in result.sections if any(c.critical == SECTION and c.critical_failed for c in s.criteria)
+    ]
     if failed_sections:
         for section in failed_sections:
             section.auto_failed, section.score = True, Fraction(0)

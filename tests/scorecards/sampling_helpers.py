@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, time, timedelta
 
-import pytest
 from django.utils import timezone
 
 from scorecards.models import Evaluation, SamplingRule, Scorecard, ScorecardVersion
@@ -62,9 +61,3 @@ def make_evaluation(
         submitted_at=timezone.now() if submitted else None,
         **values,
     )
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """These tests create users by the dozen: PBKDF2 would make them slow. Import it as an autouse fixture."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,9 +6,8 @@ from django.urls import reverse
 from scorecards.models import Assignment, SamplingRun
 from scorecards.sampling import WEEK, period_containing, run_sampling
 from tests.factories import CallFactory, CallTypeFactory, UserFactory
-from tests.scorecards.sampling_helpers import (  # noqa: F401 (fast_password_hashing: autouse fixture)
+from tests.scorecards.sampling_helpers import (
     WEEK_DAY,
-    fast_password_hashing,
     make_rule,
     publish_scorecard,
     qualifying_calls,

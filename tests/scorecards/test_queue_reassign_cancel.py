@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from scorecards.models import Assignment, Evaluation
 from tests.factories import UserFactory
-from tests.scorecards.sampling_helpers import (  # noqa: F401 (fast_password_hashing: autouse fixture)
-    fast_password_hashing,
+from tests.scorecards.sampling_helpers import (
     make_evaluation,
     publish_scorecard,
 )

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from scorecards.models import SamplingRule
 from tests.factories import CallTypeFactory
-from tests.scorecards.sampling_helpers import fast_password_hashing, make_rule  # noqa: F401 (autouse fixture)
+from tests.scorecards.sampling_helpers import make_rule
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.models import Assignment, SamplingRun
-from tests.scorecards.sampling_helpers import (  # noqa: F401 (fast_password_hashing: autouse fixture)
+from tests.scorecards.sampling_helpers import (
     WEEK_DAY,
-    fast_password_hashing,
     make_rule,
     publish_scorecard,
     qualifying_calls,

@@ -9,8 +9,7 @@ from django.utils import timezone
 from scorecards.models import Assignment, Evaluation, ScorecardVersion
 from scorecards.sampling import assign_call, cancel_assignment, reassign
 from tests.factories import AgentFactory, CallFactory, UserFactory
-from tests.scorecards.sampling_helpers import (  # noqa: F401 (fast_password_hashing: autouse fixture)
-    fast_password_hashing,
+from tests.scorecards.sampling_helpers import (
     make_evaluation,
     publish_scorecard,
 )

@@ -7,8 +7,7 @@ import pytest
 
 from scorecards.models import Assignment
 from scorecards.sampling import MONTH, WEEK, period_containing, previous_period, run_sampling
-from tests.scorecards.sampling_helpers import (  # noqa: F401 (fast_password_hashing: autouse fixture)
-    fast_password_hashing,
+from tests.scorecards.sampling_helpers import (
     make_rule,
     publish_scorecard,
     qualifying_call,

@@ -9,10 +9,9 @@ from django.utils import timezone
 from scorecards.models import Assignment, CalibrationSession, Evaluation, ScorecardVersion
 from scorecards.sampling import SKIPPED_NO_SCORECARD, WEEK, period_containing, run_sampling
 from tests.factories import CallFactory, CallTypeFactory
-from tests.scorecards.sampling_helpers import (  # noqa: F401 (fast_password_hashing: autouse fixture)
+from tests.scorecards.sampling_helpers import (
     WEEK_DAY,
     at,
-    fast_password_hashing,
     make_evaluation,
     make_rule,
     publish_scorecard,

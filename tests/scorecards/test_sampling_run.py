@@ -13,7 +13,6 @@ from scorecards.sampling import WEEK, period_containing, run_sampling
 from tests.factories import AgentFactory, CallTypeFactory, UserFactory
 from tests.scorecards.sampling_helpers import (
     WEEK_DAY,
-    fast_password_hashing,  # noqa: F401 (autouse fixture)
     make_rule,
     publish_scorecard,
     qualifying_call,

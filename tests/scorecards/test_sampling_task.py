@@ -8,9 +8,8 @@ from celery.schedules import crontab
 from qa_center.celery import app as celery_app
 from scorecards import tasks
 from scorecards.models import Assignment, SamplingRun
-from tests.scorecards.sampling_helpers import (  # noqa: F401 (fast_password_hashing: autouse fixture)
+from tests.scorecards.sampling_helpers import (
     WEEK_DAY,
-    fast_password_hashing,
     make_rule,
     publish_scorecard,
     qualifying_calls,

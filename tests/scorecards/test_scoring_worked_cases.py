@@ -20,7 +20,11 @@ BOTH = [WEIGHTED_SECTIONS, TOTAL_POINTS]
 @pytest.mark.parametrize("method", BOTH)
 def test_one_na_and_16_of_20_points_is_80_percent(method):
     spec = ScorecardSpec(
-        sections=(SectionSpec(1, (CriterionSpec(1, 10), CriterionSpec(2, 10), CriterionSpec(3, 10, allows_na=True))),),
+        sections=(
+            SectionSpec(
+                1, (CriterionSpec(1, 10), CriterionSpec(2, 10), CriterionSpec(3, 10, allows_na=True))
+            ),
+        ),
         method=method,
     )
     result = score(spec, {1: 8, 2: 8, 3: NA})
