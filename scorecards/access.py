@@ -29,7 +29,9 @@ def get_evaluation_for(user, pk, *, for_change: bool = False) -> Evaluation:
         "call", "call__call_type", "agent", "agent__team", "reviewer", "version", "version__scorecard"
     )
     evaluation = get_object_or_404(queryset, pk=pk)
-    if for_change and not (evaluation.reviewer_id == user.pk and evaluation.status == Evaluation.Status.DRAFT):
+    if for_change and not (
+        evaluation.reviewer_id == user.pk and evaluation.status == Evaluation.Status.DRAFT
+    ):
         raise PermissionDenied
     return evaluation
 
@@ -54,7 +56,7 @@ def get_version_for(user, pk, *, for_change: bool = False) -> ScorecardVersion:
 
 def get_calibration_for(user, pk) -> CalibrationSession:
     """QA managers see every session; reviewers only those they take part in."""
-    queryset = CalibrationSession.objects.select_related("call", "version", "version__scorecard")
-    if not (user.is_qa_manager or user.is_superuser):
-        queryset = queryset.filter(participants=user)
+    queryset = CalibrationSession.objects.visible_to(user).select_related(
+        "call", "version", "version__scorecard"
+    )
     return get_object_or_404(queryset, pk=pk)

@@ -89,7 +89,9 @@ class ScorecardVersion(models.Model):
             models.UniqueConstraint(
                 fields=["scorecard"], condition=Q(status="published"), name="scorecard_one_published_version"
             ),
-            models.UniqueConstraint(fields=["scorecard"], condition=Q(status="draft"), name="scorecard_one_draft"),
+            models.UniqueConstraint(
+                fields=["scorecard"], condition=Q(status="draft"), name="scorecard_one_draft"
+            ),
         ]
 
     def __str__(self):
@@ -133,7 +135,10 @@ class Criterion(models.Model):
     guidance = models.TextField(_("guidance for reviewers"), blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.YES_NO)
     scale_max = models.PositiveSmallIntegerField(
-        _("scale maximum (N)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("scale maximum (N)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     weight = models.DecimalField(
         _("weight"), max_digits=7, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
@@ -168,7 +173,9 @@ class CriterionOption(models.Model):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("label"), max_length=200)
-    points = models.DecimalField(_("points"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
+    points = models.DecimalField(
+        _("points"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -221,7 +228,9 @@ class SamplingRule(models.Model):
         verbose_name_plural = _("sampling rules")
         constraints = [
             models.UniqueConstraint(
-                fields=["call_type"], condition=Q(is_active=True), name="sampling_one_active_rule_per_call_type"
+                fields=["call_type"],
+                condition=Q(is_active=True),
+                name="sampling_one_active_rule_per_call_type",
             )
         ]
 
@@ -260,7 +269,9 @@ class Assignment(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="assignments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
     sampling_run = models.ForeignKey(
         SamplingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments"
     )
@@ -287,11 +298,23 @@ class Assignment(models.Model):
         return f"{self.call} → {self.reviewer}"
 
 
+class CalibrationSessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """QA managers see every session; reviewers only those they take part in."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_qa_manager or user.is_superuser:
+            return self
+        return self.filter(participants=user)
+
+
 class CalibrationSession(models.Model):
     """Several reviewers score the same call blind; agreement is reported once it closes."""
 
     call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="calibration_sessions")
-    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="calibration_sessions")
+    version = models.ForeignKey(
+        ScorecardVersion, on_delete=models.PROTECT, related_name="calibration_sessions"
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     participants = models.ManyToManyField(
@@ -300,6 +323,8 @@ class CalibrationSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = CalibrationSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -319,21 +344,29 @@ class EvaluationQuerySet(models.QuerySet):
         """Who may read which evaluation (the one rule; access.get_evaluation_for builds on it).
 
         - the reviewer who wrote it, always;
-        - QA managers, always;
+        - QA managers: everything except other people's calibration evaluations while the session is open
+          (calibration is blind for the manager's reference answers too);
         - the evaluated agent and their team lead: submitted regular evaluations only (no drafts, no calibration);
-        - other reviewers: submitted regular evaluations, and calibration ones once their session is closed.
+        - other reviewers: submitted regular evaluations, and submitted calibration ones of sessions they took
+          part in, once the session is closed.
         """
         if not user.is_authenticated:
             return self.none()
+        blind = Q(calibration_session__isnull=False, calibration_session__closed_at__isnull=True) & ~Q(
+            reviewer=user
+        )
         if user.is_qa_manager or user.is_superuser:
-            return self
-        shared = Q(status__in=Evaluation.COUNTED_STATUSES, calibration_session__isnull=True)
+            return self.exclude(blind)
+        submitted = Q(status__in=Evaluation.COUNTED_STATUSES)
+        shared = submitted & Q(calibration_session__isnull=True)
         condition = Q(reviewer=user) | (shared & Q(agent=user))
         if user.is_team_lead:
             condition |= shared & Q(agent__team__lead=user)
         if user.is_reviewer:
             condition |= shared
-            condition |= Q(calibration_session__closed_at__isnull=False, calibration_session__participants=user)
+            condition |= submitted & Q(
+                calibration_session__closed_at__isnull=False, calibration_session__participants=user
+            )
         return self.filter(condition).distinct() if user.is_reviewer else self.filter(condition)
 
     def regular(self):
@@ -426,9 +459,13 @@ class Answer(models.Model):
     is_na = models.BooleanField(_("N/A"), default=False)
     # yes/no: 1 or 0; scale: 0..N; choice: see option.
     value = models.PositiveSmallIntegerField(_("value"), null=True, blank=True)
-    option = models.ForeignKey(CriterionOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    option = models.ForeignKey(
+        CriterionOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     points = models.DecimalField(_("points"), max_digits=7, decimal_places=2, null=True, blank=True)
-    max_points = models.DecimalField(_("maximum points"), max_digits=7, decimal_places=2, null=True, blank=True)
+    max_points = models.DecimalField(
+        _("maximum points"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
@@ -447,7 +484,9 @@ class RecordingNote(models.Model):
     """A note pinned to a moment of the recording."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="notes")
-    at_seconds = models.DecimalField(_("at (s)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
+    at_seconds = models.DecimalField(
+        _("at (s)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     body = models.TextField(_("note"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -482,7 +521,9 @@ class Dispute(models.Model):
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
         constraints = [
-            models.UniqueConstraint(fields=["evaluation"], condition=Q(status="open"), name="dispute_one_open"),
+            models.UniqueConstraint(
+                fields=["evaluation"], condition=Q(status="open"), name="dispute_one_open"
+            ),
         ]
 
     def __str__(self):
@@ -517,7 +558,9 @@ class EvaluationChange(models.Model):
     )
     changed_at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(_("action"), max_length=50)
-    criterion = models.ForeignKey(Criterion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
