@@ -1,0 +1,143 @@
+"""POST /evaluations/<pk>/preview/: the live score of the answers as they are in the form, unsaved."""
+
+import pytest
+from django.urls import reverse
+
+from scorecards.evaluation_forms import answer_field
+from scorecards.models import Answer, Evaluation
+from scorecards.services import start_evaluation
+from tests.factories import UserFactory
+from tests.scorecards.evaluation_helpers import (
+    FULL_ANSWERS,
+    NA,
+    criteria_of,
+    fast_password_hasher,  # noqa: F401 (autouse fixture)
+    form_data,
+    many_criteria,
+    published,
+    submitted,
+    two_sections,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def version(call_type):
+    return published(call_type)
+
+
+@pytest.fixture
+def evaluation(call, reviewer, version):
+    return start_evaluation(call=call, reviewer=reviewer)
+
+
+def url(evaluation):
+    return reverse("evaluations:preview", args=[evaluation.pk])
+
+
+def test_anonymous_is_sent_to_login(client, evaluation):
+    response = client.post(url(evaluation), {})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_agent_is_forbidden(client, agent, evaluation):
+    client.force_login(agent)
+    assert client.post(url(evaluation), {}).status_code == 403
+
+
+def test_another_reviewers_draft_is_not_there_for_them(client, evaluation):
+    client.force_login(UserFactory(username="reviewer2", is_reviewer=True))
+    assert client.post(url(evaluation), {}).status_code == 404
+
+
+def test_submitted_evaluation_has_no_preview(client, call, reviewer, version):
+    evaluation = submitted(call, reviewer)
+    client.force_login(reviewer)
+    assert client.post(url(evaluation), {}).status_code == 403
+
+
+def test_wrong_method(client, reviewer, evaluation):
+    client.force_login(reviewer)
+    assert client.get(url(evaluation)).status_code == 405
+
+
+def test_partial_answers_score_what_is_answered_and_list_the_rest(client, reviewer, evaluation, version):
+    client.force_login(reviewer)
+    response = client.post(
+        url(evaluation), form_data(version, {"Greeting": 1, "Diagnosed the issue": 2}), **HTMX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html  # a fragment for the panel, not a page
+    # Opening: Greeting only, 1/1 → 100%; Resolution: Diagnosed only, 2/4 → 50%;
+    # (40 × 100 + 60 × 50) ÷ 100 = 70.
+    assert 'id="live-score-value">70.0%' in html
+    assert "Fail" in html and "Pass mark 85%" in html
+    sections = response.context["explanation"].sections
+    assert [(s.title, s.score) for s in sections] == [("Opening", 100), ("Resolution", 50)]
+    assert "3 criteria still unanswered" in html
+    for title in ("Verified identity", "Tone", "Offered a callback"):
+        assert title in html
+    assert not Answer.objects.filter(evaluation=evaluation).exists()  # nothing saved
+
+
+def test_complete_answers_give_the_submitted_score(client, reviewer, evaluation, version):
+    client.force_login(reviewer)
+    html = client.post(url(evaluation), form_data(version, FULL_ANSWERS), **HTMX).content.decode()
+    assert 'id="live-score-value">83.3%' in html
+    assert "Every criterion is answered." in html
+
+
+def test_auto_fail_shows_the_score_before(client, reviewer, call):
+    version = published(call.call_type, two_sections(critical="evaluation"))
+    evaluation = start_evaluation(call=call, reviewer=reviewer)
+    client.force_login(reviewer)
+    html = client.post(
+        url(evaluation), form_data(version, {"One": 0, "Two": 1, "Three": 1}), **HTMX
+    ).content.decode()
+    assert 'id="live-score-value">0.0%' in html
+    assert "Auto-fail" in html and "“One”" in html
+    assert "Score before the auto-fail: 66.7%" in html
+
+
+def test_pass_when_at_the_pass_mark(client, reviewer, call):
+    version = published(call.call_type, two_sections(), pass_mark=60, method="total_points")
+    evaluation = start_evaluation(call=call, reviewer=reviewer)
+    client.force_login(reviewer)
+    html = client.post(
+        url(evaluation), form_data(version, {"One": 0, "Two": 1, "Three": 1}), **HTMX
+    ).content.decode()
+    assert 'id="live-score-value">60.0%' in html and "Pass" in html and "Fail" not in html
+
+
+def test_invalid_and_na_answers_are_left_out(client, reviewer, evaluation, version):
+    client.force_login(reviewer)
+    data = form_data(version, {"Greeting": 0, "Offered a callback": NA})
+    data[answer_field(criteria_of(version)["Diagnosed the issue"].pk)] = "99"
+    response = client.post(url(evaluation), data, **HTMX)
+    assert response.status_code == 200
+    explanation = response.context["explanation"]
+    assert explanation.score == 0
+    assert [c.title for c in explanation.unanswered] == ["Verified identity", "Diagnosed the issue", "Tone"]
+
+
+def test_nothing_answered_has_no_score_yet(client, reviewer, evaluation):
+    client.force_login(reviewer)
+    html = client.post(url(evaluation), {}, **HTMX).content.decode()
+    assert 'id="live-score-value">—' in html and "No score yet" in html
+    assert evaluation.status == Evaluation.Status.DRAFT
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_queries_do_not_grow_with_the_scorecard(client, reviewer, call, count, django_assert_num_queries):
+    version = published(call.call_type, many_criteria(count))
+    evaluation = start_evaluation(call=call, reviewer=reviewer)
+    data = form_data(version, {title: 1 for title, c in criteria_of(version).items() if c.kind == "yes_no"})
+    client.force_login(reviewer)
+    # session, user, evaluation, version outline (3): the spec is built from the outline
+    with django_assert_num_queries(6):
+        response = client.post(url(evaluation), data, **HTMX)
+    assert response.status_code == 200
