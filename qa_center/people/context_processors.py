@@ -1,5 +1,8 @@
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from .models import Notification
 
 
 def _entries(user):
@@ -23,6 +26,15 @@ def _entries(user):
         yield "tokens:list", _("API tokens")
 
 
+def _unread_notifications(request) -> int:
+    """The bell's count: one query, kept on the request so that a second render does not count again."""
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = Notification.objects.filter(
+            recipient=request.user, read_at__isnull=True
+        ).count()
+    return request._unread_notifications
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -33,4 +45,6 @@ def navigation(request):
             items.append((reverse(name), label))
         except NoReverseMatch:
             continue  # a page of a feature that is not installed in this build; tests/people check all resolve
-    return {"nav_items": items}
+    # Lazy: only pages that show the bell (those extending base.html) pay for the count, not htmx fragments.
+    unread = SimpleLazyObject(lambda: _unread_notifications(request))
+    return {"nav_items": items, "unread_notifications": unread}

@@ -1,0 +1,219 @@
+"""GET/POST /feedback/disputes/<pk>/: the QA manager sees the disputed criteria with the agent's reasons and
+the current answers, previews the new score, upholds or adjusts; the history records it. QA managers only."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from qa_center.people.models import Notification
+from scorecards import disputes
+from scorecards.models import Answer, Dispute, Evaluation, EvaluationChange
+
+from .feedback_helpers import (  # noqa: F401 (fast_password_hashing is an autouse fixture)
+    GREETING_MISSED,
+    criterion,
+    default_version,
+    fast_password_hashing,
+    make_evaluation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def version(call_type):
+    return default_version(call_type)
+
+
+@pytest.fixture
+def evaluation(agent, reviewer, version):
+    return make_evaluation(agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED)
+
+
+@pytest.fixture
+def dispute(evaluation, agent, version):
+    return disputes.open_dispute(
+        evaluation=evaluation,
+        by=agent,
+        items=[
+            (criterion(version, "Greeting"), "I greeted at 0:03."),
+            (criterion(version, "Tone"), "The customer thanked me."),
+        ],
+    )
+
+
+def url(dispute) -> str:
+    return reverse("feedback:resolve", args=[dispute.pk])
+
+
+def field(version, title) -> str:
+    return f"answer_{criterion(version, title).pk}"
+
+
+def test_anonymous_is_sent_to_login(client, dispute):
+    for response in (client.get(url(dispute)), client.post(url(dispute))):
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["agent", "other_agent", "lead", "reviewer"])
+def test_only_qa_managers(client, request, dispute, version, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(url(dispute)).status_code == 403
+    data = {
+        "decision": "upheld",
+        "note": "x",
+        field(version, "Greeting"): "v:0",
+        field(version, "Tone"): "o:0",
+    }
+    assert client.post(url(dispute), data).status_code == 403
+    assert Dispute.objects.get(pk=dispute.pk).status == Dispute.Status.OPEN
+
+
+def test_wrong_method_and_missing_dispute(client, manager, dispute):
+    client.force_login(manager)
+    assert client.put(url(dispute)).status_code == 405
+    assert client.get(reverse("feedback:resolve", args=[dispute.pk + 100])).status_code == 404
+
+
+def test_page_shows_reasons_and_current_answers(client, manager, dispute, version):
+    client.force_login(manager)
+    response = client.get(url(dispute))
+    assert response.status_code == 200
+    html = response.content.decode()
+    table = html.split('id="disputed-criteria"')[1].split("</table>")[0]
+    assert "I greeted at 0:03." in table and "The customer thanked me." in table
+    assert "No (0 / 1 points)" in table and "Excellent (3 / 3 points)" in table
+    assert "Verified identity" not in table  # not disputed
+    form = response.context["form"]
+    assert form[field(version, "Greeting")].value() == "v:0"
+    assert 'id="preview-current">86.7%' in html
+
+
+def test_preview_answers_the_new_score_to_htmx_and_saves_nothing(
+    client, manager, dispute, version, evaluation
+):
+    tone = criterion(version, "Tone")
+    client.force_login(manager)
+    data = {
+        "preview": "1",
+        field(version, "Greeting"): "v:1",
+        field(version, "Tone"): f"o:{tone.options.get(label='Excellent').pk}",
+    }
+    response = client.post(url(dispute), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html  # the fragment only
+    assert 'id="preview-score">' in html and "100.0%" in html
+    assert Answer.objects.get(evaluation=evaluation, criterion__title="Greeting").value == 0
+    assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED
+
+
+def test_preview_of_an_invalid_answer_says_so(client, manager, dispute, version):
+    client.force_login(manager)
+    response = client.post(url(dispute), {"preview": "1", field(version, "Greeting"): "v:9"})
+    assert 'id="preview-error"' in response.content.decode()
+
+
+def test_upheld(
+    client, manager, dispute, version, evaluation, django_capture_on_commit_callbacks, mailoutbox
+):
+    tone = criterion(version, "Tone")
+    client.force_login(manager)
+    data = {
+        "decision": "upheld",
+        "note": "The greeting came late.",
+        field(version, "Greeting"): "v:0",
+        field(version, "Tone"): f"o:{tone.options.get(label='Excellent').pk}",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(dispute), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("feedback:history", args=[evaluation.pk])
+    dispute.refresh_from_db()
+    evaluation.refresh_from_db()
+    assert dispute.status == Dispute.Status.UPHELD and dispute.resolution_note == "The greeting came late."
+    assert evaluation.status == Evaluation.Status.RESOLVED and evaluation.score == Decimal("86.66667")
+    assert Notification.objects.filter(recipient__username__in=["agent", "reviewer"]).count() == 2
+    assert len(mailoutbox) == 2
+
+
+def test_adjusted_changes_the_answer_and_the_history_shows_it(client, manager, dispute, version, evaluation):
+    tone = criterion(version, "Tone")
+    client.force_login(manager)
+    data = {
+        "decision": "adjusted",
+        "note": "The greeting is at 0:03.",
+        field(version, "Greeting"): "v:1",
+        field(version, "Tone"): f"o:{tone.options.get(label='Excellent').pk}",
+    }
+    response = client.post(url(dispute), data, follow=True)
+    evaluation.refresh_from_db()
+    assert evaluation.score == Decimal("100") and evaluation.status == Evaluation.Status.RESOLVED
+    assert Dispute.objects.get(pk=dispute.pk).status == Dispute.Status.ADJUSTED
+    html = response.content.decode()
+    assert "No (0 / 1 points)" in html and "Yes (1 / 1 points)" in html
+    assert "86.7% · passed" in html and "100.0% · passed" in html
+    # Only the changed answer is recorded (Tone stayed Excellent).
+    assert list(
+        EvaluationChange.objects.filter(evaluation=evaluation, action="answer_adjusted").values_list(
+            "criterion__title", flat=True
+        )
+    ) == ["Greeting"]
+
+
+@pytest.mark.parametrize(
+    ("decision", "greeting", "message"),
+    [
+        ("adjusted", "v:0", "Change at least one answer"),
+        ("upheld", "v:1", "keeps its answers"),
+        ("", "v:0", "This field is required"),
+        ("adjusted", "v:5", "Select a valid choice"),
+    ],
+)
+def test_invalid_submissions_change_nothing(
+    client, manager, dispute, version, evaluation, decision, greeting, message
+):
+    tone = criterion(version, "Tone")
+    client.force_login(manager)
+    data = {
+        "decision": decision,
+        "note": "Because.",
+        field(version, "Greeting"): greeting,
+        field(version, "Tone"): f"o:{tone.options.get(label='Excellent').pk}",
+    }
+    response = client.post(url(dispute), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Dispute.objects.get(pk=dispute.pk).status == Dispute.Status.OPEN
+    assert Evaluation.objects.get(pk=evaluation.pk).score == Decimal("86.66667")
+
+
+def test_a_resolved_dispute_is_read_only(client, manager, dispute, version):
+    disputes.resolve_dispute(dispute=dispute, by=manager, decision="upheld", note="Settled.")
+    client.force_login(manager)
+    html = client.get(url(dispute)).content.decode()
+    assert 'id="resolution-note">Settled.' in html
+    assert "answer-select" not in html
+    response = client.post(
+        url(dispute), {"decision": "adjusted", "note": "x", field(version, "Greeting"): "v:1"}
+    )
+    assert "already been resolved" in response.content.decode()
+    assert Answer.objects.get(evaluation=dispute.evaluation, criterion__title="Greeting").value == 0
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [["Greeting"], ["Greeting", "Verified identity", "Diagnosed the issue", "Tone", "Offered a callback"]],
+)
+def test_query_count_does_not_grow_with_disputed_criteria(
+    client, manager, agent, evaluation, version, titles, django_assert_num_queries
+):
+    dispute = disputes.open_dispute(
+        evaluation=evaluation, by=agent, items=[(criterion(version, title), "Reason") for title in titles]
+    )
+    client.force_login(manager)
+    # session, user, dispute, items, their options, answers, unread notifications
+    with django_assert_num_queries(7):
+        response = client.get(url(dispute))
+    assert len(response.context["rows"]) == len(titles)
