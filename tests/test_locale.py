@@ -26,4 +26,6 @@ def test_catalogue_is_complete_and_compiled(po, tmp_path):
         check=True,
     )
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
-    assert compiled.read_bytes() == po.with_suffix(".mo").read_bytes(), "run `make messages` and commit the .mo"
+    assert compiled.read_bytes() == po.with_suffix(".mo").read_bytes(), (
+        "run `make messages` and commit the .mo"
+    )
