@@ -5,11 +5,24 @@ from django.shortcuts import get_object_or_404
 
 from calls.access import require_qa_manager
 
-from .models import CalibrationSession, Evaluation, Scorecard, ScorecardVersion
+from .models import (
+    Assignment,
+    CalibrationSession,
+    Dispute,
+    Evaluation,
+    SamplingRule,
+    SamplingRun,
+    Scorecard,
+    ScorecardVersion,
+)
 
 __all__ = [
+    "get_assignment_for",
     "get_calibration_for",
+    "get_dispute_for",
     "get_evaluation_for",
+    "get_sampling_rule_for",
+    "get_sampling_run_for",
     "get_scorecard_for",
     "get_version_for",
     "require_qa_manager",
@@ -58,5 +71,43 @@ def get_calibration_for(user, pk) -> CalibrationSession:
     """QA managers see every session; reviewers only those they take part in."""
     queryset = CalibrationSession.objects.visible_to(user).select_related(
         "call", "version", "version__scorecard"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_assignment_for(user, pk, *, for_change: bool = False) -> Assignment:
+    """A reviewer reaches only their own assignments (others: 404); QA managers reach all. Moving an assignment
+    between queues (for_change) is the QA manager's job: 403 for anyone else."""
+    if for_change:
+        require_qa_manager(user)
+    queryset = Assignment.objects.select_related("call", "call__agent", "reviewer")
+    if not (user.is_qa_manager or user.is_superuser):
+        queryset = queryset.filter(reviewer=user)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_sampling_rule_for(user, pk) -> SamplingRule:
+    require_qa_manager(user)
+    return get_object_or_404(SamplingRule.objects.select_related("call_type"), pk=pk)
+
+
+def get_sampling_run_for(user, pk) -> SamplingRun:
+    require_qa_manager(user)
+    return get_object_or_404(SamplingRun.objects.select_related("created_by"), pk=pk)
+
+
+def get_dispute_for(user, pk) -> Dispute:
+    """Resolving disputes is the QA managers' job: 403 for anyone else, 404 for a missing dispute."""
+    require_qa_manager(user)
+    queryset = Dispute.objects.select_related(
+        "evaluation",
+        "evaluation__agent",
+        "evaluation__reviewer",
+        "evaluation__call",
+        "evaluation__call__call_type",
+        "evaluation__version",
+        "evaluation__version__scorecard",
+        "opened_by",
+        "resolved_by",
     )
     return get_object_or_404(queryset, pk=pk)

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,6 @@ __all__ = [
     "dispute_refusal",
     "disputed_answers",
     "disputes_for_managers",
-    "get_dispute_for",
     "open_dispute",
     "preview_resolution",
     "require_evaluated_agent",
@@ -57,23 +55,6 @@ def require_evaluated_agent(user, evaluation: Evaluation) -> None:
     """Only the evaluated agent acknowledges or disputes: others who may read the evaluation get 403."""
     if not (user.is_authenticated and evaluation.agent_id is not None and evaluation.agent_id == user.pk):
         raise PermissionDenied
-
-
-def get_dispute_for(user, pk) -> Dispute:
-    """Resolving disputes is the QA managers' job: 403 for anyone else, 404 for a missing dispute."""
-    require_qa_manager(user)
-    queryset = Dispute.objects.select_related(
-        "evaluation",
-        "evaluation__agent",
-        "evaluation__reviewer",
-        "evaluation__call",
-        "evaluation__call__call_type",
-        "evaluation__version",
-        "evaluation__version__scorecard",
-        "opened_by",
-        "resolved_by",
-    )
-    return get_object_or_404(queryset, pk=pk)
 
 
 # --- Reads -------------------------------------------------------------------------------------------------

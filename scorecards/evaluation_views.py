@@ -13,10 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from calls.access import get_call_for
 
 from . import scoring
-from .access import get_evaluation_for, require_reviewer
+from .access import get_assignment_for, get_evaluation_for, require_reviewer
 from .builder import version_outline
+from .calibration import close_if_complete
+from .disputes import dispute_deadline, dispute_refusal
 from .evaluation_forms import EvaluationForm, RecordingNoteForm, answer_choices, posted_answers
-from .models import Assignment, Criterion, Evaluation, RecordingNote
+from .models import Criterion, Dispute, Evaluation, RecordingNote
 from .services import (
     Explanation,
     add_recording_note,
@@ -73,8 +75,7 @@ def _after_start(request, evaluation: Evaluation):
 def start(request, pk):
     """Start (or resume) the evaluation of an assignment from the reviewer's queue."""
     require_reviewer(request.user)
-    # An assignment is its reviewer's business: anyone else gets 404, as for a call they may not see.
-    assignment = get_object_or_404(Assignment.objects.select_related("call"), pk=pk, reviewer=request.user)
+    assignment = get_assignment_for(request.user, pk)
     try:
         evaluation = start_evaluation(assignment=assignment, reviewer=request.user)
     except ValidationError as error:
@@ -125,9 +126,18 @@ def _save_or_submit(request, evaluation: Evaluation, form: EvaluationForm):
         )
         return None
     if evaluation.is_calibration:
-        messages.success(request, _("Evaluation submitted."))
-    else:
-        messages.success(request, _("Evaluation submitted: the agent has been told."))
+        session = evaluation.calibration_session
+        closed = close_if_complete(session=session)
+        messages.success(
+            request,
+            _("Calibration answers submitted: everyone has scored, the results are open.")
+            if closed
+            else _(
+                "Calibration answers submitted. The results open when everyone has scored or the session closes."
+            ),
+        )
+        return redirect("calibration:detail", session.pk)
+    messages.success(request, _("Evaluation submitted: the agent has been told."))
     return redirect(evaluation)
 
 
@@ -218,8 +228,24 @@ def detail(request, pk):
         "notes": _notes_of(evaluation),
         "can_change": evaluation.status == Evaluation.Status.DRAFT
         and evaluation.reviewer_id == request.user.pk,
+        **_feedback_actions(request.user, evaluation),
     }
     return render(request, "scorecards/evaluations/detail.html", context)
+
+
+def _feedback_actions(user, evaluation: Evaluation) -> dict:
+    """What the agent (acknowledge, dispute) and the QA manager (resolve) can do from the read page."""
+    own = evaluation.agent_id == user.pk and not evaluation.is_calibration
+    open_dispute = None
+    if evaluation.status == Evaluation.Status.DISPUTED and (user.is_qa_manager or user.is_superuser):
+        open_dispute = evaluation.disputes.filter(status=Dispute.Status.OPEN).first()
+    return {
+        "can_acknowledge": own and evaluation.status == Evaluation.Status.SUBMITTED,
+        "can_dispute": own and dispute_refusal(evaluation=evaluation) is None,
+        "dispute_deadline": dispute_deadline(evaluation) if own else None,
+        "open_dispute": open_dispute,
+        "has_history": evaluation.status != Evaluation.Status.DRAFT,
+    }
 
 
 def _notes_response(request, evaluation: Evaluation, note_form: RecordingNoteForm):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from qa_center.people.models import Notification
 
 from . import disputes, feedback
-from .access import get_evaluation_for, require_qa_manager
+from .access import get_dispute_for, get_evaluation_for, require_qa_manager
 from .feedback_forms import DisputeForm, PreviewForm, ResolveDisputeForm
 from .models import Answer, Evaluation
 
@@ -190,7 +190,7 @@ def _disputed_rows(dispute) -> list[dict]:
 def resolve_dispute(request, pk):
     """GET: the disputed criteria, the agent's reasons, the current answers and the decision form.
     POST with `preview` (sent by htmx as answers change): only the score the chosen answers would give."""
-    dispute = disputes.get_dispute_for(request.user, pk)
+    dispute = get_dispute_for(request.user, pk)
     rows = _disputed_rows(dispute)
     answers = [row["answer"] for row in rows]
     is_open = dispute.status == dispute.Status.OPEN

@@ -4,35 +4,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import sampling, tasks
-from .access import require_qa_manager, require_reviewer
-from .models import Assignment, SamplingRule, SamplingRun
+from .access import (
+    get_assignment_for,
+    get_sampling_rule_for,
+    get_sampling_run_for,
+    require_qa_manager,
+    require_reviewer,
+)
 from .queue_forms import ManualAssignmentForm, ReassignForm, RunSamplingForm, SamplingRuleForm
 
 QUEUE_PER_PAGE = 50
 OPEN_ASSIGNMENTS_PER_PAGE = 50
 RECENT_RUNS = 10
-
-
-def get_assignment_for_manager(user, pk) -> Assignment:
-    """Moving calls between queues is the QA manager's job: 403 for anyone else, 404 if it does not exist."""
-    require_qa_manager(user)
-    return get_object_or_404(Assignment.objects.select_related("call", "call__agent", "reviewer"), pk=pk)
-
-
-def get_rule_for_manager(user, pk) -> SamplingRule:
-    require_qa_manager(user)
-    return get_object_or_404(SamplingRule.objects.select_related("call_type"), pk=pk)
-
-
-def get_run_for_manager(user, pk) -> SamplingRun:
-    require_qa_manager(user)
-    return get_object_or_404(SamplingRun.objects.select_related("created_by"), pk=pk)
 
 
 # --- The reviewer's queue -------------------------------------------------------------------------------
@@ -118,7 +107,7 @@ def assign(request):
 @require_safe
 @login_required
 def run_detail(request, pk):
-    run = get_run_for_manager(request.user, pk)
+    run = get_sampling_run_for(request.user, pk)
     return render(request, "scorecards/queue/run_detail.html", {"run": run, "totals": run.report["totals"]})
 
 
@@ -140,7 +129,7 @@ def rule_create(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def rule_edit(request, pk):
-    rule = get_rule_for_manager(request.user, pk)
+    rule = get_sampling_rule_for(request.user, pk)
     form = SamplingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -152,7 +141,7 @@ def rule_edit(request, pk):
 @require_POST
 @login_required
 def rule_deactivate(request, pk):
-    rule = get_rule_for_manager(request.user, pk)
+    rule = get_sampling_rule_for(request.user, pk)
     if sampling.deactivate_rule(rule=rule):
         messages.success(
             request, _("Sampling rule for %(call_type)s deactivated.") % {"call_type": rule.call_type}
@@ -168,7 +157,7 @@ def rule_deactivate(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def reassign(request, pk):
-    assignment = get_assignment_for_manager(request.user, pk)
+    assignment = get_assignment_for(request.user, pk, for_change=True)
     form = ReassignForm(request.POST or None, assignment=assignment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,7 +177,7 @@ def reassign(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def cancel(request, pk):
-    assignment = get_assignment_for_manager(request.user, pk)
+    assignment = get_assignment_for(request.user, pk, for_change=True)
     error = None
     if request.method == "POST":
         try:

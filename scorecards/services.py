@@ -246,16 +246,21 @@ def start_evaluation(
 def _lock_draft(evaluation_id: int, by) -> str:
     """Re-read the evaluation under a row lock; only its reviewer changes it, only while it is a draft.
     Returns the stored strengths (the submit checks what was saved, not what an old instance holds)."""
-    status, reviewer_id, strengths = (
-        Evaluation.objects.select_for_update()
+    status, reviewer_id, strengths, session_closed_at = (
+        Evaluation.objects.select_for_update(of=("self",))
         .filter(pk=evaluation_id)
-        .values_list("status", "reviewer_id", "strengths")
+        .values_list("status", "reviewer_id", "strengths", "calibration_session__closed_at")
         .get()
     )
     if reviewer_id != by.pk:
         raise PermissionDenied
     if status != Evaluation.Status.DRAFT:
         raise ValidationError(_("This evaluation has been submitted: it can no longer be changed."))
+    if session_closed_at is not None:
+        # Once a calibration closes the others' answers are visible: a late answer would not be blind.
+        raise ValidationError(
+            _("This calibration session is closed: the evaluation can no longer be changed.")
+        )
     return strengths
 
 

@@ -6,9 +6,12 @@ from decimal import Decimal
 from math import sqrt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from scorecards import calibration
+from scorecards.models import Evaluation
 from scorecards.services import submit_evaluation
 from tests.factories import CallFactory, UserFactory
 from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
@@ -142,8 +145,13 @@ def test_drafts_at_close_and_late_submissions_are_left_out(session, manager, rev
     calibrate(session, reviewers[0], KNOWN_ANSWERS["r1"])
     late = calibrate(session, reviewers[1], KNOWN_ANSWERS["r2"], submit=False)
     calibration.close_session(session=session, by=manager)
-    # The evaluation page does not stop a draft from being submitted after the close: the results do.
-    submit_evaluation(evaluation=late, by=reviewers[1])
+    # A draft cannot be submitted once the session is closed (the others' answers are visible by then).
+    with pytest.raises(ValidationError, match="session is closed"):
+        submit_evaluation(evaluation=late, by=reviewers[1])
+    # And should one slip through (a submit racing the close), the results still leave it out.
+    Evaluation.objects.filter(pk=late.pk).update(
+        status=Evaluation.Status.SUBMITTED, submitted_at=timezone.now()
+    )
     results = calibration.calibration_results(session=session)
     assert [rater.reviewer for rater in results.raters] == [manager, reviewers[0]]
     assert set(results.left_out) == {reviewers[1], reviewers[2]}

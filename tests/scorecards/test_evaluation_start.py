@@ -56,8 +56,9 @@ def test_wrong_method(client, reviewer, assignment):
 def test_someone_elses_assignment_is_not_there(client, manager, assignment):
     client.force_login(UserFactory(username="reviewer2", is_reviewer=True))
     assert client.post(start_url(assignment)).status_code == 404
+    # The manager sees every queue, but scoring is the assigned reviewer's job.
     client.force_login(manager)
-    assert client.post(start_url(assignment)).status_code == 404
+    assert client.post(start_url(assignment)).status_code == 403
 
 
 def test_start_then_resume_the_same_draft(client, reviewer, assignment):

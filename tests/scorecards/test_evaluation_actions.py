@@ -1,0 +1,83 @@
+"""What the evaluation's read page offers each person, the call page's "Score this call", and the calibration
+submit flow through the scoring form."""
+
+import pytest
+from django.urls import reverse
+
+from scorecards.models import CalibrationSession, Dispute, Evaluation
+from tests.factories import CallFactory
+from tests.scorecards.calibration_helpers import FOUR_CRITERIA, calibrate, make_reviewers, make_session
+from tests.scorecards.evaluation_helpers import form_data, published
+from tests.scorecards.feedback_helpers import default_version, make_evaluation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def evaluation(agent, call_type, reviewer):
+    return make_evaluation(agent=agent, version=default_version(call_type), reviewer=reviewer)
+
+
+def _actions(client, user, evaluation):
+    client.force_login(user)
+    response = client.get(evaluation.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_evaluated_agent_can_acknowledge_and_dispute(client, agent, evaluation):
+    page = _actions(client, agent, evaluation)
+    assert reverse("feedback:acknowledge", args=[evaluation.pk]) in page
+    assert reverse("feedback:dispute", args=[evaluation.pk]) in page
+    assert reverse("feedback:history", args=[evaluation.pk]) in page
+
+
+def test_the_lead_and_reviewer_see_history_but_no_agent_actions(client, lead, reviewer, evaluation):
+    for user in (lead, reviewer):
+        page = _actions(client, user, evaluation)
+        assert reverse("feedback:acknowledge", args=[evaluation.pk]) not in page
+        assert reverse("feedback:dispute", args=[evaluation.pk]) not in page
+        assert reverse("feedback:history", args=[evaluation.pk]) in page
+
+
+def test_an_acknowledged_evaluation_offers_nothing_more_to_the_agent(client, agent, evaluation):
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.ACKNOWLEDGED)
+    page = _actions(client, agent, evaluation)
+    assert reverse("feedback:acknowledge", args=[evaluation.pk]) not in page
+    assert reverse("feedback:dispute", args=[evaluation.pk]) not in page
+
+
+def test_the_manager_is_offered_the_open_dispute(client, manager, agent, evaluation):
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.DISPUTED)
+    dispute = Dispute.objects.create(evaluation=evaluation, opened_by=agent)
+    page = _actions(client, manager, evaluation)
+    assert reverse("feedback:resolve", args=[dispute.pk]) in page
+
+
+def test_reviewers_are_offered_to_score_a_call_but_not_its_agent(client, reviewer, agent, call):
+    button = reverse("evaluations:start_call", args=[call.pk])
+    client.force_login(reviewer)
+    assert button in client.get(call.get_absolute_url()).content.decode()
+    client.force_login(agent)
+    assert button not in client.get(call.get_absolute_url()).content.decode()
+
+
+def test_the_last_calibration_submit_closes_the_session_and_returns_to_it(client, manager, call_type):
+    published(call_type, FOUR_CRITERIA)
+    call = CallFactory(call_type=call_type)
+    reviewers = make_reviewers(2)
+    session = make_session(call, manager, reviewers)
+    answers = {"Greeting": 1, "Diagnosis": 3, "Tone": "Good", "Callback": 1}
+    calibrate(session, manager, answers)
+    calibrate(session, reviewers[0], answers)
+    last = calibrate(session, reviewers[1], answers, submit=False)
+
+    client.force_login(reviewers[1])
+    response = client.post(
+        reverse("evaluations:edit", args=[last.pk]), form_data(last.version, answers, action="submit")
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("calibration:detail", args=[session.pk])
+    assert CalibrationSession.objects.get(pk=session.pk).is_closed
+    # Closed: the draft-only edit page is gone for good, and the results are open to the participant.
+    assert client.get(reverse("calibration:results", args=[session.pk])).status_code == 200
