@@ -6,11 +6,10 @@ from django.urls import reverse
 
 from scorecards import disputes
 from scorecards.models import Dispute, Evaluation
-from tests.scorecards.feedback_helpers import (  # noqa: F401 (fast_password_hashing is an autouse fixture)
+from tests.scorecards.feedback_helpers import (
     GREETING_MISSED,
     criterion,
     default_version,
-    fast_password_hashing,
     make_evaluation,
 )
 

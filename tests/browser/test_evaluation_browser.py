@@ -12,7 +12,6 @@ from scorecards.models import Assignment, Evaluation, RecordingNote
 from tests.factories import CallFactory
 from tests.scorecards.evaluation_helpers import (
     criteria_of,
-    fast_password_hasher,  # noqa: F401 (autouse fixture)
     published,
 )
 

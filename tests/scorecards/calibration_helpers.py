@@ -1,7 +1,6 @@
 """Calibration sessions for tests: a 4-criterion scorecard, reviewers, sessions and their evaluations.
 
-Import `fast_password_hasher` into a test module to make it autouse there, and the fixtures it needs:
-`version_fixture` (fixture "version"), `reviewers_fixture` ("reviewers"), `session_fixture` ("session").
+Import into a test module the fixtures it needs: `version_fixture` (fixture "version"), `reviewers_fixture` ("reviewers"), `session_fixture` ("session").
 """
 
 import pytest
@@ -11,14 +10,13 @@ from scorecards.models import CalibrationSession, Evaluation
 from scorecards.services import submit_evaluation
 from tests.factories import UserFactory
 from tests.scorecards.builder_helpers import make_published_version
-from tests.scorecards.evaluation_helpers import NA, draft, fast_password_hasher
+from tests.scorecards.evaluation_helpers import NA, draft
 
 __all__ = [
     "FOUR_CRITERIA",
     "KNOWN_ANSWERS",
     "NA",
     "calibrate",
-    "fast_password_hasher",
     "make_reviewers",
     "make_session",
     "publish_four_criteria",

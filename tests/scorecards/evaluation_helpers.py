@@ -1,7 +1,5 @@
 """Evaluations for tests: worked-case versions, drafts filled by criterion title, posted form data."""
 
-import pytest
-
 from scorecards import scoring
 from scorecards.evaluation_forms import answer_field, comment_field
 from scorecards.models import Criterion, CriterionOption, Evaluation, ScorecardVersion
@@ -125,10 +123,3 @@ def submitted(call, reviewer, answers: dict | None = None, **kwargs) -> Evaluati
 
 def published(call_type, sections=None, **kwargs) -> ScorecardVersion:
     return make_published_version(call_type, sections, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """The factories hash a password for every user; the default hasher is slow on purpose. Import this into a
-    test module to make it autouse there."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

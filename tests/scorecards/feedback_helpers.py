@@ -10,7 +10,6 @@ The scorecard is builder_helpers.DEFAULT_SECTIONS:
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from scorecards import services
@@ -29,12 +28,6 @@ FULL_MARKS = {
 }
 #: Greeting missed: Opening 2/3, Resolution 1 → (40 × 2/3 + 60 × 1) ÷ 100 = 86.667% (passes the default 85).
 GREETING_MISSED = {**FULL_MARKS, "Greeting": 0}
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Import into a test module: users are created with a cheap hasher (the default takes ~1 s per user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def default_version(call_type) -> ScorecardVersion:

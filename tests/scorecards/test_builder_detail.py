@@ -10,11 +10,6 @@ from tests.scorecards.builder_helpers import make_published_version
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def versions(call_type, manager):
     """v1 retired, v2 published by the manager with notes, v3 a draft."""

@@ -14,11 +14,6 @@ from tests.scorecards.builder_helpers import make_published_version, many_criter
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 SECTIONS = [
     ("Opening", 40, [("Greeting", "yes_no", 1, {}), ("Name", "yes_no", 2, {"guidance": "Twice"})]),
     ("Close", 20, [("Tone", "choice", 1, {"options": [("Cold", 0), ("Warm", 2)]})]),

@@ -13,11 +13,6 @@ LIST_URL = reverse("scorecards:list")
 CREATE_URL = reverse("scorecards:create")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def scorecards(call_type, manager):
     """ "Support" has v1 published and a v2 draft; "Sales" only a draft."""

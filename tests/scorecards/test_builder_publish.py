@@ -11,11 +11,6 @@ from tests.scorecards.builder_helpers import make_published_version
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def url(version) -> str:
     return reverse("scorecards:publish", args=[version.pk])
 

@@ -23,12 +23,6 @@ pytestmark = pytest.mark.django_db
 Status = ScorecardVersion.Status
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The factories hash a password per user; the default hasher costs about a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def outline(version) -> list:
     """Everything a copy must keep, without ids."""
     return [

@@ -11,11 +11,6 @@ from tests.scorecards.builder_helpers import make_published_version, many_criter
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def published(call_type):
     return make_published_version(

@@ -13,11 +13,6 @@ from tests.scorecards.builder_helpers import make_published_version
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 POINTS_BY_TITLE = {"Greeting": 1, "Verified": 0, "Diagnosis": 2, "Tone": 3}
 
 

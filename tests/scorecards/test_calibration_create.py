@@ -9,7 +9,6 @@ from django.utils import timezone
 from scorecards.models import CalibrationSession
 from tests.factories import CallFactory, CallTypeFactory, UserFactory
 from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
-    fast_password_hasher,
     reviewers_fixture,
     version_fixture,
 )

@@ -8,7 +8,6 @@ from tests.factories import UserFactory
 from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
     KNOWN_ANSWERS,
     calibrate,
-    fast_password_hasher,
     make_reviewers,
     make_session,
     reviewers_fixture,

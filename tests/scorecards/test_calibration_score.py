@@ -12,7 +12,6 @@ from tests.factories import UserFactory
 from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
     KNOWN_ANSWERS,
     calibrate,
-    fast_password_hasher,
     reviewers_fixture,
     session_fixture,
     version_fixture,

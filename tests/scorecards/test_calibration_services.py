@@ -17,7 +17,6 @@ from tests.factories import CallFactory, CallTypeFactory, UserFactory
 from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
     KNOWN_ANSWERS,
     calibrate,
-    fast_password_hasher,
     make_session,
     reviewers_fixture,
     session_fixture,

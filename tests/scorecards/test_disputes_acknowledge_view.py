@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from scorecards.models import Evaluation, EvaluationChange
 
-from .feedback_helpers import (  # noqa: F401 (fast_password_hashing is an autouse fixture)
+from .feedback_helpers import (
     default_version,
-    fast_password_hashing,
     make_evaluation,
 )
 

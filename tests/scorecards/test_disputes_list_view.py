@@ -9,10 +9,9 @@ from django.utils import timezone
 from scorecards import disputes
 from scorecards.models import Dispute
 
-from .feedback_helpers import (  # noqa: F401 (fast_password_hashing is an autouse fixture)
+from .feedback_helpers import (
     criterion,
     default_version,
-    fast_password_hashing,
     make_evaluation,
 )
 

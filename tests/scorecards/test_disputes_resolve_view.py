@@ -10,11 +10,10 @@ from qa_center.people.models import Notification
 from scorecards import disputes
 from scorecards.models import Answer, Dispute, Evaluation, EvaluationChange
 
-from .feedback_helpers import (  # noqa: F401 (fast_password_hashing is an autouse fixture)
+from .feedback_helpers import (
     GREETING_MISSED,
     criterion,
     default_version,
-    fast_password_hashing,
     make_evaluation,
 )
 

@@ -16,11 +16,10 @@ from scorecards.models import Answer, CalibrationSession, Dispute, Evaluation, E
 from tests.factories import UserFactory
 
 from .builder_helpers import make_published_version
-from .feedback_helpers import (  # noqa: F401 (fast_password_hashing is an autouse fixture)
+from .feedback_helpers import (
     GREETING_MISSED,
     criterion,
     default_version,
-    fast_password_hashing,
     make_evaluation,
 )
 

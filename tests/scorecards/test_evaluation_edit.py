@@ -17,7 +17,6 @@ from tests.scorecards.evaluation_helpers import (
     NA,
     criteria_of,
     draft,
-    fast_password_hasher,  # noqa: F401 (autouse fixture)
     form_data,
     many_criteria,
     published,

@@ -9,7 +9,6 @@ from scorecards.models import RecordingNote
 from scorecards.services import start_evaluation
 from tests.factories import CallFactory, UserFactory
 from tests.scorecards.evaluation_helpers import (
-    fast_password_hasher,  # noqa: F401 (autouse fixture)
     published,
     submitted,
 )

@@ -11,7 +11,6 @@ from tests.scorecards.evaluation_helpers import (
     FULL_ANSWERS,
     NA,
     criteria_of,
-    fast_password_hasher,  # noqa: F401 (autouse fixture)
     form_data,
     many_criteria,
     published,

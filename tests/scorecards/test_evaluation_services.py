@@ -37,7 +37,6 @@ from tests.scorecards.evaluation_helpers import (
     answers_by_id,
     criteria_of,
     draft,
-    fast_password_hasher,  # noqa: F401 (autouse fixture)
     many_criteria,
     published,
     submitted,

@@ -7,7 +7,6 @@ from django.urls import reverse
 from scorecards.models import Assignment, Evaluation, ScorecardVersion
 from tests.factories import CallFactory, UserFactory
 from tests.scorecards.evaluation_helpers import (
-    fast_password_hasher,  # noqa: F401 (autouse fixture)
     published,
     submitted,
 )

@@ -16,7 +16,6 @@ from scorecards.services import (
 from tests.scorecards.evaluation_helpers import (
     NA,
     answers_by_id,
-    fast_password_hasher,  # noqa: F401 (autouse fixture)
     published,
     submitted,
     ten_point_criteria,

@@ -9,10 +9,9 @@ from django.urls import reverse
 from scorecards.models import CalibrationSession, Evaluation
 from tests.factories import UserFactory
 
-from .feedback_helpers import (  # noqa: F401 (fast_password_hashing is an autouse fixture)
+from .feedback_helpers import (
     GREETING_MISSED,
     default_version,
-    fast_password_hashing,
     make_evaluation,
 )
 

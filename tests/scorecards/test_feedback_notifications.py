@@ -10,8 +10,6 @@ from django.utils import timezone
 from qa_center.people.context_processors import navigation
 from qa_center.people.models import Notification
 
-from .feedback_helpers import fast_password_hashing  # noqa: F401 (an autouse fixture)
-
 pytestmark = pytest.mark.django_db
 
 URL = reverse("feedback:notifications")

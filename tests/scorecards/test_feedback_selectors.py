@@ -11,10 +11,9 @@ from scorecards import feedback
 from scorecards.models import CalibrationSession, Evaluation
 from tests.factories import AgentFactory
 
-from .feedback_helpers import (  # noqa: F401 (fast_password_hashing is an autouse fixture)
+from .feedback_helpers import (
     FULL_MARKS,
     default_version,
-    fast_password_hashing,
     make_evaluation,
 )
 

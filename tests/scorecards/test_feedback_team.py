@@ -6,10 +6,9 @@ from django.urls import reverse
 
 from tests.factories import AgentFactory
 
-from .feedback_helpers import (  # noqa: F401 (fast_password_hashing is an autouse fixture)
+from .feedback_helpers import (
     GREETING_MISSED,
     default_version,
-    fast_password_hashing,
     make_evaluation,
 )
 
