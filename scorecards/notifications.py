@@ -4,6 +4,7 @@ The email goes out only once the transaction that caused it commits (a rolled-ba
 and a mail server that fails is logged instead of turning an already committed action into an error page.
 """
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.defaultfilters import floatformat
@@ -19,6 +20,11 @@ __all__ = ["notify", "notify_dispute_opened", "notify_dispute_resolved", "notify
 MESSAGE_MAX_LENGTH = Notification._meta.get_field("message").max_length
 
 
+def absolute_url(path: str) -> str:
+    """Emails are read outside the app: links need the site's address (QA_SITE_URL)."""
+    return f"{settings.QA_SITE_URL.rstrip('/')}{path}" if path.startswith("/") else path
+
+
 def notify(*, recipient, message: str, url: str = "", subject: str = "", body: str = "") -> Notification:
     """Store an in-app notification for `recipient` and email it to them on commit (if they have an address).
 
@@ -28,7 +34,7 @@ def notify(*, recipient, message: str, url: str = "", subject: str = "", body: s
         recipient=recipient, message=message[:MESSAGE_MAX_LENGTH], url=url
     )
     if recipient.email:
-        text = body or (f"{message}\n\n{url}" if url else message)
+        text = body or (f"{message}\n\n{absolute_url(url)}" if url else message)
         mail = {
             "subject": subject or message,
             "message": text,
@@ -62,7 +68,7 @@ def notify_evaluation_submitted(evaluation: Evaluation) -> Notification | None:
         [
             message,
             _("Read the strengths, the improvement points and the reviewer's notes in QA Center: %(url)s")
-            % {"url": url},
+            % {"url": absolute_url(url)},
             _("You can acknowledge the evaluation, or dispute a criterion with a reason if you disagree."),
         ]
     )
@@ -84,7 +90,8 @@ def notify_dispute_opened(*, dispute: Dispute) -> list[Notification]:
     body = "\n\n".join(
         [
             message,
-            _("Read the agent's reasons and resolve the dispute in QA Center: %(url)s") % {"url": url},
+            _("Read the agent's reasons and resolve the dispute in QA Center: %(url)s")
+            % {"url": absolute_url(url)},
         ]
     )
     managers = User.objects.filter(is_qa_manager=True, is_active=True)
@@ -110,7 +117,8 @@ def notify_dispute_resolved(*, dispute: Dispute) -> list[Notification]:
         [
             message,
             dispute.resolution_note,
-            _("See what changed in the evaluation's history in QA Center: %(url)s") % {"url": url},
+            _("See what changed in the evaluation's history in QA Center: %(url)s")
+            % {"url": absolute_url(url)},
         ]
     )
     people = (evaluation.reviewer, evaluation.agent)

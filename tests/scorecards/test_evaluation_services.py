@@ -310,8 +310,9 @@ def test_submit_stores_the_engines_scores_and_each_answers_points(
 
 
 def test_submit_tells_the_agent_in_the_app_and_by_email(
-    call, reviewer, version, django_capture_on_commit_callbacks
+    call, reviewer, version, django_capture_on_commit_callbacks, settings
 ):
+    settings.QA_SITE_URL = "https://qa.example.com/"
     evaluation = draft(call, reviewer, FULL_ANSWERS)
     with django_capture_on_commit_callbacks(execute=True):
         submit_evaluation(evaluation=evaluation, by=reviewer)
@@ -321,7 +322,8 @@ def test_submit_tells_the_agent_in_the_app_and_by_email(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [call.agent.email]
     assert call.external_id in mail.outbox[0].subject
-    assert evaluation.get_absolute_url() in mail.outbox[0].body
+    # An email is read outside the app: the link carries the site's address.
+    assert f"https://qa.example.com{evaluation.get_absolute_url()}" in mail.outbox[0].body
 
 
 def test_email_waits_for_the_commit(call, reviewer, version, django_capture_on_commit_callbacks):
