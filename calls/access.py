@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Call, IngestToken
+from .models import Call, ImportJob, ImportMapping, IngestToken
 
 
 def get_call_for(user, pk) -> Call:
@@ -22,3 +22,14 @@ def get_token_for(user, pk) -> IngestToken:
     """Tokens are the QA managers' business: 403 for anyone else, 404 for a token that does not exist."""
     require_qa_manager(user)
     return get_object_or_404(IngestToken.objects.select_related("created_by"), pk=pk)
+
+
+def get_import_job_for(user, pk) -> ImportJob:
+    """Imports are shared by the QA managers: 403 for anyone else, 404 when it does not exist."""
+    require_qa_manager(user)
+    return get_object_or_404(ImportJob.objects.select_related("created_by", "mapping"), pk=pk)
+
+
+def get_import_mapping_for(user, pk) -> ImportMapping:
+    require_qa_manager(user)
+    return get_object_or_404(ImportMapping, pk=pk)

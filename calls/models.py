@@ -288,6 +288,8 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written with each batch: a running job whose heartbeat stops has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -319,6 +321,8 @@ class ImportRowError(models.Model):
 
     class Meta:
         ordering = ["job", "line_number", "id"]
+        # The job page lists a job's refused rows by line, a page at a time.
+        indexes = [models.Index(fields=["job", "line_number"], name="import_row_error_line_idx")]
         verbose_name = _("refused import row")
         verbose_name_plural = _("refused import rows")
 

@@ -13,6 +13,10 @@ app.autodiscover_tasks()
 
 # The beat schedule is kept in code so that every deployment runs the same periodic jobs.
 app.conf.beat_schedule = {
+    "fail-stalled-import-jobs": {
+        "task": "calls.tasks.fail_stalled_import_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
     "purge-old-import-files": {
         "task": "calls.tasks.purge_old_import_files",
         "schedule": crontab(hour=3, minute=17),

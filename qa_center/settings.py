@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
 # --- Product settings -----------------------------------------------------------------------------------
 QA_DISPUTE_WINDOW_DAYS = env_int("QA_DISPUTE_WINDOW_DAYS", 7)
 QA_IMPORT_BATCH_SIZE = env_int("QA_IMPORT_BATCH_SIZE", 2000)
+QA_IMPORT_MAX_UPLOAD_MB = env_int("QA_IMPORT_MAX_UPLOAD_MB", 50)  # 50 MB holds a few hundred thousand calls
 QA_RECORDING_MAX_MB = env_int("QA_RECORDING_MAX_MB", 100)
 QA_ASSIGNMENT_DUE_DAYS = env_int("QA_ASSIGNMENT_DUE_DAYS", 7)
 

@@ -1,0 +1,209 @@
+"""Import benchmark: `python -m tests.benchmarks.bench_import` (or `make bench`).
+
+Builds a throwaway SQLite database under var/bench/, generates a 100,000-row messy export (BOM, semicolons,
+CRLF, mixed date, duration and boolean formats, nulls on abandoned calls, an unmapped percentage column,
+surveys on ~30% of rows, a few broken rows), imports it through the same service as the Celery task, and
+writes var/bench/import.json with rows, seconds and rows_per_s. The target is 20,000 rows/s.
+"""
+
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROWS = 100_000
+BASE_DIR = Path(__file__).resolve().parents[2]
+BENCH_DIR = BASE_DIR / "var" / "bench"
+DATABASE = BENCH_DIR / "bench.sqlite3"
+
+HEADERS = [
+    "Call ID",
+    "Start time",
+    "Agent",
+    "Team",
+    "Call type",
+    "Direction",
+    "Queue",
+    "IVR",
+    "Queue wait",
+    "Talk time",
+    "Hold",
+    "Wrap-up",
+    "Answered",
+    "Resolved",
+    "Case",
+    "Customer",
+    "NPS",
+    "CSAT",
+    "Comment",
+    "Service level",
+]
+COLUMNS = {
+    "external_id": "Call ID",
+    "started_at": "Start time",
+    "agent": "Agent",
+    "team": "Team",
+    "call_type": "Call type",
+    "direction": "Direction",
+    "queue": "Queue",
+    "ivr_wait_seconds": "IVR",
+    "queue_wait_seconds": "Queue wait",
+    "talk_seconds": "Talk time",
+    "hold_seconds": "Hold",
+    "wrap_up_seconds": "Wrap-up",
+    "answered": "Answered",
+    "resolved": "Resolved",
+    "case_id": "Case",
+    "customer_id": "Customer",
+    "nps": "NPS",
+    "csat": "CSAT",
+    "survey_comment": "Comment",
+}
+TEAMS = ["Blue", "Green", "Red"]
+CALL_TYPES = [
+    ("inbound-support", "Inbound support"),
+    ("outbound-proactive", "Outbound proactive"),
+    ("retention", "Retention"),
+    ("billing", "Billing"),
+]
+
+
+def configure_django(media_root: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "qa_center.settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
+    os.environ["DJANGO_MEDIA_ROOT"] = media_root
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-never-used-for-anything-else")
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def reference_data() -> list[str]:
+    from calls.models import CallType
+    from qa_center.people.models import Team, User
+
+    teams = [Team.objects.create(name=name) for name in TEAMS]
+    for slug, name in CALL_TYPES:
+        CallType.objects.create(slug=slug, name=name)
+    agents = User.objects.bulk_create(
+        User(username=f"agent{n}", agent_code=f"A{n:04d}", is_agent=True, team=teams[n % len(teams)])
+        for n in range(1, 31)
+    )
+    return [agent.agent_code for agent in agents] + [agent.username.upper() for agent in agents[:5]]
+
+
+def messy_csv(agent_codes: list[str]) -> bytes:
+    rng = random.Random(20240305)  # reproducible
+    start = datetime(2024, 1, 1, 8, 0, 0)
+    yes = ["Y", "yes", "TRUE", "1", "y", "Yes"]
+    no = ["N", "no", "false", "0", "n", "No"]
+    lines = [";".join(HEADERS)]
+    for n in range(ROWS):
+        started = start + timedelta(seconds=n * 47 + rng.randint(0, 40))
+        date_style = n % 3
+        if date_style == 0:
+            started_text = started.strftime("%Y-%m-%dT%H:%M:%SZ")
+        elif date_style == 1:
+            started_text = started.strftime("%d/%m/%Y %H:%M:%S")
+        else:
+            started_text = started.strftime("%Y-%m-%d %H:%M")
+        answered = rng.random() < 0.85
+        talk = rng.randint(60, 900)
+        talk_text = (
+            (str(talk) if n % 2 else f"{talk // 3600}:{talk % 3600 // 60:02d}:{talk % 60:02d}")
+            if answered
+            else rng.choice(["", "null", "NULL"])
+        )
+        hold = rng.choice(["0", "15", "0:45", "1:05", ""]) if answered else "null"
+        wrap = rng.choice(["30", "45", "0:01:10", "null"]) if answered else ""
+        surveyed = answered and rng.random() < 0.3
+        agent = rng.choice(agent_codes)
+        if n % 997 == 500:
+            agent = "nobody"  # a broken row: unknown agent
+        if n % 1499 == 700:
+            started_text = "yesterday"  # a broken row: unreadable date
+        slug, name = rng.choice(CALL_TYPES)
+        lines.append(
+            ";".join(
+                [
+                    f"C{n:07d}",
+                    started_text,
+                    agent,
+                    rng.choice(["", "", "Blue", "green"]),
+                    rng.choice([slug, name, name.upper()]),
+                    rng.choice(["Inbound", "inbound", "OUT"]),
+                    rng.choice(["General", "Billing", "VIP"]),
+                    str(rng.randint(5, 40)),
+                    str(rng.randint(0, 300)),
+                    talk_text,
+                    hold,
+                    wrap,
+                    rng.choice(yes) if answered else rng.choice(no),
+                    rng.choice(yes + no + ["", "null"]) if answered else "",
+                    f"CASE-{n // 3:06d}",
+                    f"CUST-{rng.randint(1, 20000):06d}",
+                    str(rng.randint(0, 10)) if surveyed else "",
+                    str(rng.randint(1, 5)) if surveyed else "null",
+                    '"Great; very ""helpful"""' if surveyed and n % 4 == 0 else "",
+                    f"{rng.uniform(70, 100):.2f}%",
+                ]
+            )
+        )
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+
+
+def run(data: bytes, label: str) -> tuple[float, dict]:
+    from django.core.files.base import ContentFile
+
+    from calls.importing import configure_import_job, run_import_job
+    from calls.models import ImportJob
+
+    job = ImportJob.objects.create(file=ContentFile(data, name="bench.csv"), original_name="bench.csv")
+    configure_import_job(job=job, columns=COLUMNS, date_format="", mapping=None)
+    began = time.perf_counter()
+    job = run_import_job(job_id=job.pk)
+    seconds = time.perf_counter() - began
+    if job.status != ImportJob.Status.DONE:
+        sys.exit(f"{label}: import ended with status {job.status}: {job.message}")
+    print(
+        f"{label}: {job.total_rows} rows in {seconds:.2f} s = {job.total_rows / seconds:,.0f} rows/s "
+        f"({job.created_count} created, {job.updated_count} updated, {job.error_count} refused)"
+    )
+    return seconds, {"rows": job.total_rows, "created": job.created_count, "refused": job.error_count}
+
+
+def main() -> None:
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    # Uploaded copies of the file go to a folder removed at the end, so that runs do not pile up.
+    with tempfile.TemporaryDirectory(dir=BENCH_DIR, prefix="media-") as media_root:
+        configure_django(media_root)
+        agent_codes = reference_data()
+        data = messy_csv(agent_codes)
+        print(f"Generated a {ROWS:,}-row messy CSV ({len(data) / 1e6:.1f} MB).")
+        seconds, counts = run(data, "first import")
+        run(data, "re-import of the same file")
+    from calls.models import Call
+
+    if Call.objects.count() != counts["created"]:
+        sys.exit("The re-import duplicated calls.")
+    rows_per_s = counts["rows"] / seconds
+    (BENCH_DIR / "import.json").write_text(
+        json.dumps({"rows": counts["rows"], "seconds": round(seconds, 3), "rows_per_s": round(rows_per_s)})
+        + "\n"
+    )
+    print(f"{rows_per_s:,.0f} rows/s (target 20,000) → {BENCH_DIR / 'import.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""The Celery tasks: the import of a job (eager in tests) and the nightly purge of old uploads."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from calls import importing, tasks
+from calls.models import Call, ImportJob, ImportRowError
+from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv
+from tests.factories import AgentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def jdoe(team, call_type):
+    return AgentFactory(username="jdoe", agent_code="A100", team=team)
+
+
+def make_job(data: bytes, *, columns=None, user=None, name="calls.csv") -> ImportJob:
+    job = ImportJob.objects.create(file=ContentFile(data, name=name), original_name=name, created_by=user)
+    if columns is not None:
+        assert importing.configure_import_job(job=job, columns=columns, date_format="", mapping=None)
+    return job
+
+
+def good_file() -> bytes:
+    return make_csv(BASIC_HEADER, [basic_row("C1"), basic_row("C2", agent="ghost"), basic_row("C3")])
+
+
+def test_task_enqueued_on_commit_imports_the_job(jdoe, manager, django_capture_on_commit_callbacks):
+    job = make_job(good_file(), columns=BASIC_COLUMNS, user=manager)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        tasks.import_calls.delay_on_commit(job.pk)
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    counts = {"rows": job.total_rows, "processed": job.processed_rows, "created": job.created_count}
+    counts |= {"updated": job.updated_count, "refused": job.error_count}
+    assert counts == {"rows": 3, "processed": 3, "created": 2, "updated": 0, "refused": 1}
+    assert job.started_at <= job.finished_at
+    assert job.percent == 100
+    assert ImportRowError.objects.get(job=job).line_number == 3
+    assert Call.objects.count() == 2
+
+
+def test_a_job_runs_once_even_when_the_task_is_delivered_twice(jdoe):
+    job = make_job(good_file(), columns=BASIC_COLUMNS)
+    tasks.import_calls.delay(job.pk)
+    tasks.import_calls.delay(job.pk)
+    job.refresh_from_db()
+    assert (job.created_count, job.error_count) == (2, 1)
+    assert ImportRowError.objects.filter(job=job).count() == 1
+
+
+def test_a_job_without_a_mapping_is_not_run(jdoe):
+    job = make_job(good_file())
+    tasks.import_calls.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PENDING
+    assert not Call.objects.exists()
+
+
+def test_a_file_refused_by_the_task_is_reported_on_the_job(jdoe):
+    job = make_job(",".join(BASIC_HEADER).encode() + b"\n", columns=BASIC_COLUMNS)
+    tasks.import_calls.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.REFUSED
+    assert job.message == "The file has a header row but no data rows."
+    assert (job.created_count, job.error_count) == (0, 0)
+
+
+def test_a_file_that_disappeared_is_refused(jdoe):
+    job = make_job(good_file(), columns=BASIC_COLUMNS)
+    default_storage.delete(job.file.name)
+    tasks.import_calls.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.REFUSED
+    assert "no longer available" in job.message
+
+
+def test_an_unexpected_error_marks_the_job_failed(jdoe, monkeypatch):
+    job = make_job(good_file(), columns=BASIC_COLUMNS)
+
+    def explode(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(importing, "import_calls_from_file", explode)
+    tasks.import_calls.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "disk on fire" in job.message
+    assert job.finished_at is not None
+
+
+def test_purge_deletes_uploads_older_than_30_days_and_keeps_the_reports(jdoe):
+    old = make_job(good_file(), columns=BASIC_COLUMNS)
+    tasks.import_calls.delay(old.pk)
+    recent = make_job(good_file(), name="recent.csv")
+    running = make_job(good_file(), name="running.csv")
+    ImportJob.objects.filter(pk=running.pk).update(status=ImportJob.Status.RUNNING)
+    long_ago = timezone.now() - timedelta(days=31)
+    ImportJob.objects.filter(pk__in=[old.pk, running.pk]).update(created_at=long_ago)
+    old_name = ImportJob.objects.get(pk=old.pk).file.name
+
+    assert tasks.purge_old_import_files.delay().get() == 1
+
+    old.refresh_from_db()
+    assert not old.file
+    assert not default_storage.exists(old_name)
+    assert old.row_errors.count() == 1  # the report stays
+    assert default_storage.exists(ImportJob.objects.get(pk=recent.pk).file.name)
+    assert default_storage.exists(ImportJob.objects.get(pk=running.pk).file.name)
+    assert tasks.purge_old_import_files.delay().get() == 0  # idempotent
+
+
+def test_a_running_job_whose_worker_died_is_marked_failed(jdoe):
+    now = timezone.now()
+    stalled = make_job(good_file(), columns=BASIC_COLUMNS)
+    alive = make_job(good_file(), columns=BASIC_COLUMNS)
+    ImportJob.objects.filter(pk=stalled.pk).update(
+        status=ImportJob.Status.RUNNING,
+        started_at=now - timedelta(hours=1),
+        heartbeat_at=now - timedelta(minutes=11),
+    )
+    ImportJob.objects.filter(pk=alive.pk).update(
+        status=ImportJob.Status.RUNNING,
+        started_at=now - timedelta(hours=1),
+        heartbeat_at=now - timedelta(minutes=1),
+    )
+    assert tasks.fail_stalled_import_jobs.delay() is not None
+    stalled.refresh_from_db()
+    alive.refresh_from_db()
+    assert stalled.status == ImportJob.Status.FAILED and stalled.is_finished
+    assert "importing the file again is safe" in stalled.message
+    assert alive.status == ImportJob.Status.RUNNING
+
+
+def test_each_batch_writes_a_heartbeat(jdoe):
+    job = make_job(good_file(), columns=BASIC_COLUMNS)
+    tasks.import_calls.delay(job.pk)
+    job.refresh_from_db()
+    assert job.started_at <= job.heartbeat_at <= job.finished_at
