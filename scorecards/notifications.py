@@ -4,6 +4,10 @@ The email goes out only once the transaction that caused it commits (a rolled-ba
 and a mail server that fails is logged instead of turning an already committed action into an error page.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -15,9 +19,28 @@ from qa_center.people.models import Notification, User
 
 from .models import Dispute, Evaluation
 
-__all__ = ["notify", "notify_dispute_opened", "notify_dispute_resolved", "notify_evaluation_submitted"]
+__all__ = [
+    "in_app_only",
+    "notify",
+    "notify_dispute_opened",
+    "notify_dispute_resolved",
+    "notify_evaluation_submitted",
+]
 
 MESSAGE_MAX_LENGTH = Notification._meta.get_field("message").max_length
+
+
+_send_emails = ContextVar("qa_center_notification_emails", default=True)
+
+
+@contextmanager
+def in_app_only() -> Iterator[None]:
+    """Notifications inside this block are stored but not emailed (e.g. demo history dated weeks back)."""
+    token = _send_emails.set(False)
+    try:
+        yield
+    finally:
+        _send_emails.reset(token)
 
 
 def absolute_url(path: str) -> str:
@@ -33,7 +56,7 @@ def notify(*, recipient, message: str, url: str = "", subject: str = "", body: s
     notification = Notification.objects.create(
         recipient=recipient, message=message[:MESSAGE_MAX_LENGTH], url=url
     )
-    if recipient.email:
+    if recipient.email and _send_emails.get():
         text = body or (f"{message}\n\n{absolute_url(url)}" if url else message)
         mail = {
             "subject": subject or message,

@@ -20,6 +20,7 @@ from scorecards.models import (
     ScorecardVersion,
     Section,
 )
+from scorecards.notifications import in_app_only
 from scorecards.services import (
     add_recording_note,
     delete_recording_note,
@@ -427,3 +428,13 @@ def test_notes_only_by_the_reviewer_of_a_draft(call, reviewer, version):
     with pytest.raises(ValidationError):
         delete_recording_note(note=note, by=reviewer)
     assert RecordingNote.objects.filter(pk=note.pk).exists()
+
+
+def test_in_app_only_stores_the_notification_but_sends_no_email(
+    call, reviewer, version, django_capture_on_commit_callbacks
+):
+    evaluation = draft(call, reviewer, FULL_ANSWERS)
+    with django_capture_on_commit_callbacks(execute=True), in_app_only():
+        submit_evaluation(evaluation=evaluation, by=reviewer)
+    assert Notification.objects.filter(recipient=call.agent).count() == 1
+    assert mail.outbox == []

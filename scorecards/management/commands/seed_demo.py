@@ -1,4 +1,6 @@
-"""`manage.py seed_demo`: load the demo call center (idempotent; refuses on production settings)."""
+"""`manage.py seed_demo`: load the demo call center and its QA activity (idempotent; refuses on production
+settings). It lives in the scorecards app because it seeds both apps: scorecards may use calls, not the other
+way round."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -12,12 +14,14 @@ from calls.demo import (
     DemoDataRefused,
     seed_demo,
 )
+from scorecards.demo import seed_scorecards_demo
 
 
 class Command(BaseCommand):
     help = (
         "Load a realistic demo call center: teams, people (password 'demo'), call types, calls with surveys, "
-        "escalations and a few playable recordings. Running it again adds nothing already there. "
+        "escalations and a few playable recordings; then its scorecards, reviewers' queues, evaluations, "
+        "disputes and calibration sessions. Running it again adds nothing already there. "
         "Refuses when DEBUG is off unless --allow-production is given."
     )
 
@@ -49,10 +53,13 @@ class Command(BaseCommand):
             )
         except DemoDataRefused as exc:
             raise CommandError(str(exc)) from exc
+        qa = seed_scorecards_demo(rng_seed=options["seed"])
 
         answer_rate = "–" if summary.answer_rate is None else f"{summary.answer_rate:.1f}%"
         self.stdout.write(
-            self.style.SUCCESS(_("Demo data ready in %(seconds).1f s.") % {"seconds": summary.seconds})
+            self.style.SUCCESS(
+                _("Demo data ready in %(seconds).1f s.") % {"seconds": summary.seconds + qa.seconds}
+            )
         )
         self.stdout.write(
             _(
@@ -89,6 +96,49 @@ class Command(BaseCommand):
                 "new_recordings": summary.new_recordings,
             }
         )
+        self.write_qa_summary(qa)
         self.stdout.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD})
         for usernames, role in DEMO_LOGINS:
             self.stdout.write(f"  {usernames:<32} {role}")
+
+    def write_qa_summary(self, qa):
+        self.stdout.write(
+            _(
+                "  %(scorecards)d scorecards (%(new)d new, %(versions)d versions), %(comments)d comments on "
+                "criteria, %(rules)d sampling rules"
+            )
+            % {
+                "scorecards": qa.scorecards,
+                "new": qa.new_scorecards,
+                "versions": qa.versions,
+                "comments": qa.comments,
+                "rules": qa.sampling_rules,
+            }
+        )
+        self.stdout.write(
+            _(
+                "  %(evaluations)d evaluations submitted (%(acknowledged)d acknowledged), %(drafts)d drafts, "
+                "%(open)d open and %(resolved)d resolved disputes"
+            )
+            % {
+                "evaluations": qa.evaluations,
+                "acknowledged": qa.acknowledged,
+                "drafts": qa.drafts,
+                "open": qa.open_disputes,
+                "resolved": qa.resolved_disputes,
+            }
+        )
+        self.stdout.write(
+            _(
+                "  %(assignments)d calls in the reviewers' queues, %(sessions)d calibration sessions "
+                "(%(closed)d closed), %(unread)d unread notifications"
+            )
+            % {
+                "assignments": qa.open_assignments,
+                "sessions": qa.calibration_sessions,
+                "closed": qa.closed_calibration_sessions,
+                "unread": qa.unread_notifications,
+            }
+        )
+        if not qa.activity_added:
+            self.stdout.write(_("  (the QA activity was already there: none added)"))

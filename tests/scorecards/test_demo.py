@@ -1,0 +1,235 @@
+"""`manage.py seed_demo`, QA part (scorecards.demo): published scorecards, scores equal to the engine's, the
+demo logins' stories, no reviewer on their own call, calibration kept apart, and a second run adds nothing.
+
+Seeding takes seconds, so it happens once for the module, in a transaction rolled back after the last test;
+each test runs in a savepoint inside it (pytest-django's usual per-test transaction), so none sees another's
+changes.
+"""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from calls import demo as calls_demo
+from qa_center.people.models import Notification, User
+from scorecards import builder, calibration, disputes, feedback, sampling, scoring
+from scorecards.models import (
+    Answer,
+    Assignment,
+    CalibrationSession,
+    Criterion,
+    CriterionComment,
+    Dispute,
+    Evaluation,
+    EvaluationChange,
+    RecordingNote,
+    SamplingRule,
+    SamplingRun,
+    ScorecardVersion,
+)
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = {"inbound-support", "outbound-proactive", "retention", "billing"}
+
+
+SMALL = ["--calls=800", "--days=30", "--allow-production"]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo at a small size, once; tones instead of espeak-ng voices (the same calls get a recording)."""
+    fast = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    with django_db_blocker.unblock(), fast, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(calls_demo.shutil, "which", lambda name: None)
+        with transaction.atomic():
+            out = io.StringIO()
+            call_command("seed_demo", *SMALL, stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+
+
+def model_counts() -> dict[str, int]:
+    models = [
+        ScorecardVersion,
+        Criterion,
+        CriterionComment,
+        SamplingRule,
+        SamplingRun,
+        Assignment,
+        Evaluation,
+        Answer,
+        RecordingNote,
+        Dispute,
+        EvaluationChange,
+        CalibrationSession,
+        Notification,
+    ]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_publishes_a_scorecard_per_call_type_with_version_history(seeded):
+    published = {
+        v.scorecard.call_type.slug: v
+        for v in ScorecardVersion.objects.published().select_related("scorecard__call_type")
+    }
+    assert set(published) == SLUGS
+    assert published["billing"].scoring_method == ScorecardVersion.Method.TOTAL_POINTS
+    assert published["inbound-support"].scoring_method == ScorecardVersion.Method.WEIGHTED_SECTIONS
+    for version in published.values():
+        assert builder.publish_problems(version) == []
+
+    support = published["inbound-support"].scorecard.versions.order_by("number")
+    assert [(v.number, v.status) for v in support] == [(1, "retired"), (2, "published")]
+    assert "Empathy" in support[1].notes and support[0].published_at < support[1].published_at
+    outbound = published["outbound-proactive"].scorecard.versions.order_by("number")
+    assert [v.status for v in outbound] == ["published", "draft"]
+
+    criteria = Criterion.objects.filter(section__version__status="published")
+    identity = criteria.filter(title="Verified the customer's identity")
+    assert {c.section.version.scorecard.call_type.slug for c in identity} == {"inbound-support", "billing"}
+    assert set(identity.values_list("critical_scope", flat=True)) == {"evaluation"}
+    assert not criteria.filter(guidance="").exists()
+    assert set(criteria.filter(kind="scale").values_list("scale_max", flat=True)) >= {4, 5}
+    assert criteria.filter(kind="choice").annotate(n=Count("options")).filter(n__gte=3).count() >= 3
+    assert criteria.filter(allows_na=True).count() >= 4
+    # v1 of the support scorecard still has its yes/no empathy: old evaluations keep their version.
+    assert Criterion.objects.filter(section__version=support[0], title="Showed empathy").exists()
+
+    assert CriterionComment.objects.filter(author__is_agent=True).count() >= 4
+    rules = SamplingRule.objects.filter(is_active=True)
+    assert {rule.call_type.slug for rule in rules} == SLUGS
+    assert not rules.filter(require_recording=True).exists()
+    assert "4 scorecards (4 new, 6 versions)" in seeded
+
+
+def test_every_stored_score_is_the_engines(seeded):
+    evaluations = list(Evaluation.objects.submitted().select_related("version").prefetch_related("answers"))
+    assert len(evaluations) > 200
+    specs = {}
+    for evaluation in evaluations:
+        spec = specs.setdefault(evaluation.version_id, builder.build_spec(evaluation.version))
+        points = {a.criterion_id: scoring.NA if a.is_na else a.points for a in evaluation.answers.all()}
+        assert len(points) == sum(len(section.criteria) for section in spec.sections)
+        result = scoring.score(spec, points)
+        assert evaluation.score == result.as_decimal(result.score), evaluation.pk
+        assert evaluation.score_before_autofail == result.as_decimal(result.score_before_autofail)
+        assert (evaluation.auto_failed, evaluation.passed) == (result.auto_failed, result.passed)
+
+    # Each answer's points come from its value or option, on the evaluation's own version.
+    answers = Answer.objects.filter(is_na=False).select_related("criterion", "option")
+    assert not answers.exclude(criterion__section__version=F("evaluation__version")).exists()
+    for answer in answers.filter(criterion__kind="choice")[:200]:
+        assert answer.points == answer.option.points
+    assert not answers.exclude(criterion__kind="choice").exclude(points=F("value")).exists()
+
+    auto_failed = Evaluation.objects.regular().filter(auto_failed=True)
+    assert auto_failed.count() >= 2
+    assert auto_failed.filter(score=0, score_before_autofail__gt=0).exists()
+    assert not auto_failed.filter(score__gt=F("score_before_autofail")).exists()
+    passed = Evaluation.objects.regular().submitted().filter(passed=True).count()
+    assert 0.4 < passed / len(evaluations) < 0.9
+
+
+def test_the_demo_agent_has_a_rich_history(seeded):
+    agent = User.objects.get(username="agent")
+    mine = Evaluation.objects.regular().submitted().for_agent(agent)
+    assert mine.count() >= 10
+    assert mine.dates("submitted_at", "week").count() >= 3
+    disputable = [
+        e for e in mine.filter(status="submitted") if disputes.dispute_refusal(evaluation=e) is None
+    ]
+    assert disputable
+    assert Dispute.objects.filter(evaluation__agent=agent, status=Dispute.Status.OPEN).count() == 1
+
+    adjusted = Dispute.objects.get(status=Dispute.Status.ADJUSTED)
+    assert adjusted.evaluation.agent == agent
+    actions = list(adjusted.evaluation.changes.order_by("changed_at", "id").values_list("action", flat=True))
+    assert actions[0] == "submitted" and actions[-1] == "dispute_resolved"
+    assert {"dispute_opened", "answer_adjusted", "score_changed"} <= set(actions)
+    assert Dispute.objects.filter(status=Dispute.Status.UPHELD).exclude(evaluation__agent=agent).count() == 1
+
+    summary = feedback.my_feedback(agent=agent)
+    assert len(summary.trend) >= 3 and summary.weakest
+    assert Notification.objects.filter(recipient=agent, read_at__isnull=True).exists()
+    assert RecordingNote.objects.filter(evaluation__agent=agent).exists()
+
+
+def test_queues_drafts_disputes_and_notifications_for_the_other_logins(seeded):
+    reviewer = User.objects.get(username="reviewer")
+    queue = sampling.queue_of(reviewer=reviewer)
+    assert queue.count() >= 3
+    assert queue.filter(~Q(call__recording_file="")).exists()
+    assert sampling.drafts_of(reviewer=reviewer).count() >= 1
+    run = SamplingRun.objects.get()
+    assert run.assignments_created > 0 and run.period_end < timezone.localdate()
+    assert Assignment.objects.filter(sampling_run=run, status=Assignment.Status.DONE).exists()
+
+    open_disputes, _recent = disputes.disputes_for_managers()
+    assert open_disputes.count() >= 2
+    for username in ("manager", "reviewer"):
+        assert Notification.objects.filter(recipient__username=username, read_at__isnull=True).exists()
+
+    # A criterion failing across many agents: the recording disclosure (a process, not a person).
+    missed = Answer.objects.filter(
+        evaluation__calibration_session__isnull=True,
+        criterion__title="Read the call-recording disclosure",
+        points=0,
+    )
+    assert missed.values("evaluation__agent").distinct().count() >= 10
+
+
+def test_nobody_scores_their_own_call_and_calibration_stays_apart(seeded):
+    assert not Evaluation.objects.filter(reviewer=F("call__agent")).exists()
+    assert not Assignment.objects.filter(reviewer=F("call__agent")).exists()
+
+    closed = CalibrationSession.objects.filter(closed_at__isnull=False)
+    assert closed.exists()
+    session = closed.first()
+    results = calibration.calibration_results(session=session)
+    assert {r.reviewer.username for r in results.raters} == {"manager", "reviewer", "reviewer2", "reviewer3"}
+    assert results.reference.reviewer.username == "manager"
+    still_open = CalibrationSession.objects.get(closed_at__isnull=True)
+    assert still_open.participants.filter(username="reviewer").exists()
+    assert not still_open.evaluations.filter(reviewer__username="reviewer").exists()
+
+    calibration_ids = set(
+        Evaluation.objects.filter(calibration_session__isnull=False).values_list("pk", flat=True)
+    )
+    assert len(calibration_ids) >= 9
+    assert not calibration_ids & set(Evaluation.objects.regular().values_list("pk", flat=True))
+
+
+def test_timestamps_follow_each_other(seeded):
+    now = timezone.now()
+    evaluations = Evaluation.objects.all()
+    assert not evaluations.filter(Q(submitted_at__gt=now) | Q(created_at__gt=now)).exists()
+    assert not evaluations.filter(submitted_at__lt=F("call__started_at")).exists()
+    assert not evaluations.filter(acknowledged_at__lt=F("submitted_at")).exists()
+    assert not Assignment.objects.filter(created_at__lt=F("call__started_at")).exists()
+    window = timedelta(days=settings.QA_DISPUTE_WINDOW_DAYS)
+    for dispute in Dispute.objects.select_related("evaluation"):
+        assert dispute.evaluation.submitted_at < dispute.opened_at <= dispute.evaluation.submitted_at + window
+        assert dispute.resolved_at is None or dispute.opened_at < dispute.resolved_at < now
+    for session in CalibrationSession.objects.filter(closed_at__isnull=False):
+        assert calibration.counted_evaluations(session).count() == 4
+
+
+def test_a_second_run_adds_nothing(seeded):
+    before = model_counts()
+    out = io.StringIO()
+    # Without recordings: this test's media folder is not the one the module's seeding wrote to.
+    call_command("seed_demo", *SMALL, "--no-recordings", stdout=out)
+    assert model_counts() == before
+    assert "none added" in out.getvalue()
+    assert "800 calls (0 new)" in out.getvalue()
