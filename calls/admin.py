@@ -97,3 +97,10 @@ class IngestTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are issued on the API tokens page, which shows the secret once
+
+
+@admin.register(ImportRowError)
+class ImportRowErrorAdmin(admin.ModelAdmin):
+    list_display = ("job", "line_number", "message")
+    list_select_related = ("job",)
+    raw_id_fields = ("job",)

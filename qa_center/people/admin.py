@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Team, User
+from .models import Notification, Team, User
 
 
 @admin.register(User)
@@ -34,3 +34,10 @@ class TeamAdmin(admin.ModelAdmin):
     list_select_related = ("lead",)
     search_fields = ("name",)
     autocomplete_fields = ("lead",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "message", "created_at", "read_at")
+    list_select_related = ("recipient",)
+    raw_id_fields = ("recipient",)

@@ -1,0 +1,193 @@
+"""Admin for every scorecards model. Scores are computed by the services, so they are read-only here."""
+
+from django.contrib import admin
+
+from .models import (
+    Answer,
+    Assignment,
+    CalibrationSession,
+    Criterion,
+    CriterionComment,
+    CriterionOption,
+    Dispute,
+    DisputeItem,
+    Evaluation,
+    EvaluationChange,
+    RecordingNote,
+    SamplingRule,
+    SamplingRun,
+    Scorecard,
+    ScorecardVersion,
+    Section,
+)
+
+
+class VersionInline(admin.TabularInline):
+    model = ScorecardVersion
+    extra = 0
+    fields = ("number", "status", "scoring_method", "pass_mark", "published_at", "published_by")
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    list_display = ("name", "call_type", "created_at")
+    list_select_related = ("call_type",)
+    search_fields = ("name",)
+    inlines = [VersionInline]
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(ScorecardVersion)
+class ScorecardVersionAdmin(admin.ModelAdmin):
+    list_display = ("scorecard", "number", "status", "scoring_method", "pass_mark", "published_at")
+    list_filter = ("status", "scoring_method")
+    list_select_related = ("scorecard",)
+    inlines = [SectionInline]
+
+
+class CriterionInline(admin.StackedInline):
+    model = Criterion
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("title", "version", "weight", "position")
+    list_select_related = ("version", "version__scorecard")
+    inlines = [CriterionInline]
+
+
+class OptionInline(admin.TabularInline):
+    model = CriterionOption
+    extra = 0
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ("title", "section", "kind", "weight", "allows_na", "critical_scope")
+    list_filter = ("kind", "critical_scope", "allows_na")
+    list_select_related = ("section",)
+    search_fields = ("title",)
+    inlines = [OptionInline]
+
+
+@admin.register(CriterionComment)
+class CriterionCommentAdmin(admin.ModelAdmin):
+    list_display = ("criterion", "author", "created_at")
+    list_select_related = ("criterion", "author")
+    raw_id_fields = ("criterion",)
+
+
+@admin.register(SamplingRule)
+class SamplingRuleAdmin(admin.ModelAdmin):
+    list_display = ("call_type", "calls_per_agent", "period", "is_active")
+    list_filter = ("period", "is_active")
+
+
+@admin.register(SamplingRun)
+class SamplingRunAdmin(admin.ModelAdmin):
+    list_display = ("period_start", "period_end", "seed", "assignments_created", "created_at")
+    readonly_fields = ("report",)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("call", "reviewer", "status", "created_at", "due_at")
+    list_filter = ("status",)
+    list_select_related = ("call", "reviewer")
+    raw_id_fields = ("call", "sampling_run")
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ("criterion", "is_na", "value", "option", "points", "max_points", "comment")
+    readonly_fields = fields
+    can_delete = False
+
+
+class NoteInline(admin.TabularInline):
+    model = RecordingNote
+    extra = 0
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ("call", "agent", "reviewer", "status", "score", "passed", "submitted_at")
+    list_filter = ("status", "passed", "auto_failed")
+    list_select_related = ("call", "agent", "reviewer")
+    raw_id_fields = ("call", "assignment", "calibration_session")
+    # Scores follow from the answers (scorecards.services): editing them by hand would make them unexplainable.
+    readonly_fields = ("score", "score_before_autofail", "auto_failed", "passed")
+    inlines = [AnswerInline, NoteInline]
+
+
+class DisputeItemInline(admin.TabularInline):
+    model = DisputeItem
+    extra = 0
+
+
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    list_display = ("evaluation", "opened_by", "opened_at", "status", "resolved_by", "resolved_at")
+    list_filter = ("status",)
+    list_select_related = ("evaluation", "opened_by", "resolved_by")
+    raw_id_fields = ("evaluation",)
+    inlines = [DisputeItemInline]
+
+
+@admin.register(EvaluationChange)
+class EvaluationChangeAdmin(admin.ModelAdmin):
+    list_display = ("evaluation", "action", "changed_by", "changed_at")
+    list_filter = ("action",)
+    list_select_related = ("evaluation", "changed_by")
+    raw_id_fields = ("evaluation",)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the history is a record, not something to edit
+
+
+@admin.register(CalibrationSession)
+class CalibrationSessionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "call", "version", "created_by", "created_at", "closed_at")
+    list_select_related = ("call", "version", "created_by")
+    raw_id_fields = ("call",)
+    filter_horizontal = ("participants",)
+
+
+@admin.register(CriterionOption)
+class CriterionOptionAdmin(admin.ModelAdmin):
+    list_display = ("label", "criterion", "points", "position")
+    list_select_related = ("criterion",)
+    raw_id_fields = ("criterion",)
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ("evaluation", "criterion", "is_na", "points", "max_points")
+    list_select_related = ("evaluation", "criterion")
+    raw_id_fields = ("evaluation", "criterion", "option")
+    # Answers are changed through a dispute resolution, which recomputes the score and writes the history.
+    readonly_fields = ("evaluation", "criterion", "is_na", "value", "option", "points", "max_points")
+
+
+@admin.register(RecordingNote)
+class RecordingNoteAdmin(admin.ModelAdmin):
+    list_display = ("evaluation", "at_seconds", "author", "created_at")
+    list_select_related = ("evaluation", "author")
+    raw_id_fields = ("evaluation",)
+
+
+@admin.register(DisputeItem)
+class DisputeItemAdmin(admin.ModelAdmin):
+    list_display = ("dispute", "criterion")
+    list_select_related = ("dispute", "criterion")
+    raw_id_fields = ("dispute", "criterion")
