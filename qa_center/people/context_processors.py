@@ -18,8 +18,9 @@ def _entries(user):
         yield "queue:mine", _("My queue")
     if user.is_reviewer or manager:
         yield "calibration:list", _("Calibration")
+    # Everyone reads the published scorecards: agents comment on criteria, reviewers read the guidance.
+    yield "scorecards:list", _("Scorecards")
     if manager:
-        yield "scorecards:list", _("Scorecards")
         yield "queue:manage", _("Sampling")
         yield "feedback:disputes", _("Disputes")
         yield "imports:list", _("Imports")
