@@ -128,32 +128,45 @@ def _options_by_criterion(version: ScorecardVersion) -> dict[int, list[Criterion
 def build_spec(version: ScorecardVersion) -> scoring.ScorecardSpec:
     """The version as the scoring engine's plain data: one query for the criteria, one for the options.
 
-    Sections without criteria are left out (they could never be applicable). Ids are the model ids, so the
-    answers passed to scoring.score are {criterion.pk: points | scoring.NA}.
+    Ids are the model ids, so the answers passed to scoring.score are {criterion.pk: points | scoring.NA}.
     """
     options = _options_by_criterion(version)
-    sections = []
+    outline = []
     for _section_id, criteria in groupby(_criteria_of(version), key=lambda criterion: criterion.section_id):
-        criteria = list(criteria)
-        section = criteria[0].section
-        sections.append(
-            scoring.SectionSpec(
-                id=section.pk,
-                weight=section.weight,
-                criteria=tuple(
-                    scoring.CriterionSpec(
-                        id=criterion.pk,
-                        max_points=criterion_max_points(criterion, options.get(criterion.pk, ())),
-                        weight=criterion.weight,
-                        critical=criterion.critical_scope,
-                        allows_na=criterion.allows_na,
-                    )
-                    for criterion in criteria
-                ),
-            )
+        section = None
+        for criterion in criteria:
+            criterion.max_points = criterion_max_points(criterion, options.get(criterion.pk, ()))
+            if section is None:
+                section, section.criteria_list = criterion.section, []
+            section.criteria_list.append(criterion)
+        outline.append(section)
+    return spec_from_outline(version, outline)
+
+
+def spec_from_outline(version: ScorecardVersion, outline: Iterable[Section]) -> scoring.ScorecardSpec:
+    """The one mapping from scorecard models to the engine's data, from sections already loaded (each with
+    `.criteria_list`, each criterion with `.max_points`, as version_outline gives). Sections without criteria
+    are left out: they could never be applicable."""
+    sections = tuple(
+        scoring.SectionSpec(
+            id=section.pk,
+            weight=section.weight,
+            criteria=tuple(
+                scoring.CriterionSpec(
+                    id=criterion.pk,
+                    max_points=criterion.max_points,
+                    weight=criterion.weight,
+                    critical=criterion.critical_scope,
+                    allows_na=criterion.allows_na,
+                )
+                for criterion in section.criteria_list
+            ),
         )
+        for section in outline
+        if section.criteria_list
+    )
     return scoring.ScorecardSpec(
-        sections=tuple(sections), method=version.scoring_method, pass_mark=version.pass_mark
+        sections=sections, method=version.scoring_method, pass_mark=version.pass_mark
     )
 
 

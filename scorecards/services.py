@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from calls.models import Call
 
 from . import scoring
-from .builder import build_spec, version_outline
+from .builder import build_spec, spec_from_outline, version_outline
 from .models import (
     Answer,
     Assignment,
@@ -51,7 +51,6 @@ __all__ = [
     "points_of",
     "recompute_evaluation",
     "save_draft",
-    "spec_from_outline",
     "start_evaluation",
     "stored_answers",
     "stored_value",
@@ -135,31 +134,6 @@ def evaluation_score(
     """
     spec = build_spec(version) if outline is None else spec_from_outline(version, outline)
     return scoring.score(spec, answers)
-
-
-def spec_from_outline(version: ScorecardVersion, outline: Iterable[Section]) -> scoring.ScorecardSpec:
-    """builder.build_spec's mapping, from an outline already loaded (a test holds the two to equality)."""
-    sections = tuple(
-        scoring.SectionSpec(
-            id=section.pk,
-            weight=section.weight,
-            criteria=tuple(
-                scoring.CriterionSpec(
-                    id=criterion.pk,
-                    max_points=criterion.max_points,
-                    weight=criterion.weight,
-                    critical=criterion.critical_scope,
-                    allows_na=criterion.allows_na,
-                )
-                for criterion in section.criteria_list
-            ),
-        )
-        for section in outline
-        if section.criteria_list  # build_spec leaves out sections without criteria too
-    )
-    return scoring.ScorecardSpec(
-        sections=sections, method=version.scoring_method, pass_mark=version.pass_mark
-    )
 
 
 # --- Starting and resuming ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from qa_center.people.models import Notification
 from scorecards import scoring
-from scorecards.builder import build_spec, version_outline
+from scorecards.builder import build_spec, spec_from_outline, version_outline
 from scorecards.models import (
     Answer,
     Assignment,
@@ -27,7 +27,6 @@ from scorecards.services import (
     evaluation_score,
     recompute_evaluation,
     save_draft,
-    spec_from_outline,
     start_evaluation,
     submit_evaluation,
 )
