@@ -47,6 +47,8 @@ class CallAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     autocomplete_fields = ("agent",)
     inlines = [SurveyInline, EscalationInline]
+    # Recordings arrive through the ingest API, which checks type, size and content before storing them.
+    readonly_fields = ("recording_file",)
     show_full_result_count = False
 
 
@@ -70,12 +72,6 @@ class ImportMappingAdmin(admin.ModelAdmin):
     list_display = ("name", "is_preset", "created_at")
 
 
-class ImportRowErrorInline(admin.TabularInline):
-    model = ImportRowError
-    extra = 0
-    readonly_fields = ("line_number", "message", "raw")
-
-
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ("original_name", "status", "total_rows", "created_count", "updated_count", "error_count")
@@ -93,7 +89,8 @@ class ImportJobAdmin(admin.ModelAdmin):
 @admin.register(IngestToken)
 class IngestTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+    # Revoking is one-way (the API tokens page): a leaked token must not come back through the admin.
+    readonly_fields = ("prefix", "key_hash", "created_by", "created_at", "last_used_at", "revoked_at")
 
     def has_add_permission(self, request):
         return False  # tokens are issued on the API tokens page, which shows the secret once

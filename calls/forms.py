@@ -1,6 +1,9 @@
 """The call list's filter form (GET): it validates the query string and offers only what the user may see."""
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Call, CallType
@@ -25,11 +28,16 @@ def _tri_state(label) -> forms.TypedChoiceField:
     )
 
 
+# Bounds keep "day after" and time-zone arithmetic inside the dates Python can represent.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(9998, 12, 31)
+
+
 def _date(label) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)],
     )
 
 

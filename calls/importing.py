@@ -72,7 +72,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,7 +123,7 @@ def _label(name: str) -> Promise:
 
 
 IMPORT_FIELDS: tuple[ImportField, ...] = (
-    ImportField("external_id", _label("external_id"), "text", required=True, max_length=100),
+    ImportField("external_id", _label("external_id"), "external_id", required=True, max_length=100),
     ImportField("started_at", _label("started_at"), "datetime", required=True),
     ImportField("agent", _label("agent"), "agent", help_text=gettext_lazy("Agent code or username.")),
     ImportField("team", _label("team"), "team", help_text=gettext_lazy("Empty: the agent's team.")),
@@ -444,6 +444,19 @@ def _text_converter(max_length: int | None) -> Callable[[str], str]:
     return convert_limited
 
 
+def _external_id_converter(max_length: int) -> Callable[[str], str]:
+    text = _text_converter(max_length)
+
+    def convert(raw: str) -> str:
+        value = text(raw)
+        if "/" in value:
+            # The ingest API addresses calls by external id in its paths (models.validate_external_id).
+            raise _Invalid(_("an external id cannot contain “/”"))
+        return value
+
+    return convert
+
+
 _BOOLEANS = {
     "y": True,
     "yes": True,
@@ -757,6 +770,8 @@ def _plain_converter_for(
     kind = import_field.name if import_field.kind in {"agent", "team", "call_type"} else import_field.kind
     if kind == "text":
         return _text_converter(import_field.max_length)
+    if kind == "external_id":
+        return _external_id_converter(import_field.max_length)
     if kind == "datetime":
         return _datetime_converter(date_format, adapt)
     if kind == "duration":
@@ -1171,7 +1186,10 @@ def _upsert_surveys(plan: _Plan, rows: list[list[Any]], cursor) -> None:
 def create_import_job(*, uploaded_file, user) -> ImportJob:
     """Store the upload as a pending job; the file is refused at once when it is not a usable table."""
     job = ImportJob.objects.create(
-        file=uploaded_file, original_name=uploaded_file.name[:255], created_by=user
+        file=uploaded_file,
+        original_name=uploaded_file.name[:255],
+        created_by=user,
+        language=translation.get_language() or "",
     )
     try:
         preview_job(job=job)
@@ -1255,6 +1273,13 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
     if not claimed:
         return None
     job = ImportJob.objects.get(pk=job_id)
+    # The reasons stored for refused rows are read by the uploader: write them in their language.
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _run_claimed_job(job)
+
+
+def _run_claimed_job(job: ImportJob) -> ImportJob:
+    job_id = job.pk
     try:
         result = import_calls_from_file(
             data=_job_data(job),
@@ -1308,14 +1333,19 @@ def fail_stalled_import_jobs(*, silent_for: timedelta) -> int:
     """Running jobs whose worker died (no batch written for `silent_for`) become failed, so the page stops
     waiting and says what to do. Conditional UPDATE: a job that wakes up in between is left alone."""
     cutoff = timezone.now() - silent_for
-    return ImportJob.objects.filter(status=ImportJob.Status.RUNNING, heartbeat_at__lt=cutoff).update(
-        status=ImportJob.Status.FAILED,
-        finished_at=timezone.now(),
-        message=_(
-            "The import stopped: its worker ended before finishing. Rows imported before it are kept; "
-            "importing the file again is safe (rows are updated by external id, never duplicated)."
-        ),
-    )
+    stalled = ImportJob.objects.filter(status=ImportJob.Status.RUNNING, heartbeat_at__lt=cutoff)
+    failed = 0
+    for language in stalled.values_list("language", flat=True).distinct().order_by():
+        with translation.override(language or settings.LANGUAGE_CODE):
+            failed += stalled.filter(language=language).update(
+                status=ImportJob.Status.FAILED,
+                finished_at=timezone.now(),
+                message=_(
+                    "The import stopped: its worker ended before finishing. Rows imported before it are kept; "
+                    "importing the file again is safe (rows are updated by external id, never duplicated)."
+                ),
+            )
+    return failed
 
 
 def purge_old_import_files(*, older_than: timedelta) -> int:

@@ -4,12 +4,19 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_external_id(value: str) -> None:
+    """A call's external id is part of the ingest API's paths (/api/v1/calls/<id>/), so no "/" in it."""
+    if "/" in value:
+        raise ValidationError(_("An external id cannot contain “/”."), code="slash")
 
 
 class CallType(models.Model):
@@ -60,7 +67,9 @@ class Call(models.Model):
         VIDEO = "video", _("Video")
         CHAT = "chat", _("Chat")
 
-    external_id = models.CharField(_("external id"), max_length=100, unique=True)
+    external_id = models.CharField(
+        _("external id"), max_length=100, unique=True, validators=[validate_external_id]
+    )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("agent"),
@@ -247,9 +256,14 @@ class ImportMapping(models.Model):
     )
     is_preset = models.BooleanField(_("preset"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -278,19 +292,26 @@ class ImportJob(models.Model):
     date_format = models.CharField(_("date format"), max_length=50, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     message = models.TextField(_("message"), blank=True, help_text=_("Why a whole file was refused."))
+    # The uploader's language: the worker writes the refused rows' reasons in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     error_count = models.PositiveIntegerField(_("refused rows"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     # Written with each batch: a running job whose heartbeat stops has lost its worker.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -314,7 +335,9 @@ class ImportJob(models.Model):
 
 
 class ImportRowError(models.Model):
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    job = models.ForeignKey(
+        ImportJob, verbose_name=_("import job"), on_delete=models.CASCADE, related_name="row_errors"
+    )
     line_number = models.PositiveIntegerField(_("line"))
     message = models.TextField(_("reason"))
     raw = models.TextField(_("row"), blank=True)
@@ -327,7 +350,7 @@ class ImportRowError(models.Model):
         verbose_name_plural = _("refused import rows")
 
     def __str__(self):
-        return f"line {self.line_number}: {self.message}"
+        return _("line %(line)s: %(reason)s") % {"line": self.line_number, "reason": self.message}
 
 
 def hash_token(raw: str) -> str:
@@ -343,11 +366,16 @@ class IngestToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from qa_center.people.models import Team, User
 
 from . import services
-from .models import Call, CallType, Escalation, SurveyResponse
+from .models import Call, CallType, Escalation, SurveyResponse, validate_external_id
 
 MAX_BATCH_SIZE = 1000
 # Text fields an integration may send as null for "none"; the model stores them as "".
@@ -64,7 +64,11 @@ class CallIngestSerializer(serializers.Serializer):
     """One call as an integration sends it. Only `external_id` and `started_at` are required; on an
     update, fields left out keep their stored value and fields sent as null are cleared."""
 
-    external_id = serializers.CharField(max_length=100, help_text=_("The call's id in the phone system."))
+    external_id = serializers.CharField(
+        max_length=100,
+        help_text=_("The call's id in the phone system (no “/”: it is part of the API's paths)."),
+        validators=[validate_external_id],
+    )
     agent = serializers.CharField(
         required=False, allow_null=True, help_text=_("The agent's agent code or username.")
     )

@@ -36,8 +36,8 @@ def require_reviewer(user) -> None:
 
 
 def get_evaluation_for(user, pk, *, for_change: bool = False) -> Evaluation:
-    """The evaluation if `user` may read it, else 404. With for_change, only its reviewer (while it is a draft)
-    or a QA manager may go on: others who can read it get 403."""
+    """The evaluation if `user` may read it, else 404. With for_change, only its reviewer may go on, and only
+    while it is a draft: others who can read it get 403."""
     queryset = Evaluation.objects.visible_to(user).select_related(
         "call", "call__call_type", "agent", "agent__team", "reviewer", "version", "version__scorecard"
     )
@@ -53,7 +53,11 @@ def get_scorecard_for(user, pk, *, for_change: bool = False) -> Scorecard:
     """Any signed-in user may read a scorecard (agents comment on criteria); only QA managers change one."""
     if for_change:
         require_qa_manager(user)
-    return get_object_or_404(Scorecard.objects.select_related("call_type"), pk=pk)
+    queryset = Scorecard.objects.select_related("call_type")
+    if not (user.is_qa_manager or user.is_superuser):
+        # A scorecard with nothing published yet is the managers' work in progress.
+        queryset = queryset.filter(versions__status=ScorecardVersion.Status.PUBLISHED)
+    return get_object_or_404(queryset, pk=pk)
 
 
 def get_version_for(user, pk, *, for_change: bool = False) -> ScorecardVersion:

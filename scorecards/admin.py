@@ -22,6 +22,47 @@ from .models import (
 )
 
 
+class FrozenUnlessDraft:
+    """Published and retired versions are frozen (old evaluations keep their arithmetic): in the admin, their
+    content can be read but not changed; drafts are edited in the builder or here."""
+
+    @staticmethod
+    def version_of(obj) -> ScorecardVersion:
+        return obj
+
+    def _frozen(self, obj) -> bool:
+        return obj is not None and not self.version_of(obj).is_editable
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if self._frozen(obj):
+            return False
+        return (
+            super().has_add_permission(request, obj)
+            if obj is not None
+            else super().has_add_permission(request)
+        )
+
+
+class ReadOnlyRecord:
+    """Evaluations, answers, disputes and their history change only through the services, which recompute
+    scores and write the history: the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class VersionInline(admin.TabularInline):
     model = ScorecardVersion
     extra = 0
@@ -38,40 +79,58 @@ class ScorecardAdmin(admin.ModelAdmin):
     inlines = [VersionInline]
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(FrozenUnlessDraft, admin.TabularInline):
     model = Section
     extra = 0
     show_change_link = True
 
 
 @admin.register(ScorecardVersion)
-class ScorecardVersionAdmin(admin.ModelAdmin):
+class ScorecardVersionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
     list_display = ("scorecard", "number", "status", "scoring_method", "pass_mark", "published_at")
     list_filter = ("status", "scoring_method")
     list_select_related = ("scorecard",)
     inlines = [SectionInline]
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(FrozenUnlessDraft, admin.StackedInline):
     model = Criterion
+
+    @staticmethod
+    def version_of(obj):
+        return obj.version
+
     extra = 0
     show_change_link = True
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
+    @staticmethod
+    def version_of(obj):
+        return obj.version
+
     list_display = ("title", "version", "weight", "position")
     list_select_related = ("version", "version__scorecard")
     inlines = [CriterionInline]
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(FrozenUnlessDraft, admin.TabularInline):
     model = CriterionOption
+
+    @staticmethod
+    def version_of(obj):
+        return obj.section.version
+
     extra = 0
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
+    @staticmethod
+    def version_of(obj):
+        return obj.section.version
+
     list_display = ("title", "section", "kind", "weight", "allows_na", "critical_scope")
     list_filter = ("kind", "critical_scope", "allows_na")
     list_select_related = ("section",)
@@ -106,7 +165,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     raw_id_fields = ("call", "sampling_run")
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(ReadOnlyRecord, admin.TabularInline):
     model = Answer
     extra = 0
     fields = ("criterion", "is_na", "value", "option", "points", "max_points", "comment")
@@ -114,13 +173,13 @@ class AnswerInline(admin.TabularInline):
     can_delete = False
 
 
-class NoteInline(admin.TabularInline):
+class NoteInline(ReadOnlyRecord, admin.TabularInline):
     model = RecordingNote
     extra = 0
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyRecord, admin.ModelAdmin):
     list_display = ("call", "agent", "reviewer", "status", "score", "passed", "submitted_at")
     list_filter = ("status", "passed", "auto_failed")
     list_select_related = ("call", "agent", "reviewer")
@@ -130,13 +189,13 @@ class EvaluationAdmin(admin.ModelAdmin):
     inlines = [AnswerInline, NoteInline]
 
 
-class DisputeItemInline(admin.TabularInline):
+class DisputeItemInline(ReadOnlyRecord, admin.TabularInline):
     model = DisputeItem
     extra = 0
 
 
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(ReadOnlyRecord, admin.ModelAdmin):
     list_display = ("evaluation", "opened_by", "opened_at", "status", "resolved_by", "resolved_at")
     list_filter = ("status",)
     list_select_related = ("evaluation", "opened_by", "resolved_by")
@@ -164,14 +223,18 @@ class CalibrationSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CriterionOption)
-class CriterionOptionAdmin(admin.ModelAdmin):
+class CriterionOptionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
+    @staticmethod
+    def version_of(obj):
+        return obj.criterion.section.version
+
     list_display = ("label", "criterion", "points", "position")
     list_select_related = ("criterion",)
     raw_id_fields = ("criterion",)
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyRecord, admin.ModelAdmin):
     list_display = ("evaluation", "criterion", "is_na", "points", "max_points")
     list_select_related = ("evaluation", "criterion")
     raw_id_fields = ("evaluation", "criterion", "option")
@@ -180,14 +243,14 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordingNote)
-class RecordingNoteAdmin(admin.ModelAdmin):
+class RecordingNoteAdmin(ReadOnlyRecord, admin.ModelAdmin):
     list_display = ("evaluation", "at_seconds", "author", "created_at")
     list_select_related = ("evaluation", "author")
     raw_id_fields = ("evaluation",)
 
 
 @admin.register(DisputeItem)
-class DisputeItemAdmin(admin.ModelAdmin):
+class DisputeItemAdmin(ReadOnlyRecord, admin.ModelAdmin):
     list_display = ("dispute", "criterion")
     list_select_related = ("dispute", "criterion")
     raw_id_fields = ("dispute", "criterion")

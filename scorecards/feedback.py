@@ -17,6 +17,7 @@ from qa_center.people.models import User
 
 from .disputes import Action
 from .models import Answer, Criterion, Dispute, Evaluation, EvaluationChange
+from .services import SUBMITTED
 
 __all__ = [
     "CRITERION_MIN_ANSWERS",
@@ -307,6 +308,7 @@ def evaluation_history(*, evaluation: Evaluation) -> list[HistoryRow]:
 
 def _what(change: EvaluationChange) -> str:
     labels = {
+        SUBMITTED: _("Submitted"),
         Action.ACKNOWLEDGED: _("Acknowledged"),
         Action.DISPUTE_OPENED: _("Dispute opened"),
         Action.CRITERION_DISPUTED: _("Criterion disputed"),
@@ -314,8 +316,7 @@ def _what(change: EvaluationChange) -> str:
         Action.SCORE_CHANGED: _("Score recomputed"),
         Action.DISPUTE_RESOLVED: _("Dispute resolved"),
     }
-    # Other parts of the app (the evaluation form) write their own actions: show them readably too.
-    return labels.get(change.action) or change.action.replace("_", " ").capitalize()
+    return labels.get(change.action, change.action)
 
 
 def _describe(change: EvaluationChange, state) -> str:

@@ -7,12 +7,14 @@ and a mail server that fails is logged instead of turning an already committed a
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import wraps
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qa_center.people.models import Notification, User
@@ -43,6 +45,18 @@ def in_app_only() -> Iterator[None]:
         _send_emails.reset(token)
 
 
+def in_site_language(notify_event):
+    """Messages are stored and mailed as text, read later by someone else: write them in the center's language
+    (LANGUAGE_CODE), not in the language of whoever happened to act. People have no saved language yet."""
+
+    @wraps(notify_event)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return notify_event(*args, **kwargs)
+
+    return wrapper
+
+
 def absolute_url(path: str) -> str:
     """Emails are read outside the app: links need the site's address (QA_SITE_URL)."""
     return f"{settings.QA_SITE_URL.rstrip('/')}{path}" if path.startswith("/") else path
@@ -68,6 +82,7 @@ def notify(*, recipient, message: str, url: str = "", subject: str = "", body: s
     return notification
 
 
+@in_site_language
 def notify_evaluation_submitted(evaluation: Evaluation) -> Notification | None:
     """The agent learns that a call of theirs was evaluated (calibration evaluations are not about them)."""
     agent = evaluation.agent
@@ -104,6 +119,7 @@ def notify_evaluation_submitted(evaluation: Evaluation) -> Notification | None:
     )
 
 
+@in_site_language
 def notify_dispute_opened(*, dispute: Dispute) -> list[Notification]:
     """Every QA manager learns that an agent disputes an evaluation: resolving disputes is their job."""
     evaluation = dispute.evaluation
@@ -130,6 +146,7 @@ def notify_dispute_opened(*, dispute: Dispute) -> list[Notification]:
     ]
 
 
+@in_site_language
 def notify_dispute_resolved(*, dispute: Dispute) -> list[Notification]:
     """The reviewer whose evaluation was disputed and the agent who disputed it learn the decision."""
     evaluation = dispute.evaluation

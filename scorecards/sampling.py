@@ -349,6 +349,9 @@ def assign_call(
     live = Assignment.objects.filter(call=call).exclude(status=Assignment.Status.CANCELLED)
     if live.exists():
         raise ValidationError(_("This call is already in a reviewer's queue."), code="already_assigned")
+    if Evaluation.objects.filter(call=call, calibration_session__isnull=True).exists():
+        # A second regular evaluation would count the call twice in the agent's scores.
+        raise ValidationError(_("This call has already been evaluated."), code="already_evaluated")
     if due_at is None:
         due_at = timezone.now() + timedelta(days=assignment_due_days())
     try:

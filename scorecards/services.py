@@ -190,12 +190,17 @@ def start_evaluation(
         ).first()
         if open_assignment is not None:
             return start_evaluation(assignment=open_assignment, reviewer=reviewer)
-        # One regular evaluation of a call per reviewer: a second one would count the call twice.
+        # One regular evaluation of a call: a second one would count the call twice in the agent's scores.
         existing = (
             Evaluation.objects.filter(call=call, reviewer=reviewer, calibration_session__isnull=True)
             .order_by("-created_at")
             .first()
         )
+        if existing is None:
+            if Assignment.objects.filter(call=call, status=Assignment.Status.OPEN).exists():
+                raise ValidationError(_("This call is already in another reviewer's queue."))
+            if Evaluation.objects.filter(call=call, calibration_session__isnull=True).exists():
+                raise ValidationError(_("This call has already been evaluated by another reviewer."))
     else:
         raise TypeError("start_evaluation needs an assignment, a calibration session or a call")
 

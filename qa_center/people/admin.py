@@ -9,7 +9,7 @@ from .models import Notification, Team, User
 class UserAdmin(DjangoUserAdmin):
     list_display = (
         "username",
-        "get_full_name",
+        "full_name",
         "team",
         "is_agent",
         "is_reviewer",
@@ -19,6 +19,11 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_agent", "is_reviewer", "is_team_lead", "is_qa_manager", "team", "is_active")
     list_select_related = ("team",)
     search_fields = ("username", "first_name", "last_name", "email", "agent_code")
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, user):
+        return user.get_full_name()
+
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (

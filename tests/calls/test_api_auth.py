@@ -65,6 +65,7 @@ def test_session_cannot_write_a_call(manager, call_type):
         "Bearer",
         "Bearer two parts",
         "Bearer \u00e9\u00e9",
+        "\u00e9\u00e9 qac_secret",  # a scheme that is not UTF-8 on the wire: 401, not a crash
     ],
 )
 def test_bad_token(db, header):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from scorecards.models import RecordingNote
 from scorecards.services import save_draft, start_evaluation, submit_evaluation
-from tests.factories import UserFactory
+from tests.factories import CallFactory, UserFactory
 from tests.scorecards.evaluation_helpers import (
     FULL_ANSWERS,
     answers_by_id,
@@ -83,7 +83,10 @@ def test_other_reviewers_read_submitted_ones_but_not_drafts(client, call, review
     other = UserFactory(username="reviewer2", is_reviewer=True)
     client.force_login(other)
     assert client.get(url(evaluation)).status_code == 200
-    their_draft = start_evaluation(call=call, reviewer=UserFactory(username="reviewer3", is_reviewer=True))
+    another_call = CallFactory(agent=call.agent, call_type=call.call_type)
+    their_draft = start_evaluation(
+        call=another_call, reviewer=UserFactory(username="reviewer3", is_reviewer=True)
+    )
     assert client.get(url(their_draft)).status_code == 404
 
 

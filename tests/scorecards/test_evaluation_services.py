@@ -79,8 +79,10 @@ def test_start_call_without_assignment_resumes_the_reviewers_draft(call, reviewe
     first = start_evaluation(call=call, reviewer=reviewer)
     assert first.assignment is None
     assert start_evaluation(call=call, reviewer=reviewer).pk == first.pk
+    # A second reviewer would make a second regular evaluation of the call: it would count twice.
     other = UserFactory(username="reviewer2", is_reviewer=True)
-    assert start_evaluation(call=call, reviewer=other).pk != first.pk
+    with pytest.raises(ValidationError, match="already been evaluated"):
+        start_evaluation(call=call, reviewer=other)
 
 
 def test_start_returns_the_submitted_evaluation_instead_of_a_second_one(call, reviewer, version):
