@@ -63,7 +63,8 @@ from .access import require_qa_manager
 from .agreement import INTERVAL, NOMINAL, krippendorff_alpha, percent_agreement
 from .builder import version_outline
 from .models import Answer, CalibrationSession, Criterion, Evaluation, ScorecardVersion, Section
-from .services import start_evaluation
+from .sampling import eligible_reviewers
+from .services import published_version_for, start_evaluation
 
 __all__ = [
     "MIN_REVIEWERS",
@@ -75,9 +76,7 @@ __all__ = [
     "close_session",
     "counted_evaluations",
     "create_session",
-    "eligible_reviewers",
     "participants_progress",
-    "published_version_for",
     "results_ready",
     "sessions_for_list",
     "start_calibration_evaluation",
@@ -94,23 +93,6 @@ COUNTED = Evaluation.COUNTED_STATUSES
 # --- Services ----------------------------------------------------------------------------------------------
 
 
-def published_version_for(call: Call) -> ScorecardVersion:
-    """The version a calibration of `call` is scored on: its call type's published one."""
-    version = (
-        ScorecardVersion.objects.published().filter(scorecard__call_type_id=call.call_type_id).first()
-        if call.call_type_id
-        else None
-    )
-    if version is None:
-        raise ValidationError({"call": _("This call's type has no published scorecard.")})
-    return version
-
-
-def eligible_reviewers() -> QuerySet[User]:
-    """Who may be asked to take part: active users with the reviewer role."""
-    return User.objects.filter(is_reviewer=True, is_active=True)
-
-
 @transaction.atomic
 def create_session(
     *,
@@ -123,7 +105,10 @@ def create_session(
     """Open a calibration session on `call`: `reviewers` score it blind, `created_by` (a QA manager) scores
     the reference. Raises ValidationError({form field: message}) when the choice breaks a rule."""
     require_qa_manager(created_by)
-    version = published_version_for(call)
+    try:
+        version = published_version_for(call)
+    except ValidationError as error:
+        raise ValidationError({"call": error.messages}) from error
     reviewers = {reviewer.pk: reviewer for reviewer in reviewers}
     errors = {}
     if created_by.pk in reviewers:

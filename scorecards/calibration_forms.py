@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 
-from .calibration import MIN_REVIEWERS, eligible_reviewers
+from .calibration import MIN_REVIEWERS
+from .sampling import eligible_reviewers
 
 
 class CallSearchForm(forms.Form):

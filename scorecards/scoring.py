@@ -48,6 +48,7 @@ class CriterionSpec:
     max_points: Number
     weight: Number = 1
     critical: Literal["", "section", "evaluation"] = ""
+    # Carried for callers and the explainer; whether N/A is allowed is checked by the services, not here.
     allows_na: bool = False
 
 

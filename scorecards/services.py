@@ -45,8 +45,8 @@ __all__ = [
     "answer_points",
     "criteria_by_id",
     "delete_recording_note",
-    "evaluation_explanation",
     "evaluation_score",
+    "published_version_for",
     "explain_score",
     "points_of",
     "recompute_evaluation",
@@ -139,7 +139,8 @@ def evaluation_score(
 # --- Starting and resuming ---------------------------------------------------------------------------------
 
 
-def _published_version_for(call) -> ScorecardVersion:
+def published_version_for(call) -> ScorecardVersion:
+    """The version a call is scored on: the published one of its call type."""
     version = (
         ScorecardVersion.objects.published().filter(scorecard__call_type_id=call.call_type_id).first()
         if call.call_type_id
@@ -208,7 +209,7 @@ def start_evaluation(
         return existing
     if call.agent_id is not None and call.agent_id == reviewer.pk:
         raise ValidationError(_("You cannot evaluate your own call."))
-    version = calibration_session.version if calibration_session is not None else _published_version_for(call)
+    version = calibration_session.version if calibration_session is not None else published_version_for(call)
     return Evaluation.objects.create(
         call=call,
         agent_id=call.agent_id,
@@ -550,15 +551,4 @@ def explain_score(result: scoring.ScoreResult, outline: Iterable[Section]) -> Ex
         sections=tuple(sections),
         failed_criteria=tuple(failed),
         unanswered=tuple(unanswered),
-    )
-
-
-def evaluation_explanation(*, evaluation: Evaluation) -> Explanation:
-    """The explainer of an evaluation from its stored answers (four queries, for any size)."""
-    outline = version_outline(evaluation.version)
-    criteria = criteria_by_id(outline)
-    answers = stored_answers(evaluation)
-    values = {cid: stored_value(criteria[cid], answer) for cid, answer in answers.items() if cid in criteria}
-    return explain_score(
-        evaluation_score(evaluation.version, points_of(criteria, values), outline=outline), outline
     )

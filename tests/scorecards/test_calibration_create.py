@@ -103,7 +103,9 @@ def test_a_call_type_without_a_published_scorecard_is_refused(client, manager, r
     client.force_login(manager)
     response = client.post(URL, posted(call, reviewers))
     assert response.status_code == 400
-    assert response.context["form"].errors["call"] == ["This call's type has no published scorecard."]
+    assert response.context["form"].errors["call"] == [
+        "There is no published scorecard for this call's type yet."
+    ]
     assert not CalibrationSession.objects.exists()
 
 

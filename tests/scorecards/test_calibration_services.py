@@ -50,7 +50,7 @@ def test_the_call_type_needs_a_published_scorecard(manager, reviewers, agent):
     call = CallFactory(agent=agent, call_type=CallTypeFactory(slug="no-scorecard"))
     with pytest.raises(ValidationError) as error:
         make_session(call, manager, reviewers)
-    assert error.value.message_dict["call"] == ["This call's type has no published scorecard."]
+    assert error.value.message_dict["call"] == ["There is no published scorecard for this call's type yet."]
 
 
 def test_the_calls_agent_cannot_be_a_reviewer(call, manager, reviewers, version, agent):

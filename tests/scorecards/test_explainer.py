@@ -8,7 +8,6 @@ from django.template.loader import render_to_string
 from scorecards.builder import version_outline
 from scorecards.services import (
     criteria_by_id,
-    evaluation_explanation,
     evaluation_score,
     explain_score,
     points_of,
@@ -136,9 +135,10 @@ def test_all_na_has_no_score(call_type):
     assert "No score: no criterion applies." in render(explanation)
 
 
-def test_evaluation_explanation_matches_the_stored_score(call, reviewer):
+def test_the_evaluation_page_explains_the_stored_score(client, call, reviewer):
     published(call.call_type, two_sections(critical="section"))
     evaluation = submitted(call, reviewer, WORKED)
-    explanation = evaluation_explanation(evaluation=evaluation)
+    client.force_login(reviewer)
+    explanation = client.get(evaluation.get_absolute_url()).context["explanation"]
     assert round(explanation.score, 5) == evaluation.score
     assert round(explanation.score_before_autofail, 5) == evaluation.score_before_autofail
