@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Call, ImportJob, ImportMapping, IngestToken
+from calls.models import Call, ImportJob, ImportMapping, IngestToken
 
 
 def get_call_for(user, pk) -> Call:

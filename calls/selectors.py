@@ -12,9 +12,8 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from calls.models import Call, CallType, Escalation
 from qa_center.people.models import Team, User
-
-from .models import Call, CallType, Escalation
 
 # NPS answer bands (DESIGN.md): promoters 9–10, passives 7–8, detractors 0–6.
 NPS_BANDS: dict[str, tuple[int, int]] = {

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from .models import Call, Escalation, IngestToken, SurveyResponse
+from calls.models import Call, Escalation, IngestToken, SurveyResponse
 
 # The Call fields an integration may set; anything else in `data` is a programming error.
 CALL_FIELDS = frozenset(

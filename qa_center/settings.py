@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "calls",
     "scorecards",
     "coaching",
+    "qa_center.demo",
 ]
 
 MIDDLEWARE = [
@@ -235,7 +236,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # --- REST API -------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["calls.api_auth.IngestTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["calls.ingest.auth.IngestTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -4,8 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from calls.access import require_qa_manager
-
-from .models import (
+from scorecards.models import (
     Assignment,
     CalibrationSession,
     Dispute,

@@ -18,8 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qa_center.people.models import Notification, User
-
-from .models import Dispute, Evaluation
+from scorecards.models import Dispute, Evaluation
 
 __all__ = [
     "in_app_only",

@@ -2,7 +2,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification
+from qa_center.people.models import Notification
 
 
 def _entries(user):

@@ -55,7 +55,7 @@ def scorecard():
     """A reviewer, an agent's call and the reviewer's draft on a published 40-criterion scorecard."""
     from calls.models import CallType
     from qa_center.people.models import Team, User
-    from scorecards.services import start_evaluation
+    from scorecards.evaluations.services import start_evaluation
     from tests.factories import CallFactory
     from tests.scorecards.builder_helpers import make_published_version
     from tests.scorecards.evaluation_helpers import many_criteria
@@ -71,8 +71,8 @@ def scorecard():
 
 def form_variants(version, count: int) -> list[str]:
     """`count` different postings of the form: each criterion answered with probability 0.8, at random."""
-    from scorecards.builder import version_outline
-    from scorecards.evaluation_forms import answer_choices, answer_field, comment_field
+    from scorecards.builder.services import version_outline
+    from scorecards.evaluations.forms import answer_choices, answer_field, comment_field
 
     rng = random.Random(20240305)  # reproducible
     criteria = [criterion for section in version_outline(version) for criterion in section.criteria_list]

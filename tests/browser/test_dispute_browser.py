@@ -4,7 +4,7 @@ and sees the evaluation marked disputed; a QA manager previews an adjusted score
 import pytest
 from django.urls import reverse
 
-from scorecards import disputes
+from scorecards.disputes import services as disputes
 from scorecards.models import Dispute, Evaluation
 from tests.scorecards.feedback_helpers import (
     GREETING_MISSED,

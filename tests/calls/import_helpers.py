@@ -3,7 +3,7 @@
 import io
 from datetime import datetime
 
-from calls.importing import ImportResult, import_calls_from_file
+from calls.imports.importing import ImportResult, import_calls_from_file
 from calls.models import Call
 
 # The columns most tests map: our own field names as headers (the "Generic CSV" preset's convention).

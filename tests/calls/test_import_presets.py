@@ -2,8 +2,8 @@
 
 import pytest
 
-from calls.import_presets import PRESETS, find_preset
-from calls.importing import FIELDS_BY_NAME, suggest_columns
+from calls.imports.importing import FIELDS_BY_NAME, suggest_columns
+from calls.imports.presets import PRESETS, find_preset
 from calls.models import Call, SurveyResponse
 from tests.calls.import_helpers import call, make_csv, run_import, utc
 from tests.factories import AgentFactory

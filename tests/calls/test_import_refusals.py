@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from calls.importing import FileRefused, preview_table
+from calls.imports.importing import FileRefused, preview_table
 from calls.models import Call, SurveyResponse
 from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv, run_import
 from tests.factories import AgentFactory

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from calls import importing, tasks
+from calls.imports import importing, tasks
 from calls.models import Call, ImportJob, ImportRowError
 from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv
 from tests.factories import AgentFactory

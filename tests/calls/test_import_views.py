@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from calls import importing
+from calls.imports import importing
 from calls.models import Call, ImportJob, ImportMapping, ImportRowError
 from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv
 from tests.factories import AgentFactory, UserFactory

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from calls.importing import FileRefused, preview_table
+from calls.imports.importing import FileRefused, preview_table
 from calls.models import Call
 from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, call, run_import, utc, xlsx_bytes
 from tests.factories import AgentFactory

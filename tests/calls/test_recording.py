@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from calls.recordings import RangeNotSatisfiable, parse_byte_range, recording_content_type
+from calls.pages.recordings import RangeNotSatisfiable, parse_byte_range, recording_content_type
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from calls import importing, tasks
+from calls.imports import importing, tasks
 from calls.models import Call, ImportJob, IngestToken
 from tests.calls.api_helpers import call_payload, token_client
 from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
-from calls import demo
 from calls.models import Call, CallType, Escalation, SurveyResponse
+from qa_center.demo import calls as demo
 from qa_center.people.models import Team, User
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ Import into a test module the fixtures it needs: `version_fixture` (fixture "ver
 
 import pytest
 
-from scorecards import calibration
+from scorecards.calibration import services as calibration
+from scorecards.evaluations.services import submit_evaluation
 from scorecards.models import CalibrationSession, Evaluation
-from scorecards.services import submit_evaluation
 from tests.factories import UserFactory
 from tests.scorecards.builder_helpers import make_published_version
 from tests.scorecards.evaluation_helpers import NA, draft

@@ -1,9 +1,9 @@
 """Evaluations for tests: worked-case versions, drafts filled by criterion title, posted form data."""
 
-from scorecards import scoring
-from scorecards.evaluation_forms import answer_field, comment_field
+from scorecards.evaluations.forms import answer_field, comment_field
+from scorecards.evaluations.services import save_draft, start_evaluation, submit_evaluation
 from scorecards.models import Criterion, CriterionOption, Evaluation, ScorecardVersion
-from scorecards.services import save_draft, start_evaluation, submit_evaluation
+from scorecards.scoring import engine as scoring
 from tests.scorecards.builder_helpers import make_published_version
 
 NA = scoring.NA

@@ -12,11 +12,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from scorecards import services
+from scorecards.evaluations import services
 from scorecards.models import Answer, Criterion, Evaluation, ScorecardVersion
 from tests.factories import CallFactory, UserFactory
-
-from .builder_helpers import make_published_version
+from tests.scorecards.builder_helpers import make_published_version
 
 #: Every criterion earns its full points: 100%.
 FULL_MARKS = {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scorecards.agreement import INTERVAL, krippendorff_alpha, percent_agreement
+from scorecards.scoring.agreement import INTERVAL, krippendorff_alpha, percent_agreement
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers, 12 units, with
 # missing values. Published results: nominal α = 0.743, interval α = 0.849.

@@ -4,7 +4,7 @@ published criterion; the manager then sees it beside the same criterion in the n
 import pytest
 from django.urls import reverse
 
-from scorecards import builder
+from scorecards.builder import services as builder
 from scorecards.models import Criterion, CriterionComment
 from tests.scorecards.builder_helpers import make_published_version
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from scorecards import builder
+from scorecards.builder import services as builder
 from scorecards.models import Criterion, CriterionOption, ScorecardVersion, Section
 from tests.factories import CallTypeFactory
 from tests.scorecards.builder_helpers import make_published_version, many_criteria_sections

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from scorecards import builder
+from scorecards.builder import services as builder
 from scorecards.models import ScorecardVersion
 from tests.scorecards.builder_helpers import make_published_version
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from scorecards import builder, scoring
-from scorecards.builder import build_spec, criterion_max_points
+from scorecards.builder import services as builder
+from scorecards.builder.services import build_spec, criterion_max_points
 from scorecards.models import (
     Criterion,
     CriterionComment,
@@ -15,6 +15,7 @@ from scorecards.models import (
     ScorecardVersion,
     Section,
 )
+from scorecards.scoring import engine as scoring
 from tests.factories import CallTypeFactory
 from tests.scorecards.builder_helpers import make_published_version, many_criteria_sections
 

@@ -4,7 +4,7 @@ answers or scores on any page; once it closes (by hand, or by itself when everyo
 import pytest
 from django.urls import reverse
 
-from scorecards import calibration
+from scorecards.calibration import services as calibration
 from scorecards.models import Evaluation
 from tests.factories import UserFactory
 from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)

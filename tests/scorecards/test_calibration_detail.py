@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from scorecards import calibration
+from scorecards.calibration import services as calibration
 from tests.factories import UserFactory
 from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
     KNOWN_ANSWERS,

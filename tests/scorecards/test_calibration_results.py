@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from scorecards import calibration
+from scorecards.calibration import services as calibration
+from scorecards.evaluations.services import submit_evaluation
 from scorecards.models import Evaluation
-from scorecards.services import submit_evaluation
 from tests.factories import CallFactory, UserFactory
 from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
     KNOWN_ANSWERS,

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from qa_center.people.models import Notification
-from scorecards import calibration
+from scorecards.calibration import services as calibration
 from scorecards.models import Evaluation
 from tests.factories import UserFactory
 from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)

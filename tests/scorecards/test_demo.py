@@ -17,9 +17,12 @@ from django.db.models import Count, F, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from calls import demo as calls_demo
+from qa_center.demo import calls as calls_demo
 from qa_center.people.models import Notification, User
-from scorecards import builder, calibration, disputes, feedback, sampling, scoring
+from scorecards.builder import services as builder
+from scorecards.calibration import services as calibration
+from scorecards.disputes import services as disputes
+from scorecards.feedback import selectors as feedback
 from scorecards.models import (
     Answer,
     Assignment,
@@ -34,6 +37,8 @@ from scorecards.models import (
     SamplingRun,
     ScorecardVersion,
 )
+from scorecards.sampling import services as sampling
+from scorecards.scoring import engine as scoring
 
 pytestmark = pytest.mark.django_db
 

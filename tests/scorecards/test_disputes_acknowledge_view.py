@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from scorecards.models import Evaluation, EvaluationChange
-
-from .feedback_helpers import (
+from tests.scorecards.feedback_helpers import (
     default_version,
     make_evaluation,
 )

@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from qa_center.people.models import Notification
 from scorecards.models import Dispute, Evaluation
-
-from .feedback_helpers import (
+from tests.scorecards.feedback_helpers import (
     GREETING_MISSED,
     criterion,
     default_version,

@@ -4,10 +4,9 @@ read the evaluation, 404 for the others."""
 import pytest
 from django.urls import reverse
 
-from scorecards import disputes
+from scorecards.disputes import services as disputes
 from scorecards.models import EvaluationChange
-
-from .feedback_helpers import (
+from tests.scorecards.feedback_helpers import (
     GREETING_MISSED,
     criterion,
     default_version,

@@ -6,10 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from scorecards import disputes
+from scorecards.disputes import services as disputes
 from scorecards.models import Dispute
-
-from .feedback_helpers import (
+from tests.scorecards.feedback_helpers import (
     criterion,
     default_version,
     make_evaluation,

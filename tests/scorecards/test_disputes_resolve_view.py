@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 
 from qa_center.people.models import Notification
-from scorecards import disputes
+from scorecards.disputes import services as disputes
 from scorecards.models import Answer, Dispute, Evaluation, EvaluationChange
-
-from .feedback_helpers import (
+from tests.scorecards.feedback_helpers import (
     GREETING_MISSED,
     criterion,
     default_version,

@@ -10,13 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from qa_center.people.models import Notification
-from scorecards import disputes
-from scorecards.disputes import Action
+from scorecards.disputes import services as disputes
+from scorecards.disputes.services import Action
 from scorecards.models import Answer, CalibrationSession, Dispute, Evaluation, EvaluationChange
 from tests.factories import UserFactory
-
-from .builder_helpers import make_published_version
-from .feedback_helpers import (
+from tests.scorecards.builder_helpers import make_published_version
+from tests.scorecards.feedback_helpers import (
     GREETING_MISSED,
     criterion,
     default_version,

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from scorecards.evaluations.services import save_draft, start_evaluation, submit_evaluation
 from scorecards.models import RecordingNote
-from scorecards.services import save_draft, start_evaluation, submit_evaluation
 from tests.factories import CallFactory, UserFactory
 from tests.scorecards.evaluation_helpers import (
     FULL_ANSWERS,

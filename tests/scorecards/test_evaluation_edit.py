@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from scorecards.evaluation_forms import answer_field, comment_field
+from scorecards.evaluations.forms import answer_field, comment_field
+from scorecards.evaluations.services import start_evaluation
 from scorecards.models import Answer, Assignment, Evaluation
-from scorecards.services import start_evaluation
 from tests.factories import CallFactory, UserFactory
 from tests.scorecards.evaluation_helpers import (
     FULL_ANSWERS,

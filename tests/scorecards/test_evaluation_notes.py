@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from scorecards.evaluations.services import start_evaluation
 from scorecards.models import RecordingNote
-from scorecards.services import start_evaluation
 from tests.factories import CallFactory, UserFactory
 from tests.scorecards.evaluation_helpers import (
     published,

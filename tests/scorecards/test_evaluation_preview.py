@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from scorecards.evaluation_forms import answer_field
+from scorecards.evaluations.forms import answer_field
+from scorecards.evaluations.services import start_evaluation
 from scorecards.models import Answer, Evaluation
-from scorecards.services import start_evaluation
 from tests.factories import UserFactory
 from tests.scorecards.evaluation_helpers import (
     FULL_ANSWERS,

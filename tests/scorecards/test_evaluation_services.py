@@ -8,8 +8,16 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from qa_center.people.models import Notification
-from scorecards import scoring
-from scorecards.builder import build_spec, spec_from_outline, version_outline
+from scorecards.builder.services import build_spec, spec_from_outline, version_outline
+from scorecards.evaluations.services import (
+    add_recording_note,
+    delete_recording_note,
+    evaluation_score,
+    recompute_evaluation,
+    save_draft,
+    start_evaluation,
+    submit_evaluation,
+)
 from scorecards.models import (
     Answer,
     Assignment,
@@ -21,15 +29,7 @@ from scorecards.models import (
     Section,
 )
 from scorecards.notifications import in_app_only
-from scorecards.services import (
-    add_recording_note,
-    delete_recording_note,
-    evaluation_score,
-    recompute_evaluation,
-    save_draft,
-    start_evaluation,
-    submit_evaluation,
-)
+from scorecards.scoring import engine as scoring
 from tests.factories import CallFactory, UserFactory
 from tests.scorecards.evaluation_helpers import (
     FULL_ANSWERS,

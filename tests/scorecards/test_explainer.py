@@ -5,8 +5,8 @@ from fractions import Fraction
 import pytest
 from django.template.loader import render_to_string
 
-from scorecards.builder import version_outline
-from scorecards.services import (
+from scorecards.builder.services import version_outline
+from scorecards.evaluations.services import (
     criteria_by_id,
     evaluation_score,
     explain_score,

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from scorecards.models import CalibrationSession, Evaluation
 from tests.factories import UserFactory
-
-from .feedback_helpers import (
+from tests.scorecards.feedback_helpers import (
     GREETING_MISSED,
     default_version,
     make_evaluation,

@@ -7,11 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from scorecards import feedback
+from scorecards.feedback import selectors as feedback
 from scorecards.models import CalibrationSession, Evaluation
 from tests.factories import AgentFactory
-
-from .feedback_helpers import (
+from tests.scorecards.feedback_helpers import (
     FULL_MARKS,
     default_version,
     make_evaluation,
@@ -151,7 +150,7 @@ def test_an_agent_without_evaluations_has_no_data_not_zero(agent):
 
 
 def test_criteria_of_several_versions_add_up_by_title(agent, reviewer, call_type):
-    from .builder_helpers import make_published_version
+    from tests.scorecards.builder_helpers import make_published_version
 
     v1 = default_version(call_type)
     for _ in range(2):
@@ -204,9 +203,8 @@ def test_team_of_another_lead_is_separate(other_lead, data_set):
 
 
 def test_history_wording(agent, reviewer, version, manager):
-    from scorecards import disputes
-
-    from .feedback_helpers import GREETING_MISSED, criterion
+    from scorecards.disputes import services as disputes
+    from tests.scorecards.feedback_helpers import GREETING_MISSED, criterion
 
     evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED)
     greeting = criterion(version, "Greeting")

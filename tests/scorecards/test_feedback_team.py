@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import AgentFactory
-
-from .feedback_helpers import (
+from tests.scorecards.feedback_helpers import (
     GREETING_MISSED,
     default_version,
     make_evaluation,

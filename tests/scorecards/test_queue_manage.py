@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from scorecards.models import Assignment, SamplingRun
-from scorecards.sampling import WEEK, period_containing, run_sampling
+from scorecards.sampling.services import WEEK, period_containing, run_sampling
 from tests.factories import CallFactory, CallTypeFactory, UserFactory
 from tests.scorecards.sampling_helpers import (
     WEEK_DAY,

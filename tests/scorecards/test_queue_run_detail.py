@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from scorecards.sampling import WEEK, period_containing, run_sampling
+from scorecards.sampling.services import WEEK, period_containing, run_sampling
 from tests.factories import CallTypeFactory
 from tests.scorecards.sampling_helpers import (
     WEEK_DAY,

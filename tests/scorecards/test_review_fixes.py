@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from qa_center.people.models import Notification
-from scorecards import builder, feedback
+from scorecards.builder import services as builder
+from scorecards.evaluations.services import start_evaluation
+from scorecards.feedback import selectors as feedback
 from scorecards.models import Assignment, ScorecardVersion
-from scorecards.sampling import assign_call
-from scorecards.services import start_evaluation
+from scorecards.sampling.services import assign_call
 from tests.factories import CallTypeFactory, UserFactory
 from tests.scorecards.evaluation_helpers import published, submitted
 

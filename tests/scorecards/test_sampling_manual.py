@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from scorecards.models import Assignment, Evaluation, ScorecardVersion
-from scorecards.sampling import assign_call, cancel_assignment, reassign
+from scorecards.sampling.services import assign_call, cancel_assignment, reassign
 from tests.factories import AgentFactory, CallFactory, UserFactory
 from tests.scorecards.sampling_helpers import (
     make_evaluation,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scorecards.models import Assignment
-from scorecards.sampling import MONTH, WEEK, period_containing, previous_period, run_sampling
+from scorecards.sampling.services import MONTH, WEEK, period_containing, previous_period, run_sampling
 from tests.scorecards.sampling_helpers import (
     make_rule,
     publish_scorecard,

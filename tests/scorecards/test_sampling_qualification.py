@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from scorecards.models import Assignment, CalibrationSession, Evaluation, ScorecardVersion
-from scorecards.sampling import SKIPPED_NO_SCORECARD, WEEK, period_containing, run_sampling
+from scorecards.sampling.services import SKIPPED_NO_SCORECARD, WEEK, period_containing, run_sampling
 from tests.factories import CallFactory, CallTypeFactory
 from tests.scorecards.sampling_helpers import (
     WEEK_DAY,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from qa_center.people.models import User
 from scorecards.models import Assignment, SamplingRun
-from scorecards.sampling import WEEK, period_containing, run_sampling
+from scorecards.sampling.services import WEEK, period_containing, run_sampling
 from tests.factories import AgentFactory, CallTypeFactory, UserFactory
 from tests.scorecards.sampling_helpers import (
     WEEK_DAY,

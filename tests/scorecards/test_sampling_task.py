@@ -6,8 +6,8 @@ import pytest
 from celery.schedules import crontab
 
 from qa_center.celery import app as celery_app
-from scorecards import tasks
 from scorecards.models import Assignment, SamplingRun
+from scorecards.sampling import tasks
 from tests.scorecards.sampling_helpers import (
     WEEK_DAY,
     make_rule,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from scorecards.scoring import (
+from scorecards.scoring.engine import (
     NA,
     TOTAL_POINTS,
     WEIGHTED_SECTIONS,

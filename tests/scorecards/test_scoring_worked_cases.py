@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from scorecards.scoring import (
+from scorecards.scoring.engine import (
     NA,
     TOTAL_POINTS,
     WEIGHTED_SECTIONS,

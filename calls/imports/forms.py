@@ -1,0 +1,141 @@
+"""Forms of the import pages: the upload, and the column mapping built from the file's own headers."""
+
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from calls.imports import importing
+from calls.imports.presets import PRESETS, find_preset
+from calls.models import ImportMapping
+
+
+def max_upload_bytes() -> int:
+    return int(settings.QA_IMPORT_MAX_UPLOAD_MB * 1024 * 1024)
+
+
+def mapping_reference_choices() -> list:
+    """Presets and saved mappings as grouped choices: "preset:<key>" or "mapping:<pk>"."""
+    presets = [(f"preset:{preset.key}", preset.name) for preset in PRESETS.values()]
+    saved = [(f"mapping:{pk}", name) for pk, name in ImportMapping.objects.values_list("pk", "name")]
+    choices: list = [("", _("Match columns by their header names"))]
+    choices.append((_("Presets"), presets))
+    if saved:
+        choices.append((_("Saved mappings"), saved))
+    return choices
+
+
+class UploadForm(forms.Form):
+    # Empty files are accepted here so that they are refused like every other unusable file, on the job page.
+    file = forms.FileField(
+        label=_("Export file"),
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,text/csv"}),
+        help_text=_(
+            "CSV (comma or semicolon separated, UTF-8) or Excel (.xlsx) export of your phone system."
+        ),
+    )
+    using = forms.ChoiceField(
+        label=_("Column mapping"),
+        required=False,
+        help_text=_("Pre-fills the next step, where you can check and change every column."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["using"].choices = mapping_reference_choices()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _(
+                    "This file is %(size)s; files up to %(limit)s can be imported. "
+                    "Split the export by period."
+                ),
+                code="too_large",
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_upload_bytes())},
+            )
+        return upload
+
+
+class ColumnMappingForm(forms.Form):
+    """One choice per call field among the file's headers, plus the date format and an optional name."""
+
+    date_format = forms.CharField(
+        label=_("Date format"),
+        required=False,
+        max_length=ImportMapping._meta.get_field("date_format").max_length,
+        help_text=_(
+            "Leave empty for ISO 8601 and day-first dates (05/03/2024 14:30). "
+            "For US dates enter %m/%d/%Y %H:%M:%S."
+        ),
+    )
+    save_as = forms.CharField(
+        label=_("Save this mapping as"),
+        required=False,
+        max_length=ImportMapping._meta.get_field("name").max_length,
+        help_text=_(
+            "Optional: a name to reuse it for the next export (an existing mapping of that name is updated)."
+        ),
+    )
+    using = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [("", _("— not imported —"))]
+        seen = set()
+        for header in headers:
+            if header and header not in seen:
+                options.append((header, header))
+                seen.add(header)
+        field_choices = {}
+        for import_field in importing.IMPORT_FIELDS:
+            field_choices[import_field.name] = forms.ChoiceField(
+                label=capfirst(import_field.label),
+                required=import_field.required,
+                choices=options,
+                help_text=import_field.help_text,
+            )
+        # Call fields first, in the order of IMPORT_FIELDS; then the format, the name and the reference.
+        self.fields = {**field_choices, **self.fields}
+
+    def column_fields(self):
+        return [self[import_field.name] for import_field in importing.IMPORT_FIELDS]
+
+    def clean_date_format(self):
+        date_format = self.cleaned_data["date_format"].strip()
+        if not date_format:
+            return ""
+        sample = datetime(2024, 3, 25, 14, 30, 15)  # only checks that the format round-trips
+        try:
+            datetime.strptime(sample.strftime(date_format), date_format)
+        except ValueError as exc:
+            raise forms.ValidationError(_("This is not a date format (e.g. %d/%m/%Y %H:%M).")) from exc
+        if "%" not in date_format:
+            raise forms.ValidationError(_("This is not a date format (e.g. %d/%m/%Y %H:%M)."))
+        return date_format
+
+    def clean_save_as(self):
+        name = self.cleaned_data["save_as"].strip()
+        if name and (
+            find_preset(name) or ImportMapping.objects.filter(name__iexact=name, is_preset=True).exists()
+        ):
+            raise forms.ValidationError(_("This is the name of a preset; choose another name."))
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answered") and cleaned.get("abandoned"):
+            self.add_error("abandoned", _("Map either “answered” or “abandoned”, not both."))
+        return cleaned
+
+    def columns(self) -> dict[str, str]:
+        return {
+            import_field.name: self.cleaned_data[import_field.name]
+            for import_field in importing.IMPORT_FIELDS
+            if self.cleaned_data.get(import_field.name)
+        }

@@ -1,0 +1,179 @@
+"""Import pages (QA managers only): upload, map columns, follow the progress, read and download refused rows.
+
+QA managers share imports: every manager sees every job and every saved mapping.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from calls.access import get_import_job_for, get_import_mapping_for, require_qa_manager
+from calls.imports import importing, tasks
+from calls.imports.forms import ColumnMappingForm, UploadForm, max_upload_bytes
+from calls.imports.presets import PRESETS
+from calls.models import ImportJob, ImportMapping
+
+JOBS_PER_PAGE = 25
+ERRORS_PER_PAGE = 50
+
+
+def _labelled(columns: dict[str, str]) -> list[tuple[str, str]]:
+    """(call field label, column header) pairs in the order of the import fields, for display."""
+    return [
+        (import_field.label, columns[import_field.name])
+        for import_field in importing.IMPORT_FIELDS
+        if columns.get(import_field.name)
+    ]
+
+
+@require_GET
+@login_required
+def job_list(request):
+    require_qa_manager(request.user)
+    jobs = ImportJob.objects.select_related("created_by", "mapping")
+    page = Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "calls/imports/job_list.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def job_new(request):
+    require_qa_manager(request.user)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial={"using": request.GET.get("using", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        job = importing.create_import_job(uploaded_file=form.cleaned_data["file"], user=request.user)
+        if job.is_finished:  # refused as a whole: the job page says why
+            return redirect("imports:detail", job.pk)
+        url = reverse("imports:mapping", args=[job.pk])
+        using = form.cleaned_data["using"]
+        return redirect(f"{url}?{urlencode({'using': using})}" if using else url)
+    context = {"form": form, "max_upload": max_upload_bytes()}
+    return render(request, "calls/imports/upload.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def job_mapping(request, pk):
+    job = get_import_job_for(request.user, pk)
+    if job.status != ImportJob.Status.PENDING or job.columns:
+        return redirect("imports:detail", job.pk)
+    try:
+        preview = importing.preview_job(job=job)
+    except importing.FileRefused as exc:
+        importing.refuse_import_job(job=job, message=str(exc))
+        return redirect("imports:detail", job.pk)
+    using = (request.POST if request.method == "POST" else request.GET).get("using", "")
+    reference = importing.resolve_mapping_reference(using) if using else None
+    columns, date_format, mapping = reference or (None, "", None)
+    initial = {
+        **importing.suggest_columns(headers=preview.headers, columns=columns),
+        "date_format": date_format,
+        "using": using if reference else "",
+    }
+    form = ColumnMappingForm(request.POST or None, headers=preview.headers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        columns, date_format = form.columns(), form.cleaned_data["date_format"]
+        with transaction.atomic():
+            if form.cleaned_data["save_as"]:
+                mapping = importing.save_mapping(
+                    name=form.cleaned_data["save_as"],
+                    columns=columns,
+                    date_format=date_format,
+                    user=request.user,
+                )
+            if importing.configure_import_job(
+                job=job, columns=columns, date_format=date_format, mapping=mapping
+            ):
+                tasks.import_calls.delay_on_commit(job.pk)
+        return redirect("imports:detail", job.pk)
+    context = {
+        "job": job,
+        "preview": preview,
+        "form": form,
+        "references": [("", _("Match by header names"))]
+        + [(f"preset:{p.key}", p.name) for p in PRESETS.values()]
+        + [(f"mapping:{pk}", name) for pk, name in ImportMapping.objects.values_list("pk", "name")],
+        "using": initial["using"],
+    }
+    return render(request, "calls/imports/mapping.html", context)
+
+
+@require_GET
+@login_required
+def job_detail(request, pk):
+    job = get_import_job_for(request.user, pk)
+    errors = Paginator(job.row_errors.all(), ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"job": job, "errors": errors, "columns": _labelled(job.columns)}
+    return render(request, "calls/imports/job_detail.html", context)
+
+
+@require_GET
+@login_required
+def job_progress(request, pk):
+    """The progress fragment that the job page polls every second while the import runs."""
+    job = get_import_job_for(request.user, pk)
+    response = render(request, "calls/imports/_progress.html", {"job": job})
+    if job.is_finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # once: the reloaded page shows the refused rows, and does not poll
+    return response
+
+
+class _Echo:
+    """csv.writer writes into this and gets the line back, to stream it."""
+
+    def write(self, value):
+        return value
+
+
+@require_GET
+@login_required
+def job_errors_csv(request, pk):
+    job = get_import_job_for(request.user, pk)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        # A BOM, so that Excel reads the UTF-8 text correctly.
+        yield "\ufeff" + writer.writerow([_("line"), _("reason"), _("row")])
+        rows = job.row_errors.values_list("line_number", "message", "raw").iterator(chunk_size=2000)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    name = job.original_name.rsplit(".", 1)[0] or "import"
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}-refused-rows.csv")
+    return response
+
+
+@require_GET
+@login_required
+def mapping_list(request):
+    require_qa_manager(request.user)
+    saved = [
+        (mapping, _labelled(mapping.columns))
+        for mapping in ImportMapping.objects.select_related("created_by")
+    ]
+    presets = [(preset, _labelled(preset.columns)) for preset in PRESETS.values()]
+    return render(request, "calls/imports/mapping_list.html", {"saved": saved, "presets": presets})
+
+
+@require_POST
+@login_required
+def mapping_delete(request, pk):
+    mapping = get_import_mapping_for(request.user, pk)
+    if mapping.is_preset:
+        messages.error(request, _("“%s” is a preset and cannot be deleted.") % mapping.name)
+    else:
+        mapping.delete()
+        messages.success(request, _("The mapping “%s” was deleted.") % mapping.name)
+    return redirect("imports:mappings")

@@ -1,0 +1,340 @@
+"""The ingest API (v1): machines push calls, recordings, surveys, case resolutions and escalations.
+
+Only ingest tokens may call it: a browser session is not a credential here (the API is for machines,
+and accepting cookies would expose it to cross-site requests).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calls import services
+from calls.ingest.auth import IngestTokenAuthentication
+from calls.ingest.serializers import (
+    MAX_BATCH_SIZE,
+    BatchResultSerializer,
+    CallDetailSerializer,
+    CallIngestSerializer,
+    CallSerializer,
+    CaseResolutionResultSerializer,
+    CaseResolutionSerializer,
+    EscalationSerializer,
+    RecordingUploadSerializer,
+    RecordingUrlSerializer,
+    References,
+    SurveyReadSerializer,
+    SurveySerializer,
+)
+from calls.models import Call, IngestToken
+
+
+class IngestTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "calls.ingest.auth.IngestTokenAuthentication"
+    name = "IngestToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": _("An ingest token issued by a QA manager: `Authorization: Bearer qac_…`."),
+        }
+
+
+class HasIngestToken(permissions.BasePermission):
+    """Authenticated by an ingest token, whatever other authentication the settings may add later."""
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, IngestToken) and request.auth.is_active
+
+
+class IngestAPIView(APIView):
+    authentication_classes = [IngestTokenAuthentication]
+    permission_classes = [HasIngestToken]
+    parser_classes = [JSONParser]
+
+
+ERRORS = OpenApiResponse(OpenApiTypes.OBJECT, description=_('Validation errors: {"field": ["message", …]}.'))
+UNAUTHORIZED = OpenApiResponse(OpenApiTypes.OBJECT, description=_("No, an invalid or a revoked token."))
+NO_CALL = OpenApiResponse(OpenApiTypes.OBJECT, description=_("No call has this external id."))
+EXTERNAL_ID = OpenApiParameter(
+    "external_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=_("The call's id in the phone system."),
+)
+
+
+def _get_call(external_id: str, *, for_read_back: bool = False) -> Call:
+    # A token may reach every call: integrations are not people, and they own the data they push.
+    calls = Call.objects.all()
+    if for_read_back:
+        calls = calls.select_related("agent", "team", "call_type", "survey").prefetch_related("escalations")
+    try:
+        return calls.get(external_id=external_id)
+    except Call.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+class CallUpsertView(IngestAPIView):
+    @extend_schema(
+        operation_id="upsert_call",
+        tags=["calls"],
+        summary=_("Create or update a call"),
+        description=_(
+            "Creates the call with this `external_id`, or updates it: sending the same call twice leaves one "
+            "call. On an update, fields left out keep their stored value; fields sent as null are cleared. "
+            "`agent` is an agent code or a username, `team` a team name (default: the agent's team), "
+            "`call_type` a call type code. Unknown ones are refused with a 400 naming the field."
+        ),
+        request=CallIngestSerializer,
+        responses={201: CallSerializer, 200: CallSerializer, 400: ERRORS, 401: UNAUTHORIZED},
+        examples=[
+            OpenApiExample(
+                "Answered inbound call",
+                request_only=True,
+                value={
+                    "external_id": "PBX-2025-000123",
+                    "agent": "A0001",
+                    "call_type": "inbound-support",
+                    "direction": "inbound",
+                    "started_at": "2025-01-31T09:15:00Z",
+                    "queue_wait_seconds": 42,
+                    "talk_seconds": 312,
+                    "answered": True,
+                    "case_id": "HD-4411",
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        serializer = CallIngestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        call, created = services.upsert_call(data=serializer.validated_data)
+        return Response(
+            CallSerializer(call).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class CallBatchView(IngestAPIView):
+    @extend_schema(
+        operation_id="upsert_calls_batch",
+        tags=["calls"],
+        summary=_("Create or update up to 1,000 calls"),
+        description=_(
+            "A JSON array of calls, each as for `POST /api/v1/calls/`, at most 1,000 per request.\n\n"
+            "**Partial accept:** every valid call is saved, every invalid one is refused on its own. The "
+            "answer is 200 with one result per call, in the order sent: `index`, `external_id`, `status` "
+            "(`created`, `updated` or `invalid`) and, for an invalid call, `errors` by field. Check "
+            "`invalid` in the answer and send the refused calls again once fixed (resending the valid ones "
+            "does no harm: the upsert is idempotent). An external id that appears twice in one request is "
+            "refused the second time. A body that is not a list of 1 to 1,000 calls is refused whole (400)."
+        ),
+        request=CallIngestSerializer(many=True),
+        responses={200: BatchResultSerializer, 400: ERRORS, 401: UNAUTHORIZED},
+    )
+    def post(self, request):
+        items = request.data
+        if not isinstance(items, list) or not items:
+            raise serializers.ValidationError({"non_field_errors": [_("Send a JSON array of calls.")]})
+        if len(items) > MAX_BATCH_SIZE:
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        _("At most %(max)d calls per request; this one has %(count)d.")
+                        % {"max": MAX_BATCH_SIZE, "count": len(items)}
+                    ]
+                }
+            )
+        references = References(items)
+        results: list[dict] = []
+        valid: list[tuple[int, dict]] = []
+        first_index: dict[str, int] = {}
+        for index, item in enumerate(items):
+            serializer = CallIngestSerializer(data=item, context={"references": references})
+            external_id = item.get("external_id") if isinstance(item, dict) else None
+            result = {"index": index, "external_id": external_id if isinstance(external_id, str) else None}
+            results.append(result)
+            if not serializer.is_valid():
+                result.update(status="invalid", errors=serializer.errors)
+                continue
+            data = serializer.validated_data
+            if data["external_id"] in first_index:
+                message = _(
+                    "This external id appears more than once in the request (first at index %(index)d)."
+                )
+                result.update(
+                    status="invalid",
+                    errors={"external_id": [message % {"index": first_index[data["external_id"]]}]},
+                )
+                continue
+            first_index[data["external_id"]] = index
+            valid.append((index, data))
+
+        if valid:
+            saved = services.upsert_calls(rows=[data for _index, data in valid])
+            for (index, _data), (_call, created) in zip(valid, saved, strict=True):
+                results[index]["status"] = "created" if created else "updated"
+        summary = {
+            "created": sum(1 for r in results if r["status"] == "created"),
+            "updated": sum(1 for r in results if r["status"] == "updated"),
+            "invalid": sum(1 for r in results if r["status"] == "invalid"),
+            "results": results,
+        }
+        return Response(summary)
+
+
+class CallDetailView(IngestAPIView):
+    @extend_schema(
+        operation_id="get_call",
+        tags=["calls"],
+        summary=_("Read a call back"),
+        description=_(
+            "The call as stored, with its survey answer and escalations, so an integration can verify."
+        ),
+        parameters=[EXTERNAL_ID],
+        responses={200: CallDetailSerializer, 401: UNAUTHORIZED, 404: NO_CALL},
+    )
+    def get(self, request, external_id):
+        return Response(CallDetailSerializer(_get_call(external_id, for_read_back=True)).data)
+
+
+class CallRecordingView(IngestAPIView):
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        operation_id="attach_recording",
+        tags=["calls"],
+        summary=_("Attach the call's recording"),
+        description=_(
+            "Either a multipart upload of an audio file in the field `file` (wav, mp3, ogg, opus, m4a or "
+            'webm; its content must match its extension; size limited) or JSON `{"url": …}` pointing at '
+            "the recording. Replaces any previous recording of the call."
+        ),
+        parameters=[EXTERNAL_ID],
+        request={
+            "multipart/form-data": RecordingUploadSerializer,
+            "application/json": RecordingUrlSerializer,
+        },
+        responses={200: CallSerializer, 400: ERRORS, 401: UNAUTHORIZED, 404: NO_CALL},
+    )
+    def post(self, request, external_id):
+        call = _get_call(external_id)
+        if request.FILES:
+            serializer = RecordingUploadSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.attach_recording(call=call, file=serializer.validated_data["file"])
+        else:
+            serializer = RecordingUrlSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.attach_recording(call=call, url=serializer.validated_data["url"])
+        return Response(CallSerializer(call).data)
+
+
+class CallSurveyView(IngestAPIView):
+    @extend_schema(
+        operation_id="record_survey",
+        tags=["calls"],
+        summary=_("Record the customer's survey answer"),
+        description=_(
+            "NPS 0–10 and/or CSAT 1–5, with an optional comment. A call has one survey answer: "
+            "posting again replaces it (200 instead of 201)."
+        ),
+        parameters=[EXTERNAL_ID],
+        request=SurveySerializer,
+        responses={
+            201: SurveyReadSerializer,
+            200: SurveyReadSerializer,
+            400: ERRORS,
+            401: UNAUTHORIZED,
+            404: NO_CALL,
+        },
+    )
+    def post(self, request, external_id):
+        call = _get_call(external_id)
+        serializer = SurveySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            survey, created = services.add_survey_response(call=call, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from exc
+        return Response(
+            SurveyReadSerializer(survey).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class CaseResolveView(IngestAPIView):
+    @extend_schema(
+        operation_id="resolve_case",
+        tags=["cases"],
+        summary=_("Mark a case resolved (helpdesk webhook)"),
+        description=_(
+            "Marks every call of the case resolved at `resolved_at`. Sending it again changes nothing. "
+            "404 when no call carries this case id."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "case_id",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description=_("The helpdesk's case / ticket id."),
+            )
+        ],
+        request=CaseResolutionSerializer,
+        responses={200: CaseResolutionResultSerializer, 400: ERRORS, 401: UNAUTHORIZED, 404: NO_CALL},
+    )
+    def post(self, request, case_id):
+        serializer = CaseResolutionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        resolution = services.resolve_case(case_id=case_id, **serializer.validated_data)
+        if not resolution.calls:
+            raise Http404
+        return Response(CaseResolutionResultSerializer(resolution).data)
+
+
+class CallEscalationView(IngestAPIView):
+    @extend_schema(
+        operation_id="record_escalation",
+        tags=["calls"],
+        summary=_("Record an escalation of the call"),
+        description=_(
+            "Type hierarchical, functional, priority or automatic; reason; from level → to level or "
+            "department; customer follow-up due / done. With an `external_id`, sending the escalation "
+            "again updates it (200) instead of adding a second one (201); without one, every request adds "
+            "an escalation."
+        ),
+        parameters=[EXTERNAL_ID],
+        request=EscalationSerializer,
+        responses={
+            201: EscalationSerializer,
+            200: EscalationSerializer,
+            400: ERRORS,
+            401: UNAUTHORIZED,
+            404: NO_CALL,
+        },
+    )
+    def post(self, request, external_id):
+        call = _get_call(external_id)
+        serializer = EscalationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            escalation, created = services.record_escalation(call=call, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from exc
+        return Response(
+            EscalationSerializer(escalation).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -1,0 +1,92 @@
+"""The call list's filter form (GET): it validates the query string and offers only what the user may see."""
+
+from datetime import date
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Call, CallType
+from calls.selectors import agents_for_filter, teams_for_filter
+
+YES_NO_ANY = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+NPS_CHOICES = [
+    ("", _("Any")),
+    ("promoter", _("Promoters (9–10)")),
+    ("passive", _("Passives (7–8)")),
+    ("detractor", _("Detractors (0–6)")),
+]
+
+
+def _yes_no(value: str) -> bool:
+    return value == "yes"
+
+
+def _tri_state(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO_ANY, coerce=_yes_no, empty_value=None, required=False
+    )
+
+
+# Bounds keep "day after" and time-zone arithmetic inside the dates Python can represent.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(9998, 12, 31)
+
+
+def _date(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)],
+    )
+
+
+def _csat(label) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=1, max_value=5)
+
+
+class CallFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Call, case or customer id"), "type": "search"}),
+    )
+    agent = forms.ModelChoiceField(label=_("Agent"), queryset=None, required=False, empty_label=_("Any"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("Any"))
+    call_type = forms.ModelChoiceField(
+        label=_("Call type"), queryset=CallType.objects.order_by("name"), required=False, empty_label=_("Any")
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=[("", _("Any")), *Call.Direction.choices], required=False
+    )
+    date_from = _date(_("From"))
+    date_to = _date(_("To"))
+    answered = _tri_state(_("Answered"))
+    resolved = _tri_state(_("Resolved"))
+    escalated = _tri_state(_("Escalated"))
+    has_recording = _tri_state(_("Recording"))
+    nps = forms.ChoiceField(label=_("NPS"), choices=NPS_CHOICES, required=False)
+    csat_min = _csat(_("CSAT from"))
+    csat_max = _csat(_("CSAT to"))
+    case = forms.CharField(label=_("Case / ticket id"), required=False, max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.sees_all_calls or user.is_team_lead:
+            self.fields["agent"].queryset = agents_for_filter(user=user)
+            self.fields["team"].queryset = teams_for_filter(user=user)
+        else:
+            # An agent sees only their own calls: choosing an agent or a team would mean nothing.
+            del self.fields["agent"]
+            del self.fields["team"]
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date is before the start date."))
+        csat_min, csat_max = cleaned.get("csat_min"), cleaned.get("csat_max")
+        if csat_min is not None and csat_max is not None and csat_min > csat_max:
+            self.add_error("csat_max", _("The upper CSAT bound is below the lower one."))
+        return cleaned

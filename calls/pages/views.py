@@ -1,0 +1,104 @@
+"""Call pages: the filtered list, a call's detail with its player, and the permission-checked recording."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from calls.access import get_call_for
+from calls.models import Call
+from calls.pages.forms import CallFilterForm
+from calls.pages.recordings import recording_response
+from calls.selectors import (
+    DEFAULT_SORT,
+    CallFilters,
+    calls_for_list,
+    escalations_of,
+    normalise_sort,
+    nps_band,
+    other_calls_on_case,
+)
+
+CALLS_PER_PAGE = 50
+
+# The list's columns in display order; those with a sort key can be sorted by clicking their header.
+COLUMNS = [
+    ("started_at", _("Started")),
+    (None, _("Call")),
+    ("agent", _("Agent")),
+    (None, _("Team")),
+    ("call_type", _("Call type")),
+    (None, _("Direction")),
+    ("wait", _("Wait (s)")),
+    ("handle", _("Handle time (s)")),
+    (None, _("Outcome")),
+    (None, _("Resolved")),
+    (None, _("Escalated")),
+    (None, _("Survey")),
+    (None, _("Recording")),
+]
+
+
+def _column_headers(sort: str) -> list[dict]:
+    """Each column's label and, if sortable: is it the current sort, which way, and what a click asks for."""
+    current = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    headers = []
+    for key, label in COLUMNS:
+        active = key is not None and key == current
+        headers.append(
+            {
+                "label": label,
+                "sortable": key is not None,
+                "active": active,
+                "descending": active and descending,
+                "next": key if active and descending else f"-{key}" if active else key,
+            }
+        )
+    return headers
+
+
+@require_safe
+@login_required
+def call_list(request):
+    form = CallFilterForm(data=request.GET, user=request.user)
+    sort = normalise_sort(request.GET.get("sort"))
+    if form.is_valid():
+        calls = calls_for_list(user=request.user, filters=CallFilters(**form.cleaned_data), sort=sort)
+    else:
+        calls = Call.objects.none()  # the errors are shown beside the fields; no guessing what was meant
+    page = Paginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "sort": sort,
+        "sort_is_default": sort == DEFAULT_SORT,
+        "headers": _column_headers(sort),
+        "is_filtered": form.is_valid()
+        and any(value not in (None, "") for value in form.cleaned_data.values()),
+    }
+    return render(request, "calls/call_list.html", context)
+
+
+@require_safe
+@login_required
+def call_detail(request, pk):
+    call = get_call_for(request.user, pk)
+    survey = getattr(call, "survey", None)  # select_related by get_call_for: no query when absent
+    context = {
+        "call": call,
+        "survey": survey,
+        "nps_band": nps_band(survey.nps) if survey else None,
+        "escalations": list(escalations_of(call=call)),
+        "case_calls": other_calls_on_case(user=request.user, call=call),
+    }
+    return render(request, "calls/call_detail.html", context)
+
+
+@require_safe
+@login_required
+def call_recording(request, pk):
+    call = get_call_for(request.user, pk)
+    return recording_response(request, call)

@@ -1,0 +1,612 @@
+"""Building scorecards: drafts, their sections, criteria and options; publishing; the spec the engine scores.
+
+A published version is frozen: every evaluation keeps the version it was scored on. All editing happens on
+the scorecard's one draft (start_draft deep-copies the published version into it) and publish() swaps it in.
+Services that change a version raise NotADraft for anything but a draft, whatever the caller checked before.
+
+Agents' comments belong to the criterion of the version they read. A new draft copies no comments: it shows
+the comments made on criteria with the same title in this and earlier versions of the scorecard
+(comments_by_criterion_title). So the thread follows a criterion across versions while its wording stays,
+and a reworded criterion starts a fresh one, which is what it needs: the old comments were about the old
+wording.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from itertools import groupby
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scorecards.models import (
+    Criterion,
+    CriterionComment,
+    CriterionOption,
+    Evaluation,
+    Scorecard,
+    ScorecardVersion,
+    Section,
+)
+from scorecards.scoring import engine as scoring
+
+Direction = Literal["up", "down"]
+
+__all__ = [
+    "DraftExists",
+    "NotADraft",
+    "add_criterion",
+    "add_criterion_comment",
+    "add_option",
+    "add_section",
+    "build_spec",
+    "comments_by_criterion_title",
+    "create_scorecard",
+    "criterion_max_points",
+    "delete_criterion",
+    "delete_option",
+    "delete_section",
+    "discard_draft",
+    "move_criterion",
+    "move_option",
+    "move_section",
+    "publish",
+    "publish_problems",
+    "scorecards_for_list",
+    "start_draft",
+    "update_criterion",
+    "update_option",
+    "update_section",
+    "update_version_settings",
+    "version_outline",
+    "versions_for_history",
+]
+
+
+class NotADraft(Exception):
+    """Asked to change a published or retired version: those are frozen."""
+
+    def __init__(self, version: ScorecardVersion):
+        self.version = version
+        super().__init__(
+            _(
+                "Version %(number)s is %(status)s and cannot be changed: "
+                "start a new draft to edit the scorecard."
+            )
+            % {"number": version.number, "status": version.get_status_display().lower()}
+        )
+
+
+class DraftExists(Exception):
+    """A scorecard has at most one draft: the one it has is carried here."""
+
+    def __init__(self, draft: ScorecardVersion):
+        self.draft = draft
+        super().__init__(
+            _("This scorecard already has a draft (version %(number)s).") % {"number": draft.number}
+        )
+
+
+# --- Reading -----------------------------------------------------------------------------------------------
+
+
+def criterion_max_points(criterion: Criterion, options: Iterable[CriterionOption] = ()) -> Decimal:
+    """The most points an answer can earn: yes/no 1, scale N, choice its best option's points (0 if none).
+
+    `options` are the criterion's options (only read for a "choice" criterion).
+    """
+    if criterion.kind == Criterion.Kind.SCALE:
+        return Decimal(criterion.scale_max or 0)
+    if criterion.kind == Criterion.Kind.CHOICE:
+        return max((option.points for option in options), default=Decimal(0))
+    return Decimal(1)
+
+
+def _criteria_of(version: ScorecardVersion) -> QuerySet[Criterion]:
+    return (
+        Criterion.objects.filter(section__version=version)
+        .select_related("section")
+        .order_by("section__position", "section_id", "position", "id")
+    )
+
+
+def _options_by_criterion(version: ScorecardVersion) -> dict[int, list[CriterionOption]]:
+    options = CriterionOption.objects.filter(criterion__section__version=version).order_by(
+        "criterion_id", "position", "id"
+    )
+    grouped: dict[int, list[CriterionOption]] = defaultdict(list)
+    for option in options:
+        grouped[option.criterion_id].append(option)
+    return grouped
+
+
+def build_spec(version: ScorecardVersion) -> scoring.ScorecardSpec:
+    """The version as the scoring engine's plain data: one query for the criteria, one for the options.
+
+    Ids are the model ids, so the answers passed to scoring.score are {criterion.pk: points | scoring.NA}.
+    """
+    options = _options_by_criterion(version)
+    outline = []
+    for _section_id, criteria in groupby(_criteria_of(version), key=lambda criterion: criterion.section_id):
+        section = None
+        for criterion in criteria:
+            criterion.max_points = criterion_max_points(criterion, options.get(criterion.pk, ()))
+            if section is None:
+                section, section.criteria_list = criterion.section, []
+            section.criteria_list.append(criterion)
+        outline.append(section)
+    return spec_from_outline(version, outline)
+
+
+def spec_from_outline(version: ScorecardVersion, outline: Iterable[Section]) -> scoring.ScorecardSpec:
+    """The one mapping from scorecard models to the engine's data, from sections already loaded (each with
+    `.criteria_list`, each criterion with `.max_points`, as version_outline gives). Sections without criteria
+    are left out: they could never be applicable."""
+    sections = tuple(
+        scoring.SectionSpec(
+            id=section.pk,
+            weight=section.weight,
+            criteria=tuple(
+                scoring.CriterionSpec(
+                    id=criterion.pk,
+                    max_points=criterion.max_points,
+                    weight=criterion.weight,
+                    critical=criterion.critical_scope,
+                    allows_na=criterion.allows_na,
+                )
+                for criterion in section.criteria_list
+            ),
+        )
+        for section in outline
+        if section.criteria_list
+    )
+    return scoring.ScorecardSpec(
+        sections=sections, method=version.scoring_method, pass_mark=version.pass_mark
+    )
+
+
+def scorecards_for_list(*, user) -> QuerySet[Scorecard]:
+    """Scorecards with their published and draft version numbers (subqueries: one query for the page).
+    Everyone signed in reads published scorecards; only QA managers see those that have only a draft."""
+    versions = ScorecardVersion.objects.filter(scorecard=OuterRef("pk")).order_by()
+    published = versions.filter(status=ScorecardVersion.Status.PUBLISHED)
+    draft = versions.filter(status=ScorecardVersion.Status.DRAFT)
+    scorecards = Scorecard.objects.select_related("call_type").annotate(
+        published_id=Subquery(published.values("pk")[:1]),
+        published_number=Subquery(published.values("number")[:1]),
+        published_at=Subquery(published.values("published_at")[:1]),
+        draft_id=Subquery(draft.values("pk")[:1]),
+        draft_number=Subquery(draft.values("number")[:1]),
+    )
+    if not (user.is_qa_manager or user.is_superuser):
+        scorecards = scorecards.filter(Exists(published))
+    return scorecards.order_by("name")
+
+
+def versions_for_history(*, scorecard: Scorecard, user) -> QuerySet[ScorecardVersion]:
+    """A scorecard's versions, newest first, with how many criteria they have and evaluations were scored on
+    them (counted by subqueries: joining both would multiply the rows). Drafts only for QA managers."""
+    criteria = (
+        Criterion.objects.filter(section__version=OuterRef("pk"))
+        .order_by()
+        .values("section__version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    evaluations = (
+        Evaluation.objects.filter(version=OuterRef("pk"))
+        .order_by()
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    versions = (
+        scorecard.versions.select_related("published_by")
+        .annotate(
+            criteria_count=Coalesce(Subquery(criteria), 0),
+            evaluation_count=Coalesce(Subquery(evaluations), 0),
+        )
+        .order_by("-number")
+    )
+    if not (user.is_qa_manager or user.is_superuser):
+        versions = versions.exclude(status=ScorecardVersion.Status.DRAFT)
+    return versions
+
+
+def version_outline(version: ScorecardVersion) -> list[Section]:
+    """The version's sections in order, each with `.criteria_list`; each criterion with `.options_list` and
+    `.max_points`. Three queries whatever the size, for the preview and the builder's edit page."""
+    sections = list(version.sections.order_by("position", "id"))
+    by_section: dict[int, list[Criterion]] = defaultdict(list)
+    options = _options_by_criterion(version)
+    for criterion in Criterion.objects.filter(section__version=version).order_by("position", "id"):
+        criterion.options_list = options.get(criterion.pk, [])
+        criterion.max_points = criterion_max_points(criterion, criterion.options_list)
+        by_section[criterion.section_id].append(criterion)
+    for section in sections:
+        section.criteria_list = by_section.get(section.pk, [])
+        for criterion in section.criteria_list:
+            criterion.section = section  # already loaded: no query when a template follows it
+    return sections
+
+
+def comments_by_criterion_title(version: ScorecardVersion) -> dict[str, list[CriterionComment]]:
+    """Comments on this version's criteria and on same-titled criteria of the scorecard's earlier versions,
+    grouped by criterion title, oldest first (see the module docstring for why the title). One query."""
+    titles = Criterion.objects.filter(section__version=version).values("title")
+    comments = (
+        CriterionComment.objects.filter(
+            criterion__section__version__scorecard_id=version.scorecard_id,
+            criterion__section__version__number__lte=version.number,
+            criterion__title__in=titles,
+        )
+        .select_related("author", "criterion__section__version")
+        .order_by("created_at", "id")
+    )
+    grouped: dict[str, list[CriterionComment]] = defaultdict(list)
+    for comment in comments:
+        grouped[comment.criterion.title].append(comment)
+    return dict(grouped)
+
+
+def publish_problems(version: ScorecardVersion) -> list[str]:
+    """What keeps the version from being published, in words a manager can act on (empty: publishable)."""
+    problems = []
+    if not (0 <= version.pass_mark <= 100):
+        problems.append(_("The pass mark must be between 0 and 100."))
+    sections = list(version.sections.annotate(criteria_count=Count("criteria")).order_by("position", "id"))
+    if not sections:
+        problems.append(_("Add at least one section."))
+    for section in sections:
+        if section.weight <= 0:
+            problems.append(
+                _("Section “%(section)s”: the weight must be more than 0.") % {"section": section.title}
+            )
+        if not section.criteria_count:
+            problems.append(_("Section “%(section)s” has no criterion.") % {"section": section.title})
+    criteria = (
+        Criterion.objects.filter(section__version=version)
+        .annotate(option_count=Count("options"), best_option=Max("options__points"))
+        .order_by("section__position", "section_id", "position", "id")
+    )
+    for criterion in criteria:
+        names = {"criterion": criterion.title}
+        if criterion.weight <= 0:
+            problems.append(_("Criterion “%(criterion)s”: the weight must be more than 0.") % names)
+        if criterion.kind == Criterion.Kind.SCALE and not (criterion.scale_max and criterion.scale_max >= 1):
+            problems.append(_("Criterion “%(criterion)s”: a scale needs a maximum of at least 1.") % names)
+        if criterion.kind == Criterion.Kind.CHOICE:
+            if criterion.option_count < 2:
+                problems.append(_("Criterion “%(criterion)s”: a choice needs at least two options.") % names)
+            elif not (criterion.best_option and criterion.best_option > 0):
+                problems.append(_("Criterion “%(criterion)s”: at least one option must earn points.") % names)
+    return problems
+
+
+# --- Scorecards and versions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_scorecard(*, call_type, name: str, description: str = "", by) -> Scorecard:
+    """A new scorecard for a call type that has none, with an empty draft (version 1) to build."""
+    if Scorecard.objects.filter(call_type=call_type).exists():
+        raise ValidationError(
+            _("The call type “%(call_type)s” already has a scorecard.") % {"call_type": call_type}
+        )
+    try:
+        with transaction.atomic():
+            scorecard = Scorecard.objects.create(
+                call_type=call_type, name=name, description=description, created_by=by
+            )
+    except IntegrityError as error:  # created meanwhile by someone else
+        raise ValidationError(
+            _("The call type “%(call_type)s” already has a scorecard.") % {"call_type": call_type}
+        ) from error
+    ScorecardVersion.objects.create(scorecard=scorecard, number=1)
+    return scorecard
+
+
+@transaction.atomic
+def start_draft(*, scorecard: Scorecard, by) -> ScorecardVersion:
+    """A new draft: a deep copy (sections, criteria, options) of the published version, numbered next.
+
+    Raises DraftExists if the scorecard already has one. Without a published version the draft starts empty.
+    `by` is taken for symmetry with the other services: a version records who published it, not who
+    drafted it.
+    """
+    versions = list(
+        ScorecardVersion.objects.select_for_update().filter(scorecard=scorecard).order_by("number")
+    )
+    for version in versions:
+        if version.status == ScorecardVersion.Status.DRAFT:
+            raise DraftExists(version)
+    source = next((v for v in versions if v.status == ScorecardVersion.Status.PUBLISHED), None)
+    draft = ScorecardVersion.objects.create(
+        scorecard=scorecard,
+        number=(versions[-1].number if versions else 0) + 1,
+        scoring_method=source.scoring_method if source else ScorecardVersion.Method.WEIGHTED_SECTIONS,
+        **({"pass_mark": source.pass_mark} if source else {}),
+    )
+    if source is not None:
+        _copy_content(source=source, target=draft)
+    return draft
+
+
+def _copy_content(*, source: ScorecardVersion, target: ScorecardVersion) -> None:
+    """Copy sections, criteria and options with one bulk insert per table (ids come back on SQLite ≥ 3.35 and
+    PostgreSQL, which Django 5.2 requires anyway)."""
+    sections = list(source.sections.order_by("position", "id"))
+    new_sections = Section.objects.bulk_create(
+        Section(version=target, title=s.title, weight=s.weight, position=s.position) for s in sections
+    )
+    section_map = {old.pk: new for old, new in zip(sections, new_sections, strict=True)}
+    criteria = list(Criterion.objects.filter(section__version=source).order_by("pk"))
+    new_criteria = Criterion.objects.bulk_create(
+        Criterion(
+            section=section_map[c.section_id],
+            title=c.title,
+            guidance=c.guidance,
+            kind=c.kind,
+            scale_max=c.scale_max,
+            weight=c.weight,
+            allows_na=c.allows_na,
+            critical_scope=c.critical_scope,
+            position=c.position,
+        )
+        for c in criteria
+    )
+    criterion_map = {old.pk: new for old, new in zip(criteria, new_criteria, strict=True)}
+    CriterionOption.objects.bulk_create(
+        CriterionOption(
+            criterion=criterion_map[o.criterion_id], label=o.label, points=o.points, position=o.position
+        )
+        for o in CriterionOption.objects.filter(criterion__section__version=source)
+    )
+
+
+def _lock_draft(version_id: int) -> ScorecardVersion:
+    """Re-read the version under a row lock (PostgreSQL; SQLite serialises writers anyway), so that an edit
+    and a concurrent publish cannot interleave; raise NotADraft unless it is a draft."""
+    version = ScorecardVersion.objects.select_for_update().get(pk=version_id)
+    if version.status != ScorecardVersion.Status.DRAFT:
+        raise NotADraft(version)
+    return version
+
+
+@transaction.atomic
+def update_version_settings(
+    *, version: ScorecardVersion, scoring_method: str, pass_mark: Decimal
+) -> ScorecardVersion:
+    _lock_draft(version.pk)
+    if scoring_method not in ScorecardVersion.Method.values:
+        raise ValidationError(_("Unknown scoring method."))
+    if not 0 <= pass_mark <= 100:
+        raise ValidationError(_("The pass mark must be between 0 and 100."))
+    version.scoring_method, version.pass_mark = scoring_method, pass_mark
+    version.save(update_fields=["scoring_method", "pass_mark"])
+    return version
+
+
+@transaction.atomic
+def discard_draft(*, version: ScorecardVersion) -> None:
+    """Throw a draft away (its sections, criteria and options go with it); the published version stays."""
+    _lock_draft(version.pk)
+    version.delete()
+
+
+@transaction.atomic
+def publish(*, version: ScorecardVersion, by, notes: str | None = None) -> ScorecardVersion:
+    """Publish a draft: the version in force until now is retired in the same transaction.
+
+    Raises NotADraft for a version that is not a draft and ValidationError (with every problem) if the draft
+    is not publishable. `notes` ("what changed"), when given, replaces the draft's notes.
+    """
+    # Lock every version of the scorecard: two managers publishing at once would otherwise both retire the
+    # same version and one of them would hit the one-published-version constraint.
+    locked = ScorecardVersion.objects.select_for_update().filter(scorecard_id=version.scorecard_id)
+    current = next(v for v in locked if v.pk == version.pk)
+    if current.status != ScorecardVersion.Status.DRAFT:
+        raise NotADraft(current)
+    problems = publish_problems(current)
+    if problems:
+        raise ValidationError(problems)
+    # Retire first: the database allows one published version per scorecard at any moment.
+    ScorecardVersion.objects.filter(
+        scorecard_id=version.scorecard_id, status=ScorecardVersion.Status.PUBLISHED
+    ).update(status=ScorecardVersion.Status.RETIRED)
+    version.status = ScorecardVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = by
+    fields = ["status", "published_at", "published_by"]
+    if notes is not None:
+        version.notes = notes
+        fields.append("notes")
+    version.save(update_fields=fields)
+    return version
+
+
+# --- Sections, criteria and options of a draft -----------------------------------------------------------
+
+
+def _next_position(queryset: QuerySet) -> int:
+    last = queryset.aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+def _move(item, siblings: QuerySet, direction: Direction) -> bool:
+    """Swap `item` with its neighbour and renumber the siblings 0..n-1 (positions may have gaps or ties after
+    deletions and copies). Returns False when it is already first (up) or last (down)."""
+    ordered = list(siblings.order_by("position", "id"))
+    index = next(i for i, sibling in enumerate(ordered) if sibling.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(ordered):
+        return False
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, sibling in enumerate(ordered):
+        sibling.position = position
+    type(item).objects.bulk_update(ordered, ["position"])
+    item.position = target
+    return True
+
+
+@transaction.atomic
+def add_section(*, version: ScorecardVersion, title: str, weight: Decimal = Decimal(1)) -> Section:
+    _lock_draft(version.pk)
+    return Section.objects.create(
+        version=version, title=title, weight=weight, position=_next_position(version.sections.all())
+    )
+
+
+@transaction.atomic
+def update_section(*, section: Section, title: str, weight: Decimal) -> Section:
+    _lock_draft(section.version_id)
+    section.title, section.weight = title, weight
+    section.save(update_fields=["title", "weight"])
+    return section
+
+
+@transaction.atomic
+def delete_section(*, section: Section) -> None:
+    """Delete a section with its criteria."""
+    _lock_draft(section.version_id)
+    section.delete()
+
+
+@transaction.atomic
+def move_section(*, section: Section, direction: Direction) -> bool:
+    _lock_draft(section.version_id)
+    return _move(section, Section.objects.filter(version_id=section.version_id), direction)
+
+
+def _criterion_values(*, kind: str, scale_max: int | None, critical_scope: str) -> tuple[int | None, str]:
+    if kind not in Criterion.Kind.values:
+        raise ValidationError(_("Unknown kind of criterion."))
+    if critical_scope not in Criterion.CriticalScope.values:
+        raise ValidationError(_("Unknown critical scope."))
+    if kind == Criterion.Kind.SCALE:
+        if not scale_max or scale_max < 1:
+            raise ValidationError(_("A scale needs a maximum (N) of at least 1."))
+        return scale_max, critical_scope
+    return None, critical_scope  # N only means something for a scale
+
+
+@transaction.atomic
+def add_criterion(
+    *,
+    section: Section,
+    title: str,
+    kind: str = Criterion.Kind.YES_NO,
+    weight: Decimal = Decimal(1),
+    scale_max: int | None = None,
+    allows_na: bool = False,
+    critical_scope: str = "",
+    guidance: str = "",
+) -> Criterion:
+    _lock_draft(section.version_id)
+    scale_max, critical_scope = _criterion_values(
+        kind=kind, scale_max=scale_max, critical_scope=critical_scope
+    )
+    return Criterion.objects.create(
+        section=section,
+        title=title,
+        kind=kind,
+        weight=weight,
+        scale_max=scale_max,
+        allows_na=allows_na,
+        critical_scope=critical_scope,
+        guidance=guidance,
+        position=_next_position(section.criteria.all()),
+    )
+
+
+@transaction.atomic
+def update_criterion(
+    *,
+    criterion: Criterion,
+    title: str,
+    kind: str,
+    weight: Decimal,
+    scale_max: int | None = None,
+    allows_na: bool = False,
+    critical_scope: str = "",
+    guidance: str = "",
+) -> Criterion:
+    """Change a criterion; one that stops being a choice loses its options (they would mean nothing)."""
+    _lock_draft(criterion.section.version_id)
+    scale_max, critical_scope = _criterion_values(
+        kind=kind, scale_max=scale_max, critical_scope=critical_scope
+    )
+    if kind != Criterion.Kind.CHOICE:
+        criterion.options.all().delete()
+    criterion.title, criterion.kind, criterion.weight, criterion.scale_max = title, kind, weight, scale_max
+    criterion.allows_na, criterion.critical_scope, criterion.guidance = allows_na, critical_scope, guidance
+    criterion.save(
+        update_fields=["title", "kind", "weight", "scale_max", "allows_na", "critical_scope", "guidance"]
+    )
+    return criterion
+
+
+@transaction.atomic
+def delete_criterion(*, criterion: Criterion) -> None:
+    _lock_draft(criterion.section.version_id)
+    criterion.delete()
+
+
+@transaction.atomic
+def move_criterion(*, criterion: Criterion, direction: Direction) -> bool:
+    """Move within its section (moving to another section is a delete and an add)."""
+    _lock_draft(criterion.section.version_id)
+    return _move(criterion, Criterion.objects.filter(section_id=criterion.section_id), direction)
+
+
+def _require_choice(criterion: Criterion) -> None:
+    if criterion.kind != Criterion.Kind.CHOICE:
+        raise ValidationError(_("Only a choice criterion has options."))
+
+
+@transaction.atomic
+def add_option(*, criterion: Criterion, label: str, points: Decimal) -> CriterionOption:
+    _lock_draft(criterion.section.version_id)
+    _require_choice(criterion)
+    return CriterionOption.objects.create(
+        criterion=criterion, label=label, points=points, position=_next_position(criterion.options.all())
+    )
+
+
+@transaction.atomic
+def update_option(*, option: CriterionOption, label: str, points: Decimal) -> CriterionOption:
+    _lock_draft(option.criterion.section.version_id)
+    option.label, option.points = label, points
+    option.save(update_fields=["label", "points"])
+    return option
+
+
+@transaction.atomic
+def delete_option(*, option: CriterionOption) -> None:
+    _lock_draft(option.criterion.section.version_id)
+    option.delete()
+
+
+@transaction.atomic
+def move_option(*, option: CriterionOption, direction: Direction) -> bool:
+    _lock_draft(option.criterion.section.version_id)
+    return _move(option, CriterionOption.objects.filter(criterion_id=option.criterion_id), direction)
+
+
+# --- Comments ----------------------------------------------------------------------------------------------
+
+
+def add_criterion_comment(*, criterion: Criterion, author, body: str) -> CriterionComment:
+    """Anyone signed in comments on a criterion of a published version (drafts are not shown to agents, and a
+    retired version's criteria are no longer in use)."""
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write a comment first."))
+    if criterion.section.version.status != ScorecardVersion.Status.PUBLISHED:
+        raise ValidationError(_("Comments are taken on the published version of a scorecard."))
+    return CriterionComment.objects.create(criterion=criterion, author=author, body=body)

@@ -1,0 +1,441 @@
+"""The scorecard builder (QA managers) and the published scorecards everyone reads and comments on.
+
+Views stay thin: the rules are in builder.py. Sections, criteria and options have no access rule of their own:
+the version they belong to decides (access.get_version_for), so a draft's parts are 404 to non-managers like
+the draft itself, and changing anything is 403 for everyone but QA managers.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from scorecards.access import get_scorecard_for, get_version_for, require_qa_manager
+from scorecards.builder import services as builder
+from scorecards.builder.forms import (
+    CommentForm,
+    CriterionForm,
+    MoveForm,
+    OptionForm,
+    PublishForm,
+    ScorecardCreateForm,
+    SectionForm,
+    VersionSettingsForm,
+)
+from scorecards.models import Criterion, CriterionOption, ScorecardVersion, Section
+
+
+def _is_manager(user) -> bool:
+    return user.is_qa_manager or user.is_superuser
+
+
+def _section_for_change(user, pk) -> Section:
+    section = get_object_or_404(Section, pk=pk)
+    section.version = get_version_for(user, section.version_id, for_change=True)
+    return section
+
+
+def _criterion_for_change(user, pk) -> Criterion:
+    criterion = get_object_or_404(Criterion.objects.select_related("section"), pk=pk)
+    criterion.section.version = get_version_for(user, criterion.section.version_id, for_change=True)
+    return criterion
+
+
+def _option_for_change(user, pk) -> CriterionOption:
+    option = get_object_or_404(CriterionOption.objects.select_related("criterion__section"), pk=pk)
+    option.criterion.section.version = get_version_for(
+        user, option.criterion.section.version_id, for_change=True
+    )
+    return option
+
+
+def _edit_url(version_id: int, anchor: str = "") -> str:
+    url = reverse("scorecards:edit", args=[version_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _report_form_errors(request, form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _run(request, action) -> bool:
+    """Call a builder service; its refusals (frozen version, invalid values) become messages."""
+    try:
+        action()
+    except builder.NotADraft as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        return True
+    return False
+
+
+# --- Scorecards ---------------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def scorecard_list(request):
+    context = {
+        "scorecards": builder.scorecards_for_list(user=request.user),
+        "is_manager": _is_manager(request.user),
+    }
+    return render(request, "scorecards/builder/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scorecard_create(request):
+    require_qa_manager(request.user)
+    form = ScorecardCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scorecard = builder.create_scorecard(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error("call_type", error)
+        else:
+            draft = scorecard.versions.get(status=ScorecardVersion.Status.DRAFT)
+            messages.success(request, _("Scorecard created: add its sections and criteria, then publish it."))
+            return redirect(_edit_url(draft.pk))
+    return render(request, "scorecards/builder/create.html", {"form": form})
+
+
+@require_safe
+@login_required
+def scorecard_detail(request, pk):
+    scorecard = get_scorecard_for(request.user, pk)
+    versions = list(builder.versions_for_history(scorecard=scorecard, user=request.user))
+    context = {
+        "scorecard": scorecard,
+        "versions": versions,
+        "published": next((v for v in versions if v.status == ScorecardVersion.Status.PUBLISHED), None),
+        "draft": next((v for v in versions if v.status == ScorecardVersion.Status.DRAFT), None),
+        "is_manager": _is_manager(request.user),
+    }
+    return render(request, "scorecards/builder/detail.html", context)
+
+
+@require_POST
+@login_required
+def new_draft(request, pk):
+    scorecard = get_scorecard_for(request.user, pk, for_change=True)
+    try:
+        draft = builder.start_draft(scorecard=scorecard, by=request.user)
+    except builder.DraftExists as error:
+        messages.info(request, str(error))
+        draft = error.draft
+    else:
+        messages.success(request, _("Draft version %(number)s started.") % {"number": draft.number})
+    return redirect(_edit_url(draft.pk))
+
+
+# --- Versions -----------------------------------------------------------------------------------------------
+
+
+def _outline_with_comments(version: ScorecardVersion) -> list[Section]:
+    sections = builder.version_outline(version)
+    comments = builder.comments_by_criterion_title(version)
+    for section in sections:
+        for criterion in section.criteria_list:
+            criterion.comments_list = comments.get(criterion.title, [])
+            if criterion.kind == Criterion.Kind.SCALE:
+                criterion.scale_values = range(criterion.scale_max + 1)
+    return sections
+
+
+@require_safe
+@login_required
+def version_detail(request, pk):
+    """The version as the reviewer's form shows it (read-only), with guidance and the criteria's comments."""
+    version = get_version_for(request.user, pk)
+    sections = _outline_with_comments(version)
+    can_comment = version.status == ScorecardVersion.Status.PUBLISHED
+    if can_comment:
+        for section in sections:
+            for criterion in section.criteria_list:
+                criterion.comment_form = CommentForm(auto_id=f"id_comment_{criterion.pk}_%s")
+    context = {
+        "version": version,
+        "scorecard": version.scorecard,
+        "sections": sections,
+        "can_comment": can_comment,
+        "is_manager": _is_manager(request.user),
+    }
+    return render(request, "scorecards/builder/version.html", context)
+
+
+@require_safe
+@login_required
+def version_edit(request, pk):
+    version = get_version_for(request.user, pk, for_change=True)
+    if not version.is_editable:
+        messages.info(request, _("This version is frozen. Start a new draft to change the scorecard."))
+        return redirect("scorecards:version", pk=version.pk)
+    sections = _outline_with_comments(version)
+    for section in sections:
+        section.form = SectionForm(instance=section, prefix=f"section-{section.pk}")
+    context = {
+        "version": version,
+        "scorecard": version.scorecard,
+        "sections": sections,
+        "settings_form": VersionSettingsForm(instance=version, prefix="settings"),
+        "section_form": SectionForm(prefix="new-section"),
+        "publish_form": PublishForm(initial={"notes": version.notes}, prefix="publish"),
+        "problems": builder.publish_problems(version),
+    }
+    return render(request, "scorecards/builder/edit.html", context)
+
+
+@require_POST
+@login_required
+def version_settings(request, pk):
+    version = get_version_for(request.user, pk, for_change=True)
+    form = VersionSettingsForm(request.POST, prefix="settings")
+    if form.is_valid():
+        if _run(request, lambda: builder.update_version_settings(version=version, **form.cleaned_data)):
+            messages.success(request, _("Settings saved."))
+    else:
+        _report_form_errors(request, form)
+    return redirect(_edit_url(version.pk))
+
+
+@require_POST
+@login_required
+def version_publish(request, pk):
+    version = get_version_for(request.user, pk, for_change=True)
+    form = PublishForm(request.POST, prefix="publish")
+    form.is_valid()  # notes are optional free text: always valid
+    notes = form.cleaned_data.get("notes", "")
+    if _run(request, lambda: builder.publish(version=version, by=request.user, notes=notes)):
+        messages.success(
+            request,
+            _("Version %(number)s is published and in force from now on.") % {"number": version.number},
+        )
+        return redirect("scorecards:detail", pk=version.scorecard_id)
+    return redirect(_edit_url(version.pk))
+
+
+@require_POST
+@login_required
+def version_discard(request, pk):
+    version = get_version_for(request.user, pk, for_change=True)
+    if _run(request, lambda: builder.discard_draft(version=version)):
+        messages.success(request, _("Draft discarded."))
+        return redirect("scorecards:detail", pk=version.scorecard_id)
+    return redirect(_edit_url(version.pk))
+
+
+# --- Sections -----------------------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def section_add(request, pk):
+    version = get_version_for(request.user, pk, for_change=True)
+    form = SectionForm(request.POST, prefix="new-section")
+    if form.is_valid():
+        _run(request, lambda: builder.add_section(version=version, **form.cleaned_data))
+    else:
+        _report_form_errors(request, form)
+    return redirect(_edit_url(version.pk, "sections-end"))
+
+
+@require_POST
+@login_required
+def section_edit(request, pk):
+    section = _section_for_change(request.user, pk)
+    form = SectionForm(request.POST, prefix=f"section-{section.pk}")
+    if form.is_valid():
+        _run(request, lambda: builder.update_section(section=section, **form.cleaned_data))
+    else:
+        _report_form_errors(request, form)
+    return redirect(_edit_url(section.version_id, f"section-{section.pk}"))
+
+
+@require_POST
+@login_required
+def section_delete(request, pk):
+    section = _section_for_change(request.user, pk)
+    if _run(request, lambda: builder.delete_section(section=section)):
+        messages.success(request, _("Section “%(title)s” deleted.") % {"title": section.title})
+    return redirect(_edit_url(section.version_id))
+
+
+@require_POST
+@login_required
+def section_move(request, pk):
+    section = _section_for_change(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: builder.move_section(section=section, **form.cleaned_data))
+    return redirect(_edit_url(section.version_id, f"section-{section.pk}"))
+
+
+# --- Criteria -----------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def criterion_add(request, pk):
+    section = _section_for_change(request.user, pk)
+    if not section.version.is_editable:
+        return redirect(_edit_url(section.version_id))
+    form = CriterionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            criterion = builder.add_criterion(section=section, **form.cleaned_data)
+        except (builder.NotADraft, ValidationError) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            if criterion.kind == Criterion.Kind.CHOICE:
+                messages.info(request, _("Now add the options and the points each one earns."))
+                return redirect("scorecards:criterion_edit", pk=criterion.pk)
+            return redirect(_edit_url(section.version_id, f"criterion-{criterion.pk}"))
+    context = {
+        "form": form,
+        "section": section,
+        "version": section.version,
+        "scorecard": section.version.scorecard,
+    }
+    return render(request, "scorecards/builder/criterion_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def criterion_edit(request, pk):
+    criterion = _criterion_for_change(request.user, pk)
+    version = criterion.section.version
+    if not version.is_editable:
+        return redirect(_edit_url(version.pk))
+    form = CriterionForm(request.POST or None, instance=criterion)
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(request, lambda: builder.update_criterion(criterion=criterion, **form.cleaned_data))
+    )
+    if saved:
+        messages.success(request, _("Criterion saved."))
+        if criterion.kind == Criterion.Kind.CHOICE:
+            return redirect("scorecards:criterion_edit", pk=criterion.pk)
+        return redirect(_edit_url(version.pk, f"criterion-{criterion.pk}"))
+    options = list(criterion.options.order_by("position", "id"))
+    for option in options:
+        option.form = OptionForm(instance=option, prefix=f"option-{option.pk}")
+    context = {
+        "form": form,
+        "criterion": criterion,
+        "section": criterion.section,
+        "version": version,
+        "scorecard": version.scorecard,
+        "options": options,
+        "option_form": OptionForm(prefix="new-option"),
+    }
+    return render(request, "scorecards/builder/criterion_form.html", context)
+
+
+@require_POST
+@login_required
+def criterion_delete(request, pk):
+    criterion = _criterion_for_change(request.user, pk)
+    if _run(request, lambda: builder.delete_criterion(criterion=criterion)):
+        messages.success(request, _("Criterion “%(title)s” deleted.") % {"title": criterion.title})
+    return redirect(_edit_url(criterion.section.version_id, f"section-{criterion.section_id}"))
+
+
+@require_POST
+@login_required
+def criterion_move(request, pk):
+    criterion = _criterion_for_change(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: builder.move_criterion(criterion=criterion, **form.cleaned_data))
+    return redirect(_edit_url(criterion.section.version_id, f"criterion-{criterion.pk}"))
+
+
+# --- Options of a choice criterion -------------------------------------------------------------------------
+
+
+def _criterion_page(criterion_id: int) -> str:
+    return reverse("scorecards:criterion_edit", args=[criterion_id]) + "#options"
+
+
+@require_POST
+@login_required
+def option_add(request, pk):
+    criterion = _criterion_for_change(request.user, pk)
+    form = OptionForm(request.POST, prefix="new-option")
+    if form.is_valid():
+        _run(request, lambda: builder.add_option(criterion=criterion, **form.cleaned_data))
+    else:
+        _report_form_errors(request, form)
+    return redirect(_criterion_page(criterion.pk))
+
+
+@require_POST
+@login_required
+def option_edit(request, pk):
+    option = _option_for_change(request.user, pk)
+    form = OptionForm(request.POST, prefix=f"option-{option.pk}")
+    if form.is_valid():
+        _run(request, lambda: builder.update_option(option=option, **form.cleaned_data))
+    else:
+        _report_form_errors(request, form)
+    return redirect(_criterion_page(option.criterion_id))
+
+
+@require_POST
+@login_required
+def option_delete(request, pk):
+    option = _option_for_change(request.user, pk)
+    _run(request, lambda: builder.delete_option(option=option))
+    return redirect(_criterion_page(option.criterion_id))
+
+
+@require_POST
+@login_required
+def option_move(request, pk):
+    option = _option_for_change(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: builder.move_option(option=option, **form.cleaned_data))
+    return redirect(_criterion_page(option.criterion_id))
+
+
+# --- Comments -----------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def criterion_comments(request, pk):
+    """A criterion's comment thread (this and earlier versions); anyone signed in adds to a published one."""
+    criterion = get_object_or_404(Criterion.objects.select_related("section"), pk=pk)
+    version = get_version_for(request.user, criterion.section.version_id)
+    criterion.section.version = version
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid() and _run(
+            request,
+            lambda: builder.add_criterion_comment(
+                criterion=criterion, author=request.user, body=form.cleaned_data["body"]
+            ),
+        ):
+            messages.success(request, _("Thank you: your comment is with the QA managers."))
+            return redirect(reverse("scorecards:version", args=[version.pk]) + f"#criterion-{criterion.pk}")
+        _report_form_errors(request, form)
+    context = {
+        "criterion": criterion,
+        "version": version,
+        "scorecard": version.scorecard,
+        "comments": builder.comments_by_criterion_title(version).get(criterion.title, []),
+        "form": form,
+        "can_comment": version.status == ScorecardVersion.Status.PUBLISHED,
+    }
+    return render(request, "scorecards/builder/comments.html", context)

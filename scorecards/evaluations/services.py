@@ -1,0 +1,553 @@
+"""The reviewer's workflow: start (or resume) an evaluation, save a draft, submit it, re-score it after a
+change; notes pinned to the recording; the explanation of a score (DESIGN.md capability 3, "Scoring an
+evaluation").
+
+Answers come in as {criterion id: value}, the value being what the reviewer picked: 1/0 for yes/no, 0..N for a
+scale, the option's id for a choice, or scoring.NA; a criterion missing (or None) is not answered yet. The
+points an answer earns are derived here, from the evaluation's own (frozen) scorecard version, never trusted
+from a form.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from calls.models import Call
+from scorecards.builder.services import build_spec, spec_from_outline, version_outline
+from scorecards.models import (
+    Answer,
+    Assignment,
+    CalibrationSession,
+    Criterion,
+    Evaluation,
+    EvaluationChange,
+    RecordingNote,
+    ScorecardVersion,
+    Section,
+)
+from scorecards.notifications import notify_evaluation_submitted
+from scorecards.scoring import engine as scoring
+
+__all__ = [
+    "SUBMITTED",
+    "AnswerValue",
+    "Explanation",
+    "add_recording_note",
+    "answer_error",
+    "answer_points",
+    "criteria_by_id",
+    "delete_recording_note",
+    "evaluation_score",
+    "published_version_for",
+    "explain_score",
+    "points_of",
+    "recompute_evaluation",
+    "save_draft",
+    "start_evaluation",
+    "stored_answers",
+    "stored_value",
+    "submit_evaluation",
+]
+
+#: EvaluationChange.action written when a reviewer submits.
+SUBMITTED = "submitted"
+
+AnswerValue = int | scoring._NotApplicable
+
+_SCORE_FIELDS = ["score", "score_before_autofail", "auto_failed", "passed"]
+
+
+# --- Answers and their points ------------------------------------------------------------------------------
+
+
+def criteria_by_id(outline: Iterable[Section]) -> dict[int, Criterion]:
+    """criterion id → criterion (with .options_list and .max_points) of a builder.version_outline."""
+    return {criterion.pk: criterion for section in outline for criterion in section.criteria_list}
+
+
+def answer_error(criterion: Criterion, value: AnswerValue) -> str | None:
+    """Why `value` is not a valid answer to `criterion` (None: it is)."""
+    if value is scoring.NA:
+        return None if criterion.allows_na else _("N/A is not allowed for this criterion.")
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _("This is not a valid answer.")
+    if criterion.kind == Criterion.Kind.CHOICE:
+        if all(option.pk != value for option in criterion.options_list):
+            return _("Choose one of the options.")
+        return None
+    highest = 1 if criterion.kind == Criterion.Kind.YES_NO else criterion.scale_max
+    if not 0 <= value <= highest:
+        return _("Choose a value from 0 to %(max)d.") % {"max": highest}
+    return None
+
+
+def answer_points(criterion: Criterion, value: AnswerValue) -> Decimal | scoring._NotApplicable:
+    """The points a valid answer earns (NA stays NA)."""
+    if value is scoring.NA:
+        return scoring.NA
+    if criterion.kind == Criterion.Kind.CHOICE:
+        return next(option.points for option in criterion.options_list if option.pk == value)
+    return Decimal(value)
+
+
+def points_of(criteria: Mapping[int, Criterion], answers: Mapping[int, AnswerValue | None]) -> dict:
+    """The engine's input ({criterion id: points | NA}) for the valid answers among `answers`; others are left
+    out, as if not answered (the live preview scores what it can while the reviewer fills in the form)."""
+    points = {}
+    for criterion_id, value in answers.items():
+        criterion = criteria.get(criterion_id)
+        if value is None or criterion is None or answer_error(criterion, value):
+            continue
+        points[criterion_id] = answer_points(criterion, value)
+    return points
+
+
+def stored_value(criterion: Criterion, answer: Answer) -> AnswerValue | None:
+    """An Answer row as the value a reviewer picked (None: not answered yet)."""
+    if answer.is_na:
+        return scoring.NA
+    if criterion.kind == Criterion.Kind.CHOICE:
+        return answer.option_id
+    return answer.value
+
+
+def stored_answers(evaluation: Evaluation) -> dict[int, Answer]:
+    """criterion id → the evaluation's Answer row (one query)."""
+    return {answer.criterion_id: answer for answer in Answer.objects.filter(evaluation=evaluation)}
+
+
+def evaluation_score(
+    version: ScorecardVersion, answers: Mapping[int, object], *, outline: list[Section] | None = None
+) -> scoring.ScoreResult:
+    """Score {criterion id: points | scoring.NA} on a version with the pure engine.
+
+    The spec costs builder.build_spec's two queries, or none when the caller already holds the version's
+    builder.version_outline (the live score is asked for on every change in the form: every query counts).
+    """
+    spec = build_spec(version) if outline is None else spec_from_outline(version, outline)
+    return scoring.score(spec, answers)
+
+
+# --- Starting and resuming ---------------------------------------------------------------------------------
+
+
+def published_version_for(call) -> ScorecardVersion:
+    """The version a call is scored on: the published one of its call type."""
+    version = (
+        ScorecardVersion.objects.published().filter(scorecard__call_type_id=call.call_type_id).first()
+        if call.call_type_id
+        else None
+    )
+    if version is None:
+        raise ValidationError(_("There is no published scorecard for this call's type yet."))
+    return version
+
+
+@transaction.atomic
+def start_evaluation(
+    *,
+    assignment: Assignment | None = None,
+    call=None,
+    reviewer,
+    calibration_session: CalibrationSession | None = None,
+) -> Evaluation:
+    """The reviewer's evaluation of a call: their existing one (draft or submitted) if they have it, else a
+    new draft on the published version of the call type's scorecard (a calibration session's own version).
+
+    Give an assignment (from the reviewer's queue), a calibration session, or a call scored without either (an
+    open assignment of that call to the reviewer is then used). Nobody evaluates their own call.
+    """
+    if assignment is not None:
+        # Locked so that two clicks on "Start" cannot create two evaluations of one assignment.
+        assignment = Assignment.objects.select_for_update().select_related("call").get(pk=assignment.pk)
+        if assignment.reviewer_id != reviewer.pk:
+            raise PermissionDenied
+        if assignment.status == Assignment.Status.CANCELLED:
+            raise ValidationError(_("This assignment was cancelled."))
+        call = assignment.call
+        existing = Evaluation.objects.filter(assignment=assignment).first()
+    elif calibration_session is not None:
+        if not calibration_session.participants.filter(pk=reviewer.pk).exists():
+            raise PermissionDenied
+        call = calibration_session.call
+        existing = Evaluation.objects.filter(
+            calibration_session=calibration_session, reviewer=reviewer
+        ).first()
+        if existing is None and calibration_session.is_closed:
+            raise ValidationError(_("This calibration session is closed."))
+    elif call is not None:
+        # Locked so that two clicks on "Score this call" cannot create two evaluations of it.
+        Call.objects.select_for_update().values_list("pk", flat=True).get(pk=call.pk)
+        open_assignment = Assignment.objects.filter(
+            call=call, reviewer=reviewer, status=Assignment.Status.OPEN
+        ).first()
+        if open_assignment is not None:
+            return start_evaluation(assignment=open_assignment, reviewer=reviewer)
+        # One regular evaluation of a call: a second one would count the call twice in the agent's scores.
+        existing = (
+            Evaluation.objects.filter(call=call, reviewer=reviewer, calibration_session__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is None:
+            if Assignment.objects.filter(call=call, status=Assignment.Status.OPEN).exists():
+                raise ValidationError(_("This call is already in another reviewer's queue."))
+            if Evaluation.objects.filter(call=call, calibration_session__isnull=True).exists():
+                raise ValidationError(_("This call has already been evaluated by another reviewer."))
+    else:
+        raise TypeError("start_evaluation needs an assignment, a calibration session or a call")
+
+    if existing is not None:
+        return existing
+    if call.agent_id is not None and call.agent_id == reviewer.pk:
+        raise ValidationError(_("You cannot evaluate your own call."))
+    version = calibration_session.version if calibration_session is not None else published_version_for(call)
+    return Evaluation.objects.create(
+        call=call,
+        agent_id=call.agent_id,
+        version=version,
+        reviewer=reviewer,
+        assignment=assignment,
+        calibration_session=calibration_session,
+    )
+
+
+# --- Drafts and submitting ---------------------------------------------------------------------------------
+
+
+def _lock_draft(evaluation_id: int, by) -> str:
+    """Re-read the evaluation under a row lock; only its reviewer changes it, only while it is a draft.
+    Returns the stored strengths (the submit checks what was saved, not what an old instance holds)."""
+    status, reviewer_id, strengths, session_closed_at = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .filter(pk=evaluation_id)
+        .values_list("status", "reviewer_id", "strengths", "calibration_session__closed_at")
+        .get()
+    )
+    if reviewer_id != by.pk:
+        raise PermissionDenied
+    if status != Evaluation.Status.DRAFT:
+        raise ValidationError(_("This evaluation has been submitted: it can no longer be changed."))
+    if session_closed_at is not None:
+        # Once a calibration closes the others' answers are visible: a late answer would not be blind.
+        raise ValidationError(
+            _("This calibration session is closed: the evaluation can no longer be changed.")
+        )
+    return strengths
+
+
+def _answer_row(
+    evaluation: Evaluation, criterion: Criterion, value: AnswerValue | None, comment: str
+) -> Answer:
+    answer = Answer(
+        evaluation=evaluation, criterion=criterion, comment=comment, max_points=criterion.max_points
+    )
+    if value is scoring.NA:
+        answer.is_na = True
+    elif value is not None and criterion.kind == Criterion.Kind.CHOICE:
+        answer.option_id, answer.points = value, answer_points(criterion, value)
+    elif value is not None:
+        answer.value, answer.points = value, answer_points(criterion, value)
+    return answer
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    evaluation: Evaluation,
+    answers: Mapping[int, AnswerValue | None],
+    comments: Mapping[int, str],
+    strengths: str,
+    improvements: str,
+    by,
+) -> Evaluation:
+    """Store the reviewer's work so far: answers may be missing, but those given must be valid.
+
+    Raises ValidationError({criterion id: message}) for invalid answers; nothing is saved then.
+    """
+    _lock_draft(evaluation.pk, by)
+    criteria = criteria_by_id(version_outline(evaluation.version))
+    if set(answers) - set(criteria) or set(comments) - set(criteria):
+        raise ValidationError(_("Some answers are not about this evaluation's scorecard."))
+    errors = {
+        criterion_id: message
+        for criterion_id, value in answers.items()
+        if value is not None and (message := answer_error(criteria[criterion_id], value))
+    }
+    if errors:
+        raise ValidationError(errors)
+
+    rows = []
+    for criterion_id, criterion in criteria.items():
+        value, comment = answers.get(criterion_id), (comments.get(criterion_id) or "").strip()
+        if value is not None or comment:
+            rows.append(_answer_row(evaluation, criterion, value, comment))
+    Answer.objects.filter(evaluation=evaluation).exclude(
+        criterion_id__in=[row.criterion_id for row in rows]
+    ).delete()
+    if rows:
+        Answer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["evaluation", "criterion"],
+            update_fields=["is_na", "value", "option", "points", "max_points", "comment"],
+        )
+    evaluation.strengths, evaluation.improvements = strengths.strip(), improvements.strip()
+    evaluation.save(update_fields=["strengths", "improvements", "updated_at"])
+    return evaluation
+
+
+def _score_and_store(
+    evaluation: Evaluation, outline: list[Section], answers: list[Answer]
+) -> scoring.ScoreResult:
+    """Derive each answer's points from its value, store them, score the evaluation and set (not save) its
+    score fields."""
+    criteria = criteria_by_id(outline)
+    values = {}
+    for answer in answers:
+        criterion = criteria[answer.criterion_id]
+        value = stored_value(criterion, answer)
+        if value is not None and (message := answer_error(criterion, value)):
+            raise ValidationError({criterion.pk: message})
+        points = None if value is None else answer_points(criterion, value)
+        answer.points = None if points is scoring.NA else points
+        answer.max_points = criterion.max_points
+        if value is not None:
+            values[criterion.pk] = points
+    if answers:
+        Answer.objects.bulk_update(answers, ["points", "max_points"])
+    result = evaluation_score(evaluation.version, values, outline=outline)
+    evaluation.score = result.as_decimal(result.score)
+    evaluation.score_before_autofail = result.as_decimal(result.score_before_autofail)
+    evaluation.auto_failed = result.auto_failed
+    evaluation.passed = result.passed
+    return result
+
+
+def _score_state(evaluation: Evaluation) -> dict:
+    as_text = {
+        name: None if getattr(evaluation, name) is None else str(getattr(evaluation, name))
+        for name in ("score", "score_before_autofail")
+    }
+    return {**as_text, "auto_failed": evaluation.auto_failed, "passed": evaluation.passed}
+
+
+def submit_evaluation(*, evaluation: Evaluation, by) -> scoring.ScoreResult:
+    """Submit the saved draft: every criterion answered (or N/A where allowed), at least one strength.
+
+    Scores it, stores every answer's points, marks the assignment done, writes the history, tells the agent.
+    Raises ValidationError({criterion id or "strengths": message}) when the draft is not complete.
+    """
+    with transaction.atomic():
+        strengths = _lock_draft(evaluation.pk, by)
+        outline = version_outline(evaluation.version)
+        criteria = criteria_by_id(outline)
+        answers = stored_answers(evaluation)
+        errors = {}
+        for criterion_id, criterion in criteria.items():
+            answer = answers.get(criterion_id)
+            value = None if answer is None else stored_value(criterion, answer)
+            if value is None:
+                errors[criterion_id] = (
+                    _("Answer this criterion, or mark it N/A.")
+                    if criterion.allows_na
+                    else _("Answer this criterion.")
+                )
+            elif message := answer_error(criterion, value):
+                errors[criterion_id] = message
+        if not strengths.strip():
+            errors["strengths"] = _("Name at least one strength: feedback must recognise what went well.")
+        if errors:
+            raise ValidationError(errors)
+
+        result = _score_and_store(evaluation, outline, list(answers.values()))
+        evaluation.status, evaluation.submitted_at = Evaluation.Status.SUBMITTED, timezone.now()
+        evaluation.save(update_fields=[*_SCORE_FIELDS, "status", "submitted_at", "updated_at"])
+        if evaluation.assignment_id is not None:
+            Assignment.objects.filter(pk=evaluation.assignment_id, status=Assignment.Status.OPEN).update(
+                status=Assignment.Status.DONE
+            )
+        EvaluationChange.objects.create(
+            evaluation=evaluation,
+            changed_by=by,
+            action=SUBMITTED,
+            before={"status": Evaluation.Status.DRAFT},
+            after={"status": Evaluation.Status.SUBMITTED, **_score_state(evaluation)},
+        )
+        notify_evaluation_submitted(evaluation)
+    return result
+
+
+@transaction.atomic
+def recompute_evaluation(*, evaluation: Evaluation) -> scoring.ScoreResult:
+    """Score the evaluation again from its stored answers (after a dispute adjusted one) and save the result.
+
+    The history of the change is the caller's to write: it knows why the answer changed.
+    """
+    outline = version_outline(evaluation.version)
+    result = _score_and_store(evaluation, outline, list(stored_answers(evaluation).values()))
+    evaluation.save(update_fields=[*_SCORE_FIELDS, "updated_at"])
+    return result
+
+
+# --- Notes on the recording --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_recording_note(*, evaluation: Evaluation, at_seconds: Decimal, body: str, by) -> RecordingNote:
+    """Pin a note to a moment of the recording (the reviewer, while the evaluation is a draft)."""
+    _lock_draft(evaluation.pk, by)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write the note first.")})
+    if at_seconds < 0:
+        raise ValidationError({"at_seconds": _("The time cannot be negative.")})
+    return RecordingNote.objects.create(evaluation=evaluation, at_seconds=at_seconds, body=body, author=by)
+
+
+@transaction.atomic
+def delete_recording_note(*, note: RecordingNote, by) -> None:
+    _lock_draft(note.evaluation_id, by)
+    note.delete()
+
+
+# --- Explaining a score ------------------------------------------------------------------------------------
+
+METHOD_FORMULAS = {
+    scoring.WEIGHTED_SECTIONS: gettext_lazy(
+        "Each criterion earns a fraction: points earned ÷ its maximum points. A section scores the "
+        "weighted mean of its applicable criteria: Σ(weight × fraction) ÷ Σ(weight). The evaluation "
+        "scores the weighted mean of its sections: Σ(section weight × section score) ÷ Σ(section "
+        "weight), × 100. N/A criteria, and sections with no applicable criterion, are left out of the sums."
+    ),
+    scoring.TOTAL_POINTS: gettext_lazy(
+        "Σ(points earned × weight) ÷ Σ(maximum points × weight) × 100, over every applicable criterion, "
+        "where a criterion's weight is multiplied by its section's weight. N/A criteria are left out of "
+        "both sums."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ExplainedCriterion:
+    id: int
+    title: str
+    weight: Fraction
+    status: str  # "answered", "na" or "unanswered"
+    points: Fraction | None
+    max_points: Fraction
+    fraction: Fraction | None  # 0..100 (percent), None when excluded
+    contribution: Fraction  # points of the final score (0..100) it earned, before any auto-fail
+    possible_contribution: Fraction  # points of the final score it could have earned
+    critical: str
+    critical_failed: bool
+
+    @property
+    def excluded(self) -> bool:
+        return self.status != "answered"
+
+
+@dataclass(frozen=True)
+class ExplainedSection:
+    id: int
+    title: str
+    weight: Fraction
+    share: Fraction  # percent of the final score this section weighs (0 when it has no applicable criterion)
+    score: Fraction | None  # percent; None when no criterion applies
+    score_before_autofail: Fraction | None
+    auto_failed: bool
+    contribution: Fraction  # Σ of its criteria's contributions, before any auto-fail
+    criteria: tuple[ExplainedCriterion, ...]
+
+    @property
+    def applicable(self) -> bool:
+        return self.score is not None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A ScoreResult with the scorecard's titles and the percentages a person reads: what the score explainer
+    (templates/scorecards/evaluations/_explainer.html) and the live score panel show."""
+
+    method: str
+    method_label: str
+    formula: str
+    pass_mark: Fraction
+    score: Fraction | None
+    score_before_autofail: Fraction | None
+    auto_failed: bool
+    auto_fail_scope: str
+    passed: bool | None
+    sections: tuple[ExplainedSection, ...]
+    failed_criteria: tuple[ExplainedCriterion, ...]  # the critical criteria that caused the auto-fail
+    unanswered: tuple[ExplainedCriterion, ...]
+
+    @property
+    def has_score(self) -> bool:
+        return self.score is not None
+
+
+def _percent(value: Fraction | None) -> Fraction | None:
+    return None if value is None else value * 100
+
+
+def explain_score(result: scoring.ScoreResult, outline: Iterable[Section]) -> Explanation:
+    """Put titles on a ScoreResult (from builder.version_outline: no query) and express it in percent."""
+    sections_by_id = {section.pk: section for section in outline}
+    titles = criteria_by_id(sections_by_id.values())
+    sections, failed, unanswered = [], [], []
+    for section_result in result.sections:
+        criteria = []
+        for c in section_result.criteria:
+            explained = ExplainedCriterion(
+                id=c.id,
+                title=titles[c.id].title,
+                weight=c.weight,
+                status=c.status,
+                points=c.points,
+                max_points=c.max_points,
+                fraction=_percent(c.fraction),
+                contribution=c.contribution,
+                possible_contribution=c.possible_contribution,
+                critical=c.critical,
+                critical_failed=c.critical_failed,
+            )
+            criteria.append(explained)
+            if c.critical_failed and result.auto_failed:
+                failed.append(explained)
+            if c.status == "unanswered":
+                unanswered.append(explained)
+        sections.append(
+            ExplainedSection(
+                id=section_result.id,
+                title=sections_by_id[section_result.id].title,
+                weight=section_result.weight,
+                share=sum((c.possible_contribution for c in criteria), Fraction(0)),
+                score=_percent(section_result.score),
+                score_before_autofail=_percent(section_result.score_before_autofail),
+                auto_failed=section_result.auto_failed,
+                contribution=sum((c.contribution for c in criteria), Fraction(0)),
+                criteria=tuple(criteria),
+            )
+        )
+    return Explanation(
+        method=result.method,
+        method_label=ScorecardVersion.Method(result.method).label,
+        formula=str(METHOD_FORMULAS[result.method]),
+        pass_mark=result.pass_mark,
+        score=result.score,
+        score_before_autofail=result.score_before_autofail,
+        auto_failed=result.auto_failed,
+        auto_fail_scope=result.auto_fail_scope,
+        passed=result.passed,
+        sections=tuple(sections),
+        failed_criteria=tuple(failed),
+        unanswered=tuple(unanswered),
+    )

@@ -1,0 +1,293 @@
+"""The reviewer's evaluation pages: start or resume one, score a call beside its recording with a live score,
+pin notes to the recording, and read a submitted evaluation with its score explainer."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from calls.access import get_call_for
+from scorecards.access import get_assignment_for, get_evaluation_for, require_reviewer
+from scorecards.builder.services import version_outline
+from scorecards.calibration.services import close_if_complete
+from scorecards.disputes.services import dispute_deadline, dispute_refusal
+from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, answer_choices, posted_answers
+from scorecards.evaluations.services import (
+    Explanation,
+    add_recording_note,
+    criteria_by_id,
+    delete_recording_note,
+    evaluation_score,
+    explain_score,
+    points_of,
+    save_draft,
+    start_evaluation,
+    stored_answers,
+    stored_value,
+    submit_evaluation,
+)
+from scorecards.models import Criterion, Dispute, Evaluation, RecordingNote
+from scorecards.scoring import engine as scoring
+
+EDIT_TEMPLATE = "scorecards/evaluations/edit.html"
+SCORE_PANEL_TEMPLATE = "scorecards/evaluations/_score_panel.html"
+NOTES_TEMPLATE = "scorecards/evaluations/_notes.html"
+
+
+def _explanation(evaluation: Evaluation, outline, criteria, answers) -> Explanation:
+    """The score of `answers` (valid ones; others count as unanswered), explained. No query."""
+    result = evaluation_score(evaluation.version, points_of(criteria, answers), outline=outline)
+    return explain_score(result, outline)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _clock(seconds: Decimal) -> str:
+    """83.5 → "1:23", 3723 → "1:02:03": how a player shows a position."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _notes_of(evaluation: Evaluation) -> list[RecordingNote]:
+    notes = list(evaluation.notes.all())
+    for note in notes:
+        note.clock = _clock(note.at_seconds)
+    return notes
+
+
+def _after_start(request, evaluation: Evaluation):
+    if evaluation.status == Evaluation.Status.DRAFT and evaluation.reviewer_id == request.user.pk:
+        return redirect("evaluations:edit", evaluation.pk)
+    return redirect(evaluation)
+
+
+@require_POST
+@login_required
+def start(request, pk):
+    """Start (or resume) the evaluation of an assignment from the reviewer's queue."""
+    require_reviewer(request.user)
+    assignment = get_assignment_for(request.user, pk)
+    try:
+        evaluation = start_evaluation(assignment=assignment, reviewer=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("queue:mine")
+    return _after_start(request, evaluation)
+
+
+@require_POST
+@login_required
+def start_call(request, pk):
+    """Start (or resume) the evaluation of a call that is not in the reviewer's queue."""
+    require_reviewer(request.user)
+    call = get_call_for(request.user, pk)
+    try:
+        evaluation = start_evaluation(call=call, reviewer=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(call)
+    return _after_start(request, evaluation)
+
+
+def _save_or_submit(request, evaluation: Evaluation, form: EvaluationForm):
+    """Save the draft, then submit it if asked; the response on success, None to show the form again."""
+    if not form.is_valid():
+        return None
+    try:
+        save_draft(
+            evaluation=evaluation,
+            answers=form.answers(),
+            comments=form.comments(),
+            strengths=form.cleaned_data["strengths"],
+            improvements=form.cleaned_data["improvements"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return None
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("Draft saved."))
+        return redirect("evaluations:edit", evaluation.pk)
+    try:
+        submit_evaluation(evaluation=evaluation, by=request.user)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        messages.warning(
+            request, _("Your draft is saved, but it cannot be submitted yet: see the marked fields.")
+        )
+        return None
+    if evaluation.is_calibration:
+        session = evaluation.calibration_session
+        closed = close_if_complete(session=session)
+        messages.success(
+            request,
+            _("Calibration answers submitted: everyone has scored, the results are open.")
+            if closed
+            else _(
+                "Calibration answers submitted. The results open when everyone has scored or the session closes."
+            ),
+        )
+        return redirect("calibration:detail", session.pk)
+    messages.success(request, _("Evaluation submitted: the agent has been told."))
+    return redirect(evaluation)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit(request, pk):
+    require_reviewer(request.user)
+    evaluation = get_evaluation_for(request.user, pk, for_change=True)
+    outline = version_outline(evaluation.version)
+    criteria = criteria_by_id(outline)
+    if request.method == "POST":
+        form = EvaluationForm(request.POST, outline=outline)
+        response = _save_or_submit(request, evaluation, form)
+        if response is not None:
+            return response
+        answers = form.answers()
+    else:
+        stored = stored_answers(evaluation)
+        form = EvaluationForm(
+            initial=EvaluationForm.initial_from(evaluation, stored, outline), outline=outline
+        )
+        answers = {
+            cid: stored_value(criteria[cid], answer) for cid, answer in stored.items() if cid in criteria
+        }
+    context = {
+        "evaluation": evaluation,
+        "call": evaluation.call,
+        "form": form,
+        "explanation": _explanation(evaluation, outline, criteria, answers),
+        "notes": _notes_of(evaluation),
+        "note_form": RecordingNoteForm(),
+        "can_change": True,
+    }
+    return render(request, EDIT_TEMPLATE, context)
+
+
+@require_POST
+@login_required
+def preview(request, pk):
+    """The live score of the form as posted, saving nothing (htmx swaps it into the score panel)."""
+    require_reviewer(request.user)
+    evaluation = get_evaluation_for(request.user, pk, for_change=True)
+    outline = version_outline(evaluation.version)
+    criteria = criteria_by_id(outline)
+    # No form here: it is asked for on every change, and invalid answers just count as unanswered until saved.
+    answers = posted_answers(criteria.values(), request.POST)
+    context = {"evaluation": evaluation, "explanation": _explanation(evaluation, outline, criteria, answers)}
+    return render(request, SCORE_PANEL_TEMPLATE, context)
+
+
+def _answer_label(criterion: Criterion, value) -> str:
+    if value is None:
+        return _("Not answered")
+    if value is scoring.NA:
+        return _("N/A")
+    if criterion.kind == Criterion.Kind.SCALE:
+        return f"{value} / {criterion.scale_max}"
+    return dict(answer_choices(criterion)).get(str(value), "")
+
+
+@require_safe
+@login_required
+def detail(request, pk):
+    evaluation = get_evaluation_for(request.user, pk)
+    outline = version_outline(evaluation.version)
+    criteria = criteria_by_id(outline)
+    stored = stored_answers(evaluation)
+    values = {cid: stored_value(criteria[cid], answer) for cid, answer in stored.items() if cid in criteria}
+    sections = [
+        (
+            section,
+            [
+                {
+                    "criterion": criterion,
+                    "label": _answer_label(criterion, values.get(criterion.pk)),
+                    "answer": stored.get(criterion.pk),
+                }
+                for criterion in section.criteria_list
+            ],
+        )
+        for section in outline
+    ]
+    context = {
+        "evaluation": evaluation,
+        "call": evaluation.call,
+        "sections": sections,
+        "explanation": _explanation(evaluation, outline, criteria, values),
+        "notes": _notes_of(evaluation),
+        "can_change": evaluation.status == Evaluation.Status.DRAFT
+        and evaluation.reviewer_id == request.user.pk,
+        **_feedback_actions(request.user, evaluation),
+    }
+    return render(request, "scorecards/evaluations/detail.html", context)
+
+
+def _feedback_actions(user, evaluation: Evaluation) -> dict:
+    """What the agent (acknowledge, dispute) and the QA manager (resolve) can do from the read page."""
+    own = evaluation.agent_id == user.pk and not evaluation.is_calibration
+    open_dispute = None
+    if evaluation.status == Evaluation.Status.DISPUTED and (user.is_qa_manager or user.is_superuser):
+        open_dispute = evaluation.disputes.filter(status=Dispute.Status.OPEN).first()
+    return {
+        "can_acknowledge": own and evaluation.status == Evaluation.Status.SUBMITTED,
+        "can_dispute": own and dispute_refusal(evaluation=evaluation) is None,
+        "dispute_deadline": dispute_deadline(evaluation) if own else None,
+        "open_dispute": open_dispute,
+        "has_history": evaluation.status != Evaluation.Status.DRAFT,
+    }
+
+
+def _notes_response(request, evaluation: Evaluation, note_form: RecordingNoteForm):
+    if not _is_htmx(request):
+        for error in note_form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect("evaluations:edit", evaluation.pk)
+    context = {
+        "evaluation": evaluation,
+        "notes": _notes_of(evaluation),
+        "note_form": note_form,
+        "can_change": True,
+    }
+    return render(request, NOTES_TEMPLATE, context)
+
+
+@require_POST
+@login_required
+def notes(request, pk):
+    """Add a note pinned to a moment of the recording."""
+    require_reviewer(request.user)
+    evaluation = get_evaluation_for(request.user, pk, for_change=True)
+    form = RecordingNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            add_recording_note(
+                evaluation=evaluation,
+                at_seconds=form.cleaned_data["at_seconds"],
+                body=form.cleaned_data["body"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = RecordingNoteForm()
+    return _notes_response(request, evaluation, form)
+
+
+@require_http_methods(["POST", "DELETE"])
+@login_required
+def note_delete(request, pk, note_pk):
+    require_reviewer(request.user)
+    evaluation = get_evaluation_for(request.user, pk, for_change=True)
+    note = get_object_or_404(RecordingNote, pk=note_pk, evaluation=evaluation)
+    delete_recording_note(note=note, by=request.user)
+    return _notes_response(request, evaluation, RecordingNoteForm())

@@ -1,0 +1,383 @@
+"""Read queries for the agents' and team leads' feedback pages, and the evaluation history's wording.
+
+Only regular (non-calibration) submitted evaluations count; every number is aggregated in the database.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Case, Count, F, FloatField, Max, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, TruncWeek
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qa_center.people.models import User
+from scorecards.disputes.services import Action
+from scorecards.evaluations.services import SUBMITTED
+from scorecards.models import Answer, Criterion, Dispute, Evaluation, EvaluationChange
+
+__all__ = [
+    "CRITERION_MIN_ANSWERS",
+    "FEEDBACK_DAYS",
+    "CriterionStat",
+    "Feedback",
+    "HistoryRow",
+    "TeamFeedback",
+    "WeekPoint",
+    "describe_answer",
+    "describe_answer_state",
+    "evaluation_history",
+    "my_feedback",
+    "team_agents",
+    "team_feedback",
+]
+
+FEEDBACK_DAYS = 90
+#: A criterion answered fewer times than this says nothing yet about the agent.
+CRITERION_MIN_ANSWERS = 3
+#: A strength: full points on at least this share of a criterion's answers.
+STRENGTH_MIN_FULL_RATE = 0.5
+TOP_CRITERIA = 5
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    week: date  # the Monday the week starts on
+    average: float
+    count: int
+
+
+@dataclass(frozen=True)
+class CriterionStat:
+    title: str
+    answers: int
+    full: int  # answers that earned the criterion's full points
+    average: float  # mean fraction of the points earned, 0..1
+
+    @property
+    def full_rate(self) -> float:
+        return self.full / self.answers
+
+    @property
+    def average_percent(self) -> float:
+        return 100 * self.average
+
+
+@dataclass(frozen=True)
+class Summary:
+    count: int
+    scored: int
+    average: float | None  # None: no evaluation with a score ("no data", not 0)
+    passed: int
+    judged: int
+    auto_failed: int
+    disputed: int
+
+    @property
+    def pass_rate(self) -> float | None:
+        return 100 * self.passed / self.judged if self.judged else None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    agent: User
+    since: datetime
+    days: int
+    evaluations: QuerySet  # every submitted regular evaluation, newest first (not only the period's)
+    summary: Summary
+    trend: list[WeekPoint]
+    strengths: list[CriterionStat]
+    weakest: list[CriterionStat]
+
+    def chart_data(self) -> dict:
+        return _chart_data(self.trend)
+
+
+@dataclass(frozen=True)
+class TeamFeedback:
+    lead: User
+    since: datetime
+    days: int
+    agents: QuerySet  # the lead's agents annotated with their period's numbers
+    summary: Summary
+    trend: list[WeekPoint]
+    strengths: list[CriterionStat]
+    weakest: list[CriterionStat]
+
+    def chart_data(self) -> dict:
+        return _chart_data(self.trend)
+
+
+def _chart_data(trend: list[WeekPoint]) -> dict:
+    return {
+        "labels": [point.week.isoformat() for point in trend],
+        "averages": [round(point.average, 1) for point in trend],
+        "counts": [point.count for point in trend],
+    }
+
+
+# --- Building blocks over any set of evaluations ------------------------------------------------------------
+
+
+def _counted() -> QuerySet:
+    return Evaluation.objects.regular().submitted()
+
+
+def _summary(evaluations: QuerySet) -> Summary:
+    # Aliases differ from the field names: an aggregate may not shadow a field another aggregate reads.
+    row = evaluations.aggregate(
+        n=Count("id"),
+        n_scored=Count("score"),
+        mean=Avg("score"),
+        n_passed=Count("id", filter=Q(passed=True)),
+        n_judged=Count("passed"),
+        n_auto_failed=Count("id", filter=Q(auto_failed=True)),
+        n_disputed=Count("id", filter=Q(status__in=[Evaluation.Status.DISPUTED, Evaluation.Status.RESOLVED])),
+    )
+    return Summary(
+        count=row["n"],
+        scored=row["n_scored"],
+        average=None if row["mean"] is None else float(row["mean"]),
+        passed=row["n_passed"],
+        judged=row["n_judged"],
+        auto_failed=row["n_auto_failed"],
+        disputed=row["n_disputed"],
+    )
+
+
+def _trend(evaluations: QuerySet) -> list[WeekPoint]:
+    """Mean score per week (in the site's time zone); evaluations without a score are left out."""
+    rows = (
+        evaluations.scored()
+        .annotate(week=TruncWeek("submitted_at"))
+        .values("week")
+        .annotate(average=Avg("score"), count=Count("id"))
+        .order_by("week")
+    )
+    return [
+        WeekPoint(week=_as_date(row["week"]), average=float(row["average"]), count=row["count"])
+        for row in rows
+    ]
+
+
+def _as_date(value: date | datetime) -> date:
+    return timezone.localtime(value).date() if isinstance(value, datetime) else value
+
+
+def _criteria_stats(evaluations: QuerySet) -> list[CriterionStat]:
+    """Per criterion title (so that versions of a scorecard add up): applicable answers, full-point answers
+    and the mean fraction of points earned, for criteria answered at least CRITERION_MIN_ANSWERS times."""
+    # As floats: SQLite stores whole decimals as integers and would divide them as integers.
+    fraction = Cast("points", FloatField()) / Cast("max_points", FloatField())
+    rows = (
+        Answer.objects.filter(evaluation__in=evaluations, is_na=False, points__isnull=False, max_points__gt=0)
+        .values("criterion__title")
+        .annotate(
+            answers=Count("id"),
+            full=Count("id", filter=Q(points__gte=F("max_points"))),
+            average=Avg(fraction),
+        )
+        .filter(answers__gte=CRITERION_MIN_ANSWERS)
+        .order_by("criterion__title")
+    )
+    return [
+        CriterionStat(
+            title=row["criterion__title"], answers=row["answers"], full=row["full"], average=row["average"]
+        )
+        for row in rows
+    ]
+
+
+def _strengths_and_weakest(stats: list[CriterionStat]) -> tuple[list[CriterionStat], list[CriterionStat]]:
+    """Strengths: the criteria most often answered with full points (at least half of the time); weakest: the
+    lowest mean fraction among the others. `stats` is one row per criterion, already aggregated."""
+    strengths = sorted(
+        (s for s in stats if s.full and s.full_rate >= STRENGTH_MIN_FULL_RATE),
+        key=lambda s: (-s.full_rate, -s.full, s.title),
+    )[:TOP_CRITERIA]
+    chosen = {s.title for s in strengths}
+    weakest = sorted(
+        (s for s in stats if s.average < 1 and s.title not in chosen),
+        key=lambda s: (s.average, -s.answers, s.title),
+    )[:TOP_CRITERIA]
+    return strengths, weakest
+
+
+def _since(days: int) -> datetime:
+    return timezone.now() - timedelta(days=days)
+
+
+# --- The agent's feedback -----------------------------------------------------------------------------------
+
+
+def my_feedback(*, agent: User, days: int = FEEDBACK_DAYS) -> Feedback:
+    """The agent's submitted regular evaluations, and over the last `days`: summary, weekly trend, strengths,
+    weakest criteria."""
+    since = _since(days)
+    evaluations = _counted().for_agent(agent)
+    period = evaluations.filter(submitted_at__gte=since)
+    strengths, weakest = _strengths_and_weakest(_criteria_stats(period))
+    return Feedback(
+        agent=agent,
+        since=since,
+        days=days,
+        evaluations=evaluations.select_related("reviewer", "call", "call__call_type", "version__scorecard"),
+        summary=_summary(period),
+        trend=_trend(period),
+        strengths=strengths,
+        weakest=weakest,
+    )
+
+
+# --- The team lead's view -----------------------------------------------------------------------------------
+
+
+def team_agents(*, lead: User) -> QuerySet:
+    """The agents of the teams `lead` leads: the only people whose feedback a team lead sees."""
+    return User.objects.filter(is_agent=True, team__lead=lead).select_related("team")
+
+
+def team_feedback(*, lead: User, days: int = FEEDBACK_DAYS) -> TeamFeedback:
+    """Per agent of the lead's teams, over the last `days`: evaluations, average score, pass rate, last
+    evaluation; and for the whole of those teams: summary, weekly trend, strengths and weakest criteria."""
+    since = _since(days)
+    counted = Q(
+        evaluations__calibration_session__isnull=True,
+        evaluations__status__in=Evaluation.COUNTED_STATUSES,
+    )
+    in_period = counted & Q(evaluations__submitted_at__gte=since)
+    agents = (
+        team_agents(lead=lead)
+        .annotate(
+            evaluation_count=Count("evaluations", filter=in_period),
+            average_score=Avg("evaluations__score", filter=in_period),
+            passed_count=Count("evaluations", filter=in_period & Q(evaluations__passed=True)),
+            judged_count=Count("evaluations__passed", filter=in_period),
+            last_evaluated_at=Max("evaluations__submitted_at", filter=counted),
+        )
+        .annotate(
+            pass_rate=Case(
+                When(judged_count=0, then=Value(None)),
+                default=Cast("passed_count", FloatField()) * 100 / Cast("judged_count", FloatField()),
+                output_field=FloatField(),
+            )
+        )
+        .order_by("team__name", "first_name", "last_name", "username")
+    )
+    period = _counted().filter(agent__is_agent=True, agent__team__lead=lead, submitted_at__gte=since)
+    strengths, weakest = _strengths_and_weakest(_criteria_stats(period))
+    return TeamFeedback(
+        lead=lead,
+        since=since,
+        days=days,
+        agents=agents,
+        summary=_summary(period),
+        trend=_trend(period),
+        strengths=strengths,
+        weakest=weakest,
+    )
+
+
+# --- The history of an evaluation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    change: EvaluationChange
+    what: str
+    before: str
+    after: str
+
+
+def evaluation_history(*, evaluation: Evaluation) -> list[HistoryRow]:
+    """The evaluation's changes, oldest first, each with words for what changed and its before → after."""
+    changes = evaluation.changes.select_related("changed_by", "criterion").order_by("changed_at", "id")
+    return [
+        HistoryRow(
+            change=change,
+            what=_what(change),
+            before=_describe(change, change.before),
+            after=_describe(change, change.after),
+        )
+        for change in changes
+    ]
+
+
+def _what(change: EvaluationChange) -> str:
+    labels = {
+        SUBMITTED: _("Submitted"),
+        Action.ACKNOWLEDGED: _("Acknowledged"),
+        Action.DISPUTE_OPENED: _("Dispute opened"),
+        Action.CRITERION_DISPUTED: _("Criterion disputed"),
+        Action.ANSWER_ADJUSTED: _("Answer adjusted"),
+        Action.SCORE_CHANGED: _("Score recomputed"),
+        Action.DISPUTE_RESOLVED: _("Dispute resolved"),
+    }
+    return labels.get(change.action, change.action)
+
+
+def _describe(change: EvaluationChange, state) -> str:
+    if not state:
+        return ""
+    if not isinstance(state, dict):
+        return str(state)
+    if change.action == Action.ANSWER_ADJUSTED:
+        return describe_answer_state(change.criterion, state)
+    if "score" in state:
+        return _describe_score(state)
+    if "status" in state:
+        text = str(Evaluation.Status(state["status"]).label) if state["status"] in Evaluation.Status else ""
+        if state.get("decision") in Dispute.Status:
+            text = f"{text}: {Dispute.Status(state['decision']).label}"
+        return text or str(state["status"])
+    return ", ".join(f"{key}: {value}" for key, value in state.items())
+
+
+def describe_answer(answer: Answer) -> str:
+    """The reviewer's answer in words, with its points ("No (0 / 1 points)")."""
+    state = {
+        "is_na": answer.is_na,
+        "value": answer.value,
+        "option_label": answer.option.label if answer.option_id else None,
+        "points": None if answer.points is None else str(answer.points),
+        "max_points": None if answer.max_points is None else str(answer.max_points),
+    }
+    return describe_answer_state(answer.criterion, state)
+
+
+def describe_answer_state(criterion: Criterion | None, state: dict) -> str:
+    """An answer as the history stored it: "Yes (1 / 1 points)", "3 / 4 (…)", "Good (2 / 3 points)"."""
+    if state.get("is_na"):
+        return _("N/A")
+    if state.get("option_label"):
+        answer = state["option_label"]
+    elif criterion is not None and criterion.kind == Criterion.Kind.YES_NO and state.get("value") is not None:
+        answer = _("Yes") if state["value"] else _("No")
+    elif criterion is not None and criterion.kind == Criterion.Kind.SCALE and state.get("value") is not None:
+        answer = f"{state['value']} / {criterion.scale_max}"
+    else:
+        answer = "" if state.get("value") is None else str(state["value"])
+    if state.get("points") is None:
+        return answer or _("not answered")
+    points = _("%(points)s / %(max)s points") % {
+        "points": floatformat(Decimal(state["points"]), -2),
+        "max": floatformat(Decimal(state["max_points"] or 0), -2),
+    }
+    return f"{answer} ({points})"
+
+
+def _describe_score(state: dict) -> str:
+    if state.get("score") is None:
+        return _("no score")
+    text = f"{floatformat(Decimal(state['score']), 1)}%"
+    if state.get("auto_failed") and state.get("score_before_autofail") is not None:
+        text += " " + _("(auto-failed; %(before)s%% before)") % {
+            "before": floatformat(Decimal(state["score_before_autofail"]), 1)
+        }
+    if state.get("passed") is True:
+        text += " · " + _("passed")
+    elif state.get("passed") is False:
+        text += " · " + _("not passed")
+    return text

@@ -1,0 +1,124 @@
+"""Forms of the sampling page: rules, "run sampling now", and assigning a call to a reviewer by hand."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from calls.models import Call
+from scorecards.models import SamplingRule
+from scorecards.sampling import services as sampling
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _end_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59)), timezone.get_current_timezone())
+
+
+class SamplingRuleForm(forms.ModelForm):
+    class Meta:
+        model = SamplingRule
+        fields = [
+            "call_type",
+            "calls_per_agent",
+            "period",
+            "require_answered",
+            "require_recording",
+            "min_talk_seconds",
+            "is_active",
+        ]
+        help_texts = {
+            "calls_per_agent": _("How many calls of this type each agent gets reviewed per period."),
+            "min_talk_seconds": _("Shorter calls say too little about the agent to be worth scoring."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        call_type = cleaned.get("call_type")
+        if call_type and cleaned.get("is_active"):
+            others = SamplingRule.objects.filter(call_type=call_type, is_active=True).exclude(
+                pk=self.instance.pk
+            )
+            if others.exists():
+                # Said here in words; the database constraint alone would only name itself.
+                self.add_error(
+                    "call_type",
+                    _("This call type already has an active rule: edit or deactivate that one first."),
+                )
+        return cleaned
+
+
+class RunSamplingForm(forms.Form):
+    period = forms.ChoiceField(label=_("Rules applied per"), choices=SamplingRule.Period.choices)
+    day = forms.DateField(
+        label=_("Any day of the period"),
+        widget=_date_input(),
+        help_text=_("Sampling again for the same period only tops the quotas up."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        last_week = sampling.previous_period(kind=sampling.WEEK, today=timezone.localdate())
+        self.fields["period"].initial = sampling.WEEK
+        self.fields["day"].initial = last_week.start
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The period must not lie in the future."))
+        return day
+
+    def sampling_period(self) -> sampling.SamplingPeriod:
+        return sampling.period_containing(kind=self.cleaned_data["period"], day=self.cleaned_data["day"])
+
+
+class ManualAssignmentForm(forms.Form):
+    call = forms.CharField(
+        label=_("Call"),
+        max_length=100,
+        help_text=_("The call's external id (as in the phone system) or its number in QA Center."),
+    )
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None)
+    due = forms.DateField(label=_("Due"), required=False, widget=_date_input())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["due"].help_text = ngettext(
+            "Empty: in %(days)d day.", "Empty: in %(days)d days.", sampling.assignment_due_days()
+        ) % {"days": sampling.assignment_due_days()}
+        self.fields["reviewer"].queryset = sampling.eligible_reviewers().order_by(
+            "first_name", "last_name", "username"
+        )
+
+    def clean_call(self) -> Call:
+        value = self.cleaned_data["call"].strip()
+        # Looked up among the calls this user may see: the one access rule for calls.
+        calls = Call.objects.visible_to(self.user).select_related("agent", "call_type")
+        # An external id wins over a number in QA Center that happens to look the same.
+        call = calls.filter(external_id=value).first()
+        if call is None and value.isdigit():
+            call = calls.filter(pk=int(value)).first()
+        if call is None:
+            raise forms.ValidationError(_("No call with this id."))
+        return call
+
+    def due_at(self) -> datetime | None:
+        due = self.cleaned_data.get("due")
+        return _end_of_day(due) if due else None
+
+
+class ReassignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("New reviewer"), queryset=None)
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        reviewers = sampling.eligible_reviewers().exclude(pk=assignment.reviewer_id)
+        if assignment.call.agent_id:
+            reviewers = reviewers.exclude(pk=assignment.call.agent_id)
+        self.fields["reviewer"].queryset = reviewers.order_by("first_name", "last_name", "username")
