@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_center.settings")
 app = Celery("qa_center")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the feature packages that own them, not in each app's top-level tasks.py.
-app.autodiscover_tasks(["calls.imports", "scorecards.sampling"])
+app.autodiscover_tasks(["qa_center.people", "calls.imports", "scorecards.sampling"])
 
 # The beat schedule is kept in code so that every deployment runs the same periodic jobs.
 app.conf.beat_schedule = {

@@ -184,7 +184,7 @@ class EvaluationAdmin(ReadOnlyRecord, admin.ModelAdmin):
     list_filter = ("status", "passed", "auto_failed")
     list_select_related = ("call", "agent", "reviewer")
     raw_id_fields = ("call", "assignment", "calibration_session")
-    # Scores follow from the answers (scorecards.services): editing them by hand would make them unexplainable.
+    # Scores follow from the answers (scorecards.evaluations.services): editing them by hand would make them unexplainable.
     readonly_fields = ("score", "score_before_autofail", "auto_failed", "passed")
     inlines = [AnswerInline, NoteInline]
 

@@ -4,7 +4,7 @@ Builds on calls.demo (people, call types, calls, recordings), which runs first: 
 What a person does one step at a time goes through the real services: building and publishing the scorecards,
 agents' comments, the sampling run, scoring recent calls, disputes, acknowledgements, calibration. The months
 of evaluation history before that are bulk-inserted; their scores come from the same engine
-(builder.build_spec + scoring.score), so every stored score is the one the engine gives for its answers.
+(spec.build_spec + scoring.score), so every stored score is the one the engine gives for its answers.
 
 Services stamp what they do with the current time. The demo then moves each stamp back to when it would have
 happened (a _Timeline per evaluation), so the pages show a center that has been at work for weeks. The
@@ -52,6 +52,7 @@ from qa_center.demo.scorecard_content import (
     ScorecardPlan,
 )
 from qa_center.people.models import Notification, User
+from qa_center.people.notifications import in_app_only
 from scorecards.builder import services as builder
 from scorecards.calibration import services as calibration
 from scorecards.disputes import services as disputes
@@ -72,9 +73,9 @@ from scorecards.models import (
     ScorecardVersion,
     Section,
 )
-from scorecards.notifications import in_app_only
 from scorecards.sampling.services import WEEK, SamplingPeriod, assign_call, previous_period, run_sampling
 from scorecards.scoring import engine as scoring
+from scorecards.scoring import spec
 
 __all__ = ["DEFAULT_SEED", "ScorecardsDemoSummary", "seed_scorecards_demo"]
 
@@ -418,8 +419,8 @@ class _Demo:
 
     def outline(self, version: ScorecardVersion) -> list[Section]:
         if version.pk not in self.outlines:
-            self.outlines[version.pk] = builder.version_outline(version)
-            self.specs[version.pk] = builder.build_spec(version)
+            self.outlines[version.pk] = spec.version_outline(version)
+            self.specs[version.pk] = spec.build_spec(version)
         return self.outlines[version.pk]
 
     def between(self, start: datetime, end: datetime) -> datetime:
@@ -667,7 +668,7 @@ def _ensure_a_miss(rng: random.Random, outline: list[Section], values: dict) -> 
     """Take a step down on one non-critical criterion if every answer earned full points."""
     criteria = [
         criterion
-        for criterion in services.criteria_by_id(outline).values()
+        for criterion in spec.criteria_by_id(outline).values()
         if not criterion.critical_scope and values.get(criterion.pk, NA) is not NA
     ]
     if criteria and all(values[c.pk] == _best_value(c) for c in criteria):
@@ -906,7 +907,7 @@ def _score_specials(demo: _Demo, specials: _Specials) -> None:
 
 def _disputable_criteria(demo: _Demo, evaluation: Evaluation) -> list[tuple[Criterion, Answer]]:
     """The criteria that lost points, most points lost first: what an agent would dispute."""
-    criteria = services.criteria_by_id(demo.outline(evaluation.version))
+    criteria = spec.criteria_by_id(demo.outline(evaluation.version))
     answers = [
         answer
         for answer in Answer.objects.filter(evaluation=evaluation, is_na=False)
@@ -1019,7 +1020,7 @@ def _deviate(demo: _Demo, session: CalibrationSession, reference: Mapping, rater
     """The reference answers as another reviewer heard the call: a few criteria a step apart."""
     bias = REVIEWER_BIAS.get(rater.username, 0.0)
     values = dict(reference)
-    for criterion in services.criteria_by_id(demo.outline(session.version)).values():
+    for criterion in spec.criteria_by_id(demo.outline(session.version)).values():
         value = values[criterion.pk]
         drift = CALIBRATION_DRIFT.get(rater.username, 0.2)
         if criterion.kind == YES_NO:
@@ -1090,7 +1091,7 @@ def _history(demo: _Demo, *, exclude: set[int]) -> None:
         if index in auto_fails:
             values[auto_fails[index].pk] = _worst_value(auto_fails[index])
         strengths, improvements, comments = _feedback(rng, outline, values)
-        criteria = services.criteria_by_id(outline)
+        criteria = spec.criteria_by_id(outline)
         rows = [_answer_row(criteria[pk], value, comments.get(pk, "")) for pk, value in values.items()]
         result = scoring.score(
             demo.specs[version.pk], {row.criterion_id: _engine_points(row) for row in rows}
@@ -1157,9 +1158,7 @@ def _auto_fail_picks(demo: _Demo, chosen: list[tuple[Call, User, datetime]]) -> 
     def critical(call: Call, submitted: datetime) -> Criterion | None:
         """The criterion whose miss fails the most: the whole evaluation, else a section."""
         outline = demo.outline(demo.version_at(call.call_type_id, submitted))
-        criteria = [
-            c for c in services.criteria_by_id(outline).values() if c.critical_scope and not c.allows_na
-        ]
+        criteria = [c for c in spec.criteria_by_id(outline).values() if c.critical_scope and not c.allows_na]
         criteria.sort(
             key=lambda c: (c.critical_scope != Criterion.CriticalScope.EVALUATION, c.title != IDENTITY.title)
         )

@@ -26,6 +26,7 @@ from scorecards.builder.forms import (
     VersionSettingsForm,
 )
 from scorecards.models import Criterion, CriterionOption, ScorecardVersion, Section
+from scorecards.scoring import spec
 
 
 def _is_manager(user) -> bool:
@@ -141,7 +142,7 @@ def new_draft(request, pk):
 
 
 def _outline_with_comments(version: ScorecardVersion) -> list[Section]:
-    sections = builder.version_outline(version)
+    sections = spec.version_outline(version)
     comments = builder.comments_by_criterion_title(version)
     for section in sections:
         for criterion in section.criteria_list:

@@ -59,11 +59,11 @@ from django.utils.translation import gettext as _
 from calls.models import Call
 from qa_center.people.models import User
 from scorecards.access import require_qa_manager
-from scorecards.builder.services import version_outline
 from scorecards.evaluations.services import published_version_for, start_evaluation
 from scorecards.models import Answer, CalibrationSession, Criterion, Evaluation, ScorecardVersion, Section
 from scorecards.sampling.services import eligible_reviewers
 from scorecards.scoring.agreement import INTERVAL, NOMINAL, krippendorff_alpha, percent_agreement
+from scorecards.scoring.spec import version_outline
 
 __all__ = [
     "MIN_REVIEWERS",

@@ -15,8 +15,8 @@ from django.db.models import Count, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from scorecards import notifications
 from scorecards.access import require_qa_manager
+from scorecards.disputes import notifications
 from scorecards.evaluations import services
 from scorecards.models import Answer, Criterion, Dispute, DisputeItem, Evaluation, EvaluationChange
 from scorecards.scoring import engine as scoring

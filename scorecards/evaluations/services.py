@@ -8,19 +8,16 @@ points an answer earns are derived here, from the evaluation's own (frozen) scor
 from a form.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from decimal import Decimal
-from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from calls.models import Call
-from scorecards.builder.services import build_spec, spec_from_outline, version_outline
+from scorecards.evaluations.notifications import notify_evaluation_submitted
 from scorecards.models import (
     Answer,
     Assignment,
@@ -32,21 +29,18 @@ from scorecards.models import (
     ScorecardVersion,
     Section,
 )
-from scorecards.notifications import notify_evaluation_submitted
 from scorecards.scoring import engine as scoring
+from scorecards.scoring.spec import build_spec, criteria_by_id, spec_from_outline, version_outline
 
 __all__ = [
     "SUBMITTED",
     "AnswerValue",
-    "Explanation",
     "add_recording_note",
     "answer_error",
     "answer_points",
-    "criteria_by_id",
     "delete_recording_note",
     "evaluation_score",
     "published_version_for",
-    "explain_score",
     "points_of",
     "recompute_evaluation",
     "save_draft",
@@ -65,11 +59,6 @@ _SCORE_FIELDS = ["score", "score_before_autofail", "auto_failed", "passed"]
 
 
 # --- Answers and their points ------------------------------------------------------------------------------
-
-
-def criteria_by_id(outline: Iterable[Section]) -> dict[int, Criterion]:
-    """criterion id → criterion (with .options_list and .max_points) of a builder.version_outline."""
-    return {criterion.pk: criterion for section in outline for criterion in section.criteria_list}
 
 
 def answer_error(criterion: Criterion, value: AnswerValue) -> str | None:
@@ -128,8 +117,8 @@ def evaluation_score(
 ) -> scoring.ScoreResult:
     """Score {criterion id: points | scoring.NA} on a version with the pure engine.
 
-    The spec costs builder.build_spec's two queries, or none when the caller already holds the version's
-    builder.version_outline (the live score is asked for on every change in the form: every query counts).
+    The spec costs spec.build_spec's two queries, or none when the caller already holds the version's
+    spec.version_outline (the live score is asked for on every change in the form: every query counts).
     """
     spec = build_spec(version) if outline is None else spec_from_outline(version, outline)
     return scoring.score(spec, answers)
@@ -416,138 +405,3 @@ def add_recording_note(*, evaluation: Evaluation, at_seconds: Decimal, body: str
 def delete_recording_note(*, note: RecordingNote, by) -> None:
     _lock_draft(note.evaluation_id, by)
     note.delete()
-
-
-# --- Explaining a score ------------------------------------------------------------------------------------
-
-METHOD_FORMULAS = {
-    scoring.WEIGHTED_SECTIONS: gettext_lazy(
-        "Each criterion earns a fraction: points earned ÷ its maximum points. A section scores the "
-        "weighted mean of its applicable criteria: Σ(weight × fraction) ÷ Σ(weight). The evaluation "
-        "scores the weighted mean of its sections: Σ(section weight × section score) ÷ Σ(section "
-        "weight), × 100. N/A criteria, and sections with no applicable criterion, are left out of the sums."
-    ),
-    scoring.TOTAL_POINTS: gettext_lazy(
-        "Σ(points earned × weight) ÷ Σ(maximum points × weight) × 100, over every applicable criterion, "
-        "where a criterion's weight is multiplied by its section's weight. N/A criteria are left out of "
-        "both sums."
-    ),
-}
-
-
-@dataclass(frozen=True)
-class ExplainedCriterion:
-    id: int
-    title: str
-    weight: Fraction
-    status: str  # "answered", "na" or "unanswered"
-    points: Fraction | None
-    max_points: Fraction
-    fraction: Fraction | None  # 0..100 (percent), None when excluded
-    contribution: Fraction  # points of the final score (0..100) it earned, before any auto-fail
-    possible_contribution: Fraction  # points of the final score it could have earned
-    critical: str
-    critical_failed: bool
-
-    @property
-    def excluded(self) -> bool:
-        return self.status != "answered"
-
-
-@dataclass(frozen=True)
-class ExplainedSection:
-    id: int
-    title: str
-    weight: Fraction
-    share: Fraction  # percent of the final score this section weighs (0 when it has no applicable criterion)
-    score: Fraction | None  # percent; None when no criterion applies
-    score_before_autofail: Fraction | None
-    auto_failed: bool
-    contribution: Fraction  # Σ of its criteria's contributions, before any auto-fail
-    criteria: tuple[ExplainedCriterion, ...]
-
-    @property
-    def applicable(self) -> bool:
-        return self.score is not None
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """A ScoreResult with the scorecard's titles and the percentages a person reads: what the score explainer
-    (templates/scorecards/evaluations/_explainer.html) and the live score panel show."""
-
-    method: str
-    method_label: str
-    formula: str
-    pass_mark: Fraction
-    score: Fraction | None
-    score_before_autofail: Fraction | None
-    auto_failed: bool
-    auto_fail_scope: str
-    passed: bool | None
-    sections: tuple[ExplainedSection, ...]
-    failed_criteria: tuple[ExplainedCriterion, ...]  # the critical criteria that caused the auto-fail
-    unanswered: tuple[ExplainedCriterion, ...]
-
-    @property
-    def has_score(self) -> bool:
-        return self.score is not None
-
-
-def _percent(value: Fraction | None) -> Fraction | None:
-    return None if value is None else value * 100
-
-
-def explain_score(result: scoring.ScoreResult, outline: Iterable[Section]) -> Explanation:
-    """Put titles on a ScoreResult (from builder.version_outline: no query) and express it in percent."""
-    sections_by_id = {section.pk: section for section in outline}
-    titles = criteria_by_id(sections_by_id.values())
-    sections, failed, unanswered = [], [], []
-    for section_result in result.sections:
-        criteria = []
-        for c in section_result.criteria:
-            explained = ExplainedCriterion(
-                id=c.id,
-                title=titles[c.id].title,
-                weight=c.weight,
-                status=c.status,
-                points=c.points,
-                max_points=c.max_points,
-                fraction=_percent(c.fraction),
-                contribution=c.contribution,
-                possible_contribution=c.possible_contribution,
-                critical=c.critical,
-                critical_failed=c.critical_failed,
-            )
-            criteria.append(explained)
-            if c.critical_failed and result.auto_failed:
-                failed.append(explained)
-            if c.status == "unanswered":
-                unanswered.append(explained)
-        sections.append(
-            ExplainedSection(
-                id=section_result.id,
-                title=sections_by_id[section_result.id].title,
-                weight=section_result.weight,
-                share=sum((c.possible_contribution for c in criteria), Fraction(0)),
-                score=_percent(section_result.score),
-                score_before_autofail=_percent(section_result.score_before_autofail),
-                auto_failed=section_result.auto_failed,
-                contribution=sum((c.contribution for c in criteria), Fraction(0)),
-                criteria=tuple(criteria),
-            )
-        )
-    return Explanation(
-        method=result.method,
-        method_label=ScorecardVersion.Method(result.method).label,
-        formula=str(METHOD_FORMULAS[result.method]),
-        pass_mark=result.pass_mark,
-        score=result.score,
-        score_before_autofail=result.score_before_autofail,
-        auto_failed=result.auto_failed,
-        auto_fail_scope=result.auto_fail_scope,
-        passed=result.passed,
-        sections=tuple(sections),
-        failed_criteria=tuple(failed),
-        unanswered=tuple(unanswered),
-    )

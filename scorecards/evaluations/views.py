@@ -12,17 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from calls.access import get_call_for
 from scorecards.access import get_assignment_for, get_evaluation_for, require_reviewer
-from scorecards.builder.services import version_outline
 from scorecards.calibration.services import close_if_complete
 from scorecards.disputes.services import dispute_deadline, dispute_refusal
 from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, answer_choices, posted_answers
 from scorecards.evaluations.services import (
-    Explanation,
     add_recording_note,
-    criteria_by_id,
     delete_recording_note,
     evaluation_score,
-    explain_score,
     points_of,
     save_draft,
     start_evaluation,
@@ -32,6 +28,8 @@ from scorecards.evaluations.services import (
 )
 from scorecards.models import Criterion, Dispute, Evaluation, RecordingNote
 from scorecards.scoring import engine as scoring
+from scorecards.scoring.explain import Explanation, explain_score
+from scorecards.scoring.spec import criteria_by_id, version_outline
 
 EDIT_TEMPLATE = "scorecards/evaluations/edit.html"
 SCORE_PANEL_TEMPLATE = "scorecards/evaluations/_score_panel.html"

@@ -71,8 +71,8 @@ def scorecard():
 
 def form_variants(version, count: int) -> list[str]:
     """`count` different postings of the form: each criterion answered with probability 0.8, at random."""
-    from scorecards.builder.services import version_outline
     from scorecards.evaluations.forms import answer_choices, answer_field, comment_field
+    from scorecards.scoring.spec import version_outline
 
     rng = random.Random(20240305)  # reproducible
     criteria = [criterion for section in version_outline(version) for criterion in section.criteria_list]

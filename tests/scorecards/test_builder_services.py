@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from scorecards.builder import services as builder
-from scorecards.builder.services import build_spec, criterion_max_points
 from scorecards.models import (
     Criterion,
     CriterionComment,
@@ -16,6 +15,7 @@ from scorecards.models import (
     Section,
 )
 from scorecards.scoring import engine as scoring
+from scorecards.scoring.spec import build_spec, criterion_max_points
 from tests.factories import CallTypeFactory
 from tests.scorecards.builder_helpers import make_published_version, many_criteria_sections
 

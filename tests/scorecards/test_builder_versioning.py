@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 from scorecards.builder import services as builder
-from scorecards.builder.services import build_spec
 from scorecards.models import Answer, Criterion, Evaluation
 from scorecards.scoring import engine as scoring
+from scorecards.scoring.spec import build_spec
 from tests.factories import CallFactory
 from tests.scorecards.builder_helpers import make_published_version
 

@@ -39,6 +39,7 @@ from scorecards.models import (
 )
 from scorecards.sampling import services as sampling
 from scorecards.scoring import engine as scoring
+from scorecards.scoring.spec import build_spec
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +124,7 @@ def test_every_stored_score_is_the_engines(seeded):
     assert len(evaluations) > 200
     specs = {}
     for evaluation in evaluations:
-        spec = specs.setdefault(evaluation.version_id, builder.build_spec(evaluation.version))
+        spec = specs.setdefault(evaluation.version_id, build_spec(evaluation.version))
         points = {a.criterion_id: scoring.NA if a.is_na else a.points for a in evaluation.answers.all()}
         assert len(points) == sum(len(section.criteria) for section in spec.sections)
         result = scoring.score(spec, points)

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from qa_center.people.models import Notification
-from scorecards.builder.services import build_spec, spec_from_outline, version_outline
+from qa_center.people.notifications import in_app_only
 from scorecards.evaluations.services import (
     add_recording_note,
     delete_recording_note,
@@ -28,8 +28,8 @@ from scorecards.models import (
     ScorecardVersion,
     Section,
 )
-from scorecards.notifications import in_app_only
 from scorecards.scoring import engine as scoring
+from scorecards.scoring.spec import build_spec, spec_from_outline, version_outline
 from tests.factories import CallFactory, UserFactory
 from tests.scorecards.evaluation_helpers import (
     FULL_ANSWERS,

@@ -1,17 +1,13 @@
-"""The score explainer on issue 3's worked cases: its numbers (services.explain_score) and what it renders."""
+"""The score explainer on issue 3's worked cases: its numbers (scoring.explain.explain_score) and what it renders."""
 
 from fractions import Fraction
 
 import pytest
 from django.template.loader import render_to_string
 
-from scorecards.builder.services import version_outline
-from scorecards.evaluations.services import (
-    criteria_by_id,
-    evaluation_score,
-    explain_score,
-    points_of,
-)
+from scorecards.evaluations.services import evaluation_score, points_of
+from scorecards.scoring.explain import explain_score
+from scorecards.scoring.spec import criteria_by_id, version_outline
 from tests.scorecards.evaluation_helpers import (
     NA,
     answers_by_id,
