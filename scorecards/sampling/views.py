@@ -41,7 +41,7 @@ def my_queue(request):
         "submitted": sampling.recently_submitted_by(reviewer=request.user),
         "now": timezone.now(),
     }
-    return render(request, "scorecards/queue/mine.html", context)
+    return render(request, "scorecards/sampling/mine.html", context)
 
 
 # --- The sampling page ----------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def _render_manage(request, *, run_form=None, assign_form=None, status=200):
         "run_form": run_form or RunSamplingForm(),
         "assign_form": assign_form or ManualAssignmentForm(user=request.user),
     }
-    return render(request, "scorecards/queue/manage.html", context, status=status)
+    return render(request, "scorecards/sampling/manage.html", context, status=status)
 
 
 @require_safe
@@ -109,7 +109,7 @@ def assign(request):
 @login_required
 def run_detail(request, pk):
     run = get_sampling_run_for(request.user, pk)
-    return render(request, "scorecards/queue/run_detail.html", {"run": run, "totals": run.report["totals"]})
+    return render(request, "scorecards/sampling/run_detail.html", {"run": run, "totals": run.report["totals"]})
 
 
 # --- Rules ----------------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def rule_create(request):
         rule = form.save()
         messages.success(request, _("Sampling rule for %(call_type)s saved.") % {"call_type": rule.call_type})
         return redirect("queue:manage")
-    return render(request, "scorecards/queue/rule_form.html", {"form": form, "rule": None})
+    return render(request, "scorecards/sampling/rule_form.html", {"form": form, "rule": None})
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,7 +136,7 @@ def rule_edit(request, pk):
         form.save()
         messages.success(request, _("Sampling rule for %(call_type)s saved.") % {"call_type": rule.call_type})
         return redirect("queue:manage")
-    return render(request, "scorecards/queue/rule_form.html", {"form": form, "rule": rule})
+    return render(request, "scorecards/sampling/rule_form.html", {"form": form, "rule": rule})
 
 
 @require_POST
@@ -172,7 +172,7 @@ def reassign(request, pk):
                 % {"call": assignment.call, "reviewer": assignment.reviewer},
             )
             return redirect("queue:manage")
-    return render(request, "scorecards/queue/reassign.html", {"assignment": assignment, "form": form})
+    return render(request, "scorecards/sampling/reassign.html", {"assignment": assignment, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -188,4 +188,4 @@ def cancel(request, pk):
         else:
             messages.success(request, _("Call %(call)s taken out of the queue.") % {"call": assignment.call})
             return redirect("queue:manage")
-    return render(request, "scorecards/queue/cancel.html", {"assignment": assignment, "error": error})
+    return render(request, "scorecards/sampling/cancel.html", {"assignment": assignment, "error": error})
