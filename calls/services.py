@@ -18,32 +18,8 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from calls.fields import fields_written
 from calls.models import Call, Escalation, IngestToken, SurveyResponse
-
-# The Call fields an integration may set; anything else in `data` is a programming error.
-CALL_FIELDS = frozenset(
-    {
-        "agent",
-        "team",
-        "call_type",
-        "direction",
-        "queue",
-        "channel",
-        "started_at",
-        "ivr_wait_seconds",
-        "queue_wait_seconds",
-        "talk_seconds",
-        "hold_seconds",
-        "wrap_up_seconds",
-        "answered",
-        "resolved",
-        "resolved_at",
-        "case_id",
-        "customer_id",
-        "recording_url",
-        "transcript",
-    }
-)
 
 # The recordings we accept. The declared content type is whatever the client says (curl sends
 # application/octet-stream), so a file's first bytes must also match its extension's container.
@@ -62,20 +38,16 @@ def recording_max_bytes() -> int:
 def _apply_call_data(call: Call, data: Mapping[str, Any]) -> list[str]:
     """Set the fields present in `data` on `call`; return the names of the fields whose value changed.
 
-    Fields absent from `data` keep their value, so an integration may send what it knows when it knows it.
+    Which fields an update writes, and those that follow from others, is calls.fields.fields_written.
     """
-    unknown = set(data) - CALL_FIELDS - {"external_id"}
-    if unknown:
-        raise ValueError(f"not call fields: {sorted(unknown)}")
-    values = {name: value for name, value in data.items() if name != "external_id"}
-    # The team defaults to the agent's team (also when the agent changes), unless the data names one.
-    if "agent" in values and "team" not in values:
+    written = fields_written(data)
+    values = {name: data[name] for name in written if name in data}
+    if "team" in written and "team" not in values:
         agent = values["agent"]
         values["team"] = agent.team if agent is not None else None
-    # A resolution time means resolved; a call that is no longer resolved has no resolution time.
     if values.get("resolved_at") is not None:
         values["resolved"] = True
-    elif values.get("resolved", call.resolved) is not True:
+    elif "resolved_at" in written and values.get("resolved") is not True:
         values["resolved_at"] = None
 
     changed = []

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from calls.imports import importing
+from calls.imports.mapping import IMPORT_FIELDS
 from calls.imports.presets import PRESETS, find_preset
 from calls.models import ImportMapping
 
@@ -93,7 +93,7 @@ class ColumnMappingForm(forms.Form):
                 options.append((header, header))
                 seen.add(header)
         field_choices = {}
-        for import_field in importing.IMPORT_FIELDS:
+        for import_field in IMPORT_FIELDS:
             field_choices[import_field.name] = forms.ChoiceField(
                 label=capfirst(import_field.label),
                 required=import_field.required,
@@ -104,7 +104,7 @@ class ColumnMappingForm(forms.Form):
         self.fields = {**field_choices, **self.fields}
 
     def column_fields(self):
-        return [self[import_field.name] for import_field in importing.IMPORT_FIELDS]
+        return [self[import_field.name] for import_field in IMPORT_FIELDS]
 
     def clean_date_format(self):
         date_format = self.cleaned_data["date_format"].strip()
@@ -136,6 +136,6 @@ class ColumnMappingForm(forms.Form):
     def columns(self) -> dict[str, str]:
         return {
             import_field.name: self.cleaned_data[import_field.name]
-            for import_field in importing.IMPORT_FIELDS
+            for import_field in IMPORT_FIELDS
             if self.cleaned_data.get(import_field.name)
         }

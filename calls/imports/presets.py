@@ -1,14 +1,18 @@
 """Column mappings for common phone-system exports, offered beside the saved ImportMapping rows.
 
 A preset maps call fields to the column headers a system usually writes. Header matching is forgiving
-(case and spacing do not matter), so a preset also fits small variations of the same export. HEADER_ALIASES
-pre-fills the mapping form when no preset or saved mapping is chosen.
+(case and spacing do not matter), so a preset also fits small variations of the same export. A mapping is
+chosen by reference ("preset:<key>" / "mapping:<pk>") in the form, or by name on the command line.
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+
+from calls.imports.mapping import ABANDONED, IMPORT_FIELDS
+from calls.models import ImportMapping
 
 
 @dataclass(frozen=True)
@@ -24,34 +28,7 @@ GENERIC = ImportPreset(
     key="generic",
     name=_("Generic CSV"),
     description=_("One column per call field, headed with the field's name (external_id, started_at, …)."),
-    columns={
-        name: name
-        for name in (
-            "external_id",
-            "started_at",
-            "agent",
-            "team",
-            "call_type",
-            "direction",
-            "channel",
-            "queue",
-            "ivr_wait_seconds",
-            "queue_wait_seconds",
-            "talk_seconds",
-            "hold_seconds",
-            "wrap_up_seconds",
-            "answered",
-            "resolved",
-            "resolved_at",
-            "case_id",
-            "customer_id",
-            "recording_url",
-            "transcript",
-            "nps",
-            "csat",
-            "survey_comment",
-        )
-    },
+    columns={f.name: f.name for f in IMPORT_FIELDS if f is not ABANDONED},
 )
 
 # Genesys Cloud's interaction export: ISO 8601 timestamps in UTC, durations as H:MM:SS, YES/NO flags.
@@ -107,50 +84,6 @@ FIVE9 = ImportPreset(
 
 PRESETS: dict[str, ImportPreset] = {preset.key: preset for preset in (GENERIC, GENESYS, FIVE9)}
 
-# Other headers seen in exports, per call field: used to pre-fill the mapping form by header name.
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "external_id": ("call id", "callid", "id", "interaction id", "conversation id", "call reference", "uuid"),
-    "started_at": (
-        "start",
-        "start time",
-        "started",
-        "date",
-        "timestamp",
-        "call start",
-        "date time",
-        "datetime",
-    ),
-    "agent": ("agent", "agent id", "agent code", "user", "username", "login", "extension", "agent login"),
-    "team": ("team", "team name", "group"),
-    "call_type": ("call type", "type", "campaign", "category", "wrap-up code"),
-    "direction": ("direction", "call direction", "inbound/outbound"),
-    "channel": ("channel", "media type", "media"),
-    "queue": ("queue", "skill", "queue name", "acd queue"),
-    "ivr_wait_seconds": ("ivr", "ivr time", "ivr wait", "total ivr", "ivr seconds"),
-    "queue_wait_seconds": ("queue wait", "queue time", "wait", "wait time", "queue wait time", "total queue"),
-    "talk_seconds": ("talk", "talk time", "total talk", "talk duration", "talk seconds"),
-    "hold_seconds": ("hold", "hold time", "total hold", "hold seconds"),
-    "wrap_up_seconds": (
-        "wrap up",
-        "wrap-up",
-        "wrap up time",
-        "acw",
-        "after call work",
-        "after call work time",
-    ),
-    "answered": ("answered", "is answered", "connected"),
-    "abandoned": ("abandoned", "is abandoned"),
-    "resolved": ("resolved", "is resolved", "fcr", "case resolved"),
-    "resolved_at": ("resolved at", "resolution time", "resolved time", "closed at"),
-    "case_id": ("case", "case id", "ticket", "ticket id", "case number", "ticket number"),
-    "customer_id": ("customer", "customer id", "account", "account id", "ani", "caller id"),
-    "recording_url": ("recording", "recording url", "recording link", "audio url"),
-    "transcript": ("transcript", "transcription"),
-    "nps": ("nps", "nps score", "recommend"),
-    "csat": ("csat", "csat score", "satisfaction"),
-    "survey_comment": ("comment", "survey comment", "verbatim", "feedback"),
-}
-
 
 def get_preset(key: str) -> ImportPreset | None:
     return PRESETS.get(key)
@@ -163,3 +96,41 @@ def find_preset(name: str) -> ImportPreset | None:
         if wanted in {preset.key, str(preset.name).casefold()}:
             return preset
     return None
+
+
+def resolve_mapping_reference(reference: str) -> tuple[dict[str, str], str, ImportMapping | None] | None:
+    """(columns, date format, saved mapping or None) for a "preset:<key>" / "mapping:<pk>" reference."""
+    kind, _sep, key = reference.partition(":")
+    if kind == "preset" and (preset := get_preset(key)):
+        return dict(preset.columns), preset.date_format, None
+    if kind == "mapping" and key.isdigit():
+        mapping = ImportMapping.objects.filter(pk=int(key)).first()
+        if mapping:
+            return dict(mapping.columns), mapping.date_format, mapping
+    return None
+
+
+def find_mapping(*, name: str) -> tuple[dict[str, str], str, ImportMapping | None] | None:
+    """A saved mapping by name (case-insensitive), else a preset by key or name."""
+    mapping = ImportMapping.objects.filter(name__iexact=name.strip()).first()
+    if mapping:
+        return dict(mapping.columns), mapping.date_format, mapping
+    preset = find_preset(name)
+    if preset:
+        return dict(preset.columns), preset.date_format, None
+    return None
+
+
+def save_mapping(*, name: str, columns: dict[str, str], date_format: str, user) -> ImportMapping:
+    """Save (or overwrite, by name) a mapping for reuse; presets shipped as data are not overwritten."""
+    mapping = ImportMapping.objects.filter(name__iexact=name).first()
+    if mapping is None:
+        return ImportMapping.objects.create(
+            name=name, columns=columns, date_format=date_format, created_by=user
+        )
+    if mapping.is_preset:
+        raise ValueError(gettext_now("“%s” is a preset and cannot be changed.") % mapping.name)
+    mapping.columns = columns
+    mapping.date_format = date_format
+    mapping.save(update_fields=["columns", "date_format"])
+    return mapping

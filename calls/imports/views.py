@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from calls.access import get_import_job_for, get_import_mapping_for, require_qa_manager
-from calls.imports import importing, tasks
+from calls.imports import jobs, presets, tasks
 from calls.imports.forms import ColumnMappingForm, UploadForm, max_upload_bytes
+from calls.imports.mapping import IMPORT_FIELDS, suggest_columns
 from calls.imports.presets import PRESETS
+from calls.imports.reading import FileRefused
 from calls.models import ImportJob, ImportMapping
 
 JOBS_PER_PAGE = 25
@@ -30,7 +32,7 @@ def _labelled(columns: dict[str, str]) -> list[tuple[str, str]]:
     """(call field label, column header) pairs in the order of the import fields, for display."""
     return [
         (import_field.label, columns[import_field.name])
-        for import_field in importing.IMPORT_FIELDS
+        for import_field in IMPORT_FIELDS
         if columns.get(import_field.name)
     ]
 
@@ -52,7 +54,7 @@ def job_new(request):
         request.POST or None, request.FILES or None, initial={"using": request.GET.get("using", "")}
     )
     if request.method == "POST" and form.is_valid():
-        job = importing.create_import_job(uploaded_file=form.cleaned_data["file"], user=request.user)
+        job = jobs.create_import_job(uploaded_file=form.cleaned_data["file"], user=request.user)
         if job.is_finished:  # refused as a whole: the job page says why
             return redirect("imports:detail", job.pk)
         url = reverse("imports:mapping", args=[job.pk])
@@ -69,15 +71,15 @@ def job_mapping(request, pk):
     if job.status != ImportJob.Status.PENDING or job.columns:
         return redirect("imports:detail", job.pk)
     try:
-        preview = importing.preview_job(job=job)
-    except importing.FileRefused as exc:
-        importing.refuse_import_job(job=job, message=str(exc))
+        preview = jobs.preview_job(job=job)
+    except FileRefused as exc:
+        jobs.refuse_import_job(job=job, message=str(exc))
         return redirect("imports:detail", job.pk)
     using = (request.POST if request.method == "POST" else request.GET).get("using", "")
-    reference = importing.resolve_mapping_reference(using) if using else None
+    reference = presets.resolve_mapping_reference(using) if using else None
     columns, date_format, mapping = reference or (None, "", None)
     initial = {
-        **importing.suggest_columns(headers=preview.headers, columns=columns),
+        **suggest_columns(headers=preview.headers, columns=columns),
         "date_format": date_format,
         "using": using if reference else "",
     }
@@ -86,15 +88,13 @@ def job_mapping(request, pk):
         columns, date_format = form.columns(), form.cleaned_data["date_format"]
         with transaction.atomic():
             if form.cleaned_data["save_as"]:
-                mapping = importing.save_mapping(
+                mapping = presets.save_mapping(
                     name=form.cleaned_data["save_as"],
                     columns=columns,
                     date_format=date_format,
                     user=request.user,
                 )
-            if importing.configure_import_job(
-                job=job, columns=columns, date_format=date_format, mapping=mapping
-            ):
+            if jobs.configure_import_job(job=job, columns=columns, date_format=date_format, mapping=mapping):
                 tasks.import_calls.delay_on_commit(job.pk)
         return redirect("imports:detail", job.pk)
     context = {

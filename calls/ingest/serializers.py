@@ -9,19 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from calls import services
+from calls.fields import AGENT_KEYS, BLANK_TEXT_FIELDS, CALL_FIELD_NAMES, agent_key, agents_by_key
 from calls.models import Call, CallType, Escalation, SurveyResponse, validate_external_id
 from qa_center.people.models import Team, User
 
 MAX_BATCH_SIZE = 1000
-# Text fields an integration may send as null for "none"; the model stores them as "".
-BLANK_WHEN_NULL = ("queue", "case_id", "customer_id", "recording_url", "transcript")
-DURATION_FIELDS = (
-    "ivr_wait_seconds",
-    "queue_wait_seconds",
-    "talk_seconds",
-    "hold_seconds",
-    "wrap_up_seconds",
-)
 
 
 class References:
@@ -37,16 +29,13 @@ class References:
                 value = item.get(name)
                 if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
                     values.add(str(value).strip())
-        self.agents_by_code: dict[str, User] = {}
-        self.agents_by_username: dict[str, User] = {}
+        self.agents: dict[str, User] = {}
         if wanted["agent"]:
-            users = User.objects.filter(
-                Q(agent_code__in=wanted["agent"]) | Q(username__in=wanted["agent"])
-            ).select_related("team")
-            for user in users:
-                if user.agent_code:
-                    self.agents_by_code[user.agent_code] = user
-                self.agents_by_username[user.username] = user
+            named = Q()
+            for key in AGENT_KEYS:
+                named |= Q(**{f"{key}__in": wanted["agent"]})
+            users = User.objects.filter(named).select_related("team")
+            self.agents = agents_by_key((*(getattr(user, key) for key in AGENT_KEYS), user) for user in users)
         self.call_types: dict[str, CallType] = {}
         if wanted["call_type"]:
             self.call_types = {ct.slug: ct for ct in CallType.objects.filter(slug__in=wanted["call_type"])}
@@ -55,8 +44,7 @@ class References:
             self.teams = {team.name: team for team in Team.objects.filter(name__in=wanted["team"])}
 
     def agent(self, key: str) -> User | None:
-        # The phone system's agent code wins over a username that happens to be the same string.
-        return self.agents_by_code.get(key) or self.agents_by_username.get(key)
+        return self.agents.get(key)
 
 
 class CallIngestSerializer(serializers.Serializer):
@@ -137,7 +125,8 @@ class CallIngestSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"resolved_at": [_("An unresolved call cannot have a resolution time.")]}
             )
-        for name in BLANK_WHEN_NULL:
+        # Text fields may be sent as null for "none".
+        for name in BLANK_TEXT_FIELDS:
             if name in attrs and attrs[name] is None:
                 attrs[name] = ""
         return attrs
@@ -154,32 +143,15 @@ class CallSerializer(serializers.ModelSerializer):
     class Meta:
         model = Call
         fields = [
-            "external_id",
-            "agent",
-            "team",
-            "call_type",
-            "direction",
-            "queue",
-            "channel",
-            "started_at",
-            *DURATION_FIELDS,
-            "answered",
-            "resolved",
-            "resolved_at",
-            "case_id",
-            "customer_id",
-            "recording_url",
+            *CALL_FIELD_NAMES,
             "has_recording_file",
-            "transcript",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
     def get_agent(self, call: Call) -> str | None:
-        if call.agent is None:
-            return None
-        return call.agent.agent_code or call.agent.username
+        return None if call.agent is None else agent_key(call.agent)
 
     def get_has_recording_file(self, call: Call) -> bool:
         return bool(call.recording_file)

@@ -79,7 +79,7 @@ def call_list(request):
         "is_filtered": form.is_valid()
         and any(value not in (None, "") for value in form.cleaned_data.values()),
     }
-    return render(request, "calls/call_list.html", context)
+    return render(request, "calls/pages/call_list.html", context)
 
 
 @require_safe
@@ -94,7 +94,7 @@ def call_detail(request, pk):
         "escalations": list(escalations_of(call=call)),
         "case_calls": other_calls_on_case(user=request.user, call=call),
     }
-    return render(request, "calls/call_detail.html", context)
+    return render(request, "calls/pages/call_detail.html", context)
 
 
 @require_safe

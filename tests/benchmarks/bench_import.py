@@ -166,7 +166,7 @@ def messy_csv(agent_codes: list[str]) -> bytes:
 def run(data: bytes, label: str) -> tuple[float, dict]:
     from django.core.files.base import ContentFile
 
-    from calls.imports.importing import configure_import_job, run_import_job
+    from calls.imports.jobs import configure_import_job, run_import_job
     from calls.models import ImportJob
 
     job = ImportJob.objects.create(file=ContentFile(data, name="bench.csv"), original_name="bench.csv")

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import CallFactory
+from tests.factories import CallFactory, EscalationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +50,14 @@ def test_login_page_and_language_switch(client, agent):
     client.force_login(agent)
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="lv")
     assert page.status_code == 200
+
+
+def test_home_counts_a_call_with_several_escalations_once(client, manager, agent):
+    escalated = CallFactory(agent=agent)
+    EscalationFactory.create_batch(3, call=escalated)
+    CallFactory(agent=agent, answered=False, talk_seconds=None)
+    client.force_login(manager)
+    response = client.get(reverse("home"))
+    totals = response.context["totals"]
+    assert (totals["calls"], totals["inbound"], totals["escalated"]) == (2, 2, 1)
+    assert response.context["answer_rate"] == 50

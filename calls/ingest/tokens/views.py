@@ -32,7 +32,7 @@ def token_list(request):
         "schema_url": request.build_absolute_uri(reverse("api-schema")),
         "example_call_type": example_call_type,
     }
-    return render(request, "calls/tokens/list.html", context)
+    return render(request, "calls/ingest/tokens/list.html", context)
 
 
 @never_cache  # the answer to the POST carries the secret: no cache may keep it
@@ -44,8 +44,8 @@ def token_issue(request):
     if request.method == "POST" and form.is_valid():
         token, secret = IngestToken.issue(name=form.cleaned_data["name"], created_by=request.user)
         # Rendered, not redirected: the secret exists only in this response and is never stored.
-        return render(request, "calls/tokens/issued.html", {"token": token, "secret": secret})
-    return render(request, "calls/tokens/issue.html", {"form": form})
+        return render(request, "calls/ingest/tokens/issued.html", {"token": token, "secret": secret})
+    return render(request, "calls/ingest/tokens/issue.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,4 +61,4 @@ def token_revoke(request, pk):
         else:
             messages.info(request, _("Token “%(name)s” was already revoked.") % {"name": token.name})
         return redirect("tokens:list")
-    return render(request, "calls/tokens/revoke.html", {"token": token})
+    return render(request, "calls/ingest/tokens/revoke.html", {"token": token})

@@ -5,7 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from calls.imports import importing
+from calls.imports.jobs import import_calls_from_file
+from calls.imports.presets import find_mapping
+from calls.imports.reading import FileRefused
 
 
 class Command(BaseCommand):
@@ -28,17 +30,17 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc}) from exc
-        found = importing.find_mapping(name=options["mapping"])
+        found = find_mapping(name=options["mapping"])
         if found is None:
             raise CommandError(_("No saved mapping or preset is named “%s”.") % options["mapping"])
         columns, date_format, _mapping = found
         if options["date_format"] is not None:
             date_format = options["date_format"]
         try:
-            result = importing.import_calls_from_file(
+            result = import_calls_from_file(
                 data=data, file_name=path.name, columns=columns, date_format=date_format
             )
-        except importing.FileRefused as exc:
+        except FileRefused as exc:
             raise CommandError(
                 _("%(file)s was refused, nothing was imported: %(reason)s")
                 % {

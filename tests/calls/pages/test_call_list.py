@@ -10,7 +10,6 @@ from calls.models import Call
 from tests.factories import (
     AgentFactory,
     CallFactory,
-    CallTypeFactory,
     EscalationFactory,
     SurveyResponseFactory,
 )
@@ -22,11 +21,6 @@ URL = reverse("calls:list")
 
 def listed_ids(response) -> list[str]:
     return [call.external_id for call in response.context["page"].object_list]
-
-
-@pytest.fixture
-def sales(db):
-    return CallTypeFactory(name="Outbound sales", slug="outbound-sales")
 
 
 @pytest.fixture
@@ -385,3 +379,12 @@ def test_query_count_with_a_model_filter(client, lead, agent, call_type, django_
     with django_assert_num_queries(LIST_QUERIES + 2):
         response = client.get(URL, {"agent": agent.pk, "call_type": call_type.pk})
     assert len(listed_ids(response)) == 50
+
+
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=0001-01-01", "date_from=1899-12-31"])
+def test_dates_at_the_edge_of_the_calendar_are_a_field_error(client, manager, settings, query):
+    settings.TIME_ZONE = "Europe/Riga"
+    client.force_login(manager)
+    response = client.get(f"{reverse('calls:list')}?{query}")
+    assert response.status_code == 200
+    assert response.context["form"].errors

@@ -5,15 +5,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from calls.models import Call, ImportJob, ImportRowError, SurveyResponse
-from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, call, make_csv, run_import, utc
+from tests.calls.imports.helpers import (
+    BASIC_COLUMNS,
+    BASIC_HEADER,
+    basic_row,
+    call,
+    make_csv,
+    run_import,
+    utc,
+)
 from tests.factories import AgentFactory, CallTypeFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def jdoe(team, call_type):
-    return AgentFactory(username="jdoe", agent_code="A100", team=team)
 
 
 def test_a_broken_row_in_the_middle_is_reported_and_the_rest_imports(jdoe):

@@ -5,15 +5,17 @@ from datetime import timedelta
 import pytest
 
 from calls.models import Call
-from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, call, make_csv, run_import, utc
-from tests.factories import AgentFactory
+from tests.calls.imports.helpers import (
+    BASIC_COLUMNS,
+    BASIC_HEADER,
+    basic_row,
+    call,
+    make_csv,
+    run_import,
+    utc,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def jdoe(team, call_type):
-    return AgentFactory(username="jdoe", agent_code="A100", team=team)
 
 
 def test_plain_comma_file_imports_every_field(jdoe, call_type, team):

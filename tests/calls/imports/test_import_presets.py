@@ -2,10 +2,10 @@
 
 import pytest
 
-from calls.imports.importing import FIELDS_BY_NAME, suggest_columns
+from calls.imports.mapping import FIELDS_BY_NAME, suggest_columns
 from calls.imports.presets import PRESETS, find_preset
 from calls.models import Call, SurveyResponse
-from tests.calls.import_helpers import call, make_csv, run_import, utc
+from tests.calls.imports.helpers import call, make_csv, run_import, utc
 from tests.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,20 +5,12 @@ from django.db.models import QuerySet
 
 from calls import services
 from calls.models import Call
-from tests.calls.api_helpers import call_payload, token_client
+from tests.calls.ingest.helpers import call_payload
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/calls/batch/"
-
-
-@pytest.fixture
-def api(agent, call_type):
-    agent.agent_code = "A9001"
-    agent.save(update_fields=["agent_code"])
-    client, _token, _secret = token_client()
-    return client
 
 
 def test_batch_with_a_bad_item_saves_the_good_ones(api, agent):

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from calls import services
 from calls.models import Call, IngestToken
-from tests.calls.api_helpers import call_payload, token_client
+from tests.calls.ingest.helpers import call_payload, token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from calls import services
 from calls.models import Call
-from tests.calls.api_helpers import call_payload, token_client
+from tests.calls.ingest.helpers import call_payload
 from tests.factories import (
     AgentFactory,
     CallFactory,
@@ -20,14 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/calls/"
-
-
-@pytest.fixture
-def api(agent, call_type):
-    agent.agent_code = "A9001"
-    agent.save(update_fields=["agent_code"])
-    client, _token, _secret = token_client()
-    return client
 
 
 def test_url_is_versioned():
@@ -274,4 +266,11 @@ def test_only_json_is_accepted(api):
         URL, {"external_id": "PBX-1", "started_at": "2025-01-31T09:15:00Z"}, format="multipart"
     )
     assert response.status_code == 415
+    assert not Call.objects.exists()
+
+
+def test_api_refuses_an_external_id_with_a_slash(api):
+    response = api.post("/api/v1/calls/", call_payload(external_id="2024/01/55"), format="json")
+    assert response.status_code == 400
+    assert "external_id" in response.json()
     assert not Call.objects.exists()

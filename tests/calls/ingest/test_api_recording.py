@@ -5,7 +5,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from calls.models import Call
-from tests.calls.api_helpers import token_client, wav_bytes
+from tests.calls.ingest.helpers import token_client, wav_bytes
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

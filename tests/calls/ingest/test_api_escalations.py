@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from calls.models import Escalation
-from tests.calls.api_helpers import token_client
+from tests.calls.ingest.helpers import token_client
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

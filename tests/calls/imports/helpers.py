@@ -1,9 +1,9 @@
-"""Helpers shared by the import tests: build messy files and run the import service on them."""
+"""Helpers for the import tests: build messy files and run the import on them."""
 
 import io
 from datetime import datetime
 
-from calls.imports.importing import ImportResult, import_calls_from_file
+from calls.imports.jobs import ImportResult, import_calls_from_file
 from calls.models import Call
 
 # The columns most tests map: our own field names as headers (the "Generic CSV" preset's convention).

@@ -8,17 +8,12 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from calls.imports import importing
+from calls.imports import jobs
 from calls.models import Call, ImportJob, ImportMapping, ImportRowError
-from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv
-from tests.factories import AgentFactory, UserFactory
+from tests.calls.imports.helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def jdoe(team, call_type):
-    return AgentFactory(username="jdoe", agent_code="A100", team=team)
 
 
 @pytest.fixture
@@ -177,7 +172,7 @@ def test_upload_with_a_saved_mapping_prefills_it(client, manager, mapping):
 def test_mapping_page_can_prefill_from_a_preset(client, manager):
     client.force_login(manager)
     data = make_csv(["CALL ID", "TIMESTAMP", "AGENT", "Extra"], [["1", "03/25/2024 10:00:00", "x", "y"]])
-    job = importing.create_import_job(uploaded_file=upload("five9.csv", data), user=manager)
+    job = jobs.create_import_job(uploaded_file=upload("five9.csv", data), user=manager)
     page = client.get(reverse("imports:mapping", args=[job.pk]), {"using": "preset:five9"})
     form = page.context["form"]
     assert (form["external_id"].initial, form["agent"].initial) == ("CALL ID", "AGENT")

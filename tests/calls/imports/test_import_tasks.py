@@ -5,25 +5,20 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
 
-from calls.imports import importing, tasks
+from calls.imports import jobs, tasks
 from calls.models import Call, ImportJob, ImportRowError
-from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv
-from tests.factories import AgentFactory
+from tests.calls.imports.helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def jdoe(team, call_type):
-    return AgentFactory(username="jdoe", agent_code="A100", team=team)
 
 
 def make_job(data: bytes, *, columns=None, user=None, name="calls.csv") -> ImportJob:
     job = ImportJob.objects.create(file=ContentFile(data, name=name), original_name=name, created_by=user)
     if columns is not None:
-        assert importing.configure_import_job(job=job, columns=columns, date_format="", mapping=None)
+        assert jobs.configure_import_job(job=job, columns=columns, date_format="", mapping=None)
     return job
 
 
@@ -88,7 +83,7 @@ def test_an_unexpected_error_marks_the_job_failed(jdoe, monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(importing, "import_calls_from_file", explode)
+    monkeypatch.setattr(jobs, "import_calls_from_file", explode)
     tasks.import_calls.delay(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
@@ -144,3 +139,37 @@ def test_each_batch_writes_a_heartbeat(jdoe):
     tasks.import_calls.delay(job.pk)
     job.refresh_from_db()
     assert job.started_at <= job.heartbeat_at <= job.finished_at
+
+
+def _uploaded_job(rows, *, language="") -> ImportJob:
+    """A job uploaded through the service, in the uploader's language, and configured."""
+    upload = SimpleUploadedFile("calls.csv", make_csv(BASIC_HEADER, rows), content_type="text/csv")
+    with translation.override(language or "en"):
+        job = jobs.create_import_job(uploaded_file=upload, user=None)
+    assert jobs.configure_import_job(job=job, columns=BASIC_COLUMNS, date_format="", mapping=None)
+    return job
+
+
+def test_import_refuses_an_external_id_with_a_slash(jdoe):
+    job = _uploaded_job([basic_row("C/1"), basic_row("C2")])
+    tasks.import_calls.delay(job.pk)
+    job.refresh_from_db()
+    assert (job.created_count, job.error_count) == (1, 1)
+    assert "“/”" in job.row_errors.get().message
+
+
+def test_refused_rows_are_explained_in_the_uploaders_language(jdoe):
+    job = _uploaded_job([basic_row("C1", answered="perhaps")], language="es")
+    assert job.language == "es"
+    # The worker runs without the uploader's request (and so without their active language).
+    with translation.override("en"):
+        tasks.import_calls.delay(job.pk)
+    reason = job.row_errors.get().message
+    with translation.override("en"):
+        english = ImportJob.objects.get(pk=job.pk).row_errors.get().message
+    assert "perhaps" in reason
+    assert reason == english  # stored text: it does not change with the reader's language
+    with translation.override("en"):
+        job_en = _uploaded_job([basic_row("C2", answered="perhaps")], language="en")
+        tasks.import_calls.delay(job_en.pk)
+    assert job_en.row_errors.get().message != reason

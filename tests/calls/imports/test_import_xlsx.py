@@ -4,17 +4,11 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from calls.imports.importing import FileRefused, preview_table
+from calls.imports.reading import FileRefused, preview_table
 from calls.models import Call
-from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, call, run_import, utc, xlsx_bytes
-from tests.factories import AgentFactory
+from tests.calls.imports.helpers import BASIC_COLUMNS, BASIC_HEADER, call, run_import, utc, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def jdoe(team, call_type):
-    return AgentFactory(username="jdoe", agent_code="A100", team=team)
 
 
 def test_xlsx_with_typed_cells(jdoe, call_type):

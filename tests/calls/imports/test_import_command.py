@@ -4,15 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from calls.models import Call, ImportMapping
-from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, call, make_csv, utc
-from tests.factories import AgentFactory
+from tests.calls.imports.helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, call, make_csv, utc
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def jdoe(team, call_type):
-    return AgentFactory(username="jdoe", agent_code="A100", team=team)
 
 
 def run(*args) -> str:

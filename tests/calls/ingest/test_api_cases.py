@@ -6,7 +6,7 @@ import pytest
 
 from calls import services
 from calls.models import Call
-from tests.calls.api_helpers import token_client
+from tests.calls.ingest.helpers import token_client
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,17 +4,11 @@ import re
 
 import pytest
 
-from calls.imports.importing import FileRefused, preview_table
+from calls.imports.reading import FileRefused, preview_table
 from calls.models import Call, SurveyResponse
-from tests.calls.import_helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv, run_import
-from tests.factories import AgentFactory
+from tests.calls.imports.helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv, run_import
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def jdoe(team, call_type):
-    return AgentFactory(username="jdoe", agent_code="A100", team=team)
 
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" + bytes(range(256))

@@ -1,0 +1,431 @@
+"""Value converters: one small function per mapped column, turning a cell's text into a database value.
+
+The rules for messy values (decisions, so that a reader can find the rule here):
+
+- Empty cells and the literal `null` (any case) mean "unknown": NULL in the database, never 0, and an
+  empty string for text fields.
+- Booleans: Y/N, yes/no, true/false, t/f, 1/0, any case.
+- Durations: whole or decimal seconds (rounded), M:SS or H:MM:SS (hours may exceed 24).
+- Percentages such as `94.01%` (service level, occupancy) are common in exports but no call field is a
+  percentage. A percentage in a mapped numeric field (a duration, NPS, CSAT) refuses the row with a reason
+  saying so, rather than rescaling it into a number nobody typed.
+- Dates: ISO 8601 with or without `T`, seconds, fraction and zone (`Z`, `+01:00`); `DD/MM/YYYY HH:MM[:SS]`
+  and `DD.MM.YYYY HH:MM[:SS]` (day first, as in Europe); a date alone means midnight. US dates (MM/DD/YYYY)
+  only when the mapping's date format says so (e.g. `%m/%d/%Y %H:%M:%S`); with a date format, ISO 8601 is
+  still accepted, day-first dates are not. Times without a zone are in settings.TIME_ZONE.
+- Agent: by agent code, then username (calls.fields.agents_by_key), exact, then case-insensitive. Team: by
+  name, case-insensitive. Call type: by code (slug) or name, case-insensitive. An unknown agent, team or
+  call type refuses the row.
+
+Speed: references (agents, teams, call types) are loaded once per file; converters of columns whose values
+repeat (agents, booleans, durations…) remember their results; values come out ready for the database
+driver, with no model instances and no full_clean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calls.fields import AGENT_KEYS, agents_by_key
+from calls.imports.mapping import ImportField
+from calls.models import Call, CallType
+from qa_center.people.models import Team, User
+
+PG_INT_MAX = 2_147_483_647  # PositiveIntegerField's ceiling on PostgreSQL
+
+
+class InvalidValue(ValueError):
+    """A cell's value is refused; the message says why, for the user."""
+
+
+# Converters test the common case first and look for an empty cell or `null` only when it fails: a few
+# million calls per file make every comparison count.
+
+
+def _is_null(text: str) -> bool:
+    return not text or (len(text) == 4 and text.lower() == "null")
+
+
+def _text_converter(max_length: int | None) -> Callable[[str], str]:
+    def convert(raw: str) -> str:
+        text = raw.strip()
+        if len(text) == 4 and text.lower() == "null":
+            return ""
+        return text
+
+    if max_length is None:
+        return convert
+
+    def convert_limited(raw: str) -> str:
+        text = convert(raw)
+        if len(text) > max_length:
+            raise InvalidValue(_("longer than %(max)s characters") % {"max": max_length})
+        return text
+
+    return convert_limited
+
+
+def _external_id_converter(max_length: int) -> Callable[[str], str]:
+    text = _text_converter(max_length)
+
+    def convert(raw: str) -> str:
+        value = text(raw)
+        if "/" in value:
+            # The ingest API addresses calls by external id in its paths (models.validate_external_id).
+            raise InvalidValue(_("an external id cannot contain “/”"))
+        return value
+
+    return convert
+
+
+_BOOLEANS = {
+    "y": True,
+    "yes": True,
+    "true": True,
+    "t": True,
+    "1": True,
+    "n": False,
+    "no": False,
+    "false": False,
+    "f": False,
+    "0": False,
+    "": None,
+    "null": None,
+}
+
+
+def _to_bool(raw: str) -> bool | None:
+    try:
+        return _BOOLEANS[raw.strip().lower()]
+    except KeyError:
+        raise InvalidValue(_("“%s” is not yes or no (Y/N, yes/no, true/false, 1/0)") % raw.strip()) from None
+
+
+def _percent_refused(text: str) -> InvalidValue:
+    return InvalidValue(_("“%s” is a percentage, not a value this field can hold") % text)
+
+
+def _to_duration(raw: str) -> int | None:
+    text = raw.strip()
+    if text.isdigit() and text.isascii():
+        if len(text) < 10:
+            return int(text)
+        seconds = int(text)
+    elif _is_null(text):
+        return None
+    elif ":" in text:
+        seconds = _clock_seconds(text)
+    elif text.endswith("%"):
+        raise _percent_refused(text)
+    else:
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            value = -1.0
+        if not 0 <= value < float("inf"):
+            raise InvalidValue(_("“%s” is not a duration (seconds, M:SS or H:MM:SS)") % text)
+        seconds = round(value)
+    if seconds > PG_INT_MAX:
+        raise InvalidValue(_("“%s” is too long for a duration") % text)
+    return seconds
+
+
+_CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d{1,2})(?:[.,]\d+)?\Z")
+
+
+def _clock_seconds(text: str) -> int:
+    match = _CLOCK.match(text)
+    if not match:
+        raise InvalidValue(_("“%s” is not a duration (seconds, M:SS or H:MM:SS)") % text)
+    hours, minutes, seconds = match.groups()
+    if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+        raise InvalidValue(_("“%s” is not a duration (seconds, M:SS or H:MM:SS)") % text)
+    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+
+
+def _score_converter(low: int, high: int, name: str) -> Callable[[str], int | None]:
+    def convert(raw: str) -> int | None:
+        text = raw.strip()
+        if _is_null(text):
+            return None
+        if text.endswith("%"):
+            raise _percent_refused(text)
+        try:
+            value = int(text)
+        except ValueError:
+            try:
+                number = float(text.replace(",", "."))
+            except ValueError:
+                number = 0.5
+            if not number.is_integer():
+                raise InvalidValue(_("“%(value)s” is not a whole number") % {"value": text}) from None
+            value = int(number)
+        if not low <= value <= high:
+            raise InvalidValue(
+                _("%(name)s must be between %(low)s and %(high)s, not %(value)s")
+                % {"name": name, "low": low, "high": high, "value": value}
+            )
+        return value
+
+    return convert
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\Z")
+
+
+def datetime_adapter() -> Callable[[datetime], Any]:
+    """Aware datetime → the value the database driver expects (what Django's own adapter gives, faster)."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    if connection.vendor == "sqlite" and settings.USE_TZ:
+        database_zone = connection.timezone
+
+        def adapt(value: datetime) -> str:
+            return str(value.astimezone(database_zone).replace(tzinfo=None))
+
+        return adapt
+    return connection.ops.adapt_datetimefield_value
+
+
+def _is_utc(zone) -> bool:
+    return zone is UTC or getattr(zone, "key", None) in {"UTC", "Etc/UTC"}
+
+
+def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any]) -> Callable[[str], Any]:
+    zone = timezone.get_default_timezone()
+    if connection.vendor == "sqlite" and settings.USE_TZ and _is_utc(zone) and _is_utc(connection.timezone):
+        adapt_naive = str  # naive UTC times are already what SQLite stores
+    else:
+
+        def adapt_naive(value: datetime) -> Any:
+            return adapt(value.replace(tzinfo=zone))
+
+    from_iso = datetime.fromisoformat
+    formats = [date_format]
+    if date_format.endswith("%M"):
+        formats.append(date_format + ":%S")
+    elif date_format.endswith(":%S"):
+        formats.append(date_format[:-3])
+
+    def parse_with_format(text: str) -> datetime:
+        for fmt in formats:
+            try:
+                return datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+        return from_iso(text)  # ISO 8601 is unambiguous whatever the format says
+
+    def parse_default(text: str) -> datetime:
+        if text[4:5] == "-":  # 2024-03-05…: no exception raised and caught on the common path
+            return from_iso(text)
+        match = _DAY_FIRST.match(text)
+        if match is None:
+            return from_iso(text)  # the other ISO 8601 forms, e.g. 20240305T1430
+        day, month, year, hour, minute, second = match.groups()
+        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+
+    parse = parse_with_format if date_format else parse_default
+
+    def convert(raw: str) -> Any:
+        text = raw.strip()
+        try:
+            value = parse(text)
+        except ValueError:
+            if _is_null(text):
+                return None
+            if date_format:
+                message = _("“%(value)s” does not match the date format %(format)s") % {
+                    "value": text,
+                    "format": date_format,
+                }
+            else:
+                message = (
+                    _(
+                        "“%s” is not a date and time we understand (e.g. 2024-03-05 14:30 or "
+                        "05/03/2024 14:30; US dates need the mapping's date format %%m/%%d/%%Y)"
+                    )
+                    % text
+                )
+            raise InvalidValue(message) from None
+        if value.tzinfo is None:
+            return adapt_naive(value)
+        return adapt(value)
+
+    return convert
+
+
+def _choice_converter(choices: dict[str, str], what: str) -> Callable[[str], str | None]:
+    choices = {**choices, "": None, "null": None}
+
+    def convert(raw: str) -> str | None:
+        try:
+            return choices[raw.strip().lower()]
+        except KeyError:
+            raise InvalidValue(
+                _("unknown %(what)s “%(value)s”") % {"what": what, "value": raw.strip()}
+            ) from None
+
+    return convert
+
+
+_DIRECTIONS = {
+    **dict.fromkeys(("inbound", "in", "i", "incoming", "inbound call"), Call.Direction.INBOUND.value),
+    **dict.fromkeys(
+        ("outbound", "out", "o", "outgoing", "manual", "preview", "autodial", "predictive", "progressive"),
+        Call.Direction.OUTBOUND.value,
+    ),
+}
+_CHANNELS = {
+    **dict.fromkeys(("voice", "phone", "call", "telephone", "audio"), Call.Channel.VOICE.value),
+    **dict.fromkeys(("callback", "call back", "queue callback"), Call.Channel.CALLBACK.value),
+    **dict.fromkeys(("video", "video call"), Call.Channel.VIDEO.value),
+    **dict.fromkeys(("chat", "webchat", "web chat", "message"), Call.Channel.CHAT.value),
+}
+
+
+def _lookup_converter(table: dict[str, Any], folded: dict[str, Any], message: str) -> Callable[[str], Any]:
+    def convert(raw: str) -> Any:
+        text = raw.strip()
+        found = table.get(text)
+        if found is None:
+            found = folded.get(text.casefold())
+            if found is None:
+                if _is_null(text):
+                    return None
+                raise InvalidValue(message % {"value": text})
+        return found
+
+    return convert
+
+
+def _url_converter() -> Callable[[str], str]:
+    validate = URLValidator(schemes=["http", "https"])
+
+    def convert(raw: str) -> str:
+        text = raw.strip()
+        if _is_null(text):
+            return ""
+        if len(text) > 500:
+            raise InvalidValue(_("longer than %(max)s characters") % {"max": 500})
+        try:
+            validate(text)
+        except ValidationError:
+            raise InvalidValue(_("“%s” is not an http(s) URL") % text) from None
+        return text
+
+    return convert
+
+
+@dataclass
+class References:
+    """Agents, teams and call types, loaded once per import."""
+
+    agents: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    agents_folded: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    teams: dict[str, int] = field(default_factory=dict)
+    teams_folded: dict[str, int] = field(default_factory=dict)
+    call_types: dict[str, int] = field(default_factory=dict)
+    call_types_folded: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, fields: Iterable[str]) -> References:
+        refs = cls()
+        fields = set(fields)
+        if "agent" in fields:
+            agents = [
+                (*keys, (pk, team_id))
+                for *keys, pk, team_id in User.objects.values_list(*AGENT_KEYS, "pk", "team_id")
+            ]
+            refs.agents = agents_by_key(agents)
+            refs.agents_folded = agents_by_key(agents, fold=True)
+        if "team" in fields:
+            for pk, name in Team.objects.values_list("pk", "name"):
+                refs.teams[name] = pk
+                refs.teams_folded[name.casefold()] = pk
+        if "call_type" in fields:
+            call_types = list(CallType.objects.values_list("pk", "slug", "name"))
+            # Codes win over names when one type's code is another's name.
+            for pk, _slug, name in call_types:
+                refs.call_types[name] = pk
+                refs.call_types_folded[name.casefold()] = pk
+            for pk, slug, _name in call_types:
+                refs.call_types[slug] = pk
+                refs.call_types_folded[slug.casefold()] = pk
+        return refs
+
+
+# Columns whose few distinct values repeat on every row: their conversions are remembered.
+_REPEATING = {"agent", "team", "call_type", "direction", "channel", "queue", "duration", "bool", "score"}
+_MEMO_LIMIT = 10_000  # distinct values remembered per column
+_MISSING = object()
+
+
+def _memoised(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    """`convert` with its successful results remembered (a refused value is converted, and refused, each time)."""
+    memo: dict[str, Any] = {}
+
+    def remembered(raw: str) -> Any:
+        value = memo.get(raw, _MISSING)
+        if value is _MISSING:
+            value = convert(raw)
+            if len(memo) < _MEMO_LIMIT:
+                memo[raw] = value
+        return value
+
+    return remembered
+
+
+def converter_for(
+    import_field: ImportField, refs: References, date_format: str, adapt: Callable[[datetime], Any]
+) -> Callable[[str], Any]:
+    convert = _plain_converter_for(import_field, refs, date_format, adapt)
+    if import_field.kind in _REPEATING or import_field.name in _REPEATING:
+        return _memoised(convert)
+    return convert
+
+
+def _plain_converter_for(
+    import_field: ImportField, refs: References, date_format: str, adapt: Callable[[datetime], Any]
+) -> Callable[[str], Any]:
+    kind = import_field.name if import_field.kind in {"agent", "team", "call_type"} else import_field.kind
+    if kind == "text":
+        return _text_converter(import_field.max_length)
+    if kind == "external_id":
+        return _external_id_converter(import_field.max_length)
+    if kind == "datetime":
+        return _datetime_converter(date_format, adapt)
+    if kind == "duration":
+        return _to_duration
+    if kind == "bool":
+        return _to_bool
+    if kind == "score":
+        low, high = (0, 10) if import_field.name == "nps" else (1, 5)
+        return _score_converter(low, high, import_field.name.upper())
+    if kind == "direction":
+        return _choice_converter(_DIRECTIONS, _("direction"))
+    if kind == "channel":
+        return _choice_converter(_CHANNELS, _("channel"))
+    if kind == "url":
+        return _url_converter()
+    if kind == "agent":
+        return _lookup_converter(
+            refs.agents,
+            refs.agents_folded,
+            _("unknown agent “%(value)s”: no user has this agent code or username"),
+        )
+    if kind == "team":
+        return _lookup_converter(refs.teams, refs.teams_folded, _("unknown team “%(value)s”"))
+    if kind == "call_type":
+        return _lookup_converter(refs.call_types, refs.call_types_folded, _("unknown call type “%(value)s”"))
+    raise AssertionError(kind)

@@ -1,0 +1,264 @@
+"""Running an import (DESIGN.md capability 1; issue 2, part 6).
+
+The flow: a QA manager uploads a file (`create_import_job`), maps its columns to call fields
+(`reading.preview_table`, `mapping.suggest_columns`, `configure_import_job`), then a Celery task runs
+`run_import_job`, which calls `import_calls_from_file`, the one import routine also used by
+`manage.py import_calls` and the benchmark.
+
+Rows are written in batches of settings.QA_IMPORT_BATCH_SIZE, each in its own transaction with the job's
+refused rows and counters, so that the progress bar moves and the heartbeat shows the worker is alive; an
+unexpected error mid-file leaves the batches before it imported (re-importing is safe) and marks the job
+failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from calls.imports.mapping import validate_columns
+from calls.imports.reading import FileRefused, Preview, preview_table, read_table
+from calls.imports.writer import Plan, RowRefused, bulk_write_settings, write_calls
+from calls.models import ImportJob, ImportMapping, ImportRowError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RowError:
+    line_number: int
+    message: str
+    raw: str
+
+
+@dataclass
+class ImportResult:
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    refused: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def import_calls_from_file(
+    *,
+    data: bytes,
+    file_name: str,
+    columns: dict[str, str],
+    date_format: str = "",
+    job: ImportJob | None = None,
+    batch_size: int | None = None,
+) -> ImportResult:
+    """Import every row of the file; FileRefused (nothing written) when the file as a whole is unusable.
+
+    With a `job`, refused rows are stored as its ImportRowError rows and its counters move once per batch;
+    without one (the management command), refused rows are returned in the result.
+    """
+    table = read_table(data=data, file_name=file_name)
+    plan = Plan(headers=table.headers, columns=columns, date_format=date_format)
+    result = ImportResult()
+    if plan.missing:
+        result.notes.append(
+            _("Columns of the mapping not found in the file, not imported: %s.") % ", ".join(plan.missing)
+        )
+    if job is not None:
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=table.estimated_rows)
+    batch_size = batch_size or settings.QA_IMPORT_BATCH_SIZE
+    convert = plan.convert
+    rows: list[list[Any]] = []
+    errors: list[RowError] = []
+    with bulk_write_settings():
+        for line_number, cells in table.records:
+            try:
+                rows.append(convert(cells))
+            except RowRefused as exc:
+                errors.append(RowError(line_number, str(exc), table.format_row(cells)))
+            if len(rows) + len(errors) >= batch_size:
+                result.total_rows += len(rows) + len(errors)
+                _write_batch(plan, rows, errors, result, job)
+                rows, errors = [], []
+        result.total_rows += len(rows) + len(errors)
+        _write_batch(plan, rows, errors, result, job)
+    return result
+
+
+def _write_batch(
+    plan: Plan,
+    rows: list[list[Any]],
+    errors: list[RowError],
+    result: ImportResult,
+    job: ImportJob | None,
+) -> None:
+    with transaction.atomic():
+        if rows:
+            created, updated = write_calls(plan, rows)
+            result.created += created
+            result.updated += updated
+        result.refused += len(errors)
+        if job is None:
+            result.errors.extend(errors)
+        else:
+            if errors:
+                ImportRowError.objects.bulk_create(
+                    [
+                        ImportRowError(job=job, line_number=e.line_number, message=e.message, raw=e.raw)
+                        for e in errors
+                    ]
+                )
+            ImportJob.objects.filter(pk=job.pk).update(
+                heartbeat_at=timezone.now(),
+                processed_rows=result.total_rows,
+                created_count=result.created,
+                updated_count=result.updated,
+                error_count=result.refused,
+            )
+
+
+def create_import_job(*, uploaded_file, user) -> ImportJob:
+    """Store the upload as a pending job; the file is refused at once when it is not a usable table."""
+    job = ImportJob.objects.create(
+        file=uploaded_file,
+        original_name=uploaded_file.name[:255],
+        created_by=user,
+        language=translation.get_language() or "",
+    )
+    try:
+        preview_job(job=job)
+    except FileRefused as exc:
+        refuse_import_job(job=job, message=str(exc))
+    return job
+
+
+def _job_data(job: ImportJob) -> bytes:
+    if not job.file:
+        raise FileRefused(_("The uploaded file is no longer available; upload it again."))
+    try:
+        with job.file.open("rb") as handle:
+            return handle.read()
+    except FileNotFoundError as exc:
+        raise FileRefused(_("The uploaded file is no longer available; upload it again.")) from exc
+
+
+def preview_job(*, job: ImportJob, rows: int = 5) -> Preview:
+    return preview_table(data=_job_data(job), file_name=job.original_name, rows=rows)
+
+
+def configure_import_job(
+    *, job: ImportJob, columns: dict[str, str], date_format: str, mapping: ImportMapping | None
+) -> bool:
+    """Record the mapping on a pending job. False when the job was already configured (a double submit)."""
+    validate_columns(columns=columns)
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING, columns={}).update(
+        columns=columns, date_format=date_format, mapping=mapping
+    )
+    if updated:
+        job.columns, job.date_format, job.mapping = columns, date_format, mapping
+    return bool(updated)
+
+
+def run_import_job(*, job_id: int) -> ImportJob | None:
+    """Run a configured pending job. None when another worker already took it (a task delivered twice)."""
+    claimed = (
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING)
+        .exclude(columns={})
+        .update(status=ImportJob.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.get(pk=job_id)
+    # The reasons stored for refused rows are read by the uploader: write them in their language.
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _run_claimed_job(job)
+
+
+def _run_claimed_job(job: ImportJob) -> ImportJob:
+    job_id = job.pk
+    try:
+        result = import_calls_from_file(
+            data=_job_data(job),
+            file_name=job.original_name,
+            columns=job.columns,
+            date_format=job.date_format,
+            job=job,
+        )
+    except FileRefused as exc:
+        return refuse_import_job(job=job, message=str(exc))
+    except Exception as exc:
+        logger.exception("Import job %s failed", job_id)
+        job.refresh_from_db(fields=["processed_rows"])
+        return _finish(
+            job,
+            status=ImportJob.Status.FAILED,
+            message=_(
+                "The import stopped on an unexpected error after %(rows)s rows: %(error)s. "
+                "Rows imported before it are kept; importing the file again is safe."
+            )
+            % {"rows": job.processed_rows, "error": exc},
+        )
+    return _finish(
+        job,
+        status=ImportJob.Status.DONE,
+        message=" ".join(result.notes),
+        total_rows=result.total_rows,
+        processed_rows=result.total_rows,
+        created_count=result.created,
+        updated_count=result.updated,
+        error_count=result.refused,
+    )
+
+
+def refuse_import_job(*, job: ImportJob, message: str) -> ImportJob:
+    """The whole file is refused (found before anything was written): the job page shows `message`."""
+    return _finish(job, status=ImportJob.Status.REFUSED, message=message)
+
+
+def _finish(job: ImportJob, *, status: str, message: str, **counts: int) -> ImportJob:
+    job.status = status
+    job.message = message
+    job.finished_at = timezone.now()
+    for name, value in counts.items():
+        setattr(job, name, value)
+    job.save(update_fields=["status", "message", "finished_at", *counts])
+    return job
+
+
+def fail_stalled_import_jobs(*, silent_for: timedelta) -> int:
+    """Running jobs whose worker died (no batch written for `silent_for`) become failed, so the page stops
+    waiting and says what to do. Conditional UPDATE: a job that wakes up in between is left alone."""
+    cutoff = timezone.now() - silent_for
+    stalled = ImportJob.objects.filter(status=ImportJob.Status.RUNNING, heartbeat_at__lt=cutoff)
+    failed = 0
+    for language in stalled.values_list("language", flat=True).distinct().order_by():
+        with translation.override(language or settings.LANGUAGE_CODE):
+            failed += stalled.filter(language=language).update(
+                status=ImportJob.Status.FAILED,
+                finished_at=timezone.now(),
+                message=_(
+                    "The import stopped: its worker ended before finishing. Rows imported before it are kept; "
+                    "importing the file again is safe (rows are updated by external id, never duplicated)."
+                ),
+            )
+    return failed
+
+
+def purge_old_import_files(*, older_than: timedelta) -> int:
+    """Delete uploaded files of jobs created before `older_than` ago; the jobs and their reports stay."""
+    cutoff = timezone.now() - older_than
+    jobs = ImportJob.objects.filter(created_at__lt=cutoff).exclude(
+        Q(file="") | Q(status=ImportJob.Status.RUNNING)
+    )
+    purged = []
+    for pk, name in jobs.values_list("pk", "file").iterator(chunk_size=500):
+        ImportJob._meta.get_field("file").storage.delete(name)
+        purged.append(pk)
+    ImportJob.objects.filter(pk__in=purged).update(file="")
+    return len(purged)

@@ -1,0 +1,29 @@
+"""The admin of calls: fields that only the system may set stay read-only."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from calls.models import IngestToken
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def root(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+
+def test_the_admin_cannot_bring_a_revoked_token_back(client, root):
+    token, _secret = IngestToken.issue(name="PBX")
+    IngestToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    url = reverse("admin:calls_ingesttoken_change", args=[token.pk])
+    client.post(url, {"name": "PBX again", "revoked_at_0": "", "revoked_at_1": ""})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_the_admin_shows_but_does_not_take_recording_files(client, root, call):
+    page = client.get(reverse("admin:calls_call_change", args=[call.pk])).content.decode()
+    assert 'name="recording_file"' not in page
