@@ -5,7 +5,6 @@ DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis). The README lists every 
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -48,8 +47,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-# Tests run under pytest with Django's own DEBUG=False; they must not need a production secret.
-TESTING = "pytest" in sys.modules
+# Set by the test run (pyproject's pytest `env`): tests run with DEBUG=False but need no production secret,
+# HTTPS or collected static files. Never set it in a deployment.
+TESTING = env_bool("QA_TESTING", False)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 

@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
+    # QA_TESTING too: pytest-env sets it for this process, and these checks are of a deployment.
+    prefixes = ("DJANGO_", "DATABASE_URL", "CELERY_", "QA_TESTING")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
@@ -34,6 +36,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DJANGO_DEBUG="0")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_explicit_testing_flag_waives_the_secret_key():
+    """Only the explicit flag waives it, whatever modules the process happens to have imported."""
+    assert _manage("check", DJANGO_DEBUG="0", QA_TESTING="1").returncode == 0
+    assert _manage("check", DJANGO_DEBUG="0", QA_TESTING="0").returncode != 0
 
 
 def test_a_malformed_boolean_is_a_clear_error():
