@@ -2,14 +2,23 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
+
+from qa_center.local_folders import make_local_folders
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_center.settings")
 
 app = Celery("qa_center")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.import_modules.connect(sender=app)
+def _make_local_folders(sender, **kwargs):
+    """Sent when the worker or beat starts, before either opens the broker's folders or beat's schedule file."""
+    make_local_folders()
+
 
 # The beat schedule is kept in code so that every deployment runs the same periodic jobs.
 app.conf.beat_schedule = {

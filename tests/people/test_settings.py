@@ -9,13 +9,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _manage(*args, **env):
+def _python(*args, **env):
     # QA_TESTING too: pytest-env sets it for this process, and these checks are of a deployment.
-    prefixes = ("DJANGO_", "DATABASE_URL", "CELERY_", "QA_TESTING")
+    prefixes = ("DJANGO_", "DATABASE_URL", "CELERY_", "QA_TESTING", "QA_CENTER_VAR_DIR")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
+
+
+def _manage(*args, **env):
+    return _python("manage.py", *args, **env)
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
@@ -48,3 +52,21 @@ def test_a_malformed_boolean_is_a_clear_error():
     result = _manage("check", DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_importing_the_settings_creates_no_folder_but_manage_py_does(tmp_path):
+    var = tmp_path / "var"
+    env = {"DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "qa_center.settings", "QA_CENTER_VAR_DIR": str(var)}
+    result = _python("-c", "import django; django.setup(); import qa_center.celery", **env)
+    assert result.returncode == 0, result.stderr
+    assert not var.exists()
+
+    # Opening the database needs its folder; the default filesystem broker needs its own.
+    result = _manage("check", "--database", "default", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {p.relative_to(var).as_posix() for p in var.rglob("*") if p.is_dir()} >= {
+        "celery",
+        "celery/broker",
+        "celery/control",
+    }
+    assert (var / "qa_center.sqlite3").exists()
