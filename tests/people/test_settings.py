@@ -1,10 +1,14 @@
 """Settings come from the environment; production settings pass Django's deployment checklist."""
 
+import importlib.util
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,3 +74,30 @@ def test_importing_the_settings_creates_no_folder_but_manage_py_does(tmp_path):
         "celery/control",
     }
     assert (var / "qa_center.sqlite3").exists()
+
+
+def _fresh_settings(monkeypatch, **env):
+    """The settings module executed anew with `env`, apart from the settings this test run uses."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("settings_under_test", ROOT / "qa_center" / "settings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("limit", "soft"),
+    [("1800", 1740), ("300", 270), ("60", 54), ("10", 9), ("2", 1), ("1", 1)],
+)
+def test_the_soft_time_limit_stays_positive_and_within_the_hard_one(monkeypatch, limit, soft):
+    fresh = _fresh_settings(monkeypatch, CELERY_TASK_TIME_LIMIT=limit)
+    soft_limit = fresh.CELERY_TASK_SOFT_TIME_LIMIT
+    assert soft_limit == soft
+    assert 0 < soft_limit <= fresh.CELERY_TASK_TIME_LIMIT
+
+
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_a_time_limit_below_one_second_is_a_clear_error(monkeypatch, limit):
+    with pytest.raises(ImproperlyConfigured, match="CELERY_TASK_TIME_LIMIT must be at least 1 second"):
+        _fresh_settings(monkeypatch, CELERY_TASK_TIME_LIMIT=limit)
