@@ -11,19 +11,20 @@ IMPORT_FILE_RETENTION = timedelta(days=30)
 IMPORT_SILENCE_LIMIT = timedelta(minutes=10)
 
 
-@shared_task(ignore_result=True)
+# Task names are spelt out: queued messages and the beat schedule refer to them, whatever module holds them.
+@shared_task(name="calls.tasks.import_calls", ignore_result=True)
 def import_calls(job_id: int) -> None:
     """Run an ImportJob. Safe to deliver twice: the service claims the job with a conditional UPDATE."""
     importing.run_import_job(job_id=job_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="calls.tasks.purge_old_import_files", ignore_result=True)
 def purge_old_import_files() -> int:
     """Nightly (beat): uploaded exports hold customer data, so they are kept 30 days, the reports forever."""
     return importing.purge_old_import_files(older_than=IMPORT_FILE_RETENTION)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="calls.tasks.fail_stalled_import_jobs", ignore_result=True)
 def fail_stalled_import_jobs() -> int:
     """Every few minutes (beat): an import whose worker died must not show "Importing" forever."""
     return importing.fail_stalled_import_jobs(silent_for=IMPORT_SILENCE_LIMIT)

@@ -11,7 +11,13 @@ from qa_center.people.models import User
 from . import sampling
 
 
-@shared_task(autoretry_for=(IntegrityError, OperationalError), retry_backoff=True, max_retries=3)
+# The name is spelt out: queued messages and the beat schedule refer to it, whatever module holds the task.
+@shared_task(
+    name="scorecards.tasks.sample_calls",
+    autoretry_for=(IntegrityError, OperationalError),
+    retry_backoff=True,
+    max_retries=3,
+)
 def sample_calls(period: str, day: str | None = None, created_by_id: int | None = None) -> int:
     """Sample the `period` ("week"/"month") containing `day` (ISO date), or else the last complete one.
 
