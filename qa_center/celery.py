@@ -2,8 +2,10 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
+
+from qa_center.local_folders import make_local_folders
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_center.settings")
 
@@ -11,6 +13,13 @@ app = Celery("qa_center")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the feature packages that own them, not in each app's top-level tasks.py.
 app.autodiscover_tasks(["qa_center.people", "calls.imports", "scorecards.sampling"])
+
+
+@signals.import_modules.connect(sender=app)
+def _make_local_folders(sender, **kwargs):
+    """Sent when the worker or beat starts, before either opens the broker's folders or beat's schedule file."""
+    make_local_folders()
+
 
 # The beat schedule is kept in code so that every deployment runs the same periodic jobs.
 app.conf.beat_schedule = {

@@ -5,7 +5,6 @@ DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis). The README lists every 
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -48,8 +47,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-# Tests run under pytest with Django's own DEBUG=False; they must not need a production secret.
-TESTING = "pytest" in sys.modules
+# Set by the test run (pyproject's pytest `env`): tests run with DEBUG=False but need no production secret,
+# HTTPS or collected static files. Never set it in a deployment.
+TESTING = env_bool("QA_TESTING", False)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
@@ -124,7 +124,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The web process and the Celery worker write the same file: WAL and IMMEDIATE transactions
     # avoid "database is locked" errors under that concurrency.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -213,9 +212,8 @@ if not DEBUG:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # Created by the programs that use them (qa_center.local_folders), not here.
     _broker_dir = VAR_DIR / "celery" / "broker"
-    for _folder in (_broker_dir, VAR_DIR / "celery" / "control"):
-        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
@@ -230,7 +228,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+if CELERY_TASK_TIME_LIMIT < 1:
+    raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must be at least 1 second")
+# The soft limit leaves a task time to record its failure before the hard kill: a minute, or a tenth of a
+# short limit, so that it stays positive (at least 1 s) and never above the hard limit.
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, int(CELERY_TASK_TIME_LIMIT * 0.9), 1)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 

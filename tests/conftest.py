@@ -3,7 +3,12 @@
 import pytest
 
 from qa_center.celery import app as celery_app
+from qa_center.local_folders import make_local_folders
 from tests.factories import AgentFactory, CallFactory, CallTypeFactory, TeamFactory, UserFactory
+
+
+def pytest_configure(config):
+    make_local_folders()  # the test database's folder, missing on a fresh checkout
 
 
 @pytest.fixture(autouse=True)

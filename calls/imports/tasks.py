@@ -11,6 +11,7 @@ IMPORT_FILE_RETENTION = timedelta(days=30)
 IMPORT_SILENCE_LIMIT = timedelta(minutes=10)
 
 
+# Task names are spelt out: queued messages and the beat schedule refer to them, whatever module holds them.
 @shared_task(name="calls.tasks.import_calls", ignore_result=True)
 def import_calls(job_id: int) -> None:
     """Run an ImportJob. Safe to deliver twice: the service claims the job with a conditional UPDATE."""

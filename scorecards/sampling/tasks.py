@@ -10,6 +10,7 @@ from qa_center.people.models import User
 from scorecards.sampling import services as sampling
 
 
+# The name is spelt out: queued messages and the beat schedule refer to it, whatever module holds the task.
 @shared_task(
     name="scorecards.tasks.sample_calls",
     autoretry_for=(IntegrityError, OperationalError),
