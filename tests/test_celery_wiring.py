@@ -17,6 +17,7 @@ PROJECT_TASKS = {
     "calls.tasks.purge_old_import_files",
     "calls.tasks.fail_stalled_import_jobs",
     "scorecards.tasks.sample_calls",
+    "people.send_notification_email",
 }
 
 
