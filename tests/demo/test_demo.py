@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`, QA part (scorecards.demo): published scorecards, scores equal to the engine's, the
+"""`manage.py seed_demo`, QA part (qa_center/demo): published scorecards, scores equal to the engine's, the
 demo logins' stories, no reviewer on their own call, calibration kept apart, and a second run adds nothing.
 
 Seeding takes seconds, so it happens once for the module, in a transaction rolled back after the last test;
@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from qa_center.demo import calls as calls_demo
+from qa_center.demo import recordings
 from qa_center.people.models import Notification, User
 from scorecards.builder import services as builder
 from scorecards.calibration import services as calibration
@@ -57,7 +57,7 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     with django_db_blocker.unblock(), fast, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(calls_demo.shutil, "which", lambda name: None)
+        patch.setattr(recordings.shutil, "which", lambda name: None)
         with transaction.atomic():
             out = io.StringIO()
             call_command("seed_demo", *SMALL, stdout=out)

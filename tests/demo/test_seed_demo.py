@@ -12,7 +12,7 @@ from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
-from qa_center.demo import calls as demo
+from qa_center.demo import calls, people, recordings
 from qa_center.people.models import Team, User
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_running_twice_changes_no_counts_and_keeps_the_recordings(settings):
     assert "600 calls (0 new)" in second_output and "12 recordings (0 new)" in second_output
 
     with_recording = Call.objects.with_recording().select_related("agent", "team")
-    assert with_recording.count() == len(demo.RECORDING_SCRIPTS) == len(files)
+    assert with_recording.count() == len(recordings.RECORDING_SCRIPTS) == len(files)
     assert with_recording.filter(agent__username="agent").count() >= 2
     assert with_recording.filter(team__lead__username="lead").count() >= 3
     assert not with_recording.exclude(answered=True).exists()
@@ -223,8 +223,8 @@ def test_a_larger_run_adds_only_the_missing_calls():
 
 
 def test_without_espeak_the_recording_is_tones(monkeypatch):
-    monkeypatch.setattr(demo.shutil, "which", lambda name: None)
-    dialogue = demo.synthesize_dialogue(
+    monkeypatch.setattr(recordings.shutil, "which", lambda name: None)
+    dialogue = recordings.synthesize_dialogue(
         lines=[("A", "Hello, how can I help?"), ("C", "My bill is wrong.")],
         language="en",
         agent_voice="m3",
@@ -238,9 +238,9 @@ def test_without_espeak_the_recording_is_tones(monkeypatch):
 
 
 def test_when_espeak_fails_the_recording_is_tones(monkeypatch):
-    monkeypatch.setattr(demo.shutil, "which", lambda name: "/usr/bin/espeak-ng")
-    monkeypatch.setattr(demo, "_run_espeak", lambda command: 1)
-    dialogue = demo.synthesize_dialogue(
+    monkeypatch.setattr(recordings.shutil, "which", lambda name: "/usr/bin/espeak-ng")
+    monkeypatch.setattr(recordings, "_run_espeak", lambda command: 1)
+    dialogue = recordings.synthesize_dialogue(
         lines=[("A", "Labdien!")], language="lv", agent_voice="m3", customer_voice="f2"
     )
     with wave.open(io.BytesIO(dialogue.wav)) as audio:
@@ -248,12 +248,12 @@ def test_when_espeak_fails_the_recording_is_tones(monkeypatch):
 
 
 def test_same_seed_and_moment_give_the_same_calls():
-    users, teams = demo.ensure_people()
-    call_types = demo.ensure_call_types()
+    users, teams = people.ensure_people()
+    call_types = calls.ensure_call_types()
     now = timezone.now()
 
     def generate(seed: int):
-        built = demo.generate_calls(
+        built = calls.generate_calls(
             rng=random.Random(seed),
             count=200,
             days=20,
