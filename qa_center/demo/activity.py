@@ -9,8 +9,8 @@ those services write are real in-app ones; their emails are not sent, as they wo
 weeks to every demo address.
 
 Added in one transaction, and only while no demo call has been evaluated and no sampling has run. Every
-random choice comes from one random.Random, in a fixed order: agents' skills, the specials, last week's
-scoring, calibration, the history, then the notifications' reading times.
+random choice comes from one random.Random, in a fixed order: agents' skills, last week's scoring, the demo
+logins' stories, calibration, the history (history.py), then when the notifications were read.
 """
 
 import random
