@@ -1,59 +1,38 @@
-"""Demo data: a realistic, reproducible call center for `manage.py seed_demo` (issue 2, part 8).
+"""The demo center's calls: call types, and 90 days of generated calls with their surveys and escalations.
 
-Everything random comes from one `random.Random(seed)`, so two runs at the same moment build the same center.
-Re-running is idempotent: people, teams and call types are upserted, calls are keyed by a deterministic
-external id (DEMO-000001…) and only missing ones are added, recordings are only synthesized when absent.
+Everything random comes from one `random.Random(seed)`, so two runs at the same moment build the same calls.
+Re-running is idempotent: call types are upserted, calls are keyed by a deterministic external id
+(DEMO-000001…) and only missing ones are added, with their surveys and escalations.
 """
 
-import array
-import io
-import logging
 import math
 import random
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
-import wave
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
-from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Min
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
+from qa_center.demo.people import demo_people, demo_teams, demo_users
 from qa_center.people.models import Team, User
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from qa_center.demo.seed import DemoRequest
 
-DEFAULT_SEED = 2026
-DEFAULT_CALLS = 20_000
-DEFAULT_DAYS = 90
-DEMO_PASSWORD = "demo"  # noqa: S105 (printed for everyone: demo databases only)
 CALL_PREFIX = "DEMO-"
 ESCALATION_PREFIX = "DEMO-ESC-"
-RECORDING_PREFIX = "demo-rec-"
 BATCH_SIZE = 1000
 # DESIGN.md: a further contact on the case within 7 days means it was not resolved on first contact.
 REPEAT_WINDOW = timedelta(days=7)
 
 
-class DemoDataRefused(Exception):
-    """Demo data would be written into a database that may be production's."""
-
-
-# --- The center: teams, people, call types ------------------------------------------------------------
+# --- Call types and how each team's calls come in ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -120,9 +99,10 @@ _RETENTION_HOURS += [0.0] * 3
 
 
 @dataclass(frozen=True)
-class TeamProfile:
-    name: str
-    lead: str
+class TeamTraffic:
+    """How a team's calls come in (the team and its people are in people.py)."""
+
+    team: str
     zone: str
     volume_share: float
     type_mix: dict[str, float]
@@ -134,10 +114,9 @@ class TeamProfile:
     comment_languages: dict[str, float]
 
 
-TEAMS = [
-    TeamProfile(
-        name="Riga Support",
-        lead="lead",
+TEAM_TRAFFIC = [
+    TeamTraffic(
+        team="Riga Support",
         zone="Europe/Riga",
         volume_share=0.40,
         type_mix={"inbound-support": 0.68, "billing": 0.25, "retention": 0.07},
@@ -152,9 +131,8 @@ TEAMS = [
         },
         comment_languages={"lv": 0.6, "en": 0.4},
     ),
-    TeamProfile(
-        name="Madrid Sales",
-        lead="lead2",
+    TeamTraffic(
+        team="Madrid Sales",
         zone="Europe/Madrid",
         volume_share=0.30,
         type_mix={"outbound-proactive": 0.62, "inbound-support": 0.22, "billing": 0.16},
@@ -169,9 +147,8 @@ TEAMS = [
         },
         comment_languages={"es": 0.85, "en": 0.15},
     ),
-    TeamProfile(
-        name="Retention",
-        lead="lead3",
+    TeamTraffic(
+        team="Retention",
         zone="Europe/London",
         volume_share=0.30,
         type_mix={"retention": 0.62, "billing": 0.24, "inbound-support": 0.14},
@@ -188,149 +165,9 @@ TEAMS = [
     ),
 ]
 
-# (first name, last name, gender for the synthesized voice); ten agents per team, in team order.
-_AGENT_NAMES = [
-    ("Jānis", "Bērziņš", "m"),
-    ("Līga", "Ozola", "f"),
-    ("Andris", "Kalniņš", "m"),
-    ("Ilze", "Liepa", "f"),
-    ("Mārtiņš", "Jansons", "m"),
-    ("Inese", "Krūmiņa", "f"),
-    ("Edgars", "Zariņš", "m"),
-    ("Kristīne", "Vītola", "f"),
-    ("Raimonds", "Pētersons", "m"),
-    ("Dace", "Kļaviņa", "f"),
-    ("Lucía", "García", "f"),
-    ("Javier", "Martínez", "m"),
-    ("Carmen", "López", "f"),
-    ("Alejandro", "Sánchez", "m"),
-    ("María", "Fernández", "f"),
-    ("Pablo", "Gómez", "m"),
-    ("Sofía", "Díaz", "f"),
-    ("Diego", "Romero", "m"),
-    ("Elena", "Navarro", "f"),
-    ("Sergio", "Torres", "m"),
-    ("Emily", "Clarke", "f"),
-    ("James", "Walker", "m"),
-    ("Olivia", "Hughes", "f"),
-    ("Thomas", "Wright", "m"),
-    ("Sophie", "Turner", "f"),
-    ("Daniel", "Evans", "m"),
-    ("Hannah", "Scott", "f"),
-    ("Matthew", "Green", "m"),
-    ("Chloe", "Baker", "f"),
-    ("Ryan", "Mitchell", "m"),
-]
-AGENTS_PER_TEAM = 10
 # Handle-time outliers the insight pages should find: two slow agents and one very fast one.
 SLOW_AGENTS = {"agent7": 1.8, "agent24": 1.7}
 FAST_AGENTS = {"agent16": 0.5}
-
-
-@dataclass(frozen=True)
-class Person:
-    username: str
-    first_name: str
-    last_name: str
-    gender: str
-    team: str | None = None  # the team they answer calls for (agents)
-    is_agent: bool = False
-    is_reviewer: bool = False
-    is_team_lead: bool = False
-    is_qa_manager: bool = False
-    agent_code: str = ""
-
-
-def _agent_username(number: int) -> str:
-    return "agent" if number == 1 else f"agent{number}"
-
-
-def demo_people() -> list[Person]:
-    people = [Person("manager", "Elīna", "Vanaga", "f", is_qa_manager=True)]
-    leads = [("Ieva", "Kalniņa", "f"), ("Marta", "Ruiz", "f"), ("David", "Harris", "m")]
-    for team, (first, last, gender) in zip(TEAMS, leads, strict=True):
-        people.append(Person(team.lead, first, last, gender, is_team_lead=True))
-    reviewers = [("Rebecca", "Moore", "f"), ("Kārlis", "Ozoliņš", "m"), ("Isabel", "Castro", "f")]
-    for number, (first, last, gender) in enumerate(reviewers, start=1):
-        username = "reviewer" if number == 1 else f"reviewer{number}"
-        people.append(Person(username, first, last, gender, is_reviewer=True))
-    for index, (first, last, gender) in enumerate(_AGENT_NAMES):
-        number = index + 1
-        team = TEAMS[index // AGENTS_PER_TEAM].name
-        people.append(
-            Person(
-                _agent_username(number),
-                first,
-                last,
-                gender,
-                team=team,
-                is_agent=True,
-                agent_code=f"A{1000 + number}",
-            )
-        )
-    # A reviewer who also takes calls: the roles are flags, not one choice.
-    people.append(
-        Person(
-            "reviewer4",
-            "George",
-            "Wilson",
-            "m",
-            team="Retention",
-            is_agent=True,
-            is_reviewer=True,
-            agent_code=f"A{1001 + len(_AGENT_NAMES)}",
-        )
-    )
-    return people
-
-
-# Printed by the command: (usernames, role).
-DEMO_LOGINS = [
-    ("manager", gettext_lazy("QA manager, also Django admin")),
-    ("lead, lead2, lead3", gettext_lazy("team leads of Riga Support, Madrid Sales, Retention")),
-    ("reviewer, reviewer2, reviewer3", gettext_lazy("QA reviewers")),
-    ("reviewer4", gettext_lazy("QA reviewer and agent (Retention)")),
-    ("agent … agent10", gettext_lazy("agents of Riga Support (the team of lead)")),
-    ("agent11 … agent20", gettext_lazy("agents of Madrid Sales")),
-    ("agent21 … agent30", gettext_lazy("agents of Retention")),
-]
-
-
-def ensure_people() -> tuple[dict[str, User], dict[str, Team]]:
-    """Upsert the demo users and teams; every demo user gets the password "demo"."""
-    # One hash for everyone: hashing 39 times would cost seconds, and the password is public anyway.
-    password = make_password(DEMO_PASSWORD)
-    users: dict[str, User] = {}
-    for person in demo_people():
-        user, _created = User.objects.update_or_create(
-            username=person.username,
-            defaults={
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "email": f"{person.username}@demo.example.com",
-                "password": password,
-                "is_active": True,
-                "is_agent": person.is_agent,
-                "is_reviewer": person.is_reviewer,
-                "is_team_lead": person.is_team_lead,
-                "is_qa_manager": person.is_qa_manager,
-                "is_staff": person.is_qa_manager,
-                "is_superuser": person.is_qa_manager,
-                "agent_code": person.agent_code,
-            },
-        )
-        users[person.username] = user
-    teams: dict[str, Team] = {}
-    for profile in TEAMS:
-        team, _created = Team.objects.update_or_create(
-            name=profile.name, defaults={"lead": users[profile.lead]}
-        )
-        teams[profile.name] = team
-    members = [(users[p.username], teams[p.team]) for p in demo_people() if p.team]
-    for user, team in members:
-        user.team = team
-    User.objects.bulk_update([user for user, _team in members], ["team"])
-    return users, teams
 
 
 def ensure_call_types() -> dict[str, CallType]:
@@ -438,7 +275,7 @@ class _OpenCase:
 
 @dataclass
 class _TeamState:
-    profile: TeamProfile
+    profile: TeamTraffic
     team: Team
     agents: list[_AgentProfile]
     agent_weights: list[float]
@@ -480,11 +317,11 @@ def _agent_profiles(rng: random.Random, users: dict[str, User], team_name: str) 
 
 def _start_times(
     rng: random.Random, *, count: int, days: int, now: datetime
-) -> list[tuple[datetime, TeamProfile, float]]:
+) -> list[tuple[datetime, TeamTraffic, float]]:
     """(start, team, hour weight) for `count` calls in [now - days, now), weighted to business hours."""
     start = now - timedelta(days=days)
     pickers = []
-    for profile in TEAMS:
+    for profile in TEAM_TRAFFIC:
         zone = ZoneInfo(profile.zone)
         first_day = start.astimezone(zone).date()
         dates = [
@@ -495,7 +332,7 @@ def _start_times(
             _weekday_factor(profile, day) * (1 + 0.15 * index / len(dates)) for index, day in enumerate(dates)
         ]
         pickers.append((profile, zone, dates, _cumulative(day_weights), _cumulative(profile.hours)))
-    team_cum = _cumulative([profile.volume_share for profile in TEAMS])
+    team_cum = _cumulative([profile.volume_share for profile in TEAM_TRAFFIC])
     starts = []
     for _index in range(count):
         profile, zone, dates, day_cum, hour_cum = rng.choices(pickers, cum_weights=team_cum)[0]
@@ -515,7 +352,7 @@ def _start_times(
     return starts
 
 
-def _weekday_factor(profile: TeamProfile, day: date) -> float:
+def _weekday_factor(profile: TeamTraffic, day: date) -> float:
     return {5: profile.saturday, 6: profile.sunday}.get(day.weekday(), 1.0)
 
 
@@ -535,9 +372,9 @@ def generate_calls(
 ) -> DemoCalls:
     """Build (unsaved) demo calls with their surveys and escalations, oldest first."""
     states = {}
-    for profile in TEAMS:
-        agents = _agent_profiles(rng, users, profile.name)
-        states[profile.name] = _TeamState(profile, teams[profile.name], agents, [a.volume for a in agents])
+    for profile in TEAM_TRAFFIC:
+        agents = _agent_profiles(rng, users, profile.team)
+        states[profile.team] = _TeamState(profile, teams[profile.team], agents, [a.volume for a in agents])
     starts = _start_times(rng, count=count, days=days, now=now)
     calls: list[Call] = []
     surveys: list[SurveyResponse] = []
@@ -555,7 +392,7 @@ def generate_calls(
         return rng.choice(customers) if customers and rng.random() < 0.33 else new_customer()
 
     for number, (started_at, profile, hour_weight) in enumerate(starts, start=1):
-        state = states[profile.name]
+        state = states[profile.team]
         repeat = _pick_repeat_case(rng, state, started_at)
         if repeat:
             slug, direction, channel = repeat.call_type, Call.Direction.INBOUND, Call.Channel.VOICE
@@ -661,7 +498,7 @@ def _pick_repeat_case(rng: random.Random, state: _TeamState, started_at: datetim
     return case
 
 
-def _direction_channel_queue(rng: random.Random, profile: TeamProfile, slug: str) -> tuple[str, str, str]:
+def _direction_channel_queue(rng: random.Random, profile: TeamTraffic, slug: str) -> tuple[str, str, str]:
     queue = rng.choice(profile.queues[slug])
     if slug == "outbound-proactive" or (slug == "retention" and rng.random() < 0.15):
         return Call.Direction.OUTBOUND, Call.Channel.VOICE, queue
@@ -675,7 +512,7 @@ def _direction_channel_queue(rng: random.Random, profile: TeamProfile, slug: str
 
 
 def _survey(
-    rng: random.Random, *, call: Call, profile: TeamProfile, ended_at: datetime, now: datetime
+    rng: random.Random, *, call: Call, profile: TeamTraffic, ended_at: datetime, now: datetime
 ) -> SurveyResponse:
     nps = rng.choices(range(11), weights=_NPS_IF_RESOLVED if call.resolved else _NPS_IF_UNRESOLVED)[0]
     csat = min(5, max(1, round(1 + nps * 0.4 + rng.gauss(0, 0.6))))
@@ -764,418 +601,43 @@ def ensure_calls(
     return len(new_calls)
 
 
-# --- Recordings ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecordingScript:
-    team: str
-    call_type: str
-    language: str  # espeak-ng voice
-    # One line per turn: "A: …" the agent, "C: …" the customer; {agent} is the agent's first name.
-    text: str
-    agent: str | None = None  # username whose call gets this recording
-
-    @property
-    def lines(self) -> list[tuple[str, str]]:
-        turns = [line.strip().split(": ", 1) for line in self.text.strip().splitlines()]
-        return [(speaker, words) for speaker, words in turns]
-
-
-RECORDING_SCRIPTS = [
-    RecordingScript(
-        "Riga Support",
-        "inbound-support",
-        "en",
-        """
-        A: Good morning, Riga Support, this is {agent}. How can I help you today?
-        C: Hi. My internet has been dropping every few minutes since yesterday evening.
-        A: I'm sorry about that. Let me run a line test. Could you confirm your postcode, please?
-        C: Sure, it's L V one zero one one.
-        A: Thank you. I can see errors on the line, so I'm resetting your port. Please restart the router.
-        C: Okay, the lights are green now, and the page loads.
-        A: Great. I'll keep the ticket open for two days and call you if the errors come back.
-        C: Perfect, thanks for your help.
-        """,
-        agent="agent",
-    ),
-    RecordingScript(
-        "Riga Support",
-        "billing",
-        "lv",
-        """
-        A: Labdien, klientu atbalsts, runā {agent}. Kā varu palīdzēt?
-        C: Labdien. Šomēnes rēķins ir divreiz lielāks nekā parasti.
-        A: Paldies, ka piezvanījāt. Es pārbaudīšu rēķinu. Viesabonēšanas maksa ir piemērota kļūdaini.
-        C: Vai to var izlabot?
-        A: Jā, es jau izveidoju korekciju. Nākamajā rēķinā būs atlaide divdesmit eiro apmērā.
-        C: Lieliski, paldies!
-        """,
-        agent="agent",
-    ),
-    RecordingScript(
-        "Riga Support",
-        "inbound-support",
-        "lv",
-        """
-        A: Labdien, atbalsta dienests, runā {agent}.
-        C: Labdien, nevaru pieslēgt jauno maršrutētāju.
-        A: Sapratu. Lūdzu, pārbaudiet, vai kabelis ir pievienots portam ar uzrakstu WAN.
-        C: Jā, tagad deg zila gaismiņa.
-        A: Ļoti labi, savienojums ir izveidots. Vai varu vēl ar kaut ko palīdzēt?
-        C: Nē, paldies, viss kārtībā.
-        """,
-    ),
-    RecordingScript(
-        "Riga Support",
-        "billing",
-        "en",
-        """
-        A: Riga Support, {agent} speaking. How can I help?
-        C: I lost my job last month and I can't pay this invoice in full.
-        A: I'm sorry to hear that. We can split it into three monthly payments, with no extra fee.
-        C: That would really help.
-        A: Done. You'll get the new schedule by email today, and your service stays on.
-        """,
-    ),
-    RecordingScript(
-        "Riga Support",
-        "retention",
-        "en",
-        """
-        A: Hello, this is {agent} from Riga Support.
-        C: I want to cancel. Another provider is cheaper.
-        A: I understand. May I ask what you pay there, so I can check what we can do?
-        C: Fifteen euros a month for the same speed.
-        A: I can offer sixteen euros with the TV package included, for twelve months. Would that work?
-        C: Hmm. Yes, I'll stay then.
-        """,
-    ),
-    RecordingScript(
-        "Madrid Sales",
-        "outbound-proactive",
-        "es",
-        """
-        A: Buenos días, le llamo de Madrid Ventas, soy {agent}. ¿Tiene un minuto?
-        C: Sí, dígame.
-        A: Como cliente desde hace cinco años, puede pasar a fibra de seiscientos megas al mismo precio.
-        C: ¿Y hay permanencia?
-        A: No, ninguna. Si le parece bien, le envío la oferta por correo y usted decide con calma.
-        C: Perfecto, envíemela, gracias.
-        """,
-    ),
-    RecordingScript(
-        "Madrid Sales",
-        "outbound-proactive",
-        "en",
-        """
-        A: Hello, this is {agent} from Madrid Sales. Is this a good moment?
-        C: I'm driving, actually.
-        A: Of course. When may I call you back?
-        C: Tomorrow after five.
-        A: Noted, tomorrow after five. Have a safe drive.
-        """,
-    ),
-    RecordingScript(
-        "Madrid Sales",
-        "billing",
-        "es",
-        """
-        A: Facturación, le atiende {agent}. ¿En qué puedo ayudarle?
-        C: Me han cobrado dos veces la misma factura.
-        A: Lo siento mucho. Veo el cargo duplicado; le devolvemos el importe en tres días hábiles.
-        C: Vale, muchas gracias.
-        """,
-    ),
-    RecordingScript(
-        "Retention",
-        "retention",
-        "en",
-        """
-        A: Thank you for calling, this is {agent}. I understand you'd like to cancel?
-        C: Yes. The service has been down three times this month.
-        A: That's not good enough, and I'm sorry. I've credited this month in full.
-        C: Okay, that's fair.
-        A: I've asked our engineers to check your area, and I'll call you on Friday with the result.
-        C: Alright, let's see how it goes.
-        """,
-    ),
-    RecordingScript(
-        "Retention",
-        "retention",
-        "en",
-        """
-        A: Hello, this is {agent}. I'm calling about a change to your price plan.
-        C: Is it going up again?
-        A: I'm afraid so: from next month it rises by two euros. I wanted you to hear it from us first.
-        C: That's disappointing.
-        A: I understand. If you switch to yearly billing, the increase is cancelled out. Shall I explain?
-        C: Yes, please.
-        """,
-    ),
-    RecordingScript(
-        "Retention",
-        "billing",
-        "en",
-        """
-        A: Billing, {agent} speaking.
-        C: Why is there a late fee on my bill? I paid on time.
-        A: Let me check. Your payment arrived a day late because of the bank holiday. I'll remove the fee.
-        C: Thank you.
-        """,
-        agent="reviewer4",
-    ),
-    RecordingScript(
-        "Retention",
-        "retention",
-        "es",
-        """
-        A: Hola, soy {agent}, del departamento de bajas.
-        C: Quiero dar de baja la línea de mi madre, ya no la usa.
-        A: Entendido. Lo tramito ahora mismo; recibirá la confirmación por correo.
-        C: Gracias por hacerlo tan fácil.
-        """,
-    ),
-]
-
-_CUSTOMER_VOICES = ["f2", "m2", "f4", "m4"]
-
-
-@dataclass(frozen=True)
-class Dialogue:
-    wav: bytes
-    transcript: str
-    seconds: float
-
-
-def synthesize_dialogue(
-    *, lines: Sequence[tuple[str, str]], language: str, agent_voice: str, customer_voice: str
-) -> Dialogue:
-    """A WAV of the dialogue: speech from espeak-ng when installed, else tones, so there is always audio."""
-    espeak = shutil.which("espeak-ng")
-    if espeak:
-        try:
-            return _speak(
-                espeak, lines=lines, language=language, voices={"A": agent_voice, "C": customer_voice}
-            )
-        except (OSError, subprocess.SubprocessError, wave.Error, EOFError, ValueError) as exc:
-            logger.warning("espeak-ng failed (%s); writing tones instead", exc)
-    return _tones(lines)
-
-
-def _speak(
-    espeak: str, *, lines: Sequence[tuple[str, str]], language: str, voices: dict[str, str]
-) -> Dialogue:
-    pieces = []
-    with tempfile.TemporaryDirectory() as folder:
-        for index, (speaker, text) in enumerate(lines):
-            path = Path(folder) / f"{index}.wav"
-            command = [espeak, "-v", f"{language}+{voices[speaker]}", "-s", "160", "-w", str(path), text]
-            # A Debian without the voice variants still has the plain language voice.
-            if _run_espeak(command) and _run_espeak([*command[:2], language, *command[3:]]):
-                raise subprocess.SubprocessError(f"espeak-ng could not speak {language!r}")
-            with wave.open(str(path), "rb") as reader:
-                pieces.append((reader.getparams(), reader.readframes(reader.getnframes())))
-    params = pieces[0][0]
-    if any(p[:3] != params[:3] for p, _frames in pieces):
-        raise ValueError("espeak-ng wrote lines in different formats")
-    return _join(
-        lines, [frames for _params, frames in pieces], params.nchannels, params.sampwidth, params.framerate
+def call_end(call: Call) -> datetime:
+    """When the call (and its wrap-up) ended: unknown durations count as none."""
+    seconds = sum(
+        value or 0
+        for value in (
+            call.ivr_wait_seconds,
+            call.queue_wait_seconds,
+            call.talk_seconds,
+            call.hold_seconds,
+            call.wrap_up_seconds,
+        )
     )
+    return call.started_at + timedelta(seconds=seconds)
 
 
-def _run_espeak(command: list[str]) -> int:
-    # The arguments are a list (no shell) and the texts are our own.
-    return subprocess.run(command, capture_output=True, timeout=30, check=False).returncode  # noqa: S603
+def demo_call_types() -> dict[str, CallType]:
+    """The demo call types already in the database, by slug."""
+    return {ct.slug: ct for ct in CallType.objects.filter(slug__in=list(CALL_TYPES))}
 
 
-def _tones(lines: Sequence[tuple[str, str]]) -> Dialogue:
-    """One soft tone per line (agent higher, customer lower), as long as the line would take to say."""
-    rate, fade = 8000, 400
-    chunks = []
-    for speaker, text in lines:
-        # 400 Hz for the agent, 320 Hz for the customer: a whole number of samples per cycle, so one
-        # cycle repeated is the whole tone.
-        period = 20 if speaker == "A" else 25
-        cycle = array.array("h", (round(9000 * math.sin(2 * math.pi * i / period)) for i in range(period)))
-        samples = cycle * int(min(4.0, 0.6 + 0.045 * len(text)) * rate / period)
-        for i in range(fade):  # fade in and out so the lines do not click
-            samples[i] = samples[i] * i // fade
-            samples[-1 - i] = samples[-1 - i] * i // fade
-        if sys.byteorder == "big":
-            samples.byteswap()  # WAV samples are little-endian
-        chunks.append(samples.tobytes())
-    return _join(lines, chunks, 1, 2, rate)
+def first_call_at(now: datetime) -> datetime:
+    """When the demo calls begin (90 days ago when there are none yet)."""
+    first = Call.objects.filter(external_id__startswith=CALL_PREFIX).aggregate(first=Min("started_at"))
+    return first["first"] or now - timedelta(days=90)
 
 
-def _join(
-    lines: Sequence[tuple[str, str]], chunks: list[bytes], channels: int, width: int, rate: int
-) -> Dialogue:
-    gap = b"\x00" * (int(rate * 0.4) * channels * width)
-    frame_bytes = channels * width
-    buffer = io.BytesIO()
-    transcript = []
-    position = 0
-    with wave.open(buffer, "wb") as writer:
-        writer.setnchannels(channels)
-        writer.setsampwidth(width)
-        writer.setframerate(rate)
-        for (speaker, text), chunk in zip(lines, chunks, strict=True):
-            second = position / rate
-            transcript.append(
-                f"[{int(second // 60)}:{int(second % 60):02d}] {_speaker_label(speaker)}: {text}"
-            )
-            writer.writeframes(chunk + gap)
-            position += (len(chunk) + len(gap)) // frame_bytes
-    return Dialogue(buffer.getvalue(), "\n".join(transcript), position / rate)
-
-
-def _speaker_label(speaker: str) -> str:
-    return "Agent" if speaker == "A" else "Customer"
-
-
-def _recording_call(script: RecordingScript, *, taken: set[int]) -> Call | None:
-    """The most recent answered voice call that fits the script, relaxing the fit for tiny demos."""
-    demo_calls = Call.objects.filter(
-        external_id__startswith=CALL_PREFIX, answered=True, channel=Call.Channel.VOICE, recording_file=""
-    ).exclude(pk__in=taken)
-    attempts = [
-        {"team__name": script.team, "call_type__slug": script.call_type},
-        {"team__name": script.team},
-        {},
-    ]
-    if script.agent:
-        attempts = [{**a, "agent__username": script.agent} for a in attempts[:2]] + attempts
-    for filters in attempts:
-        call = demo_calls.filter(**filters).select_related("agent").order_by("-started_at", "-id").first()
-        if call:
-            return call
-    return None
-
-
-def ensure_recordings() -> int:
-    """Give a dozen recent demo calls a short playable recording and its transcript; returns how many new."""
-    taken: set[int] = set()
-    created = 0
-    genders = {person.username: person.gender for person in demo_people()}
-    for number, script in enumerate(RECORDING_SCRIPTS, start=1):
-        marker = f"{RECORDING_PREFIX}{number:02d}-"
-        call = (
-            Call.objects.filter(external_id__startswith=CALL_PREFIX, recording_file__contains=marker)
-            .select_related("agent")
-            .first()
-        )
-        if call and call.recording_file.storage.exists(call.recording_file.name):
-            taken.add(call.pk)
-            continue
-        call = call or _recording_call(script, taken=taken)
-        if call is None:
-            continue
-        agent = call.agent or User(first_name="Alex")  # an admin may have cleared the agent since
-        lines = [(speaker, text.format(agent=agent.first_name)) for speaker, text in script.lines]
-        dialogue = synthesize_dialogue(
-            lines=lines,
-            language=script.language,
-            agent_voice="f3" if genders.get(agent.username) == "f" else "m3",
-            customer_voice=_CUSTOMER_VOICES[number % len(_CUSTOMER_VOICES)],
-        )
-        call.recording_file.save(
-            f"{marker}{script.call_type}-{script.language}.wav", ContentFile(dialogue.wav), save=False
-        )
-        call.transcript = dialogue.transcript
-        # The recording is the whole conversation, so the talk time matches what the player shows.
-        call.talk_seconds = max(1, round(dialogue.seconds))
-        call.save(update_fields=["recording_file", "transcript", "talk_seconds", "updated_at"])
-        taken.add(call.pk)
-        created += 1
-    return created
-
-
-# --- The whole demo --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    teams: int
-    agents: int
-    reviewers: int
-    team_leads: int
-    qa_managers: int
-    call_types: int
-    calls: int
-    new_calls: int
-    inbound: int
-    inbound_answered: int
-    answered: int
-    resolved: int
-    surveys: int
-    escalations: int
-    recordings: int
-    new_recordings: int
-    seconds: float
-
-    @property
-    def answer_rate(self) -> float | None:
-        return self.inbound_answered * 100 / self.inbound if self.inbound else None
-
-
-def seed_demo(
-    *,
-    calls: int = DEFAULT_CALLS,
-    days: int = DEFAULT_DAYS,
-    seed: int = DEFAULT_SEED,
-    recordings: bool = True,
-    allow_production: bool = False,
-    now: datetime | None = None,
-) -> DemoSummary:
-    """Build (or complete) the demo call center. Refuses when DEBUG is off unless `allow_production`."""
-    if not settings.DEBUG and not allow_production:
-        raise DemoDataRefused(
-            _(
-                "Refusing to load demo data: DEBUG is off, so this may be a production database. "
-                "Run with DJANGO_DEBUG=1, or pass --allow-production if you really want demo data here."
-            )
-        )
-    if calls < 0 or days < 1:
-        raise ValueError("calls must be >= 0 and days >= 1")
-    began = time.monotonic()
-    now = now or timezone.now()
+def seed(request: "DemoRequest") -> Mapping[str, int]:
+    now = timezone.now()
     with transaction.atomic():
-        users, teams = ensure_people()
         call_types = ensure_call_types()
         new_calls = ensure_calls(
-            seed=seed, count=calls, days=days, now=now, users=users, teams=teams, call_types=call_types
+            seed=request.seed,
+            count=request.calls,
+            days=request.days,
+            now=now,
+            users=demo_users(),
+            teams=demo_teams(),
+            call_types=call_types,
         )
-    new_recordings = ensure_recordings() if recordings else 0
-    return _summary(new_calls=new_calls, new_recordings=new_recordings, began=began)
-
-
-def _summary(*, new_calls: int, new_recordings: int, began: float) -> DemoSummary:
-    demo = Call.objects.filter(external_id__startswith=CALL_PREFIX)
-    inbound = Q(direction=Call.Direction.INBOUND)
-    counts = demo.aggregate(
-        calls=Count("id"),
-        inbound=Count("id", filter=inbound),
-        inbound_answered=Count("id", filter=inbound & Q(answered=True)),
-        answered=Count("id", filter=Q(answered=True)),
-        resolved=Count("id", filter=Q(resolved=True)),
-        recordings=Count("id", filter=~Q(recording_file="")),
-    )
-    usernames = [person.username for person in demo_people()]
-    people = User.objects.filter(username__in=usernames).aggregate(
-        agents=Count("id", filter=Q(is_agent=True)),
-        reviewers=Count("id", filter=Q(is_reviewer=True)),
-        team_leads=Count("id", filter=Q(is_team_lead=True)),
-        qa_managers=Count("id", filter=Q(is_qa_manager=True)),
-    )
-    return DemoSummary(
-        teams=Team.objects.filter(name__in=[t.name for t in TEAMS]).count(),
-        call_types=CallType.objects.filter(slug__in=list(CALL_TYPES)).count(),
-        new_calls=new_calls,
-        surveys=SurveyResponse.objects.filter(call__external_id__startswith=CALL_PREFIX).count(),
-        escalations=Escalation.objects.filter(external_id__startswith=ESCALATION_PREFIX).count(),
-        new_recordings=new_recordings,
-        seconds=time.monotonic() - began,
-        **counts,
-        **people,
-    )
+    return {"new_calls": new_calls}

@@ -1,20 +1,18 @@
 """`manage.py seed_demo`: load the demo call center and its QA activity (idempotent; refuses on production
-settings). It lives in the scorecards app because it seeds both apps: scorecards may use calls, not the other
-way round."""
+settings). The steps are qa_center/demo/seed.py's STEPS; this command reads the options and prints the summary."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from qa_center.demo.calls import (
+from qa_center.demo.people import DEMO_LOGINS, DEMO_PASSWORD
+from qa_center.demo.seed import (
     DEFAULT_CALLS,
     DEFAULT_DAYS,
     DEFAULT_SEED,
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
     DemoDataRefused,
+    DemoRequest,
     seed_demo,
 )
-from qa_center.demo.scorecards import seed_scorecards_demo
 
 
 class Command(BaseCommand):
@@ -45,21 +43,20 @@ class Command(BaseCommand):
             raise CommandError(_("--calls must be 0 or more and --days 1 or more."))
         try:
             summary = seed_demo(
-                calls=options["calls"],
-                days=options["days"],
-                seed=options["seed"],
-                recordings=not options["no_recordings"],
+                DemoRequest(
+                    calls=options["calls"],
+                    days=options["days"],
+                    seed=options["seed"],
+                    recordings=not options["no_recordings"],
+                ),
                 allow_production=options["allow_production"],
             )
         except DemoDataRefused as exc:
             raise CommandError(str(exc)) from exc
-        qa = seed_scorecards_demo(rng_seed=options["seed"])
 
         answer_rate = "–" if summary.answer_rate is None else f"{summary.answer_rate:.1f}%"
         self.stdout.write(
-            self.style.SUCCESS(
-                _("Demo data ready in %(seconds).1f s.") % {"seconds": summary.seconds + qa.seconds}
-            )
+            self.style.SUCCESS(_("Demo data ready in %(seconds).1f s.") % {"seconds": summary.seconds})
         )
         self.stdout.write(
             _(
@@ -96,7 +93,7 @@ class Command(BaseCommand):
                 "new_recordings": summary.new_recordings,
             }
         )
-        self.write_qa_summary(qa)
+        self.write_qa_summary(summary)
         self.stdout.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD})
         for usernames, role in DEMO_LOGINS:
             self.stdout.write(f"  {usernames:<32} {role}")

@@ -1,9 +1,8 @@
-"""`manage.py seed_demo`, QA part (scorecards.demo): published scorecards, scores equal to the engine's, the
-demo logins' stories, no reviewer on their own call, calibration kept apart, and a second run adds nothing.
+"""The demo's QA activity (qa_center/demo/activity.py, with the older history of history.py that it seeds): every
+stored score is the engine's, the demo logins' stories, no reviewer on their own call, calibration kept apart,
+timestamps in order, and a second run adds nothing.
 
-Seeding takes seconds, so it happens once for the module, in a transaction rolled back after the last test;
-each test runs in a savepoint inside it (pytest-django's usual per-test transaction), so none sees another's
-changes.
+One module for both: the history is seeded by the activity step, and seeding takes seconds (once per module).
 """
 
 import io
@@ -12,14 +11,10 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
-from django.db.models import Count, F, Q
-from django.test.utils import override_settings
+from django.db.models import F, Q
 from django.utils import timezone
 
-from qa_center.demo import calls as calls_demo
 from qa_center.people.models import Notification, User
-from scorecards.builder import services as builder
 from scorecards.calibration import services as calibration
 from scorecards.disputes import services as disputes
 from scorecards.feedback import selectors as feedback
@@ -40,29 +35,9 @@ from scorecards.models import (
 from scorecards.sampling import services as sampling
 from scorecards.scoring import engine as scoring
 from scorecards.scoring.spec import build_spec
+from tests.demo.helpers import QA_SMALL
 
 pytestmark = pytest.mark.django_db
-
-SLUGS = {"inbound-support", "outbound-proactive", "retention", "billing"}
-
-
-SMALL = ["--calls=800", "--days=30", "--allow-production"]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo at a small size, once; tones instead of espeak-ng voices (the same calls get a recording)."""
-    fast = override_settings(
-        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    )
-    with django_db_blocker.unblock(), fast, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(calls_demo.shutil, "which", lambda name: None)
-        with transaction.atomic():
-            out = io.StringIO()
-            call_command("seed_demo", *SMALL, stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
 
 
 def model_counts() -> dict[str, int]:
@@ -82,41 +57,6 @@ def model_counts() -> dict[str, int]:
         Notification,
     ]
     return {model.__name__: model.objects.count() for model in models}
-
-
-def test_publishes_a_scorecard_per_call_type_with_version_history(seeded):
-    published = {
-        v.scorecard.call_type.slug: v
-        for v in ScorecardVersion.objects.published().select_related("scorecard__call_type")
-    }
-    assert set(published) == SLUGS
-    assert published["billing"].scoring_method == ScorecardVersion.Method.TOTAL_POINTS
-    assert published["inbound-support"].scoring_method == ScorecardVersion.Method.WEIGHTED_SECTIONS
-    for version in published.values():
-        assert builder.publish_problems(version) == []
-
-    support = published["inbound-support"].scorecard.versions.order_by("number")
-    assert [(v.number, v.status) for v in support] == [(1, "retired"), (2, "published")]
-    assert "Empathy" in support[1].notes and support[0].published_at < support[1].published_at
-    outbound = published["outbound-proactive"].scorecard.versions.order_by("number")
-    assert [v.status for v in outbound] == ["published", "draft"]
-
-    criteria = Criterion.objects.filter(section__version__status="published")
-    identity = criteria.filter(title="Verified the customer's identity")
-    assert {c.section.version.scorecard.call_type.slug for c in identity} == {"inbound-support", "billing"}
-    assert set(identity.values_list("critical_scope", flat=True)) == {"evaluation"}
-    assert not criteria.filter(guidance="").exists()
-    assert set(criteria.filter(kind="scale").values_list("scale_max", flat=True)) >= {4, 5}
-    assert criteria.filter(kind="choice").annotate(n=Count("options")).filter(n__gte=3).count() >= 3
-    assert criteria.filter(allows_na=True).count() >= 4
-    # v1 of the support scorecard still has its yes/no empathy: old evaluations keep their version.
-    assert Criterion.objects.filter(section__version=support[0], title="Showed empathy").exists()
-
-    assert CriterionComment.objects.filter(author__is_agent=True).count() >= 4
-    rules = SamplingRule.objects.filter(is_active=True)
-    assert {rule.call_type.slug for rule in rules} == SLUGS
-    assert not rules.filter(require_recording=True).exists()
-    assert "4 scorecards (4 new, 6 versions)" in seeded
 
 
 def test_every_stored_score_is_the_engines(seeded):
@@ -235,7 +175,7 @@ def test_a_second_run_adds_nothing(seeded):
     before = model_counts()
     out = io.StringIO()
     # Without recordings: this test's media folder is not the one the module's seeding wrote to.
-    call_command("seed_demo", *SMALL, "--no-recordings", stdout=out)
+    call_command("seed_demo", *QA_SMALL, "--no-recordings", stdout=out)
     assert model_counts() == before
     assert "none added" in out.getvalue()
     assert "800 calls (0 new)" in out.getvalue()

@@ -1,0 +1,173 @@
+"""`seed_demo`'s steps, in the order they run, and the summary the command prints.
+
+Each step seeds one thing (one module each), builds on the steps before it, and is idempotent on its own: run
+again, it adds only what is missing. A step reads the clock when it starts and returns what it added
+({name: how many}); the summary then counts what the database holds.
+"""
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from calls.models import Call, CallType, Escalation, SurveyResponse
+from qa_center.demo import activity, calls, people, recordings, scorecards
+from qa_center.people.models import Notification, Team, User
+from scorecards.models import (
+    Assignment,
+    CalibrationSession,
+    CriterionComment,
+    Dispute,
+    Evaluation,
+    SamplingRule,
+    Scorecard,
+    ScorecardVersion,
+)
+
+DEFAULT_SEED = 2026
+DEFAULT_CALLS = 20_000
+DEFAULT_DAYS = 90
+
+
+class DemoDataRefused(Exception):
+    """Demo data would be written into a database that may be production's."""
+
+
+@dataclass(frozen=True)
+class DemoRequest:
+    calls: int = DEFAULT_CALLS
+    days: int = DEFAULT_DAYS
+    seed: int = DEFAULT_SEED  # same seed, same data
+    recordings: bool = True
+
+
+Step = Callable[[DemoRequest], Mapping[str, int]]
+
+#: In order: people before their calls, calls before their recordings and scorecards, scorecards before the
+#: QA activity on them.
+STEPS: list[Step] = [
+    people.seed,  # teams, people, roles and logins
+    calls.seed,  # call types; calls with surveys and escalations
+    recordings.seed,  # a dozen playable recordings with transcripts
+    scorecards.seed,  # scorecards and their versions, comments on criteria, sampling rules
+    activity.seed,  # queues, evaluations, disputes, calibration, and the older history
+]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    teams: int
+    agents: int
+    reviewers: int
+    team_leads: int
+    qa_managers: int
+    call_types: int
+    calls: int
+    new_calls: int
+    inbound: int
+    inbound_answered: int
+    answered: int
+    resolved: int
+    surveys: int
+    escalations: int
+    recordings: int
+    new_recordings: int
+    scorecards: int
+    new_scorecards: int
+    versions: int
+    comments: int
+    sampling_rules: int
+    open_assignments: int
+    evaluations: int  # submitted, not calibration
+    acknowledged: int
+    open_disputes: int
+    resolved_disputes: int
+    drafts: int
+    calibration_sessions: int
+    closed_calibration_sessions: int
+    unread_notifications: int
+    activity_added: bool
+    seconds: float
+
+    @property
+    def answer_rate(self) -> float | None:
+        return self.inbound_answered * 100 / self.inbound if self.inbound else None
+
+
+def seed_demo(request: DemoRequest, *, allow_production: bool = False) -> DemoSummary:
+    """Build (or complete) the demo center, step by step. Refuses when DEBUG is off unless `allow_production`."""
+    if not settings.DEBUG and not allow_production:
+        raise DemoDataRefused(
+            _(
+                "Refusing to load demo data: DEBUG is off, so this may be a production database. "
+                "Run with DJANGO_DEBUG=1, or pass --allow-production if you really want demo data here."
+            )
+        )
+    if request.calls < 0 or request.days < 1:
+        raise ValueError("calls must be >= 0 and days >= 1")
+    began = time.monotonic()
+    added: dict[str, int] = {}
+    for step in STEPS:
+        added.update(step(request))
+    return _summary(added, began=began)
+
+
+def _summary(added: Mapping[str, int], *, began: float) -> DemoSummary:
+    demo_calls = Call.objects.filter(external_id__startswith=calls.CALL_PREFIX)
+    inbound = Q(direction=Call.Direction.INBOUND)
+    call_counts = demo_calls.aggregate(
+        calls=Count("id"),
+        inbound=Count("id", filter=inbound),
+        inbound_answered=Count("id", filter=inbound & Q(answered=True)),
+        answered=Count("id", filter=Q(answered=True)),
+        resolved=Count("id", filter=Q(resolved=True)),
+        recordings=Count("id", filter=~Q(recording_file="")),
+    )
+    usernames = [person.username for person in people.demo_people()]
+    people_counts = User.objects.filter(username__in=usernames).aggregate(
+        agents=Count("id", filter=Q(is_agent=True)),
+        reviewers=Count("id", filter=Q(is_reviewer=True)),
+        team_leads=Count("id", filter=Q(is_team_lead=True)),
+        qa_managers=Count("id", filter=Q(is_qa_manager=True)),
+    )
+    evaluations = Evaluation.objects.regular().aggregate(
+        submitted=Count("id", filter=Q(status__in=Evaluation.COUNTED_STATUSES)),
+        acknowledged=Count("id", filter=Q(status=Evaluation.Status.ACKNOWLEDGED)),
+        drafts=Count("id", filter=Q(status=Evaluation.Status.DRAFT)),
+    )
+    sessions = CalibrationSession.objects.aggregate(
+        all=Count("id"), closed=Count("id", filter=Q(closed_at__isnull=False))
+    )
+    dispute_counts = Dispute.objects.aggregate(
+        open=Count("id", filter=Q(status=Dispute.Status.OPEN)),
+        resolved=Count("id", filter=~Q(status=Dispute.Status.OPEN)),
+    )
+    return DemoSummary(
+        teams=Team.objects.filter(name__in=list(people.TEAM_LEADS)).count(),
+        call_types=CallType.objects.filter(slug__in=list(calls.CALL_TYPES)).count(),
+        new_calls=added.get("new_calls", 0),
+        surveys=SurveyResponse.objects.filter(call__external_id__startswith=calls.CALL_PREFIX).count(),
+        escalations=Escalation.objects.filter(external_id__startswith=calls.ESCALATION_PREFIX).count(),
+        new_recordings=added.get("new_recordings", 0),
+        scorecards=Scorecard.objects.count(),
+        new_scorecards=added.get("new_scorecards", 0),
+        versions=ScorecardVersion.objects.count(),
+        comments=CriterionComment.objects.count(),
+        sampling_rules=SamplingRule.objects.filter(is_active=True).count(),
+        open_assignments=Assignment.objects.filter(status=Assignment.Status.OPEN).count(),
+        evaluations=evaluations["submitted"],
+        acknowledged=evaluations["acknowledged"],
+        open_disputes=dispute_counts["open"],
+        resolved_disputes=dispute_counts["resolved"],
+        drafts=evaluations["drafts"],
+        calibration_sessions=sessions["all"],
+        closed_calibration_sessions=sessions["closed"],
+        unread_notifications=Notification.objects.filter(read_at__isnull=True).count(),
+        activity_added=bool(added.get("activity_added")),
+        seconds=time.monotonic() - began,
+        **call_counts,
+        **people_counts,
+    )
