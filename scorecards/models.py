@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from qa_center.people import roles
+
 DEFAULT_PASS_MARK = Decimal("85")
 
 
@@ -303,7 +305,7 @@ class CalibrationSessionQuerySet(models.QuerySet):
         """QA managers see every session; reviewers only those they take part in."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_qa_manager or user.is_superuser:
+        if roles.is_manager(user):
             return self
         return self.filter(participants=user)
 
@@ -355,19 +357,19 @@ class EvaluationQuerySet(models.QuerySet):
         blind = Q(calibration_session__isnull=False, calibration_session__closed_at__isnull=True) & ~Q(
             reviewer=user
         )
-        if user.is_qa_manager or user.is_superuser:
+        if roles.is_manager(user):
             return self.exclude(blind)
         submitted = Q(status__in=Evaluation.COUNTED_STATUSES)
         shared = submitted & Q(calibration_session__isnull=True)
         condition = Q(reviewer=user) | (shared & Q(agent=user))
-        if user.is_team_lead:
+        if roles.is_team_lead(user):
             condition |= shared & Q(agent__team__lead=user)
-        if user.is_reviewer:
+        if roles.is_reviewer(user):
             condition |= shared
             condition |= submitted & Q(
                 calibration_session__closed_at__isnull=False, calibration_session__participants=user
             )
-        return self.filter(condition).distinct() if user.is_reviewer else self.filter(condition)
+        return self.filter(condition).distinct() if roles.is_reviewer(user) else self.filter(condition)
 
     def regular(self):
         """Evaluations that count in scores and KPIs: calibration ones never do."""
