@@ -554,12 +554,21 @@ class DisputeItem(models.Model):
 class EvaluationChange(models.Model):
     """The history of an evaluation: who changed what, when, before → after."""
 
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        DISPUTE_OPENED = "dispute_opened", _("Dispute opened")
+        CRITERION_DISPUTED = "criterion_disputed", _("Criterion disputed")
+        ANSWER_ADJUSTED = "answer_adjusted", _("Answer adjusted")
+        SCORE_CHANGED = "score_changed", _("Score recomputed")
+        DISPUTE_RESOLVED = "dispute_resolved", _("Dispute resolved")
+
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(_("action"), max_length=50)
+    action = models.CharField(_("action"), max_length=50, choices=Action)
     criterion = models.ForeignKey(
         Criterion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

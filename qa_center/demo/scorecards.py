@@ -1214,7 +1214,7 @@ def _history_changes(evaluations: list[Evaluation]) -> None:
             EvaluationChange(
                 evaluation=evaluation,
                 changed_by_id=evaluation.reviewer_id,
-                action=services.SUBMITTED,
+                action=EvaluationChange.Action.SUBMITTED,
                 before={"status": Evaluation.Status.DRAFT},
                 after={"status": Evaluation.Status.SUBMITTED, **score_state},
             )
@@ -1225,7 +1225,7 @@ def _history_changes(evaluations: list[Evaluation]) -> None:
                 EvaluationChange(
                     evaluation=evaluation,
                     changed_by_id=evaluation.agent_id,
-                    action=disputes.Action.ACKNOWLEDGED,
+                    action=EvaluationChange.Action.ACKNOWLEDGED,
                     before={"status": Evaluation.Status.SUBMITTED},
                     after={"status": Evaluation.Status.ACKNOWLEDGED},
                 )
@@ -1240,13 +1240,13 @@ def _history_changes(evaluations: list[Evaluation]) -> None:
 # --- Moving the services' time stamps back -----------------------------------------------------------------
 
 _ACTION_MOMENT = {
-    services.SUBMITTED: "submitted",
-    disputes.Action.ACKNOWLEDGED: "acknowledged",
-    disputes.Action.DISPUTE_OPENED: "opened",
-    disputes.Action.CRITERION_DISPUTED: "opened",
-    disputes.Action.ANSWER_ADJUSTED: "resolved",
-    disputes.Action.SCORE_CHANGED: "resolved",
-    disputes.Action.DISPUTE_RESOLVED: "resolved",
+    EvaluationChange.Action.SUBMITTED: "submitted",
+    EvaluationChange.Action.ACKNOWLEDGED: "acknowledged",
+    EvaluationChange.Action.DISPUTE_OPENED: "opened",
+    EvaluationChange.Action.CRITERION_DISPUTED: "opened",
+    EvaluationChange.Action.ANSWER_ADJUSTED: "resolved",
+    EvaluationChange.Action.SCORE_CHANGED: "resolved",
+    EvaluationChange.Action.DISPUTE_RESOLVED: "resolved",
 }
 
 

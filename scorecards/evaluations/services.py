@@ -33,7 +33,6 @@ from scorecards.scoring import engine as scoring
 from scorecards.scoring.spec import build_spec, criteria_by_id, spec_from_outline, version_outline
 
 __all__ = [
-    "SUBMITTED",
     "AnswerValue",
     "add_recording_note",
     "answer_error",
@@ -49,9 +48,6 @@ __all__ = [
     "stored_value",
     "submit_evaluation",
 ]
-
-#: EvaluationChange.action written when a reviewer submits.
-SUBMITTED = "submitted"
 
 AnswerValue = int | scoring._NotApplicable
 
@@ -366,7 +362,7 @@ def submit_evaluation(*, evaluation: Evaluation, by) -> scoring.ScoreResult:
         EvaluationChange.objects.create(
             evaluation=evaluation,
             changed_by=by,
-            action=SUBMITTED,
+            action=EvaluationChange.Action.SUBMITTED,
             before={"status": Evaluation.Status.DRAFT},
             after={"status": Evaluation.Status.SUBMITTED, **_score_state(evaluation)},
         )

@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qa_center.people.models import User
-from scorecards.disputes.services import Action
-from scorecards.evaluations.services import SUBMITTED
 from scorecards.models import Answer, Criterion, Dispute, Evaluation, EvaluationChange
 
 __all__ = [
@@ -306,16 +304,8 @@ def evaluation_history(*, evaluation: Evaluation) -> list[HistoryRow]:
 
 
 def _what(change: EvaluationChange) -> str:
-    labels = {
-        SUBMITTED: _("Submitted"),
-        Action.ACKNOWLEDGED: _("Acknowledged"),
-        Action.DISPUTE_OPENED: _("Dispute opened"),
-        Action.CRITERION_DISPUTED: _("Criterion disputed"),
-        Action.ANSWER_ADJUSTED: _("Answer adjusted"),
-        Action.SCORE_CHANGED: _("Score recomputed"),
-        Action.DISPUTE_RESOLVED: _("Dispute resolved"),
-    }
-    return labels.get(change.action, change.action)
+    # A value the choices do not know (an older or hand-written row) is shown as stored.
+    return change.get_action_display()
 
 
 def _describe(change: EvaluationChange, state) -> str:
@@ -323,7 +313,7 @@ def _describe(change: EvaluationChange, state) -> str:
         return ""
     if not isinstance(state, dict):
         return str(state)
-    if change.action == Action.ANSWER_ADJUSTED:
+    if change.action == EvaluationChange.Action.ANSWER_ADJUSTED:
         return describe_answer_state(change.criterion, state)
     if "score" in state:
         return _describe_score(state)
