@@ -435,6 +435,13 @@ class Evaluation(models.Model):
             models.Index(fields=["reviewer", "status"], name="evaluation_reviewer_idx"),
         ]
         constraints = [
+            # One regular evaluation per call: a second would count the call twice in the agent's scores.
+            # Calibration evaluations score the same call several times on purpose and are left out.
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=Q(calibration_session__isnull=True),
+                name="evaluation_one_regular_per_call",
+            ),
             models.UniqueConstraint(
                 fields=["calibration_session", "reviewer"],
                 condition=Q(calibration_session__isnull=False),
