@@ -348,7 +348,9 @@ class EvaluationQuerySet(models.QuerySet):
         - the reviewer who wrote it, always;
         - QA managers: everything except other people's calibration evaluations while the session is open
           (calibration is blind for the manager's reference answers too);
-        - the evaluated agent and their team lead: submitted regular evaluations only (no drafts, no calibration);
+        - the evaluated agent, and the lead of the team the call was taken for (Evaluation.team: a lead keeps
+          their team's evaluations after the agent moves on, and the agent's new lead does not inherit them):
+          submitted regular evaluations only (no drafts, no calibration);
         - other reviewers: submitted regular evaluations, and submitted calibration ones of sessions they took
           part in, once the session is closed.
         """
@@ -363,7 +365,7 @@ class EvaluationQuerySet(models.QuerySet):
         shared = submitted & Q(calibration_session__isnull=True)
         condition = Q(reviewer=user) | (shared & Q(agent=user))
         if roles.is_team_lead(user):
-            condition |= shared & Q(agent__team__lead=user)
+            condition |= shared & Q(team__lead=user)
         if roles.is_reviewer(user):
             condition |= shared
             condition |= submitted & Q(
@@ -399,6 +401,17 @@ class Evaluation(models.Model):
     # The agent evaluated, copied from the call so that "my feedback" and per-agent KPIs need no join.
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluations"
+    )
+    # The team the call was taken for, copied from the call when the evaluation starts: the team lead's scope,
+    # the same rule as for calls (not the agent's current team). PROTECT like Call.team: the call already keeps
+    # its team from being deleted, and a lead's history must not lose its team silently.
+    team = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
     )
     version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="evaluations")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")

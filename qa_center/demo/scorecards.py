@@ -1104,6 +1104,7 @@ def _history(demo: _Demo, *, exclude: set[int]) -> None:
             Evaluation(
                 call=call,
                 agent_id=call.agent_id,
+                team_id=call.team_id,
                 version=version,
                 reviewer=reviewer,
                 status=Evaluation.Status.ACKNOWLEDGED if acknowledged else Evaluation.Status.SUBMITTED,

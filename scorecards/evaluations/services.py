@@ -202,6 +202,7 @@ def start_evaluation(
             return Evaluation.objects.create(
                 call=call,
                 agent_id=call.agent_id,
+                team_id=call.team_id,
                 version=version,
                 reviewer=reviewer,
                 assignment=assignment,
