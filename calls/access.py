@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from calls.models import Call, ImportJob, ImportMapping, IngestToken
+from qa_center.people import roles
 
 
 def get_call_for(user, pk) -> Call:
@@ -14,7 +15,7 @@ def get_call_for(user, pk) -> Call:
 
 def require_qa_manager(user) -> None:
     """Managing imports, mappings and ingest tokens is the QA manager's job: others get 403."""
-    if not (user.is_authenticated and (user.is_qa_manager or user.is_superuser)):
+    if not roles.is_manager(user):
         raise PermissionDenied
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from calls.access import require_qa_manager
+from qa_center.people import roles
 from scorecards.models import (
     Assignment,
     CalibrationSession,
@@ -30,7 +31,7 @@ __all__ = [
 
 
 def require_reviewer(user) -> None:
-    if not (user.is_authenticated and (user.is_reviewer or user.is_qa_manager or user.is_superuser)):
+    if not roles.works_center_wide(user):
         raise PermissionDenied
 
 
@@ -53,7 +54,7 @@ def get_scorecard_for(user, pk, *, for_change: bool = False) -> Scorecard:
     if for_change:
         require_qa_manager(user)
     queryset = Scorecard.objects.select_related("call_type")
-    if not (user.is_qa_manager or user.is_superuser):
+    if not roles.is_manager(user):
         # A scorecard with nothing published yet is the managers' work in progress.
         queryset = queryset.filter(versions__status=ScorecardVersion.Status.PUBLISHED)
     return get_object_or_404(queryset, pk=pk)
@@ -62,7 +63,7 @@ def get_scorecard_for(user, pk, *, for_change: bool = False) -> Scorecard:
 def get_version_for(user, pk, *, for_change: bool = False) -> ScorecardVersion:
     """Drafts are the QA managers' work in progress: others get 404 for them."""
     queryset = ScorecardVersion.objects.select_related("scorecard", "scorecard__call_type")
-    if not (user.is_qa_manager or user.is_superuser):
+    if not roles.is_manager(user):
         queryset = queryset.exclude(status=ScorecardVersion.Status.DRAFT)
     version = get_object_or_404(queryset, pk=pk)
     if for_change:
@@ -84,7 +85,7 @@ def get_assignment_for(user, pk, *, for_change: bool = False) -> Assignment:
     if for_change:
         require_qa_manager(user)
     queryset = Assignment.objects.select_related("call", "call__agent", "reviewer")
-    if not (user.is_qa_manager or user.is_superuser):
+    if not roles.is_manager(user):
         queryset = queryset.filter(reviewer=user)
     return get_object_or_404(queryset, pk=pk)
 

@@ -180,9 +180,9 @@ class NoteInline(ReadOnlyRecord, admin.TabularInline):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(ReadOnlyRecord, admin.ModelAdmin):
-    list_display = ("call", "agent", "reviewer", "status", "score", "passed", "submitted_at")
+    list_display = ("call", "agent", "team", "reviewer", "status", "score", "passed", "submitted_at")
     list_filter = ("status", "passed", "auto_failed")
-    list_select_related = ("call", "agent", "reviewer")
+    list_select_related = ("call", "agent", "team", "reviewer")
     raw_id_fields = ("call", "assignment", "calibration_session")
     # Scores follow from the answers (scorecards.evaluations.services): editing them by hand would make them unexplainable.
     readonly_fields = ("score", "score_before_autofail", "auto_failed", "passed")

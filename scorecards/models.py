@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from qa_center.people import roles
+
 DEFAULT_PASS_MARK = Decimal("85")
 
 
@@ -303,7 +305,7 @@ class CalibrationSessionQuerySet(models.QuerySet):
         """QA managers see every session; reviewers only those they take part in."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_qa_manager or user.is_superuser:
+        if roles.is_manager(user):
             return self
         return self.filter(participants=user)
 
@@ -346,7 +348,9 @@ class EvaluationQuerySet(models.QuerySet):
         - the reviewer who wrote it, always;
         - QA managers: everything except other people's calibration evaluations while the session is open
           (calibration is blind for the manager's reference answers too);
-        - the evaluated agent and their team lead: submitted regular evaluations only (no drafts, no calibration);
+        - the evaluated agent, and the lead of the team the call was taken for (Evaluation.team: a lead keeps
+          their team's evaluations after the agent moves on, and the agent's new lead does not inherit them):
+          submitted regular evaluations only (no drafts, no calibration);
         - other reviewers: submitted regular evaluations, and submitted calibration ones of sessions they took
           part in, once the session is closed.
         """
@@ -355,19 +359,19 @@ class EvaluationQuerySet(models.QuerySet):
         blind = Q(calibration_session__isnull=False, calibration_session__closed_at__isnull=True) & ~Q(
             reviewer=user
         )
-        if user.is_qa_manager or user.is_superuser:
+        if roles.is_manager(user):
             return self.exclude(blind)
         submitted = Q(status__in=Evaluation.COUNTED_STATUSES)
         shared = submitted & Q(calibration_session__isnull=True)
         condition = Q(reviewer=user) | (shared & Q(agent=user))
-        if user.is_team_lead:
-            condition |= shared & Q(agent__team__lead=user)
-        if user.is_reviewer:
+        if roles.is_team_lead(user):
+            condition |= shared & Q(team__lead=user)
+        if roles.is_reviewer(user):
             condition |= shared
             condition |= submitted & Q(
                 calibration_session__closed_at__isnull=False, calibration_session__participants=user
             )
-        return self.filter(condition).distinct() if user.is_reviewer else self.filter(condition)
+        return self.filter(condition).distinct() if roles.is_reviewer(user) else self.filter(condition)
 
     def regular(self):
         """Evaluations that count in scores and KPIs: calibration ones never do."""
@@ -397,6 +401,17 @@ class Evaluation(models.Model):
     # The agent evaluated, copied from the call so that "my feedback" and per-agent KPIs need no join.
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluations"
+    )
+    # The team the call was taken for, copied from the call when the evaluation starts: the team lead's scope,
+    # the same rule as for calls (not the agent's current team). PROTECT like Call.team: the call already keeps
+    # its team from being deleted, and a lead's history must not lose its team silently.
+    team = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
     )
     version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="evaluations")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
@@ -433,6 +448,13 @@ class Evaluation(models.Model):
             models.Index(fields=["reviewer", "status"], name="evaluation_reviewer_idx"),
         ]
         constraints = [
+            # One regular evaluation per call: a second would count the call twice in the agent's scores.
+            # Calibration evaluations score the same call several times on purpose and are left out.
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=Q(calibration_session__isnull=True),
+                name="evaluation_one_regular_per_call",
+            ),
             models.UniqueConstraint(
                 fields=["calibration_session", "reviewer"],
                 condition=Q(calibration_session__isnull=False),
@@ -552,12 +574,21 @@ class DisputeItem(models.Model):
 class EvaluationChange(models.Model):
     """The history of an evaluation: who changed what, when, before → after."""
 
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        DISPUTE_OPENED = "dispute_opened", _("Dispute opened")
+        CRITERION_DISPUTED = "criterion_disputed", _("Criterion disputed")
+        ANSWER_ADJUSTED = "answer_adjusted", _("Answer adjusted")
+        SCORE_CHANGED = "score_changed", _("Score recomputed")
+        DISPUTE_RESOLVED = "dispute_resolved", _("Dispute resolved")
+
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(_("action"), max_length=50)
+    action = models.CharField(_("action"), max_length=50, choices=Action)
     criterion = models.ForeignKey(
         Criterion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

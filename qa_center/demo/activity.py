@@ -640,13 +640,13 @@ def _deviate(demo: _Activity, session: CalibrationSession, reference: Mapping, r
 # --- Moving the services' time stamps back -----------------------------------------------------------------
 
 _ACTION_MOMENT = {
-    services.SUBMITTED: "submitted",
-    disputes.Action.ACKNOWLEDGED: "acknowledged",
-    disputes.Action.DISPUTE_OPENED: "opened",
-    disputes.Action.CRITERION_DISPUTED: "opened",
-    disputes.Action.ANSWER_ADJUSTED: "resolved",
-    disputes.Action.SCORE_CHANGED: "resolved",
-    disputes.Action.DISPUTE_RESOLVED: "resolved",
+    EvaluationChange.Action.SUBMITTED: "submitted",
+    EvaluationChange.Action.ACKNOWLEDGED: "acknowledged",
+    EvaluationChange.Action.DISPUTE_OPENED: "opened",
+    EvaluationChange.Action.CRITERION_DISPUTED: "opened",
+    EvaluationChange.Action.ANSWER_ADJUSTED: "resolved",
+    EvaluationChange.Action.SCORE_CHANGED: "resolved",
+    EvaluationChange.Action.DISPUTE_RESOLVED: "resolved",
 }
 
 

@@ -20,7 +20,6 @@ from qa_center.demo.calls import CALL_PREFIX, call_end
 from qa_center.demo.people import DEMO_AGENT, REVIEWERS
 from qa_center.demo.scorecards import CHOICE, IDENTITY, MIN_TALK_SECONDS
 from qa_center.people.models import User
-from scorecards.disputes import services as disputes
 from scorecards.evaluations import services
 from scorecards.models import Answer, Assignment, Criterion, Evaluation, EvaluationChange
 from scorecards.sampling.services import SamplingPeriod
@@ -92,6 +91,7 @@ def seed_history(demo: Reviewing, *, sampled: SamplingPeriod, exclude: set[int])
             Evaluation(
                 call=call,
                 agent_id=call.agent_id,
+                team_id=call.team_id,
                 version=version,
                 reviewer=reviewer,
                 status=Evaluation.Status.ACKNOWLEDGED if acknowledged else Evaluation.Status.SUBMITTED,
@@ -202,7 +202,7 @@ def _history_changes(evaluations: list[Evaluation]) -> None:
             EvaluationChange(
                 evaluation=evaluation,
                 changed_by_id=evaluation.reviewer_id,
-                action=services.SUBMITTED,
+                action=EvaluationChange.Action.SUBMITTED,
                 before={"status": Evaluation.Status.DRAFT},
                 after={"status": Evaluation.Status.SUBMITTED, **score_state},
             )
@@ -213,7 +213,7 @@ def _history_changes(evaluations: list[Evaluation]) -> None:
                 EvaluationChange(
                     evaluation=evaluation,
                     changed_by_id=evaluation.agent_id,
-                    action=disputes.Action.ACKNOWLEDGED,
+                    action=EvaluationChange.Action.ACKNOWLEDGED,
                     before={"status": Evaluation.Status.SUBMITTED},
                     after={"status": Evaluation.Status.ACKNOWLEDGED},
                 )

@@ -2,12 +2,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from qa_center.people import roles
 from qa_center.people.models import Notification
 
 
 def _entries(user):
     """(url name, label) of every page this user's roles give access to: a menu item never leads to a 403."""
-    manager = user.is_qa_manager or user.is_superuser
+    manager = roles.is_manager(user)
     yield "home", _("Home")
     yield "calls:list", _("Calls") if (user.sees_all_calls or user.is_team_lead) else _("My calls")
     if user.is_agent:
@@ -16,7 +17,7 @@ def _entries(user):
         yield "feedback:team", _("Team feedback")
     if user.is_reviewer:
         yield "queue:mine", _("My queue")
-    if user.is_reviewer or manager:
+    if roles.works_center_wide(user):
         yield "calibration:list", _("Calibration")
     # Everyone reads the published scorecards: agents comment on criteria, reviewers read the guidance.
     yield "scorecards:list", _("Scorecards")

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qa_center.people import roles
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -78,10 +80,14 @@ class User(AbstractUser):
     def role_labels(self) -> list[str]:
         return [role.label for role in self.roles]
 
+    # The role predicates as properties, for templates.
+    @property
+    def manages_qa(self) -> bool:
+        return roles.is_manager(self)
+
     @property
     def sees_all_calls(self) -> bool:
-        """Reviewers and QA managers work across the whole center."""
-        return self.is_reviewer or self.is_qa_manager or self.is_superuser
+        return roles.works_center_wide(self)
 
 
 class Notification(models.Model):

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qa_center.people import roles
 from scorecards.models import (
     Criterion,
     CriterionComment,
@@ -102,7 +103,7 @@ def scorecards_for_list(*, user) -> QuerySet[Scorecard]:
         draft_id=Subquery(draft.values("pk")[:1]),
         draft_number=Subquery(draft.values("number")[:1]),
     )
-    if not (user.is_qa_manager or user.is_superuser):
+    if not roles.is_manager(user):
         scorecards = scorecards.filter(Exists(published))
     return scorecards.order_by("name")
 
@@ -132,7 +133,7 @@ def versions_for_history(*, scorecard: Scorecard, user) -> QuerySet[ScorecardVer
         )
         .order_by("-number")
     )
-    if not (user.is_qa_manager or user.is_superuser):
+    if not roles.is_manager(user):
         versions = versions.exclude(status=ScorecardVersion.Status.DRAFT)
     return versions
 

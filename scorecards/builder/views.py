@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from qa_center.people import roles
 from scorecards.access import get_scorecard_for, get_version_for, require_qa_manager
 from scorecards.builder import services as builder
 from scorecards.builder.forms import (
@@ -27,10 +28,6 @@ from scorecards.builder.forms import (
 )
 from scorecards.models import Criterion, CriterionOption, ScorecardVersion, Section
 from scorecards.scoring import spec
-
-
-def _is_manager(user) -> bool:
-    return user.is_qa_manager or user.is_superuser
 
 
 def _section_for_change(user, pk) -> Section:
@@ -87,7 +84,7 @@ def _run(request, action) -> bool:
 def scorecard_list(request):
     context = {
         "scorecards": builder.scorecards_for_list(user=request.user),
-        "is_manager": _is_manager(request.user),
+        "is_manager": roles.is_manager(request.user),
     }
     return render(request, "scorecards/builder/list.html", context)
 
@@ -119,7 +116,7 @@ def scorecard_detail(request, pk):
         "versions": versions,
         "published": next((v for v in versions if v.status == ScorecardVersion.Status.PUBLISHED), None),
         "draft": next((v for v in versions if v.status == ScorecardVersion.Status.DRAFT), None),
-        "is_manager": _is_manager(request.user),
+        "is_manager": roles.is_manager(request.user),
     }
     return render(request, "scorecards/builder/detail.html", context)
 
@@ -168,7 +165,7 @@ def version_detail(request, pk):
         "scorecard": version.scorecard,
         "sections": sections,
         "can_comment": can_comment,
-        "is_manager": _is_manager(request.user),
+        "is_manager": roles.is_manager(request.user),
     }
     return render(request, "scorecards/builder/version.html", context)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from qa_center.people import roles
 from scorecards.access import get_calibration_for, require_qa_manager, require_reviewer
 from scorecards.calibration import services as calibration
 from scorecards.calibration.forms import CalibrationSessionForm, CallSearchForm
@@ -30,7 +31,7 @@ def session_list(request):
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "can_create": request.user.is_qa_manager or request.user.is_superuser,
+        "can_create": roles.is_manager(request.user),
         "now": timezone.now(),
     }
     return render(request, "scorecards/calibration/list.html", context)
@@ -87,7 +88,7 @@ def detail(request, pk):
         "me": me,
         "submitted_count": sum(1 for person in participants if person.calibration_submitted_at),
         "drafts_count": sum(1 for person in participants if person.has_draft),
-        "can_close": (request.user.is_qa_manager or request.user.is_superuser) and not session.is_closed,
+        "can_close": roles.is_manager(request.user) and not session.is_closed,
         "now": timezone.now(),
     }
     return render(request, "scorecards/calibration/detail.html", context)

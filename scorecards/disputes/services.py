@@ -22,7 +22,6 @@ from scorecards.models import Answer, Criterion, Dispute, DisputeItem, Evaluatio
 from scorecards.scoring import engine as scoring
 
 __all__ = [
-    "Action",
     "ScorePreview",
     "acknowledge",
     "dispute_deadline",
@@ -37,17 +36,6 @@ __all__ = [
 
 #: How many resolved disputes the managers' list shows besides the open ones.
 RECENT_DISPUTES_DAYS = 30
-
-
-class Action:
-    """EvaluationChange.action values written here (the history page labels them)."""
-
-    ACKNOWLEDGED = "acknowledged"
-    DISPUTE_OPENED = "dispute_opened"
-    CRITERION_DISPUTED = "criterion_disputed"
-    ANSWER_ADJUSTED = "answer_adjusted"
-    SCORE_CHANGED = "score_changed"
-    DISPUTE_RESOLVED = "dispute_resolved"
 
 
 # --- Access ------------------------------------------------------------------------------------------------
@@ -144,7 +132,7 @@ def acknowledge(*, evaluation: Evaluation, by) -> Evaluation:
         EvaluationChange.objects.create(
             evaluation=evaluation,
             changed_by=by,
-            action=Action.ACKNOWLEDGED,
+            action=EvaluationChange.Action.ACKNOWLEDGED,
             before={"status": Evaluation.Status.SUBMITTED},
             after={"status": Evaluation.Status.ACKNOWLEDGED},
         )
@@ -193,7 +181,7 @@ def open_dispute(*, evaluation: Evaluation, by, items: list[tuple[Criterion, str
                     EvaluationChange(
                         evaluation=evaluation,
                         changed_by=by,
-                        action=Action.DISPUTE_OPENED,
+                        action=EvaluationChange.Action.DISPUTE_OPENED,
                         before={"status": Evaluation.Status.SUBMITTED},
                         after={"status": Evaluation.Status.DISPUTED},
                     ),
@@ -201,7 +189,7 @@ def open_dispute(*, evaluation: Evaluation, by, items: list[tuple[Criterion, str
                         EvaluationChange(
                             evaluation=evaluation,
                             changed_by=by,
-                            action=Action.CRITERION_DISPUTED,
+                            action=EvaluationChange.Action.CRITERION_DISPUTED,
                             criterion_id=pk,
                             note=reason,
                         )
@@ -355,7 +343,7 @@ def resolve_dispute(
             EvaluationChange(
                 evaluation=evaluation,
                 changed_by=by,
-                action=Action.DISPUTE_RESOLVED,
+                action=EvaluationChange.Action.DISPUTE_RESOLVED,
                 before={"status": Evaluation.Status.DISPUTED},
                 after={"status": Evaluation.Status.RESOLVED, "decision": decision},
                 note=note,
@@ -388,7 +376,7 @@ def _adjust_and_rescore(
         EvaluationChange(
             evaluation=evaluation,
             changed_by=by,
-            action=Action.ANSWER_ADJUSTED,
+            action=EvaluationChange.Action.ANSWER_ADJUSTED,
             criterion_id=answer.criterion_id,
             before=before,
             after=_answer_state(fresh[answer.pk]),
@@ -402,7 +390,7 @@ def _adjust_and_rescore(
             EvaluationChange(
                 evaluation=evaluation,
                 changed_by=by,
-                action=Action.SCORE_CHANGED,
+                action=EvaluationChange.Action.SCORE_CHANGED,
                 before=score_before,
                 after=score_after,
             )

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,6 @@ from scorecards.scoring import engine as scoring
 from scorecards.scoring.spec import build_spec, criteria_by_id, spec_from_outline, version_outline
 
 __all__ = [
-    "SUBMITTED",
     "AnswerValue",
     "add_recording_note",
     "answer_error",
@@ -49,9 +48,6 @@ __all__ = [
     "stored_value",
     "submit_evaluation",
 ]
-
-#: EvaluationChange.action written when a reviewer submits.
-SUBMITTED = "submitted"
 
 AnswerValue = int | scoring._NotApplicable
 
@@ -188,8 +184,9 @@ def start_evaluation(
         if existing is None:
             if Assignment.objects.filter(call=call, status=Assignment.Status.OPEN).exists():
                 raise ValidationError(_("This call is already in another reviewer's queue."))
+            # The friendly answer; the database's evaluation_one_regular_per_call is the rule (below).
             if Evaluation.objects.filter(call=call, calibration_session__isnull=True).exists():
-                raise ValidationError(_("This call has already been evaluated by another reviewer."))
+                raise ValidationError(_already_evaluated())
     else:
         raise TypeError("start_evaluation needs an assignment, a calibration session or a call")
 
@@ -198,14 +195,27 @@ def start_evaluation(
     if call.agent_id is not None and call.agent_id == reviewer.pk:
         raise ValidationError(_("You cannot evaluate your own call."))
     version = calibration_session.version if calibration_session is not None else published_version_for(call)
-    return Evaluation.objects.create(
-        call=call,
-        agent_id=call.agent_id,
-        version=version,
-        reviewer=reviewer,
-        assignment=assignment,
-        calibration_session=calibration_session,
-    )
+    try:
+        # A savepoint: a request that lost the race to another reviewer gets the message, not a broken
+        # transaction.
+        with transaction.atomic():
+            return Evaluation.objects.create(
+                call=call,
+                agent_id=call.agent_id,
+                team_id=call.team_id,
+                version=version,
+                reviewer=reviewer,
+                assignment=assignment,
+                calibration_session=calibration_session,
+            )
+    except IntegrityError:
+        if calibration_session is not None:
+            raise
+        raise ValidationError(_already_evaluated()) from None
+
+
+def _already_evaluated() -> str:
+    return _("This call has already been evaluated by another reviewer.")
 
 
 # --- Drafts and submitting ---------------------------------------------------------------------------------
@@ -366,7 +376,7 @@ def submit_evaluation(*, evaluation: Evaluation, by) -> scoring.ScoreResult:
         EvaluationChange.objects.create(
             evaluation=evaluation,
             changed_by=by,
-            action=SUBMITTED,
+            action=EvaluationChange.Action.SUBMITTED,
             before={"status": Evaluation.Status.DRAFT},
             after={"status": Evaluation.Status.SUBMITTED, **_score_state(evaluation)},
         )

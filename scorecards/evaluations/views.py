@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calls.access import get_call_for
+from qa_center.people import roles
 from scorecards.access import get_assignment_for, get_evaluation_for, require_reviewer
 from scorecards.calibration.services import close_if_complete
 from scorecards.disputes.services import dispute_deadline, dispute_refusal
@@ -234,7 +235,7 @@ def _feedback_actions(user, evaluation: Evaluation) -> dict:
     """What the agent (acknowledge, dispute) and the QA manager (resolve) can do from the read page."""
     own = evaluation.agent_id == user.pk and not evaluation.is_calibration
     open_dispute = None
-    if evaluation.status == Evaluation.Status.DISPUTED and (user.is_qa_manager or user.is_superuser):
+    if evaluation.status == Evaluation.Status.DISPUTED and roles.is_manager(user):
         open_dispute = evaluation.disputes.filter(status=Dispute.Status.OPEN).first()
     return {
         "can_acknowledge": own and evaluation.status == Evaluation.Status.SUBMITTED,

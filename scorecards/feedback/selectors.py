@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, F, FloatField, Max, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, TruncWeek
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qa_center.people.models import User
-from scorecards.disputes.services import Action
-from scorecards.evaluations.services import SUBMITTED
 from scorecards.models import Answer, Criterion, Dispute, Evaluation, EvaluationChange
 
 __all__ = [
@@ -212,11 +210,13 @@ def _since(days: int) -> datetime:
 # --- The agent's feedback -----------------------------------------------------------------------------------
 
 
-def my_feedback(*, agent: User, days: int = FEEDBACK_DAYS) -> Feedback:
+def my_feedback(*, agent: User, days: int = FEEDBACK_DAYS, lead: User | None = None) -> Feedback:
     """The agent's submitted regular evaluations, and over the last `days`: summary, weekly trend, strengths,
-    weakest criteria."""
+    weakest criteria. With `lead`, only those of calls taken for the lead's teams (what the lead may read)."""
     since = _since(days)
     evaluations = _counted().for_agent(agent)
+    if lead is not None:
+        evaluations = evaluations.filter(team__lead=lead)
     period = evaluations.filter(submitted_at__gte=since)
     strengths, weakest = _strengths_and_weakest(_criteria_stats(period))
     return Feedback(
@@ -235,8 +235,12 @@ def my_feedback(*, agent: User, days: int = FEEDBACK_DAYS) -> Feedback:
 
 
 def team_agents(*, lead: User) -> QuerySet:
-    """The agents of the teams `lead` leads: the only people whose feedback a team lead sees."""
-    return User.objects.filter(is_agent=True, team__lead=lead).select_related("team")
+    """The agents of the teams `lead` leads, and those who have moved on but have evaluations of calls taken for
+    those teams (Evaluation.team is the lead's scope): the only people whose feedback a team lead sees."""
+    evaluated_for_team = _counted().filter(agent=OuterRef("pk"), team__lead=lead)
+    return User.objects.filter(
+        Q(team__lead=lead) | Q(Exists(evaluated_for_team)), is_agent=True
+    ).select_related("team")
 
 
 def team_feedback(*, lead: User, days: int = FEEDBACK_DAYS) -> TeamFeedback:
@@ -246,6 +250,7 @@ def team_feedback(*, lead: User, days: int = FEEDBACK_DAYS) -> TeamFeedback:
     counted = Q(
         evaluations__calibration_session__isnull=True,
         evaluations__status__in=Evaluation.COUNTED_STATUSES,
+        evaluations__team__lead=lead,
     )
     in_period = counted & Q(evaluations__submitted_at__gte=since)
     agents = (
@@ -266,7 +271,7 @@ def team_feedback(*, lead: User, days: int = FEEDBACK_DAYS) -> TeamFeedback:
         )
         .order_by("team__name", "first_name", "last_name", "username")
     )
-    period = _counted().filter(agent__is_agent=True, agent__team__lead=lead, submitted_at__gte=since)
+    period = _counted().filter(agent__is_agent=True, team__lead=lead, submitted_at__gte=since)
     strengths, weakest = _strengths_and_weakest(_criteria_stats(period))
     return TeamFeedback(
         lead=lead,
@@ -306,16 +311,8 @@ def evaluation_history(*, evaluation: Evaluation) -> list[HistoryRow]:
 
 
 def _what(change: EvaluationChange) -> str:
-    labels = {
-        SUBMITTED: _("Submitted"),
-        Action.ACKNOWLEDGED: _("Acknowledged"),
-        Action.DISPUTE_OPENED: _("Dispute opened"),
-        Action.CRITERION_DISPUTED: _("Criterion disputed"),
-        Action.ANSWER_ADJUSTED: _("Answer adjusted"),
-        Action.SCORE_CHANGED: _("Score recomputed"),
-        Action.DISPUTE_RESOLVED: _("Dispute resolved"),
-    }
-    return labels.get(change.action, change.action)
+    # A value the choices do not know (an older or hand-written row) is shown as stored.
+    return change.get_action_display()
 
 
 def _describe(change: EvaluationChange, state) -> str:
@@ -323,7 +320,7 @@ def _describe(change: EvaluationChange, state) -> str:
         return ""
     if not isinstance(state, dict):
         return str(state)
-    if change.action == Action.ANSWER_ADJUSTED:
+    if change.action == EvaluationChange.Action.ANSWER_ADJUSTED:
         return describe_answer_state(change.criterion, state)
     if "score" in state:
         return _describe_score(state)

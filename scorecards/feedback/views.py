@@ -91,7 +91,9 @@ def team_agent_feedback(request, agent_pk):
         raise PermissionDenied
     agent = get_object_or_404(feedback.team_agents(lead=request.user), pk=agent_pk)
     return _feedback_page(
-        request, feedback.my_feedback(agent=agent), template="scorecards/feedback/mine.html"
+        request,
+        feedback.my_feedback(agent=agent, lead=request.user),
+        template="scorecards/feedback/mine.html",
     )
 
 

@@ -65,6 +65,7 @@ def make_evaluation(
     evaluation = Evaluation.objects.create(
         call=call,
         agent=agent,
+        team_id=call.team_id,  # as start_evaluation copies it
         version=version,
         reviewer=reviewer,
         calibration_session=calibration_session,

@@ -54,6 +54,7 @@ def make_evaluation(
     return Evaluation.objects.create(
         call=call,
         agent=call.agent,
+        team_id=call.team_id,  # as start_evaluation copies it
         reviewer=reviewer,
         version=version,
         assignment=assignment,

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from qa_center.people.models import Notification
 from scorecards.disputes import services as disputes
-from scorecards.disputes.services import Action
 from scorecards.models import Answer, CalibrationSession, Dispute, Evaluation, EvaluationChange
 from tests.factories import UserFactory
 from tests.scorecards.builder_helpers import make_published_version
@@ -59,7 +58,14 @@ def test_acknowledge_sets_status_time_and_history(evaluation, agent):
     assert evaluation.status == Evaluation.Status.ACKNOWLEDGED
     assert evaluation.acknowledged_at is not None
     assert history(evaluation) == [
-        (Action.ACKNOWLEDGED, None, {"status": "submitted"}, {"status": "acknowledged"}, "", "agent")
+        (
+            EvaluationChange.Action.ACKNOWLEDGED,
+            None,
+            {"status": "submitted"},
+            {"status": "acknowledged"},
+            "",
+            "agent",
+        )
     ]
 
 
@@ -109,9 +115,23 @@ def test_open_within_the_window_with_per_criterion_reasons(
         ("Tone", "The customer thanked me twice."),
     ]
     assert history(evaluation) == [
-        (Action.DISPUTE_OPENED, None, {"status": "submitted"}, {"status": "disputed"}, "", "agent"),
-        (Action.CRITERION_DISPUTED, "Greeting", None, None, "I greeted at 0:03.", "agent"),
-        (Action.CRITERION_DISPUTED, "Tone", None, None, "The customer thanked me twice.", "agent"),
+        (
+            EvaluationChange.Action.DISPUTE_OPENED,
+            None,
+            {"status": "submitted"},
+            {"status": "disputed"},
+            "",
+            "agent",
+        ),
+        (EvaluationChange.Action.CRITERION_DISPUTED, "Greeting", None, None, "I greeted at 0:03.", "agent"),
+        (
+            EvaluationChange.Action.CRITERION_DISPUTED,
+            "Tone",
+            None,
+            None,
+            "The customer thanked me twice.",
+            "agent",
+        ),
     ]
     # Every active QA manager, in the app and by email.
     url = reverse("feedback:resolve", args=[dispute.pk])
@@ -240,7 +260,7 @@ def test_upheld_keeps_the_score_and_writes_the_resolution(
     assert dispute.resolved_at is not None
     assert history(evaluation) == [
         (
-            Action.DISPUTE_RESOLVED,
+            EvaluationChange.Action.DISPUTE_RESOLVED,
             None,
             {"status": "disputed"},
             {"status": "resolved", "decision": "upheld"},
@@ -281,7 +301,11 @@ def test_adjusted_changes_the_answer_recomputes_the_score_and_shows_before_and_a
     assert Dispute.objects.get(pk=dispute.pk).status == Dispute.Status.ADJUSTED
 
     rows = history(evaluation)
-    assert [row[0] for row in rows] == [Action.ANSWER_ADJUSTED, Action.SCORE_CHANGED, Action.DISPUTE_RESOLVED]
+    assert [row[0] for row in rows] == [
+        EvaluationChange.Action.ANSWER_ADJUSTED,
+        EvaluationChange.Action.SCORE_CHANGED,
+        EvaluationChange.Action.DISPUTE_RESOLVED,
+    ]
     adjusted = rows[0]
     assert adjusted[1] == "Greeting"
     assert (adjusted[2]["value"], adjusted[2]["points"]) == (0, "0.00")
@@ -315,7 +339,9 @@ def test_adjusting_a_critical_criterion_to_a_fail_auto_fails_the_evaluation(
     evaluation.refresh_from_db()
     # Resolution: (2×1 + 1×0 + 1×1) ÷ 4 = 0.75 → (40 × 1 + 60 × 0.75) ÷ 100 = 85%: still a pass at 85.
     assert evaluation.score == Decimal("85") and evaluation.passed is True
-    tone_row = EvaluationChange.objects.get(evaluation=evaluation, action=Action.ANSWER_ADJUSTED)
+    tone_row = EvaluationChange.objects.get(
+        evaluation=evaluation, action=EvaluationChange.Action.ANSWER_ADJUSTED
+    )
     assert (tone_row.before["option_label"], tone_row.after["option_label"]) == ("Excellent", "Poor")
     assert tone_row.after["points"] == "0.00"
 
@@ -349,7 +375,9 @@ def test_na_adjustment_only_where_allowed(evaluation, agent, version, manager):
     assert answer.is_na and answer.points is None
     # Resolution without the callback: (2×1 + 1×1) ÷ 3 = 1; the score does not move from 86.667%.
     assert Evaluation.objects.get(pk=evaluation.pk).score == Decimal("86.66667")
-    assert not EvaluationChange.objects.filter(evaluation=evaluation, action=Action.SCORE_CHANGED).exists()
+    assert not EvaluationChange.objects.filter(
+        evaluation=evaluation, action=EvaluationChange.Action.SCORE_CHANGED
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -405,7 +433,7 @@ def test_a_dispute_is_resolved_once(evaluation, agent, version, manager):
     disputes.resolve_dispute(dispute=dispute, by=manager, decision="upheld", note="Fine.")
     with pytest.raises(ValidationError, match="already been resolved"):
         disputes.resolve_dispute(dispute=stale, by=manager, decision="upheld", note="Again.")
-    assert EvaluationChange.objects.filter(action=Action.DISPUTE_RESOLVED).count() == 1
+    assert EvaluationChange.objects.filter(action=EvaluationChange.Action.DISPUTE_RESOLVED).count() == 1
 
 
 def test_after_resolution_the_evaluation_cannot_be_disputed_again(evaluation, agent, version, manager):
