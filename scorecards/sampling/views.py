@@ -109,7 +109,9 @@ def assign(request):
 @login_required
 def run_detail(request, pk):
     run = get_sampling_run_for(request.user, pk)
-    return render(request, "scorecards/sampling/run_detail.html", {"run": run, "totals": run.report["totals"]})
+    return render(
+        request, "scorecards/sampling/run_detail.html", {"run": run, "totals": run.report["totals"]}
+    )
 
 
 # --- Rules ----------------------------------------------------------------------------------------------
