@@ -219,31 +219,6 @@ def open_dispute(*, evaluation: Evaluation, by, items: list[tuple[Criterion, str
 # --- Resolve a dispute -------------------------------------------------------------------------------------
 
 
-def _answer_state(answer: Answer) -> dict:
-    """An answer as stored in the history: enough to show it later even if nothing else is loaded."""
-    return {
-        "is_na": answer.is_na,
-        "value": answer.value,
-        "option": answer.option_id,
-        "option_label": answer.option.label if answer.option_id else None,
-        "points": _number(answer.points),
-        "max_points": _number(answer.max_points),
-    }
-
-
-def _score_state(evaluation: Evaluation) -> dict:
-    return {
-        "score": _number(evaluation.score),
-        "score_before_autofail": _number(evaluation.score_before_autofail),
-        "auto_failed": evaluation.auto_failed,
-        "passed": evaluation.passed,
-    }
-
-
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)  # JSON has no decimal type; a string keeps it exact
-
-
 def _apply(answer: Answer, change: dict) -> None:
     """Set a new answer ({"value": n} | {"option": id} | {"is_na": True}) if the criterion accepts it, by the
     same rule as the reviewer's form (services.answer_error)."""
@@ -260,13 +235,7 @@ def _apply(answer: Answer, change: dict) -> None:
         raise ValidationError(
             _("“%(criterion)s”: %(message)s") % {"criterion": criterion.title, "message": message}
         )
-    answer.is_na, answer.value, answer.option = False, None, None
-    if value is scoring.NA:
-        answer.is_na = True
-    elif criterion.kind == Criterion.Kind.CHOICE:
-        answer.option = next(option for option in criterion.options_list if option.pk == value)
-    else:
-        answer.value = value
+    services.set_answer(answer, criterion, value)
 
 
 def _int(value) -> int | None:
@@ -304,7 +273,7 @@ def _adjust(dispute: Dispute, adjustments: dict[int, dict]) -> list[tuple[Answer
         answer = answers.get(_int(criterion_id))
         if answer is None:
             raise ValidationError(_("Only the disputed criteria can be adjusted."))
-        before = _answer_state(answer)
+        before = services.answer_state(answer)
         _apply(answer, change)
         if (answer.is_na, answer.value, answer.option_id) == (
             before["is_na"],
@@ -377,7 +346,7 @@ def _adjust_and_rescore(
     *, dispute: Dispute, evaluation: Evaluation, by, adjustments: dict[int, dict], note: str
 ) -> list[EvaluationChange]:
     """Change the answers, recompute the score; return the history rows (each answer, then the score)."""
-    score_before = _score_state(evaluation)
+    score_before = services.score_state(evaluation)
     changed = _adjust(dispute, adjustments)
     if not changed:
         raise ValidationError(_("No answer was changed: choose “upheld” to keep the evaluation as it is."))
@@ -391,20 +360,15 @@ def _adjust_and_rescore(
             action=Action.ANSWER_ADJUSTED,
             criterion_id=answer.criterion_id,
             before=before,
-            after=_answer_state(fresh[answer.pk]),
+            after=services.answer_state(fresh[answer.pk]),
             note=note,
         )
         for answer, before in changed
     ]
-    score_after = _score_state(evaluation)
-    if score_after != score_before:
+    if services.score_state(evaluation) != score_before:
         history.append(
-            EvaluationChange(
-                evaluation=evaluation,
-                changed_by=by,
-                action=Action.SCORE_CHANGED,
-                before=score_before,
-                after=score_after,
+            services.score_change(
+                evaluation=evaluation, by=by, action=Action.SCORE_CHANGED, before=score_before
             )
         )
     return history
