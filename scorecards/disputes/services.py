@@ -20,6 +20,7 @@ from scorecards.disputes import notifications
 from scorecards.evaluations import services
 from scorecards.models import Answer, Criterion, Dispute, DisputeItem, Evaluation, EvaluationChange
 from scorecards.scoring import engine as scoring
+from scorecards.scoring.spec import criteria_by_id, version_outline
 
 __all__ = [
     "Action",
@@ -219,11 +220,9 @@ def open_dispute(*, evaluation: Evaluation, by, items: list[tuple[Criterion, str
 # --- Resolve a dispute -------------------------------------------------------------------------------------
 
 
-def _apply(answer: Answer, change: dict) -> None:
-    """Set a new answer ({"value": n} | {"option": id} | {"is_na": True}) if the criterion accepts it, by the
-    same rule as the reviewer's form (services.answer_error)."""
-    criterion = answer.criterion
-    criterion.options_list = list(criterion.options.all())  # what services.answer_error reads
+def _adjusted_value(criterion: Criterion, change: dict) -> services.AnswerValue:
+    """The value of an adjustment ({"value": n} | {"option": id} | {"is_na": True}) if the criterion accepts
+    it, by the same rule as the reviewer's form (services.answer_error). `criterion.options_list` is read."""
     if change.get("is_na"):
         value = scoring.NA
     elif criterion.kind == Criterion.Kind.CHOICE:
@@ -235,7 +234,13 @@ def _apply(answer: Answer, change: dict) -> None:
         raise ValidationError(
             _("“%(criterion)s”: %(message)s") % {"criterion": criterion.title, "message": message}
         )
-    services.set_answer(answer, criterion, value)
+    return value
+
+
+def _apply(answer: Answer, change: dict) -> None:
+    criterion = answer.criterion
+    criterion.options_list = list(criterion.options.all())  # what services.answer_error reads
+    services.set_answer(answer, criterion, _adjusted_value(criterion, change))
 
 
 def _int(value) -> int | None:
@@ -383,21 +388,33 @@ class ScorePreview:
 
 
 def preview_resolution(*, dispute: Dispute, adjustments: dict[int, dict]) -> ScorePreview:
-    """The score the evaluation would get with these adjustments.
-
-    Computed by the same code as a real resolution (services.recompute_evaluation), inside a transaction
-    that is then rolled back: nothing is kept."""
-    with transaction.atomic():
-        evaluation = Evaluation.objects.select_related("version").get(pk=dispute.evaluation_id)
-        dispute = Dispute(pk=dispute.pk, evaluation=evaluation)
-        _adjust(dispute, adjustments)
-        services.recompute_evaluation(evaluation=evaluation)
-        evaluation.refresh_from_db(fields=["score", "score_before_autofail", "auto_failed", "passed"])
-        preview = ScorePreview(
-            score=evaluation.score,
-            passed=evaluation.passed,
-            auto_failed=evaluation.auto_failed,
-            score_before_autofail=evaluation.score_before_autofail,
-        )
-        transaction.set_rollback(True)
-    return preview
+    """The score the evaluation would get with these adjustments: the pure engine on its answers with the
+    adjustments applied in memory, by the rules a real resolution applies. Writes nothing."""
+    evaluation = dispute.evaluation
+    outline = version_outline(evaluation.version)
+    criteria = criteria_by_id(outline)
+    values = {
+        criterion_id: services.stored_value(criteria[criterion_id], answer)
+        for criterion_id, answer in services.stored_answers(evaluation).items()
+        if criterion_id in criteria
+    }
+    disputed = set(dispute.items.values_list("criterion_id", flat=True))
+    for criterion_id, change in adjustments.items():
+        criterion_id = _int(criterion_id)
+        if criterion_id not in disputed or criterion_id not in criteria:
+            raise ValidationError(_("Only the disputed criteria can be adjusted."))
+        values[criterion_id] = _adjusted_value(criteria[criterion_id], change)
+    points = {}
+    for criterion_id, value in values.items():
+        if value is None:
+            continue
+        if message := services.answer_error(criteria[criterion_id], value):
+            raise ValidationError({criterion_id: message})  # as recompute_evaluation would
+        points[criterion_id] = services.answer_points(criteria[criterion_id], value)
+    result = services.evaluation_score(evaluation.version, points, outline=outline)
+    return ScorePreview(
+        score=result.as_decimal(result.score),
+        passed=result.passed,
+        auto_failed=result.auto_failed,
+        score_before_autofail=result.as_decimal(result.score_before_autofail),
+    )
