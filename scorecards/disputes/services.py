@@ -20,6 +20,7 @@ from scorecards.disputes import notifications
 from scorecards.evaluations import services
 from scorecards.models import Answer, Criterion, Dispute, DisputeItem, Evaluation, EvaluationChange
 from scorecards.scoring import engine as scoring
+from scorecards.scoring.spec import criteria_by_id, version_outline
 
 __all__ = [
     "ScorePreview",
@@ -207,36 +208,9 @@ def open_dispute(*, evaluation: Evaluation, by, items: list[tuple[Criterion, str
 # --- Resolve a dispute -------------------------------------------------------------------------------------
 
 
-def _answer_state(answer: Answer) -> dict:
-    """An answer as stored in the history: enough to show it later even if nothing else is loaded."""
-    return {
-        "is_na": answer.is_na,
-        "value": answer.value,
-        "option": answer.option_id,
-        "option_label": answer.option.label if answer.option_id else None,
-        "points": _number(answer.points),
-        "max_points": _number(answer.max_points),
-    }
-
-
-def _score_state(evaluation: Evaluation) -> dict:
-    return {
-        "score": _number(evaluation.score),
-        "score_before_autofail": _number(evaluation.score_before_autofail),
-        "auto_failed": evaluation.auto_failed,
-        "passed": evaluation.passed,
-    }
-
-
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)  # JSON has no decimal type; a string keeps it exact
-
-
-def _apply(answer: Answer, change: dict) -> None:
-    """Set a new answer ({"value": n} | {"option": id} | {"is_na": True}) if the criterion accepts it, by the
-    same rule as the reviewer's form (services.answer_error)."""
-    criterion = answer.criterion
-    criterion.options_list = list(criterion.options.all())  # what services.answer_error reads
+def _adjusted_value(criterion: Criterion, change: dict) -> services.AnswerValue:
+    """The value of an adjustment ({"value": n} | {"option": id} | {"is_na": True}) if the criterion accepts
+    it, by the same rule as the reviewer's form (services.answer_error). `criterion.options_list` is read."""
     if change.get("is_na"):
         value = scoring.NA
     elif criterion.kind == Criterion.Kind.CHOICE:
@@ -248,13 +222,13 @@ def _apply(answer: Answer, change: dict) -> None:
         raise ValidationError(
             _("“%(criterion)s”: %(message)s") % {"criterion": criterion.title, "message": message}
         )
-    answer.is_na, answer.value, answer.option = False, None, None
-    if value is scoring.NA:
-        answer.is_na = True
-    elif criterion.kind == Criterion.Kind.CHOICE:
-        answer.option = next(option for option in criterion.options_list if option.pk == value)
-    else:
-        answer.value = value
+    return value
+
+
+def _apply(answer: Answer, change: dict) -> None:
+    criterion = answer.criterion
+    criterion.options_list = list(criterion.options.all())  # what services.answer_error reads
+    services.set_answer(answer, criterion, _adjusted_value(criterion, change))
 
 
 def _int(value) -> int | None:
@@ -292,7 +266,7 @@ def _adjust(dispute: Dispute, adjustments: dict[int, dict]) -> list[tuple[Answer
         answer = answers.get(_int(criterion_id))
         if answer is None:
             raise ValidationError(_("Only the disputed criteria can be adjusted."))
-        before = _answer_state(answer)
+        before = services.answer_state(answer)
         _apply(answer, change)
         if (answer.is_na, answer.value, answer.option_id) == (
             before["is_na"],
@@ -365,7 +339,7 @@ def _adjust_and_rescore(
     *, dispute: Dispute, evaluation: Evaluation, by, adjustments: dict[int, dict], note: str
 ) -> list[EvaluationChange]:
     """Change the answers, recompute the score; return the history rows (each answer, then the score)."""
-    score_before = _score_state(evaluation)
+    score_before = services.score_state(evaluation)
     changed = _adjust(dispute, adjustments)
     if not changed:
         raise ValidationError(_("No answer was changed: choose “upheld” to keep the evaluation as it is."))
@@ -379,20 +353,15 @@ def _adjust_and_rescore(
             action=EvaluationChange.Action.ANSWER_ADJUSTED,
             criterion_id=answer.criterion_id,
             before=before,
-            after=_answer_state(fresh[answer.pk]),
+            after=services.answer_state(fresh[answer.pk]),
             note=note,
         )
         for answer, before in changed
     ]
-    score_after = _score_state(evaluation)
-    if score_after != score_before:
+    if services.score_state(evaluation) != score_before:
         history.append(
-            EvaluationChange(
-                evaluation=evaluation,
-                changed_by=by,
-                action=EvaluationChange.Action.SCORE_CHANGED,
-                before=score_before,
-                after=score_after,
+            services.score_change(
+                evaluation=evaluation, by=by, action=EvaluationChange.Action.SCORE_CHANGED, before=score_before
             )
         )
     return history
@@ -407,21 +376,33 @@ class ScorePreview:
 
 
 def preview_resolution(*, dispute: Dispute, adjustments: dict[int, dict]) -> ScorePreview:
-    """The score the evaluation would get with these adjustments.
-
-    Computed by the same code as a real resolution (services.recompute_evaluation), inside a transaction
-    that is then rolled back: nothing is kept."""
-    with transaction.atomic():
-        evaluation = Evaluation.objects.select_related("version").get(pk=dispute.evaluation_id)
-        dispute = Dispute(pk=dispute.pk, evaluation=evaluation)
-        _adjust(dispute, adjustments)
-        services.recompute_evaluation(evaluation=evaluation)
-        evaluation.refresh_from_db(fields=["score", "score_before_autofail", "auto_failed", "passed"])
-        preview = ScorePreview(
-            score=evaluation.score,
-            passed=evaluation.passed,
-            auto_failed=evaluation.auto_failed,
-            score_before_autofail=evaluation.score_before_autofail,
-        )
-        transaction.set_rollback(True)
-    return preview
+    """The score the evaluation would get with these adjustments: the pure engine on its answers with the
+    adjustments applied in memory, by the rules a real resolution applies. Writes nothing."""
+    evaluation = dispute.evaluation
+    outline = version_outline(evaluation.version)
+    criteria = criteria_by_id(outline)
+    values = {
+        criterion_id: services.stored_value(criteria[criterion_id], answer)
+        for criterion_id, answer in services.stored_answers(evaluation).items()
+        if criterion_id in criteria
+    }
+    disputed = set(dispute.items.values_list("criterion_id", flat=True))
+    for criterion_id, change in adjustments.items():
+        criterion_id = _int(criterion_id)
+        if criterion_id not in disputed or criterion_id not in criteria:
+            raise ValidationError(_("Only the disputed criteria can be adjusted."))
+        values[criterion_id] = _adjusted_value(criteria[criterion_id], change)
+    points = {}
+    for criterion_id, value in values.items():
+        if value is None:
+            continue
+        if message := services.answer_error(criteria[criterion_id], value):
+            raise ValidationError({criterion_id: message})  # as recompute_evaluation would
+        points[criterion_id] = services.answer_points(criteria[criterion_id], value)
+    result = services.evaluation_score(evaluation.version, points, outline=outline)
+    return ScorePreview(
+        score=result.as_decimal(result.score),
+        passed=result.passed,
+        auto_failed=result.auto_failed,
+        score_before_autofail=result.as_decimal(result.score_before_autofail),
+    )

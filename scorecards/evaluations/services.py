@@ -37,12 +37,17 @@ __all__ = [
     "add_recording_note",
     "answer_error",
     "answer_points",
+    "answer_row",
+    "answer_state",
     "delete_recording_note",
     "evaluation_score",
     "published_version_for",
     "points_of",
     "recompute_evaluation",
     "save_draft",
+    "score_change",
+    "score_state",
+    "set_answer",
     "start_evaluation",
     "stored_answers",
     "stored_value",
@@ -118,6 +123,71 @@ def evaluation_score(
     """
     spec = build_spec(version) if outline is None else spec_from_outline(version, outline)
     return scoring.score(spec, answers)
+
+
+def set_answer(answer: Answer, criterion: Criterion, value: AnswerValue | None) -> Answer:
+    """Put a (valid) value on an Answer row, with the points it earns: the one way an answer is written, by the
+    reviewer's form and by a dispute's adjustment alike."""
+    answer.is_na, answer.value, answer.option_id, answer.points = False, None, None, None
+    if value is scoring.NA:
+        answer.is_na = True
+    elif value is not None and criterion.kind == Criterion.Kind.CHOICE:
+        answer.option_id, answer.points = value, answer_points(criterion, value)
+    elif value is not None:
+        answer.value, answer.points = value, answer_points(criterion, value)
+    return answer
+
+
+def answer_row(
+    *, evaluation: Evaluation, criterion: Criterion, value: AnswerValue | None, comment: str = ""
+) -> Answer:
+    """A new (unsaved) Answer row for `value`; `criterion` comes from spec.version_outline (its max_points)."""
+    answer = Answer(
+        evaluation=evaluation, criterion=criterion, comment=comment, max_points=criterion.max_points
+    )
+    return set_answer(answer, criterion, value)
+
+
+# --- The history -------------------------------------------------------------------------------------------
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)  # JSON has no decimal type; a string keeps it exact
+
+
+def answer_state(answer: Answer) -> dict:
+    """An answer as stored in the history: enough to show it later even if nothing else is loaded."""
+    return {
+        "is_na": answer.is_na,
+        "value": answer.value,
+        "option": answer.option_id,
+        "option_label": answer.option.label if answer.option_id else None,
+        "points": _number(answer.points),
+        "max_points": _number(answer.max_points),
+    }
+
+
+def score_state(evaluation: Evaluation) -> dict:
+    """The evaluation's score fields as stored in the history."""
+    return {
+        "score": _number(evaluation.score),
+        "score_before_autofail": _number(evaluation.score_before_autofail),
+        "auto_failed": evaluation.auto_failed,
+        "passed": evaluation.passed,
+    }
+
+
+def score_change(
+    *, evaluation: Evaluation, by, action: str, before: dict, after: dict | None = None
+) -> EvaluationChange:
+    """An unsaved history row whose `after` is `after` plus the evaluation's score as it is now."""
+    return EvaluationChange(
+        evaluation=evaluation,
+        changed_by=by,
+        action=action,
+        before=before,
+        after={**(after or {}), **score_state(evaluation)},
+    )
 
 
 # --- Starting and resuming ---------------------------------------------------------------------------------
@@ -242,21 +312,6 @@ def _lock_draft(evaluation_id: int, by) -> str:
     return strengths
 
 
-def _answer_row(
-    evaluation: Evaluation, criterion: Criterion, value: AnswerValue | None, comment: str
-) -> Answer:
-    answer = Answer(
-        evaluation=evaluation, criterion=criterion, comment=comment, max_points=criterion.max_points
-    )
-    if value is scoring.NA:
-        answer.is_na = True
-    elif value is not None and criterion.kind == Criterion.Kind.CHOICE:
-        answer.option_id, answer.points = value, answer_points(criterion, value)
-    elif value is not None:
-        answer.value, answer.points = value, answer_points(criterion, value)
-    return answer
-
-
 @transaction.atomic
 def save_draft(
     *,
@@ -287,7 +342,7 @@ def save_draft(
     for criterion_id, criterion in criteria.items():
         value, comment = answers.get(criterion_id), (comments.get(criterion_id) or "").strip()
         if value is not None or comment:
-            rows.append(_answer_row(evaluation, criterion, value, comment))
+            rows.append(answer_row(evaluation=evaluation, criterion=criterion, value=value, comment=comment))
     Answer.objects.filter(evaluation=evaluation).exclude(
         criterion_id__in=[row.criterion_id for row in rows]
     ).delete()
@@ -330,14 +385,6 @@ def _score_and_store(
     return result
 
 
-def _score_state(evaluation: Evaluation) -> dict:
-    as_text = {
-        name: None if getattr(evaluation, name) is None else str(getattr(evaluation, name))
-        for name in ("score", "score_before_autofail")
-    }
-    return {**as_text, "auto_failed": evaluation.auto_failed, "passed": evaluation.passed}
-
-
 def submit_evaluation(*, evaluation: Evaluation, by) -> scoring.ScoreResult:
     """Submit the saved draft: every criterion answered (or N/A where allowed), at least one strength.
 
@@ -373,13 +420,13 @@ def submit_evaluation(*, evaluation: Evaluation, by) -> scoring.ScoreResult:
             Assignment.objects.filter(pk=evaluation.assignment_id, status=Assignment.Status.OPEN).update(
                 status=Assignment.Status.DONE
             )
-        EvaluationChange.objects.create(
+        score_change(
             evaluation=evaluation,
-            changed_by=by,
+            by=by,
             action=EvaluationChange.Action.SUBMITTED,
             before={"status": Evaluation.Status.DRAFT},
-            after={"status": Evaluation.Status.SUBMITTED, **_score_state(evaluation)},
-        )
+            after={"status": Evaluation.Status.SUBMITTED},
+        ).save()
         notify_evaluation_submitted(evaluation)
     return result
 

@@ -4,6 +4,8 @@ the current answers, previews the new score, upholds or adjusts; the history rec
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qa_center.people.models import Notification
@@ -105,6 +107,21 @@ def test_preview_answers_the_new_score_to_htmx_and_saves_nothing(
     assert 'id="preview-score">' in html and "100.0%" in html
     assert Answer.objects.get(evaluation=evaluation, criterion__title="Greeting").value == 0
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED
+
+
+def test_preview_writes_nothing_not_even_in_a_rolled_back_transaction(client, manager, dispute, version):
+    tone = criterion(version, "Tone")
+    client.force_login(manager)
+    data = {
+        "preview": "1",
+        field(version, "Greeting"): "v:1",
+        field(version, "Tone"): f"o:{tone.options.get(label='Excellent').pk}",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url(dispute), data, HTTP_HX_REQUEST="true")
+    assert "100.0%" in response.content.decode()
+    statements = [query["sql"].lstrip().split(None, 1)[0].upper() for query in queries.captured_queries]
+    assert statements and set(statements) <= {"SELECT"}, statements
 
 
 def test_preview_of_an_invalid_answer_says_so(client, manager, dispute, version):
