@@ -361,7 +361,10 @@ def _adjust_and_rescore(
     if services.score_state(evaluation) != score_before:
         history.append(
             services.score_change(
-                evaluation=evaluation, by=by, action=EvaluationChange.Action.SCORE_CHANGED, before=score_before
+                evaluation=evaluation,
+                by=by,
+                action=EvaluationChange.Action.SCORE_CHANGED,
+                before=score_before,
             )
         )
     return history
