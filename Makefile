@@ -62,6 +62,7 @@ run: install
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 # The suite runs twice: on SQLite, then on a throwaway PostgreSQL server it starts itself. Servers and the
