@@ -1,4 +1,5 @@
-"""Read queries for the call pages: the filtered, sorted call list and what a call's detail page shows.
+"""Read queries for the call pages: the filtered, sorted call list, what a call's detail page shows, and the
+home page's figures.
 
 Every query starts from `Call.objects.visible_to(user)`: the one access rule for calls.
 """
@@ -8,7 +9,7 @@ import operator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -184,3 +185,19 @@ def other_calls_on_case(*, user: User, call: Call, limit: int = CASE_CALLS_LIMIT
         .order_by("-started_at", "-id")
     )
     return list(queryset[:limit])
+
+
+def home_totals(*, user: User, since: datetime) -> dict[str, int]:
+    """The calls `user` may see that started at or after `since`, counted in one query."""
+    return (
+        Call.objects.visible_to(user)
+        .filter(started_at__gte=since)
+        .aggregate(
+            calls=Count("id"),
+            inbound=Count("id", filter=Q(direction=Call.Direction.INBOUND)),
+            inbound_answered=Count("id", filter=Q(direction=Call.Direction.INBOUND, answered=True)),
+            resolved=Count("id", filter=Q(resolved=True)),
+            # Exists, not a join: a call with several escalations must still count once everywhere.
+            escalated=Count("id", filter=Q(Exists(Escalation.objects.filter(call=OuterRef("pk"))))),
+        )
+    )

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from qa_center.people import views as people_views
+from calls import views as call_views
 
 urlpatterns = [
-    path("", people_views.home, name="home"),
+    path("", call_views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("calls/", include("calls.pages.urls")),

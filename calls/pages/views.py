@@ -1,10 +1,14 @@
-"""Call pages: the filtered list, a call's detail with its player, and the permission-checked recording."""
+"""Call pages: the home page's figures, the filtered list, a call's detail with its player, and the
+permission-checked recording."""
+
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET, require_safe
 
 from calls.access import get_call_for
 from calls.models import Call
@@ -15,12 +19,15 @@ from calls.selectors import (
     CallFilters,
     calls_for_list,
     escalations_of,
+    home_totals,
     normalise_sort,
     nps_band,
     other_calls_on_case,
 )
 
 CALLS_PER_PAGE = 50
+# The home page sums up the last week.
+HOME_PERIOD = timedelta(days=7)
 
 # The list's columns in display order; those with a sort key can be sorted by clicking their header.
 COLUMNS = [
@@ -38,6 +45,24 @@ COLUMNS = [
     (None, _("Survey")),
     (None, _("Recording")),
 ]
+
+
+def _percent(part: int, whole: int) -> float | None:
+    """None when the denominator is empty: "no data", never 0 (DESIGN.md)."""
+    return round(part * 100 / whole, 1) if whole else None
+
+
+@require_GET
+@login_required
+def home(request):
+    # Here, not in qa_center.people: the figures are the calls', and people sits below calls (DESIGN.md).
+    totals = home_totals(user=request.user, since=timezone.now() - HOME_PERIOD)
+    context = {
+        "totals": totals,
+        "answer_rate": _percent(totals["inbound_answered"], totals["inbound"]),
+        "led_teams": request.user.led_teams.all() if request.user.is_team_lead else [],
+    }
+    return render(request, "people/home.html", context)
 
 
 def _column_headers(sort: str) -> list[dict]:
