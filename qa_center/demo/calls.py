@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
 from qa_center.people.models import Team, User
+from qa_center.rates import rate
 
 logger = logging.getLogger(__name__)
 
@@ -1116,7 +1117,7 @@ class DemoSummary:
 
     @property
     def answer_rate(self) -> float | None:
-        return self.inbound_answered * 100 / self.inbound if self.inbound else None
+        return rate(self.inbound_answered, self.inbound)
 
 
 def seed_demo(

@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from calls.models import Call, Escalation
+from qa_center.rates import rate
 
 
 def _percent(part: int, whole: int) -> float | None:
     """None when the denominator is empty: "no data", never 0 (DESIGN.md)."""
-    return round(part * 100 / whole, 1) if whole else None
+    return None if (value := rate(part, whole)) is None else round(value, 1)
 
 
 @require_GET
