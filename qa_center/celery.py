@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_center.settings")
 app = Celery("qa_center")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the feature packages that own them, not in each app's top-level tasks.py.
-app.autodiscover_tasks(["qa_center.people", "calls.imports", "scorecards.sampling"])
+app.autodiscover_tasks(["qa_center.people", "calls.imports", "scorecards.sampling", "scorecards.calibration"])
 
 
 @signals.import_modules.connect(sender=app)
@@ -41,5 +41,10 @@ app.conf.beat_schedule = {
         "task": "scorecards.tasks.sample_calls",
         "schedule": crontab(day_of_month=1, hour=2, minute=45),
         "kwargs": {"period": "month"},
+    },
+    # A session's deadline closes it: within a quarter of an hour is close enough for a target set in days.
+    "close-calibration-sessions": {
+        "task": "scorecards.close_calibration_sessions",
+        "schedule": crontab(minute="*/15"),
     },
 }

@@ -24,6 +24,7 @@ from calls.selectors import (
     nps_band,
     other_calls_on_case,
 )
+from qa_center.rates import rate
 
 CALLS_PER_PAGE = 50
 # The home page sums up the last week.
@@ -48,8 +49,8 @@ COLUMNS = [
 
 
 def _percent(part: int, whole: int) -> float | None:
-    """None when the denominator is empty: "no data", never 0 (DESIGN.md)."""
-    return round(part * 100 / whole, 1) if whole else None
+    """The rate rounded for the home page's tiles (None: no data)."""
+    return None if (value := rate(part, whole)) is None else round(value, 1)
 
 
 @require_GET

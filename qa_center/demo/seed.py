@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from calls.models import Call, CallType, Escalation, SurveyResponse
 from qa_center.demo import activity, calls, people, recordings, scorecards
 from qa_center.people.models import Notification, Team, User
+from qa_center.rates import rate
 from scorecards.models import (
     Assignment,
     CalibrationSession,
@@ -94,7 +95,7 @@ class DemoSummary:
 
     @property
     def answer_rate(self) -> float | None:
-        return self.inbound_answered * 100 / self.inbound if self.inbound else None
+        return rate(self.inbound_answered, self.inbound)
 
 
 def seed_demo(request: DemoRequest, *, allow_production: bool = False) -> DemoSummary:

@@ -5,11 +5,11 @@ The rules (issue 3, "Calibration"):
   reviewers. The manager takes part too: their evaluation is the reference the others are compared with.
 - Blind: while a session is open, its pages show who has submitted, never what anyone answered; and
   EvaluationQuerySet.visible_to hides the other participants' evaluations from reviewers until it closes.
-- Closing: a QA manager closes the session, or it closes by itself as soon as every participant (the reference
-  too) has submitted. The automatic close is a conditional UPDATE (close_complete_sessions), run whenever the
-  sessions' pages are read: idempotent, and safe when two requests race. Evaluations that are still drafts at
-  the close, or submitted after it, are left out of the results. The deadline is a target shown to the
-  participants; it does not close the session by itself (a late reviewer's work would be thrown away).
+- Closing: a QA manager closes the session; it closes by itself when the last participant (the reference too)
+  submits (submit_evaluation calls closing.close_if_complete), and at its deadline (the beat job
+  "scorecards.close_calibration_sessions", closing.close_sessions_past_deadline). Every close is a conditional
+  UPDATE: idempotent, and safe when two requests race. Reading the pages never writes. Evaluations that are
+  still drafts at the close, or submitted after it, are left out of the results.
 - Calibration evaluations never count in an agent's scores or KPIs (Evaluation.objects.regular() leaves them
   out), are never shown to the agent, and submitting one tells the agent nothing.
 
@@ -59,6 +59,7 @@ from django.utils.translation import gettext as _
 from calls.models import Call
 from qa_center.people.models import User
 from scorecards.access import require_qa_manager
+from scorecards.calibration.closing import close_complete_sessions, close_if_complete
 from scorecards.evaluations.services import published_version_for, start_evaluation
 from scorecards.models import Answer, CalibrationSession, Criterion, Evaluation, ScorecardVersion, Section
 from scorecards.sampling.services import eligible_reviewers
@@ -133,43 +134,9 @@ def create_session(
     return session
 
 
-def _pending_participations() -> QuerySet:
-    """Participations (of the session in OuterRef("pk")) whose participant has not submitted yet."""
-    submitted = Evaluation.objects.filter(
-        calibration_session=OuterRef("calibrationsession_id"),
-        reviewer=OuterRef("user_id"),
-        status__in=COUNTED,
-    )
-    return Participation.objects.filter(calibrationsession=OuterRef("pk")).exclude(Exists(submitted))
-
-
-def close_complete_sessions(*, sessions: QuerySet[CalibrationSession] | None = None) -> int:
-    """Close every open session (among `sessions`) in which every participant has submitted; how many closed.
-
-    One conditional UPDATE: running it twice, or in two requests at once, closes each session once."""
-    sessions = CalibrationSession.objects.all() if sessions is None else sessions
-    has_participants = Participation.objects.filter(calibrationsession=OuterRef("pk"))
-    return (
-        sessions.filter(closed_at__isnull=True)
-        .filter(Exists(has_participants), ~Exists(_pending_participations()))
-        .update(closed_at=timezone.now())
-    )
-
-
-def close_if_complete(*, session: CalibrationSession) -> bool:
-    """Close `session` if every participant has submitted (close_complete_sessions); True if it is closed."""
-    if session.is_closed:
-        return True
-    close_complete_sessions(sessions=CalibrationSession.objects.filter(pk=session.pk))
-    # Read back: another request may have closed it a moment earlier.
-    session.closed_at = CalibrationSession.objects.values_list("closed_at", flat=True).get(pk=session.pk)
-    return session.is_closed
-
-
 def results_ready(*, session: CalibrationSession) -> bool:
-    """Close the complete sessions of the session's scorecard version (the agreement across sessions counts
-    them), then say whether this one is closed: its results are shown only then."""
-    close_complete_sessions(sessions=CalibrationSession.objects.filter(version_id=session.version_id))
+    """Whether the session is closed (read again: it may have closed since it was loaded): its results are
+    shown only then. Reads only; sessions close when their last participant submits or at their deadline."""
     if session.is_closed:
         return True
     session.closed_at = CalibrationSession.objects.values_list("closed_at", flat=True).get(pk=session.pk)

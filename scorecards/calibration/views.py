@@ -26,7 +26,6 @@ SESSIONS_PER_PAGE = 25
 @login_required
 def session_list(request):
     require_reviewer(request.user)
-    calibration.close_complete_sessions()
     sessions = calibration.sessions_for_list(user=request.user)
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -78,7 +77,6 @@ def detail(request, pk):
     """Who takes part and who has submitted; never anyone's answers (those are on the results page)."""
     require_reviewer(request.user)
     session = get_calibration_for(request.user, pk)
-    calibration.close_if_complete(session=session)
     participants = calibration.participants_progress(session=session)
     me = next((person for person in participants if person.pk == request.user.pk), None)
     context = {

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call
+from scorecards.calibration.closing import close_if_complete
 from scorecards.evaluations.notifications import notify_evaluation_submitted
 from scorecards.models import (
     Answer,
@@ -427,6 +428,8 @@ def submit_evaluation(*, evaluation: Evaluation, by) -> scoring.ScoreResult:
             before={"status": Evaluation.Status.DRAFT},
             after={"status": Evaluation.Status.SUBMITTED},
         ).save()
+        if evaluation.calibration_session_id is not None:
+            close_if_complete(session=evaluation.calibration_session)
         notify_evaluation_submitted(evaluation)
     return result
 

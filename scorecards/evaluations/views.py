@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from calls.access import get_call_for
 from qa_center.people import roles
 from scorecards.access import get_assignment_for, get_evaluation_for, require_reviewer
-from scorecards.calibration.services import close_if_complete
 from scorecards.disputes.services import dispute_deadline, dispute_refusal
 from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, answer_choices, posted_answers
 from scorecards.evaluations.services import (
@@ -125,7 +124,7 @@ def _save_or_submit(request, evaluation: Evaluation, form: EvaluationForm):
         return None
     if evaluation.is_calibration:
         session = evaluation.calibration_session
-        closed = close_if_complete(session=session)
+        closed = session.is_closed  # submit_evaluation closed it if this was the last participant
         messages.success(
             request,
             _("Calibration answers submitted: everyone has scored, the results are open.")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qa_center.people.models import User
+from qa_center.rates import rate
 from scorecards.models import Answer, Criterion, Dispute, Evaluation, EvaluationChange
 
 __all__ = [
@@ -75,7 +76,7 @@ class Summary:
 
     @property
     def pass_rate(self) -> float | None:
-        return 100 * self.passed / self.judged if self.judged else None
+        return rate(self.passed, self.judged)
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,11 @@ def test_it_closes_by_itself_once_everyone_incl_the_reference_has_submitted(sess
 def test_close_complete_sessions_leaves_other_sessions_open(session, manager, reviewers, agent, call_type):
     other = make_session(CallFactory(agent=agent, call_type=call_type), manager, reviewers[:2])
     for name, reviewer in [("reference", manager), ("r1", reviewers[0]), ("r2", reviewers[1])]:
-        calibrate(other, reviewer, KNOWN_ANSWERS[name])
+        calibrate(other, reviewer, KNOWN_ANSWERS[name], submit=False)
+    # Complete but open (the submit service would have closed it): what close_complete_sessions is for.
+    Evaluation.objects.filter(calibration_session=other).update(
+        status=Evaluation.Status.SUBMITTED, submitted_at=timezone.now()
+    )
     assert calibration.close_complete_sessions() == 1
     assert CalibrationSession.objects.get(pk=other.pk).closed_at is not None
     assert CalibrationSession.objects.get(pk=session.pk).closed_at is None
