@@ -47,6 +47,7 @@ __all__ = [
     "recompute_evaluation",
     "save_draft",
     "score_change",
+    "scoring_refusal",
     "score_state",
     "set_answer",
     "start_evaluation",
@@ -209,6 +210,19 @@ def published_version_for(call) -> ScorecardVersion:
     return version
 
 
+def scoring_refusal(user, call) -> str | None:
+    """Why `user` may not start scoring `call` by itself (outside a queue or a calibration), None when they may.
+    No query: the call page asks it for its "Score this call" button. What depends on other rows (a published
+    scorecard, another reviewer's evaluation) is start_evaluation's to refuse."""
+    if not (user.is_authenticated and (user.is_reviewer or user.is_qa_manager or user.is_superuser)):
+        return _("Only reviewers and QA managers score calls.")
+    if call.agent_id is not None and call.agent_id == user.pk:
+        return _("You cannot evaluate your own call.")
+    if not call.answered:
+        return _("This call was not answered: there is no conversation to score.")
+    return None
+
+
 @transaction.atomic
 def start_evaluation(
     *,
@@ -244,6 +258,8 @@ def start_evaluation(
     elif call is not None:
         # Locked so that two clicks on "Score this call" cannot create two evaluations of it.
         Call.objects.select_for_update().values_list("pk", flat=True).get(pk=call.pk)
+        if refusal := scoring_refusal(reviewer, call):
+            raise ValidationError(refusal)
         open_assignment = Assignment.objects.filter(
             call=call, reviewer=reviewer, status=Assignment.Status.OPEN
         ).first()

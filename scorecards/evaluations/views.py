@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from calls.access import get_call_for
 from scorecards.access import get_assignment_for, get_evaluation_for, require_reviewer
 from scorecards.calibration.services import close_if_complete
-from scorecards.disputes.services import dispute_deadline, dispute_refusal
+from scorecards.evaluations.actions import evaluation_actions
 from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, answer_choices, posted_answers
 from scorecards.evaluations.services import (
     add_recording_note,
@@ -223,8 +223,6 @@ def detail(request, pk):
         "sections": sections,
         "explanation": _explanation(evaluation, outline, criteria, values),
         "notes": _notes_of(evaluation),
-        "can_change": evaluation.status == Evaluation.Status.DRAFT
-        and evaluation.reviewer_id == request.user.pk,
         **_feedback_actions(request.user, evaluation),
     }
     return render(request, "scorecards/evaluations/detail.html", context)
@@ -232,16 +230,17 @@ def detail(request, pk):
 
 def _feedback_actions(user, evaluation: Evaluation) -> dict:
     """What the agent (acknowledge, dispute) and the QA manager (resolve) can do from the read page."""
-    own = evaluation.agent_id == user.pk and not evaluation.is_calibration
+    actions = evaluation_actions(user, evaluation)
     open_dispute = None
-    if evaluation.status == Evaluation.Status.DISPUTED and (user.is_qa_manager or user.is_superuser):
+    if actions.can_resolve:
         open_dispute = evaluation.disputes.filter(status=Dispute.Status.OPEN).first()
     return {
-        "can_acknowledge": own and evaluation.status == Evaluation.Status.SUBMITTED,
-        "can_dispute": own and dispute_refusal(evaluation=evaluation) is None,
-        "dispute_deadline": dispute_deadline(evaluation) if own else None,
+        "can_change": actions.can_edit,
+        "can_acknowledge": actions.can_acknowledge,
+        "can_dispute": actions.can_dispute,
+        "dispute_deadline": actions.dispute_deadline,
         "open_dispute": open_dispute,
-        "has_history": evaluation.status != Evaluation.Status.DRAFT,
+        "has_history": actions.has_history,
     }
 
 

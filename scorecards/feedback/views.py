@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from scorecards.disputes import services as disputes
+from scorecards.evaluations.actions import evaluation_actions
 from scorecards.feedback import selectors as feedback
-from scorecards.models import Evaluation
 
 EVALUATIONS_PER_PAGE = 25
 
@@ -19,13 +18,13 @@ def _evaluation_rows(page, *, viewer) -> list[dict]:
     now = timezone.now()
     rows = []
     for evaluation in page:
-        own = evaluation.agent_id == viewer.pk
+        actions = evaluation_actions(viewer, evaluation, now=now)
         rows.append(
             {
                 "evaluation": evaluation,
-                "can_acknowledge": own and evaluation.status == Evaluation.Status.SUBMITTED,
-                "can_dispute": own and disputes.dispute_refusal(evaluation=evaluation, now=now) is None,
-                "dispute_deadline": disputes.dispute_deadline(evaluation),
+                "can_acknowledge": actions.can_acknowledge,
+                "can_dispute": actions.can_dispute,
+                "dispute_deadline": actions.dispute_deadline,
             }
         )
     return rows
