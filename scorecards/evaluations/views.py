@@ -14,7 +14,8 @@ from calls.access import get_call_for
 from scorecards.access import get_assignment_for, get_evaluation_for, require_reviewer
 from scorecards.calibration.services import close_if_complete
 from scorecards.evaluations.actions import evaluation_actions
-from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, answer_choices, posted_answers
+from scorecards.evaluations.answers import answer_label
+from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, posted_answers
 from scorecards.evaluations.services import (
     add_recording_note,
     delete_recording_note,
@@ -26,8 +27,7 @@ from scorecards.evaluations.services import (
     stored_value,
     submit_evaluation,
 )
-from scorecards.models import Criterion, Dispute, Evaluation, RecordingNote
-from scorecards.scoring import engine as scoring
+from scorecards.models import Dispute, Evaluation, RecordingNote
 from scorecards.scoring.explain import Explanation, explain_score
 from scorecards.scoring.spec import criteria_by_id, version_outline
 
@@ -185,16 +185,6 @@ def preview(request, pk):
     return render(request, SCORE_PANEL_TEMPLATE, context)
 
 
-def _answer_label(criterion: Criterion, value) -> str:
-    if value is None:
-        return _("Not answered")
-    if value is scoring.NA:
-        return _("N/A")
-    if criterion.kind == Criterion.Kind.SCALE:
-        return f"{value} / {criterion.scale_max}"
-    return dict(answer_choices(criterion)).get(str(value), "")
-
-
 @require_safe
 @login_required
 def detail(request, pk):
@@ -209,7 +199,7 @@ def detail(request, pk):
             [
                 {
                     "criterion": criterion,
-                    "label": _answer_label(criterion, values.get(criterion.pk)),
+                    "label": answer_label(criterion, values.get(criterion.pk)),
                     "answer": stored.get(criterion.pk),
                 }
                 for criterion in section.criteria_list
