@@ -1,11 +1,14 @@
 """Forms of the dispute pages: the agent's per-criterion dispute, and the QA manager's resolution."""
 
 from django import forms
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from scorecards.evaluations.answers import decode_value, encode_value
+from scorecards.evaluations.forms import answer_choices
+from scorecards.evaluations.services import stored_value
 from scorecards.models import Answer, Criterion, Dispute
+from scorecards.scoring import engine as scoring
 
 
 class DisputeForm(forms.Form):
@@ -48,36 +51,15 @@ class DisputeForm(forms.Form):
         return cleaned
 
 
-def answer_choices(criterion: Criterion) -> list[tuple[str, str]]:
-    """The answers a criterion accepts, encoded for a form: "v:<value>", "o:<option id>" or "na"."""
-    if criterion.kind == Criterion.Kind.YES_NO:
-        choices = [("v:1", _("Yes")), ("v:0", _("No"))]
-    elif criterion.kind == Criterion.Kind.SCALE:
-        choices = [(f"v:{n}", f"{n} / {criterion.scale_max}") for n in range(criterion.scale_max, -1, -1)]
-    else:
-        choices = [
-            (f"o:{option.pk}", f"{option.label} ({floatformat(option.points, -2)})")
-            for option in criterion.options.all()
-        ]
-    if criterion.allows_na:
-        choices.append(("na", _("N/A")))
-    return choices
+def _current(answer: Answer) -> str:
+    return encode_value(stored_value(answer.criterion, answer))
 
 
-def encode_answer(answer: Answer) -> str:
-    if answer.is_na:
-        return "na"
-    if answer.option_id:
-        return f"o:{answer.option_id}"
-    return "" if answer.value is None else f"v:{answer.value}"
-
-
-def decode_answer(encoded: str) -> dict:
-    """The adjustment resolve_dispute takes: {"is_na": True}, {"option": id} or {"value": n}."""
-    if encoded == "na":
+def _adjustment(criterion: Criterion, value) -> dict:
+    """A form value as the adjustment resolve_dispute takes: {"is_na": True}, {"option": id} or {"value": n}."""
+    if value is scoring.NA:
         return {"is_na": True}
-    kind, _sep, raw = encoded.partition(":")
-    return {"option": int(raw)} if kind == "o" else {"value": int(raw)}
+    return {"option": value} if criterion.kind == Criterion.Kind.CHOICE else {"value": value}
 
 
 class ResolveDisputeForm(forms.Form):
@@ -101,11 +83,13 @@ class ResolveDisputeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.answers = answers
         for answer in answers:
-            current = encode_answer(answer)
+            current = _current(answer)
             blank = [] if current else [("", "—")]  # a criterion left unanswered stays so unless changed
+            criterion = answer.criterion
+            criterion.options_list = list(criterion.options.all())  # prefetched by disputed_answers
             self.fields[f"answer_{answer.criterion_id}"] = forms.ChoiceField(
-                label=answer.criterion.title,
-                choices=blank + answer_choices(answer.criterion),
+                label=criterion.title,
+                choices=blank + answer_choices(criterion),
                 initial=current,
                 required=False,
             )
@@ -118,8 +102,8 @@ class ResolveDisputeForm(forms.Form):
         changed = {}
         for answer in self.answers:
             encoded = self.cleaned_data.get(f"answer_{answer.criterion_id}") or ""
-            if encoded and encoded != encode_answer(answer):
-                changed[answer.criterion_id] = decode_answer(encoded)
+            if encoded and encoded != _current(answer):
+                changed[answer.criterion_id] = _adjustment(answer.criterion, decode_value(encoded))
         return changed
 
     def clean(self):

@@ -11,14 +11,13 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.evaluations.answers import answer_label, decode_value, encode_value
 from scorecards.evaluations.services import AnswerValue, stored_value
 from scorecards.models import Answer, Criterion, Evaluation, RecordingNote, Section
 from scorecards.scoring import engine as scoring
 
-NA_CHOICE = "na"
 #: Scales longer than this are a drop-down instead of a row of radio buttons.
 MAX_SCALE_RADIOS = 10
 
@@ -32,23 +31,26 @@ def comment_field(criterion_id: int) -> str:
 
 
 def answer_choices(criterion: Criterion) -> list[tuple[str, str]]:
-    """(posted value, label) of every answer a criterion takes; choices show the points each option earns."""
+    """(form value, label) of every answer a criterion takes; choices show the points each option earns."""
     if criterion.kind == Criterion.Kind.YES_NO:
-        choices = [("1", _("Yes")), ("0", _("No"))]
+        values = [1, 0]
     elif criterion.kind == Criterion.Kind.SCALE:
-        choices = [(str(n), str(n)) for n in range(criterion.scale_max + 1)]
+        values = list(range(criterion.scale_max + 1))
     else:
-        choices = [
-            (
-                str(option.pk),
-                _("%(label)s (%(points)s pts)")
-                % {"label": option.label, "points": floatformat(option.points, -2)},
-            )
-            for option in criterion.options_list
-        ]
+        values = [option.pk for option in criterion.options_list]
     if criterion.allows_na:
-        choices.append((NA_CHOICE, _("N/A")))
-    return choices
+        values.append(scoring.NA)
+    return [
+        (encode_value(value), _scale_radio(criterion, value) or answer_label(criterion, value))
+        for value in values
+    ]
+
+
+def _scale_radio(criterion: Criterion, value) -> str | None:
+    # A scale's radios stand in a row under the criterion, which says the scale: the number alone reads best.
+    if criterion.kind == Criterion.Kind.SCALE and value is not scoring.NA:
+        return str(value)
+    return None
 
 
 def posted_answers(criteria: Iterable[Criterion], data: Mapping[str, str]) -> dict[int, AnswerValue]:
@@ -56,11 +58,9 @@ def posted_answers(criteria: Iterable[Criterion], data: Mapping[str, str]) -> di
     an answer's shape is left out; whether a value fits its criterion is services.points_of's to judge."""
     answers = {}
     for criterion in criteria:
-        raw = data.get(answer_field(criterion.pk), "")
-        if raw == NA_CHOICE:
-            answers[criterion.pk] = scoring.NA
-        elif raw.isdigit() and raw.isascii():
-            answers[criterion.pk] = int(raw)
+        value = decode_value(data.get(answer_field(criterion.pk), ""))
+        if value is not None:
+            answers[criterion.pk] = value
     return answers
 
 
@@ -119,7 +119,7 @@ class EvaluationForm(forms.Form):
                     continue
                 value = stored_value(criterion, answer)
                 if value is not None:
-                    initial[answer_field(criterion.pk)] = NA_CHOICE if value is scoring.NA else str(value)
+                    initial[answer_field(criterion.pk)] = encode_value(value)
                 initial[comment_field(criterion.pk)] = answer.comment
         return initial
 
@@ -146,9 +146,9 @@ class EvaluationForm(forms.Form):
         answers = {}
         for section in self.outline:
             for criterion in section.criteria_list:
-                raw = self.cleaned_data.get(answer_field(criterion.pk))
-                if raw:
-                    answers[criterion.pk] = scoring.NA if raw == NA_CHOICE else int(raw)
+                value = decode_value(self.cleaned_data.get(answer_field(criterion.pk)))
+                if value is not None:
+                    answers[criterion.pk] = value
         return answers
 
     def comments(self) -> dict[int, str]:

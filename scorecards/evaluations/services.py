@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call
+from qa_center.people import roles
 from scorecards.calibration.closing import close_if_complete
 from scorecards.evaluations.notifications import notify_evaluation_submitted
 from scorecards.models import (
@@ -47,6 +48,7 @@ __all__ = [
     "recompute_evaluation",
     "save_draft",
     "score_change",
+    "scoring_refusal",
     "score_state",
     "set_answer",
     "start_evaluation",
@@ -206,6 +208,19 @@ def published_version_for(call) -> ScorecardVersion:
     return version
 
 
+def scoring_refusal(user, call) -> str | None:
+    """Why `user` may not start scoring `call` by itself (outside a queue or a calibration), None when they may.
+    No query: the call page asks it for its "Score this call" button. What depends on other rows (a published
+    scorecard, another reviewer's evaluation) is start_evaluation's to refuse."""
+    if not roles.works_center_wide(user):
+        return _("Only reviewers and QA managers score calls.")
+    if call.agent_id is not None and call.agent_id == user.pk:
+        return _("You cannot evaluate your own call.")
+    if not call.answered:
+        return _("This call was not answered: there is no conversation to score.")
+    return None
+
+
 @transaction.atomic
 def start_evaluation(
     *,
@@ -241,6 +256,8 @@ def start_evaluation(
     elif call is not None:
         # Locked so that two clicks on "Score this call" cannot create two evaluations of it.
         Call.objects.select_for_update().values_list("pk", flat=True).get(pk=call.pk)
+        if refusal := scoring_refusal(reviewer, call):
+            raise ValidationError(refusal)
         open_assignment = Assignment.objects.filter(
             call=call, reviewer=reviewer, status=Assignment.Status.OPEN
         ).first()

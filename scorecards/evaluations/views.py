@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calls.access import get_call_for
-from qa_center.people import roles
 from scorecards.access import get_assignment_for, get_evaluation_for, require_reviewer
-from scorecards.disputes.services import dispute_deadline, dispute_refusal
-from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, answer_choices, posted_answers
+from scorecards.evaluations.actions import evaluation_actions
+from scorecards.evaluations.answers import answer_label
+from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, posted_answers
 from scorecards.evaluations.services import (
     add_recording_note,
     delete_recording_note,
@@ -26,8 +26,7 @@ from scorecards.evaluations.services import (
     stored_value,
     submit_evaluation,
 )
-from scorecards.models import Criterion, Dispute, Evaluation, RecordingNote
-from scorecards.scoring import engine as scoring
+from scorecards.models import Dispute, Evaluation, RecordingNote
 from scorecards.scoring.explain import Explanation, explain_score
 from scorecards.scoring.spec import criteria_by_id, version_outline
 
@@ -185,16 +184,6 @@ def preview(request, pk):
     return render(request, SCORE_PANEL_TEMPLATE, context)
 
 
-def _answer_label(criterion: Criterion, value) -> str:
-    if value is None:
-        return _("Not answered")
-    if value is scoring.NA:
-        return _("N/A")
-    if criterion.kind == Criterion.Kind.SCALE:
-        return f"{value} / {criterion.scale_max}"
-    return dict(answer_choices(criterion)).get(str(value), "")
-
-
 @require_safe
 @login_required
 def detail(request, pk):
@@ -209,7 +198,7 @@ def detail(request, pk):
             [
                 {
                     "criterion": criterion,
-                    "label": _answer_label(criterion, values.get(criterion.pk)),
+                    "label": answer_label(criterion, values.get(criterion.pk)),
                     "answer": stored.get(criterion.pk),
                 }
                 for criterion in section.criteria_list
@@ -223,8 +212,6 @@ def detail(request, pk):
         "sections": sections,
         "explanation": _explanation(evaluation, outline, criteria, values),
         "notes": _notes_of(evaluation),
-        "can_change": evaluation.status == Evaluation.Status.DRAFT
-        and evaluation.reviewer_id == request.user.pk,
         **_feedback_actions(request.user, evaluation),
     }
     return render(request, "scorecards/evaluations/detail.html", context)
@@ -232,16 +219,17 @@ def detail(request, pk):
 
 def _feedback_actions(user, evaluation: Evaluation) -> dict:
     """What the agent (acknowledge, dispute) and the QA manager (resolve) can do from the read page."""
-    own = evaluation.agent_id == user.pk and not evaluation.is_calibration
+    actions = evaluation_actions(user, evaluation)
     open_dispute = None
-    if evaluation.status == Evaluation.Status.DISPUTED and roles.is_manager(user):
+    if actions.can_resolve:
         open_dispute = evaluation.disputes.filter(status=Dispute.Status.OPEN).first()
     return {
-        "can_acknowledge": own and evaluation.status == Evaluation.Status.SUBMITTED,
-        "can_dispute": own and dispute_refusal(evaluation=evaluation) is None,
-        "dispute_deadline": dispute_deadline(evaluation) if own else None,
+        "can_change": actions.can_edit,
+        "can_acknowledge": actions.can_acknowledge,
+        "can_dispute": actions.can_dispute,
+        "dispute_deadline": actions.dispute_deadline,
         "open_dispute": open_dispute,
-        "has_history": evaluation.status != Evaluation.Status.DRAFT,
+        "has_history": actions.has_history,
     }
 
 

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from qa_center.people.models import User
 from qa_center.rates import rate
+from scorecards.evaluations.answers import answer_label
 from scorecards.models import Answer, Criterion, Dispute, Evaluation, EvaluationChange
+from scorecards.scoring import engine as scoring
 
 __all__ = [
     "CRITERION_MIN_ANSWERS",
@@ -348,13 +350,11 @@ def describe_answer(answer: Answer) -> str:
 def describe_answer_state(criterion: Criterion | None, state: dict) -> str:
     """An answer as the history stored it: "Yes (1 / 1 points)", "3 / 4 (…)", "Good (2 / 3 points)"."""
     if state.get("is_na"):
-        return _("N/A")
+        return answer_label(criterion, scoring.NA)
     if state.get("option_label"):
-        answer = state["option_label"]
-    elif criterion is not None and criterion.kind == Criterion.Kind.YES_NO and state.get("value") is not None:
-        answer = _("Yes") if state["value"] else _("No")
-    elif criterion is not None and criterion.kind == Criterion.Kind.SCALE and state.get("value") is not None:
-        answer = f"{state['value']} / {criterion.scale_max}"
+        answer = state["option_label"]  # stored: the words it had then
+    elif criterion is not None and criterion.kind != Criterion.Kind.CHOICE and state.get("value") is not None:
+        answer = answer_label(criterion, state["value"])
     else:
         answer = "" if state.get("value") is None else str(state["value"])
     if state.get("points") is None:

@@ -93,7 +93,7 @@ def test_manager_previews_and_adjusts(
     assert "I greeted at 0:03." in page.locator("#disputed-criteria").inner_text()
 
     # Changing the answer asks the server (htmx) for the score it would give; nothing is saved yet.
-    page.select_option(f"#id_answer_{greeting.pk}", "v:1")
+    page.select_option(f"#id_answer_{greeting.pk}", "1")
     page.wait_for_selector("#preview-score")
     assert "100.0%" in page.locator("#preview-score").inner_text()
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED

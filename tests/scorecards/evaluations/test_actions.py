@@ -81,3 +81,17 @@ def test_the_last_calibration_submit_closes_the_session_and_returns_to_it(client
     assert CalibrationSession.objects.get(pk=session.pk).is_closed
     # Closed: the draft-only edit page is gone for good, and the results are open to the participant.
     assert client.get(reverse("calibration:results", args=[session.pk])).status_code == 200
+
+
+def test_the_call_page_offers_scoring_by_the_services_rule(client, manager, reviewer, agent, call_type):
+    """The button follows services.scoring_refusal, which start_evaluation applies: QA managers score too, an
+    unanswered call has nothing to score."""
+    answered = CallFactory(agent=agent, call_type=call_type)
+    abandoned = CallFactory(agent=agent, call_type=call_type, answered=False)
+    client.force_login(manager)
+    assert 'id="score-call"' in client.get(answered.get_absolute_url()).content.decode()
+    client.force_login(reviewer)
+    assert 'id="score-call"' not in client.get(abandoned.get_absolute_url()).content.decode()
+    response = client.post(reverse("evaluations:start_call", args=[abandoned.pk]), follow=True)
+    assert "not answered" in response.content.decode()
+    assert not Evaluation.objects.filter(call=abandoned).exists()

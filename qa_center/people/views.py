@@ -1,0 +1,38 @@
+"""People's own pages: the notifications list."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from qa_center.people.models import Notification
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def notifications(request):
+    """GET: the user's notifications, newest first. POST: mark one (`notification`) or all of them read; with
+    `open`, go on to the notification's page."""
+    mine = Notification.objects.filter(recipient=request.user)
+    if request.method == "POST":
+        now = timezone.now()
+        target = None
+        if request.POST.get("notification"):
+            if not request.POST["notification"].isdigit():
+                raise Http404
+            notification = get_object_or_404(mine, pk=request.POST["notification"])
+            mine.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+            if "open" in request.POST and url_has_allowed_host_and_scheme(
+                notification.url, {request.get_host()}
+            ):
+                target = notification.url
+        else:
+            mine.filter(read_at__isnull=True).update(read_at=now)
+        return redirect(target or "feedback:notifications")
+    page = Paginator(mine, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "people/notifications.html", {"page": page})
