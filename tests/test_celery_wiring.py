@@ -18,6 +18,7 @@ PROJECT_TASKS = {
     "calls.tasks.fail_stalled_import_jobs",
     "scorecards.tasks.sample_calls",
     "people.send_notification_email",
+    "scorecards.close_calibration_sessions",
 }
 
 
