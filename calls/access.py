@@ -13,6 +13,17 @@ def get_call_for(user, pk) -> Call:
     return get_object_or_404(queryset, pk=pk)
 
 
+def get_call_for_token(token: IngestToken, external_id: str, *, for_read_back: bool = False) -> Call:
+    """The call with this external id for an integration's active token, else 404. A token reaches every call:
+    integrations are not people, and they own the data they push. A token that is not active is refused."""
+    if not (isinstance(token, IngestToken) and token.is_active):
+        raise PermissionDenied
+    calls = Call.objects.all()
+    if for_read_back:
+        calls = calls.select_related("agent", "team", "call_type", "survey").prefetch_related("escalations")
+    return get_object_or_404(calls, external_id=external_id)
+
+
 def require_qa_manager(user) -> None:
     """Managing imports, mappings and ingest tokens is the QA manager's job: others get 403."""
     if not roles.is_manager(user):

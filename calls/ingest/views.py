@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls import services
+from calls.access import get_call_for_token
 from calls.ingest.auth import IngestTokenAuthentication
 from calls.ingest.serializers import (
     MAX_BATCH_SIZE,
@@ -32,7 +33,7 @@ from calls.ingest.serializers import (
     SurveyReadSerializer,
     SurveySerializer,
 )
-from calls.models import Call, IngestToken
+from calls.models import IngestToken
 
 
 class IngestTokenScheme(OpenApiAuthenticationExtension):
@@ -69,17 +70,6 @@ EXTERNAL_ID = OpenApiParameter(
     OpenApiParameter.PATH,
     description=_("The call's id in the phone system."),
 )
-
-
-def _get_call(external_id: str, *, for_read_back: bool = False) -> Call:
-    # A token may reach every call: integrations are not people, and they own the data they push.
-    calls = Call.objects.all()
-    if for_read_back:
-        calls = calls.select_related("agent", "team", "call_type", "survey").prefetch_related("escalations")
-    try:
-        return calls.get(external_id=external_id)
-    except Call.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -208,7 +198,9 @@ class CallDetailView(IngestAPIView):
         responses={200: CallDetailSerializer, 401: UNAUTHORIZED, 404: NO_CALL},
     )
     def get(self, request, external_id):
-        return Response(CallDetailSerializer(_get_call(external_id, for_read_back=True)).data)
+        return Response(
+            CallDetailSerializer(get_call_for_token(request.auth, external_id, for_read_back=True)).data
+        )
 
 
 class CallRecordingView(IngestAPIView):
@@ -231,7 +223,7 @@ class CallRecordingView(IngestAPIView):
         responses={200: CallSerializer, 400: ERRORS, 401: UNAUTHORIZED, 404: NO_CALL},
     )
     def post(self, request, external_id):
-        call = _get_call(external_id)
+        call = get_call_for_token(request.auth, external_id)
         if request.FILES:
             serializer = RecordingUploadSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
@@ -263,7 +255,7 @@ class CallSurveyView(IngestAPIView):
         },
     )
     def post(self, request, external_id):
-        call = _get_call(external_id)
+        call = get_call_for_token(request.auth, external_id)
         serializer = SurveySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -327,7 +319,7 @@ class CallEscalationView(IngestAPIView):
         },
     )
     def post(self, request, external_id):
-        call = _get_call(external_id)
+        call = get_call_for_token(request.auth, external_id)
         serializer = EscalationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
