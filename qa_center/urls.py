@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from calls import views as call_views
+from calls.pages import views as call_views
 
 urlpatterns = [
     path("", call_views.home, name="home"),
