@@ -241,7 +241,7 @@ def results_queries(client, django_assert_num_queries, manager, call_type, agent
         calibrate(session, person, KNOWN_ANSWERS["r1"])
     calibration.close_if_complete(session=session)
     client.force_login(manager)
-    with django_assert_num_queries(13) as captured:
+    with django_assert_num_queries(12) as captured:
         assert client.get(url(session)).status_code == 200
     return len(captured)
 
