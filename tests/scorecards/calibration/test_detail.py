@@ -103,4 +103,4 @@ def test_the_query_count_does_not_grow_with_the_participants(
         with django_assert_num_queries(7) as captured:
             assert client.get(url(session)).status_code == 200
         counts.append(len(captured))
-    assert counts == [9, 9]
+    assert counts == [7, 7]

@@ -254,7 +254,7 @@ def test_the_query_count_does_not_grow_with_the_reviewers(
     # out, the spread, the navigation's unread count.
     three = results_queries(client, django_assert_num_queries, manager, call_type, agent, 3)
     six = results_queries(client, django_assert_num_queries, manager, call_type, agent, 6)
-    assert three == six == 13
+    assert three == six == 12
 
 
 # --- Access ------------------------------------------------------------------------------------------------
