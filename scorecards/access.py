@@ -1,29 +1,45 @@
-"""Object-level access for scorecards and evaluations: one helper per model (404 hides, 403 forbids)."""
+"""Object-level access for scorecards and evaluations: one helper per model (404 hides, 403 forbids).
+
+The rule, in this order: a role that may never reach this kind of object gets 403 whatever the pk (that reveals
+nothing); an object the user may not see is 404, even when they could not change it either; an object they
+may see but not change is 403. Views look every object up here, never with get_object_or_404 of their own.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from calls.access import require_qa_manager
 from qa_center.people import roles
+from qa_center.people.models import User
+from scorecards.feedback.selectors import team_agents
 from scorecards.models import (
     Assignment,
     CalibrationSession,
+    Criterion,
+    CriterionOption,
     Dispute,
     Evaluation,
+    RecordingNote,
     SamplingRule,
     SamplingRun,
     Scorecard,
     ScorecardVersion,
+    Section,
 )
 
 __all__ = [
     "get_assignment_for",
     "get_calibration_for",
+    "get_criterion_for",
     "get_dispute_for",
     "get_evaluation_for",
+    "get_note_for",
+    "get_option_for",
     "get_sampling_rule_for",
     "get_sampling_run_for",
     "get_scorecard_for",
+    "get_section_for",
+    "get_team_agent_for",
     "get_version_for",
     "require_qa_manager",
     "require_reviewer",
@@ -42,22 +58,37 @@ def get_evaluation_for(user, pk, *, for_change: bool = False) -> Evaluation:
         "call", "call__call_type", "agent", "agent__team", "reviewer", "version", "version__scorecard"
     )
     evaluation = get_object_or_404(queryset, pk=pk)
-    if for_change and not (
-        evaluation.reviewer_id == user.pk and evaluation.status == Evaluation.Status.DRAFT
-    ):
-        raise PermissionDenied
+    if for_change:
+        _require_change(user, evaluation)
     return evaluation
 
 
-def get_scorecard_for(user, pk, *, for_change: bool = False) -> Scorecard:
-    """Any signed-in user may read a scorecard (agents comment on criteria); only QA managers change one."""
+def _require_change(user, evaluation: Evaluation) -> None:
+    if not (evaluation.reviewer_id == user.pk and evaluation.status == Evaluation.Status.DRAFT):
+        raise PermissionDenied
+
+
+def get_note_for(user, pk, *, evaluation_pk, for_change: bool = False) -> RecordingNote:
+    """A note pinned to the recording of evaluation `evaluation_pk`: 404 unless the user may read that
+    evaluation and the note is on it; with for_change, 403 for anyone but the reviewer of the draft."""
+    evaluation = get_evaluation_for(user, evaluation_pk)
+    note = get_object_or_404(RecordingNote, pk=pk, evaluation=evaluation)
     if for_change:
-        require_qa_manager(user)
+        _require_change(user, evaluation)
+    note.evaluation = evaluation
+    return note
+
+
+def get_scorecard_for(user, pk, *, for_change: bool = False) -> Scorecard:
+    """Any signed-in user may read a scorecard (agents comment on criteria); only QA managers change one.
+    A scorecard with nothing published yet is the managers' work in progress: 404 for others, not 403."""
     queryset = Scorecard.objects.select_related("call_type")
     if not roles.is_manager(user):
-        # A scorecard with nothing published yet is the managers' work in progress.
         queryset = queryset.filter(versions__status=ScorecardVersion.Status.PUBLISHED)
-    return get_object_or_404(queryset, pk=pk)
+    scorecard = get_object_or_404(queryset, pk=pk)
+    if for_change:
+        require_qa_manager(user)
+    return scorecard
 
 
 def get_version_for(user, pk, *, for_change: bool = False) -> ScorecardVersion:
@@ -71,6 +102,44 @@ def get_version_for(user, pk, *, for_change: bool = False) -> ScorecardVersion:
     return version
 
 
+# Sections, criteria and options have no access rule of their own: the version they belong to decides, so a
+# draft's parts are 404 to non-managers like the draft itself, and changing a part is 403 to all but managers.
+
+
+def _visible_parts(queryset, user, version_path: str):
+    if not roles.is_manager(user):
+        queryset = queryset.exclude(**{f"{version_path}__status": ScorecardVersion.Status.DRAFT})
+    return queryset.select_related(
+        version_path, f"{version_path}__scorecard", f"{version_path}__scorecard__call_type"
+    )
+
+
+def _part_for(queryset, user, pk, *, version_path: str, for_change: bool):
+    part = get_object_or_404(_visible_parts(queryset, user, version_path), pk=pk)
+    if for_change:
+        require_qa_manager(user)
+    return part
+
+
+def get_section_for(user, pk, *, for_change: bool = False) -> Section:
+    """The section if its version is visible to `user` (see get_version_for), else 404; for_change: 403 for
+    anyone but QA managers."""
+    return _part_for(Section.objects.all(), user, pk, version_path="version", for_change=for_change)
+
+
+def get_criterion_for(user, pk, *, for_change: bool = False) -> Criterion:
+    """The criterion if its version is visible to `user`, else 404; for_change: 403 for all but QA managers."""
+    queryset = Criterion.objects.select_related("section")
+    return _part_for(queryset, user, pk, version_path="section__version", for_change=for_change)
+
+
+def get_option_for(user, pk, *, for_change: bool = False) -> CriterionOption:
+    """An option of a choice criterion if its version is visible to `user`, else 404; for_change: 403 for all
+    but QA managers."""
+    queryset = CriterionOption.objects.select_related("criterion__section")
+    return _part_for(queryset, user, pk, version_path="criterion__section__version", for_change=for_change)
+
+
 def get_calibration_for(user, pk) -> CalibrationSession:
     """QA managers see every session; reviewers only those they take part in."""
     queryset = CalibrationSession.objects.visible_to(user).select_related(
@@ -80,14 +149,17 @@ def get_calibration_for(user, pk) -> CalibrationSession:
 
 
 def get_assignment_for(user, pk, *, for_change: bool = False) -> Assignment:
-    """A reviewer reaches only their own assignments (others: 404); QA managers reach all. Moving an assignment
-    between queues (for_change) is the QA manager's job: 403 for anyone else."""
-    if for_change:
-        require_qa_manager(user)
+    """Assignments are the reviewers' and QA managers' business: 403 for anyone else. A reviewer reaches only
+    their own (others: 404); QA managers reach all. Moving an assignment between queues (for_change) is the QA
+    manager's job: 403 for the reviewer whose assignment it is."""
+    require_reviewer(user)
     queryset = Assignment.objects.select_related("call", "call__agent", "reviewer")
     if not roles.is_manager(user):
         queryset = queryset.filter(reviewer=user)
-    return get_object_or_404(queryset, pk=pk)
+    assignment = get_object_or_404(queryset, pk=pk)
+    if for_change:
+        require_qa_manager(user)
+    return assignment
 
 
 def get_sampling_rule_for(user, pk) -> SamplingRule:
@@ -115,3 +187,10 @@ def get_dispute_for(user, pk) -> Dispute:
         "resolved_by",
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def get_team_agent_for(user, pk) -> User:
+    """An agent of a team `user` leads: team leads only (others: 403); another team's agent is 404."""
+    if not roles.is_team_lead(user):
+        raise PermissionDenied
+    return get_object_or_404(team_agents(lead=user), pk=pk)

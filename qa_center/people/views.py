@@ -2,12 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from qa_center.people.access import get_notification_for
 from qa_center.people.models import Notification
 
 NOTIFICATIONS_PER_PAGE = 50
@@ -23,9 +23,7 @@ def notifications(request):
         now = timezone.now()
         target = None
         if request.POST.get("notification"):
-            if not request.POST["notification"].isdigit():
-                raise Http404
-            notification = get_object_or_404(mine, pk=request.POST["notification"])
+            notification = get_notification_for(request.user, request.POST["notification"])
             mine.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
             if "open" in request.POST and url_has_allowed_host_and_scheme(
                 notification.url, {request.get_host()}

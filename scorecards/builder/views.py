@@ -1,20 +1,27 @@
 """The scorecard builder (QA managers) and the published scorecards everyone reads and comments on.
 
 Views stay thin: the rules are in builder.py. Sections, criteria and options have no access rule of their own:
-the version they belong to decides (access.get_version_for), so a draft's parts are 404 to non-managers like
+the version they belong to decides (access.get_section_for and friends), so a draft's parts are 404 to non-managers like
 the draft itself, and changing anything is 403 for everyone but QA managers.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qa_center.people import roles
-from scorecards.access import get_scorecard_for, get_version_for, require_qa_manager
+from scorecards.access import (
+    get_criterion_for,
+    get_option_for,
+    get_scorecard_for,
+    get_section_for,
+    get_version_for,
+    require_qa_manager,
+)
 from scorecards.builder import services as builder
 from scorecards.builder.forms import (
     CommentForm,
@@ -26,28 +33,8 @@ from scorecards.builder.forms import (
     SectionForm,
     VersionSettingsForm,
 )
-from scorecards.models import Criterion, CriterionOption, ScorecardVersion, Section
+from scorecards.models import Criterion, ScorecardVersion, Section
 from scorecards.scoring import spec
-
-
-def _section_for_change(user, pk) -> Section:
-    section = get_object_or_404(Section, pk=pk)
-    section.version = get_version_for(user, section.version_id, for_change=True)
-    return section
-
-
-def _criterion_for_change(user, pk) -> Criterion:
-    criterion = get_object_or_404(Criterion.objects.select_related("section"), pk=pk)
-    criterion.section.version = get_version_for(user, criterion.section.version_id, for_change=True)
-    return criterion
-
-
-def _option_for_change(user, pk) -> CriterionOption:
-    option = get_object_or_404(CriterionOption.objects.select_related("criterion__section"), pk=pk)
-    option.criterion.section.version = get_version_for(
-        user, option.criterion.section.version_id, for_change=True
-    )
-    return option
 
 
 def _edit_url(version_id: int, anchor: str = "") -> str:
@@ -249,7 +236,7 @@ def section_add(request, pk):
 @require_POST
 @login_required
 def section_edit(request, pk):
-    section = _section_for_change(request.user, pk)
+    section = get_section_for(request.user, pk, for_change=True)
     form = SectionForm(request.POST, prefix=f"section-{section.pk}")
     if form.is_valid():
         _run(request, lambda: builder.update_section(section=section, **form.cleaned_data))
@@ -261,7 +248,7 @@ def section_edit(request, pk):
 @require_POST
 @login_required
 def section_delete(request, pk):
-    section = _section_for_change(request.user, pk)
+    section = get_section_for(request.user, pk, for_change=True)
     if _run(request, lambda: builder.delete_section(section=section)):
         messages.success(request, _("Section “%(title)s” deleted.") % {"title": section.title})
     return redirect(_edit_url(section.version_id))
@@ -270,7 +257,7 @@ def section_delete(request, pk):
 @require_POST
 @login_required
 def section_move(request, pk):
-    section = _section_for_change(request.user, pk)
+    section = get_section_for(request.user, pk, for_change=True)
     form = MoveForm(request.POST)
     if form.is_valid():
         _run(request, lambda: builder.move_section(section=section, **form.cleaned_data))
@@ -283,7 +270,7 @@ def section_move(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def criterion_add(request, pk):
-    section = _section_for_change(request.user, pk)
+    section = get_section_for(request.user, pk, for_change=True)
     if not section.version.is_editable:
         return redirect(_edit_url(section.version_id))
     form = CriterionForm(request.POST or None)
@@ -309,7 +296,7 @@ def criterion_add(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def criterion_edit(request, pk):
-    criterion = _criterion_for_change(request.user, pk)
+    criterion = get_criterion_for(request.user, pk, for_change=True)
     version = criterion.section.version
     if not version.is_editable:
         return redirect(_edit_url(version.pk))
@@ -342,7 +329,7 @@ def criterion_edit(request, pk):
 @require_POST
 @login_required
 def criterion_delete(request, pk):
-    criterion = _criterion_for_change(request.user, pk)
+    criterion = get_criterion_for(request.user, pk, for_change=True)
     if _run(request, lambda: builder.delete_criterion(criterion=criterion)):
         messages.success(request, _("Criterion “%(title)s” deleted.") % {"title": criterion.title})
     return redirect(_edit_url(criterion.section.version_id, f"section-{criterion.section_id}"))
@@ -351,7 +338,7 @@ def criterion_delete(request, pk):
 @require_POST
 @login_required
 def criterion_move(request, pk):
-    criterion = _criterion_for_change(request.user, pk)
+    criterion = get_criterion_for(request.user, pk, for_change=True)
     form = MoveForm(request.POST)
     if form.is_valid():
         _run(request, lambda: builder.move_criterion(criterion=criterion, **form.cleaned_data))
@@ -368,7 +355,7 @@ def _criterion_page(criterion_id: int) -> str:
 @require_POST
 @login_required
 def option_add(request, pk):
-    criterion = _criterion_for_change(request.user, pk)
+    criterion = get_criterion_for(request.user, pk, for_change=True)
     form = OptionForm(request.POST, prefix="new-option")
     if form.is_valid():
         _run(request, lambda: builder.add_option(criterion=criterion, **form.cleaned_data))
@@ -380,7 +367,7 @@ def option_add(request, pk):
 @require_POST
 @login_required
 def option_edit(request, pk):
-    option = _option_for_change(request.user, pk)
+    option = get_option_for(request.user, pk, for_change=True)
     form = OptionForm(request.POST, prefix=f"option-{option.pk}")
     if form.is_valid():
         _run(request, lambda: builder.update_option(option=option, **form.cleaned_data))
@@ -392,7 +379,7 @@ def option_edit(request, pk):
 @require_POST
 @login_required
 def option_delete(request, pk):
-    option = _option_for_change(request.user, pk)
+    option = get_option_for(request.user, pk, for_change=True)
     _run(request, lambda: builder.delete_option(option=option))
     return redirect(_criterion_page(option.criterion_id))
 
@@ -400,7 +387,7 @@ def option_delete(request, pk):
 @require_POST
 @login_required
 def option_move(request, pk):
-    option = _option_for_change(request.user, pk)
+    option = get_option_for(request.user, pk, for_change=True)
     form = MoveForm(request.POST)
     if form.is_valid():
         _run(request, lambda: builder.move_option(option=option, **form.cleaned_data))
@@ -414,9 +401,8 @@ def option_move(request, pk):
 @login_required
 def criterion_comments(request, pk):
     """A criterion's comment thread (this and earlier versions); anyone signed in adds to a published one."""
-    criterion = get_object_or_404(Criterion.objects.select_related("section"), pk=pk)
-    version = get_version_for(request.user, criterion.section.version_id)
-    criterion.section.version = version
+    criterion = get_criterion_for(request.user, pk)
+    version = criterion.section.version
     form = CommentForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid() and _run(

@@ -6,12 +6,12 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calls.access import get_call_for
-from scorecards.access import get_assignment_for, get_evaluation_for, require_reviewer
+from scorecards.access import get_assignment_for, get_evaluation_for, get_note_for, require_reviewer
 from scorecards.evaluations.actions import evaluation_actions
 from scorecards.evaluations.answers import answer_label
 from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, posted_answers
@@ -70,7 +70,6 @@ def _after_start(request, evaluation: Evaluation):
 @login_required
 def start(request, pk):
     """Start (or resume) the evaluation of an assignment from the reviewer's queue."""
-    require_reviewer(request.user)
     assignment = get_assignment_for(request.user, pk)
     try:
         evaluation = start_evaluation(assignment=assignment, reviewer=request.user)
@@ -84,8 +83,8 @@ def start(request, pk):
 @login_required
 def start_call(request, pk):
     """Start (or resume) the evaluation of a call that is not in the reviewer's queue."""
-    require_reviewer(request.user)
     call = get_call_for(request.user, pk)
+    require_reviewer(request.user)
     try:
         evaluation = start_evaluation(call=call, reviewer=request.user)
     except ValidationError as error:
@@ -140,8 +139,8 @@ def _save_or_submit(request, evaluation: Evaluation, form: EvaluationForm):
 @require_http_methods(["GET", "POST"])
 @login_required
 def edit(request, pk):
-    require_reviewer(request.user)
     evaluation = get_evaluation_for(request.user, pk, for_change=True)
+    require_reviewer(request.user)
     outline = version_outline(evaluation.version)
     criteria = criteria_by_id(outline)
     if request.method == "POST":
@@ -174,8 +173,8 @@ def edit(request, pk):
 @login_required
 def preview(request, pk):
     """The live score of the form as posted, saving nothing (htmx swaps it into the score panel)."""
-    require_reviewer(request.user)
     evaluation = get_evaluation_for(request.user, pk, for_change=True)
+    require_reviewer(request.user)
     outline = version_outline(evaluation.version)
     criteria = criteria_by_id(outline)
     # No form here: it is asked for on every change, and invalid answers just count as unanswered until saved.
@@ -251,8 +250,8 @@ def _notes_response(request, evaluation: Evaluation, note_form: RecordingNoteFor
 @login_required
 def notes(request, pk):
     """Add a note pinned to a moment of the recording."""
-    require_reviewer(request.user)
     evaluation = get_evaluation_for(request.user, pk, for_change=True)
+    require_reviewer(request.user)
     form = RecordingNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -272,8 +271,8 @@ def notes(request, pk):
 @require_http_methods(["POST", "DELETE"])
 @login_required
 def note_delete(request, pk, note_pk):
+    note = get_note_for(request.user, note_pk, evaluation_pk=pk, for_change=True)
     require_reviewer(request.user)
-    evaluation = get_evaluation_for(request.user, pk, for_change=True)
-    note = get_object_or_404(RecordingNote, pk=note_pk, evaluation=evaluation)
+    evaluation = note.evaluation
     delete_recording_note(note=note, by=request.user)
     return _notes_response(request, evaluation, RecordingNoteForm())

@@ -3,10 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from scorecards.access import get_team_agent_for
 from scorecards.evaluations.actions import evaluation_actions
 from scorecards.feedback import selectors as feedback
 
@@ -69,9 +70,7 @@ def team_feedback(request):
 @login_required
 def team_agent_feedback(request, agent_pk):
     """A team lead drills into one of their agents: the same numbers the agent sees."""
-    if not request.user.is_team_lead:
-        raise PermissionDenied
-    agent = get_object_or_404(feedback.team_agents(lead=request.user), pk=agent_pk)
+    agent = get_team_agent_for(request.user, agent_pk)
     return _feedback_page(
         request,
         feedback.my_feedback(agent=agent, lead=request.user),

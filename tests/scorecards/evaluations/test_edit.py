@@ -58,14 +58,21 @@ def test_anonymous_is_sent_to_login(client, evaluation):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_agent_is_forbidden(client, agent, evaluation):
+def test_a_draft_is_not_there_for_its_agent(client, agent, evaluation):
+    """404 before 403: the agent may not see a draft, so their role is not even asked."""
     client.force_login(agent)
-    assert client.get(url(evaluation)).status_code == 403
-    assert client.post(url(evaluation), form_data(evaluation.version, FULL_ANSWERS)).status_code == 403
+    assert client.get(url(evaluation)).status_code == 404
+    assert client.post(url(evaluation), form_data(evaluation.version, FULL_ANSWERS)).status_code == 404
 
 
-def test_agent_of_another_team_is_forbidden(client, other_agent, evaluation):
+def test_a_draft_is_not_there_for_an_agent_of_another_team(client, other_agent, evaluation):
     client.force_login(other_agent)
+    assert client.get(url(evaluation)).status_code == 404
+
+
+def test_the_agent_may_read_but_not_edit_their_submitted_evaluation(client, call, agent, reviewer, version):
+    evaluation = submitted(call, reviewer)
+    client.force_login(agent)
     assert client.get(url(evaluation)).status_code == 403
 
 

@@ -46,10 +46,12 @@ def test_anonymous_is_sent_to_login(client, evaluation, note):
     assert RecordingNote.objects.count() == 1
 
 
-def test_agent_is_forbidden(client, agent, evaluation, note):
+def test_a_draft_is_not_there_for_its_agent(client, agent, evaluation, note):
+    """404 before 403: the agent may not see a draft, nor its notes."""
     client.force_login(agent)
-    assert client.post(add_url(evaluation), {"at_seconds": "1", "body": "x"}).status_code == 403
-    assert client.post(delete_url(note)).status_code == 403
+    assert client.post(add_url(evaluation), {"at_seconds": "1", "body": "x"}).status_code == 404
+    assert client.post(delete_url(note)).status_code == 404
+    assert RecordingNote.objects.count() == 1
 
 
 def test_another_reviewers_draft_is_not_there_for_them(client, evaluation, note):

@@ -42,9 +42,10 @@ def test_anonymous_is_sent_to_login(client, evaluation):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_agent_is_forbidden(client, agent, evaluation):
+def test_a_draft_is_not_there_for_its_agent(client, agent, evaluation):
+    """404 before 403: the agent may not see a draft."""
     client.force_login(agent)
-    assert client.post(url(evaluation), {}).status_code == 403
+    assert client.post(url(evaluation), {}).status_code == 404
 
 
 def test_another_reviewers_draft_is_not_there_for_them(client, evaluation):
