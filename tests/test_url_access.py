@@ -1,0 +1,741 @@
+"""The URL access matrix: for every URL pattern the resolver knows, who gets which status for GET and POST.
+
+One rule everywhere (STYLE.md, healthchecks): anonymous people are sent to the login page (the token API answers
+401); an object the user may not see is 404, even when their role would be refused too; an object they may see
+but not change is 403, and so is a feature their role may never use (whatever the pk: that reveals nothing);
+a wrong method is 405. A refused POST writes nothing.
+
+A URL pattern missing from TABLE fails the test, and so does an entry naming a URL that no longer exists: a new
+view cannot be forgotten. Entries are keyed by URL name; "name[variant]" checks the same URL on another object.
+The objects are built once per module and worker, inside a transaction that each test's own transaction nests
+in (a savepoint, rolled back after the test), so the ~1,700 checks cost a request each, not a database each.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from functools import cached_property
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.shortcuts import resolve_url
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from calls.models import ImportJob, ImportMapping, IngestToken
+from qa_center.people.models import Notification
+from scorecards.disputes import services as disputes
+from scorecards.evaluations.services import start_evaluation
+from scorecards.models import Assignment, RecordingNote, ScorecardVersion
+from scorecards.sampling.services import WEEK, period_containing, run_sampling
+from tests.calls.imports.helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv
+from tests.calls.ingest.helpers import wav_bytes
+from tests.factories import AgentFactory, CallFactory, CallTypeFactory, TeamFactory, UserFactory
+from tests.scorecards.builder_helpers import make_published_version
+from tests.scorecards.calibration_helpers import make_session
+from tests.scorecards.feedback_helpers import criterion, make_evaluation
+from tests.scorecards.sampling_helpers import WEEK_DAY, make_rule
+
+PEOPLE = ("anonymous", "agent", "other_agent", "reviewer", "lead", "other_lead", "manager", "superuser")
+TOKEN = "token"  # an integration with an active ingest token (only for the /api/ URLs)
+METHODS = ("GET", "POST")
+LOGIN = "login"  # the expected answer "302 to settings.LOGIN_URL"
+REFUSED = {401, 403, 404, 405}
+# Bookkeeping a request may write without changing anything: its session, a token's "last used" time.
+BOOKKEEPING_TABLES = ('"django_session"', '"calls_ingesttoken"')
+
+
+# --- The objects -------------------------------------------------------------------------------------------
+
+
+class World:
+    """A small call center: two teams with a lead and an agent each, a reviewer, a QA manager, a superuser.
+
+    `agent` (team Blue, led by `lead`) owns every call, evaluation and dispute below; `other_agent` and
+    `other_lead` are team Green. Everything else is built on first use."""
+
+    def __init__(self):
+        blue, green = TeamFactory(name="Blue"), TeamFactory(name="Green")
+        self.users = {
+            "agent": AgentFactory(username="agent", team=blue),
+            "other_agent": AgentFactory(username="agent2", team=green),
+            "reviewer": UserFactory(username="reviewer", is_reviewer=True),
+            "lead": UserFactory(username="lead", is_team_lead=True),
+            "other_lead": UserFactory(username="otherlead", is_team_lead=True),
+            "manager": UserFactory(username="manager", is_qa_manager=True),
+            "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+        }
+        blue.lead, green.lead = self.users["lead"], self.users["other_lead"]
+        blue.save(update_fields=["lead"])
+        green.save(update_fields=["lead"])
+
+    def __getattr__(self, name):
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+    def build_all(self) -> "World":
+        """Build every object now (the module-wide world must not be built inside a test's savepoint)."""
+        for name, value in vars(type(self)).items():
+            if isinstance(value, cached_property):
+                getattr(self, name)
+        return self
+
+    def new_reviewer(self, username):
+        return UserFactory(username=username, is_reviewer=True)
+
+    def agents_call(self, **values):
+        return CallFactory(agent=self.agent, call_type=self.version.scorecard.call_type, **values)
+
+    # Scorecards: a published version 1 and a draft version 2 of the same scorecard.
+    @cached_property
+    def version(self) -> ScorecardVersion:
+        return make_published_version(CallTypeFactory(name="Inbound support", slug="inbound-support"))
+
+    @cached_property
+    def scorecard(self):
+        return self.version.scorecard
+
+    @cached_property
+    def unpublished_scorecard(self):
+        """A scorecard with nothing published yet: the managers' work in progress."""
+        call_type = CallTypeFactory(name="Retention", slug="retention")
+        return make_published_version(call_type, status=ScorecardVersion.Status.DRAFT).scorecard
+
+    @cached_property
+    def draft(self) -> ScorecardVersion:
+        return make_published_version(self.version.scorecard.call_type, status=ScorecardVersion.Status.DRAFT)
+
+    def _tone(self, version):
+        return criterion(version, "Tone")  # the choice criterion: it has options
+
+    @cached_property
+    def criterion(self):
+        return self._tone(self.version)
+
+    @cached_property
+    def option(self):
+        return self.criterion.options.first()
+
+    @cached_property
+    def draft_criterion(self):
+        return self._tone(self.draft)
+
+    @cached_property
+    def draft_option(self):
+        return self.draft_criterion.options.first()
+
+    # Calls and evaluations.
+    @cached_property
+    def call(self):
+        call = self.agents_call()
+        call.recording_file.save("call.wav", ContentFile(wav_bytes()), save=True)
+        return call
+
+    @cached_property
+    def evaluation(self):
+        """Submitted by `reviewer` on a call of `agent`: the agent may acknowledge or dispute it."""
+        return make_evaluation(agent=self.agent, version=self.version, reviewer=self.reviewer)
+
+    @cached_property
+    def draft_evaluation(self):
+        """`reviewer`'s draft: nobody but its reviewer (and the QA managers, to read) sees it."""
+        return start_evaluation(call=self.agents_call(), reviewer=self.reviewer)
+
+    @cached_property
+    def note(self):
+        return RecordingNote.objects.create(
+            evaluation=self.draft_evaluation, at_seconds=Decimal(5), body="Greeting", author=self.reviewer
+        )
+
+    @cached_property
+    def dispute(self):
+        evaluation = make_evaluation(agent=self.agent, version=self.version, reviewer=self.reviewer)
+        greeting = criterion(self.version, "Greeting")
+        return disputes.open_dispute(evaluation=evaluation, by=self.agent, items=[(greeting, "I greeted.")])
+
+    @cached_property
+    def session(self):
+        """An open calibration session: `manager` is the reference, `reviewer` takes part."""
+        call = self.agents_call()
+        return make_session(call, self.manager, [self.reviewer, self.new_reviewer("reviewer2")])
+
+    @cached_property
+    def session_without_reviewer(self):
+        call = self.agents_call()
+        return make_session(
+            call, self.manager, [self.new_reviewer("reviewer3"), self.new_reviewer("reviewer4")]
+        )
+
+    # Sampling.
+    @cached_property
+    def assignment(self):
+        return Assignment.objects.create(call=self.agents_call(), reviewer=self.reviewer)
+
+    @cached_property
+    def others_assignment(self):
+        return Assignment.objects.create(call=self.agents_call(), reviewer=self.new_reviewer("reviewer5"))
+
+    @cached_property
+    def rule(self):
+        return make_rule(self.version.scorecard.call_type)
+
+    @cached_property
+    def run(self):
+        return run_sampling(period=period_containing(kind=WEEK, day=WEEK_DAY))
+
+    # Imports and tokens.
+    @cached_property
+    def import_job(self):
+        data = make_csv(BASIC_HEADER, [basic_row("C1")])
+        return ImportJob.objects.create(
+            file=ContentFile(data, name="calls.csv"), original_name="calls.csv", created_by=self.manager
+        )
+
+    @cached_property
+    def mapping(self):
+        return ImportMapping.objects.create(name="Our PBX", columns=BASIC_COLUMNS, created_by=self.manager)
+
+    @cached_property
+    def token_and_secret(self) -> tuple[IngestToken, str]:
+        return IngestToken.issue(name="PBX", created_by=self.manager)
+
+    @cached_property
+    def notification(self):
+        return Notification.objects.create(recipient=self.agent, message="Evaluated", url="/feedback/")
+
+
+# --- The table ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL: how to build its kwargs (and POST body) from the world, and per method who gets what."""
+
+    kwargs: Callable[[World], dict]
+    GET: dict[str, int | str]
+    POST: dict[str, int | str]
+    data: Callable[[World], dict] = field(default=lambda world: {})
+    api: bool = False
+
+    def __post_init__(self):
+        roles = (*PEOPLE, TOKEN) if self.api else PEOPLE
+        for method in METHODS:
+            expected = getattr(self, method)
+            assert set(expected) == set(roles), f"{method}: give a status for each of {roles}"
+
+
+def none(world):
+    return {}
+
+
+def page(**people) -> dict:
+    """A signed-in page: anonymous people go to the login page; every other role's status is given."""
+    return {"anonymous": LOGIN, **people}
+
+
+def managers_only(allowed) -> dict:
+    """A QA managers' page: 403 for the other roles whatever the pk, `allowed` for managers and superusers."""
+    return page(
+        agent=403,
+        other_agent=403,
+        reviewer=403,
+        lead=403,
+        other_lead=403,
+        manager=allowed,
+        superuser=allowed,
+    )
+
+
+def everyone(status, *, anonymous=LOGIN) -> dict:
+    return dict.fromkeys(PEOPLE, status) | {"anonymous": anonymous}
+
+
+def drafts(allowed) -> dict:
+    """A part of a draft scorecard version: the managers' work in progress, 404 to everyone else."""
+    return page(
+        agent=404,
+        other_agent=404,
+        reviewer=404,
+        lead=404,
+        other_lead=404,
+        manager=allowed,
+        superuser=allowed,
+    )
+
+
+WRONG_METHOD = dict.fromkeys(PEOPLE, 405)
+API_WRONG_METHOD = dict.fromkeys(PEOPLE, 401) | {TOKEN: 405}
+
+
+def api(token) -> dict:
+    """The ingest API: only a token is a credential (a browser session is not): 401 for everyone else."""
+    return dict.fromkeys(PEOPLE, 401) | {TOKEN: token}
+
+
+def pk_of(attribute: str):
+    return lambda world: {"pk": getattr(world, attribute).pk}
+
+
+def external_id(world):
+    return {"external_id": world.call.external_id}
+
+
+# The agent's call or submitted evaluation: the agent and their lead read it, reviewers and managers read all.
+AGENT_AND_TEAM_READ = page(
+    agent=200, other_agent=404, reviewer=200, lead=200, other_lead=404, manager=200, superuser=200
+)
+# The reviewer's draft: only they change it; QA managers may read it (403 to change); 404 for everyone else.
+DRAFT_EVALUATION_CHANGE = {
+    "anonymous": LOGIN,
+    "agent": 404,
+    "other_agent": 404,
+    "reviewer": None,  # filled per URL
+    "lead": 404,
+    "other_lead": 404,
+    "manager": 403,
+    "superuser": 403,
+}
+
+
+def draft_change(reviewer_status) -> dict:
+    return DRAFT_EVALUATION_CHANGE | {"reviewer": reviewer_status}
+
+
+# The scorecard builder refuses non-managers changes to a published version they can read: 403.
+PUBLISHED_CHANGE = managers_only
+
+
+TABLE: dict[str, Case] = {
+    # --- People and accounts
+    "home": Case(none, GET=everyone(200), POST=WRONG_METHOD),
+    "login": Case(none, GET=everyone(200, anonymous=200), POST=everyone(200, anonymous=200)),
+    "logout": Case(none, GET=WRONG_METHOD, POST=everyone(302, anonymous=302)),
+    "password_change": Case(none, GET=everyone(200), POST=everyone(200)),
+    "password_change_done": Case(none, GET=everyone(200), POST=everyone(405)),
+    "password_reset": Case(none, GET=everyone(200, anonymous=200), POST=everyone(200, anonymous=200)),
+    "password_reset_done": Case(none, GET=everyone(200, anonymous=200), POST=WRONG_METHOD),
+    "password_reset_confirm": Case(
+        lambda world: {"uidb64": "MQ", "token": "not-a-token"},
+        GET=everyone(200, anonymous=200),
+        POST=everyone(200, anonymous=200),
+    ),
+    "password_reset_complete": Case(none, GET=everyone(200, anonymous=200), POST=WRONG_METHOD),
+    "set_language": Case(none, GET=everyone(302, anonymous=302), POST=everyone(302, anonymous=302)),
+    # --- Calls: agents see their own, leads their team's, reviewers and managers all
+    "calls:list": Case(none, GET=everyone(200), POST=WRONG_METHOD),
+    "calls:detail": Case(pk_of("call"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
+    "calls:recording": Case(pk_of("call"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
+    # --- Imports and API tokens: the QA managers' business
+    "imports:list": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    "imports:new": Case(none, GET=managers_only(200), POST=managers_only(200)),
+    "imports:detail": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
+    "imports:mapping": Case(pk_of("import_job"), GET=managers_only(200), POST=managers_only(200)),
+    "imports:progress": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
+    "imports:errors_csv": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
+    "imports:mappings": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    "imports:mapping_delete": Case(pk_of("mapping"), GET=WRONG_METHOD, POST=managers_only(302)),
+    "tokens:list": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    "tokens:issue": Case(none, GET=managers_only(200), POST=managers_only(200)),
+    "tokens:revoke": Case(
+        lambda world: {"pk": world.token_and_secret[0].pk}, GET=managers_only(200), POST=managers_only(302)
+    ),
+    # --- The ingest API (empty JSON bodies: 400 once the token and the call are accepted)
+    "api-schema": Case(
+        none,
+        GET=dict.fromkeys((*PEOPLE, TOKEN), 200),
+        POST=dict.fromkeys((*PEOPLE, TOKEN), 405),
+        api=True,
+    ),
+    "api:call-upsert": Case(none, GET=API_WRONG_METHOD, POST=api(400), api=True),
+    "api:call-batch": Case(none, GET=API_WRONG_METHOD, POST=api(400), api=True),
+    "api:call-detail": Case(external_id, GET=api(200), POST=API_WRONG_METHOD, api=True),
+    "api:call-detail[unknown call]": Case(
+        lambda world: {"external_id": "NO-SUCH-CALL"}, GET=api(404), POST=API_WRONG_METHOD, api=True
+    ),
+    "api:call-recording": Case(external_id, GET=API_WRONG_METHOD, POST=api(400), api=True),
+    "api:call-recording[unknown call]": Case(
+        lambda world: {"external_id": "NO-SUCH-CALL"}, GET=API_WRONG_METHOD, POST=api(404), api=True
+    ),
+    "api:call-survey": Case(external_id, GET=API_WRONG_METHOD, POST=api(400), api=True),
+    "api:call-escalations": Case(external_id, GET=API_WRONG_METHOD, POST=api(400), api=True),
+    "api:case-resolve": Case(
+        lambda world: {"case_id": world.call.case_id}, GET=API_WRONG_METHOD, POST=api(400), api=True
+    ),
+    # --- Scorecards: everyone reads the published ones; the builder is the QA managers'
+    "scorecards:list": Case(none, GET=everyone(200), POST=WRONG_METHOD),
+    "scorecards:create": Case(none, GET=managers_only(200), POST=managers_only(200)),
+    "scorecards:detail": Case(pk_of("scorecard"), GET=everyone(200), POST=WRONG_METHOD),
+    "scorecards:new_draft": Case(pk_of("scorecard"), GET=WRONG_METHOD, POST=PUBLISHED_CHANGE(302)),
+    "scorecards:new_draft[nothing published]": Case(
+        pk_of("unpublished_scorecard"), GET=WRONG_METHOD, POST=drafts(302)
+    ),
+    "scorecards:version": Case(pk_of("version"), GET=everyone(200), POST=WRONG_METHOD),
+    "scorecards:version[draft]": Case(pk_of("draft"), GET=drafts(200), POST=WRONG_METHOD),
+    "scorecards:edit": Case(pk_of("draft"), GET=drafts(200), POST=WRONG_METHOD),
+    "scorecards:edit[published]": Case(pk_of("version"), GET=PUBLISHED_CHANGE(302), POST=WRONG_METHOD),
+    "scorecards:version_settings": Case(pk_of("draft"), GET=WRONG_METHOD, POST=drafts(302)),
+    "scorecards:publish": Case(pk_of("draft"), GET=WRONG_METHOD, POST=drafts(302)),
+    "scorecards:discard": Case(pk_of("draft"), GET=WRONG_METHOD, POST=drafts(302)),
+    "scorecards:section_add": Case(pk_of("draft"), GET=WRONG_METHOD, POST=drafts(302)),
+    "scorecards:section_add[published]": Case(pk_of("version"), GET=WRONG_METHOD, POST=PUBLISHED_CHANGE(302)),
+    "scorecards:section_edit": Case(
+        lambda world: {"pk": world.draft_criterion.section_id}, GET=WRONG_METHOD, POST=drafts(302)
+    ),
+    "scorecards:section_edit[published]": Case(
+        lambda world: {"pk": world.criterion.section_id}, GET=WRONG_METHOD, POST=PUBLISHED_CHANGE(302)
+    ),
+    "scorecards:section_delete": Case(
+        lambda world: {"pk": world.draft_criterion.section_id}, GET=WRONG_METHOD, POST=drafts(302)
+    ),
+    "scorecards:section_move": Case(
+        lambda world: {"pk": world.draft_criterion.section_id}, GET=WRONG_METHOD, POST=drafts(302)
+    ),
+    "scorecards:criterion_add": Case(
+        lambda world: {"pk": world.draft_criterion.section_id}, GET=drafts(200), POST=drafts(200)
+    ),
+    "scorecards:criterion_add[published]": Case(
+        lambda world: {"pk": world.criterion.section_id},
+        GET=PUBLISHED_CHANGE(302),
+        POST=PUBLISHED_CHANGE(302),
+    ),
+    "scorecards:criterion_edit": Case(pk_of("draft_criterion"), GET=drafts(200), POST=drafts(200)),
+    "scorecards:criterion_edit[published]": Case(
+        pk_of("criterion"), GET=PUBLISHED_CHANGE(302), POST=PUBLISHED_CHANGE(302)
+    ),
+    "scorecards:criterion_delete": Case(pk_of("draft_criterion"), GET=WRONG_METHOD, POST=drafts(302)),
+    "scorecards:criterion_move": Case(pk_of("draft_criterion"), GET=WRONG_METHOD, POST=drafts(302)),
+    "scorecards:option_add": Case(pk_of("draft_criterion"), GET=WRONG_METHOD, POST=drafts(302)),
+    "scorecards:option_add[published]": Case(
+        pk_of("criterion"), GET=WRONG_METHOD, POST=PUBLISHED_CHANGE(302)
+    ),
+    "scorecards:criterion_comments": Case(pk_of("criterion"), GET=everyone(200), POST=everyone(200)),
+    "scorecards:criterion_comments[draft]": Case(pk_of("draft_criterion"), GET=drafts(200), POST=drafts(200)),
+    "scorecards:option_edit": Case(pk_of("draft_option"), GET=WRONG_METHOD, POST=drafts(302)),
+    "scorecards:option_edit[published]": Case(pk_of("option"), GET=WRONG_METHOD, POST=PUBLISHED_CHANGE(302)),
+    "scorecards:option_delete": Case(pk_of("draft_option"), GET=WRONG_METHOD, POST=drafts(302)),
+    "scorecards:option_move": Case(pk_of("draft_option"), GET=WRONG_METHOD, POST=drafts(302)),
+    # --- The reviewer's queue and the sampling page
+    "queue:mine": Case(
+        none,
+        GET=page(
+            agent=403, other_agent=403, reviewer=200, lead=403, other_lead=403, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "queue:manage": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    "queue:run": Case(none, GET=WRONG_METHOD, POST=managers_only(400)),
+    "queue:run-detail": Case(pk_of("run"), GET=managers_only(200), POST=WRONG_METHOD),
+    "queue:assign": Case(none, GET=WRONG_METHOD, POST=managers_only(400)),
+    "queue:rule-create": Case(none, GET=managers_only(200), POST=managers_only(200)),
+    "queue:rule-edit": Case(pk_of("rule"), GET=managers_only(200), POST=managers_only(200)),
+    "queue:rule-deactivate": Case(pk_of("rule"), GET=WRONG_METHOD, POST=managers_only(302)),
+    # Assignments are reviewers' and managers' business; a reviewer sees (not moves) only their own.
+    "queue:reassign": Case(pk_of("assignment"), GET=managers_only(200), POST=managers_only(200)),
+    "queue:reassign[another reviewer's]": Case(
+        pk_of("others_assignment"),
+        GET=managers_only(200) | {"reviewer": 404},
+        POST=managers_only(200) | {"reviewer": 404},
+    ),
+    "queue:cancel": Case(pk_of("assignment"), GET=managers_only(200), POST=managers_only(302)),
+    "queue:cancel[another reviewer's]": Case(
+        pk_of("others_assignment"),
+        GET=managers_only(200) | {"reviewer": 404},
+        POST=managers_only(302) | {"reviewer": 404},
+    ),
+    # --- Evaluations
+    "evaluations:start": Case(
+        pk_of("assignment"),
+        GET=WRONG_METHOD,
+        # Only the reviewer whose assignment it is starts it: the managers see it (and may move it).
+        POST=page(
+            agent=403, other_agent=403, reviewer=302, lead=403, other_lead=403, manager=403, superuser=403
+        ),
+    ),
+    "evaluations:start[another reviewer's]": Case(
+        pk_of("others_assignment"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=403, other_agent=403, reviewer=404, lead=403, other_lead=403, manager=403, superuser=403
+        ),
+    ),
+    "evaluations:start_call": Case(
+        pk_of("call"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=403, other_agent=404, reviewer=302, lead=403, other_lead=404, manager=302, superuser=302
+        ),
+    ),
+    "evaluations:detail": Case(pk_of("evaluation"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
+    "evaluations:detail[draft]": Case(
+        pk_of("draft_evaluation"),
+        GET=draft_change(200) | {"manager": 200, "superuser": 200},
+        POST=WRONG_METHOD,
+    ),
+    "evaluations:edit": Case(pk_of("draft_evaluation"), GET=draft_change(200), POST=draft_change(302)),
+    "evaluations:edit[submitted]": Case(
+        pk_of("evaluation"),
+        GET=page(
+            agent=403, other_agent=404, reviewer=403, lead=403, other_lead=404, manager=403, superuser=403
+        ),
+        POST=page(
+            agent=403, other_agent=404, reviewer=403, lead=403, other_lead=404, manager=403, superuser=403
+        ),
+    ),
+    "evaluations:preview": Case(pk_of("draft_evaluation"), GET=WRONG_METHOD, POST=draft_change(200)),
+    "evaluations:notes": Case(pk_of("draft_evaluation"), GET=WRONG_METHOD, POST=draft_change(302)),
+    "evaluations:note_delete": Case(
+        lambda world: {"pk": world.note.evaluation_id, "note_pk": world.note.pk},
+        GET=WRONG_METHOD,
+        POST=draft_change(302),
+    ),
+    "evaluations:note_delete[another evaluation's note]": Case(
+        # The reviewer's other draft, with the note of the first one: not found there, even by a manager.
+        lambda world: {
+            "pk": start_evaluation(call=world.agents_call(), reviewer=world.reviewer).pk,
+            "note_pk": world.note.pk,
+        },
+        GET=WRONG_METHOD,
+        POST=draft_change(404) | {"manager": 404, "superuser": 404},
+    ),
+    # --- Feedback: agents, their team leads, and the QA managers' disputes
+    "feedback:mine": Case(
+        none,
+        GET=page(
+            agent=200, other_agent=200, reviewer=403, lead=403, other_lead=403, manager=403, superuser=403
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "feedback:team": Case(
+        none,
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=200, other_lead=200, manager=403, superuser=403
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "feedback:team_agent": Case(
+        lambda world: {"agent_pk": world.agent.pk},
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=200, other_lead=404, manager=403, superuser=403
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "feedback:acknowledge": Case(
+        pk_of("evaluation"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=302, other_agent=404, reviewer=403, lead=403, other_lead=404, manager=403, superuser=403
+        ),
+    ),
+    "feedback:dispute": Case(
+        pk_of("evaluation"),
+        GET=page(
+            agent=200, other_agent=404, reviewer=403, lead=403, other_lead=404, manager=403, superuser=403
+        ),
+        POST=page(
+            agent=200, other_agent=404, reviewer=403, lead=403, other_lead=404, manager=403, superuser=403
+        ),
+    ),
+    "feedback:history": Case(pk_of("evaluation"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
+    "feedback:disputes": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    "feedback:resolve": Case(pk_of("dispute"), GET=managers_only(200), POST=managers_only(200)),
+    "feedback:notifications": Case(
+        none,
+        GET=everyone(200),
+        # Marking the agent's notification read: nobody else's to mark.
+        POST=page(
+            agent=302, other_agent=404, reviewer=404, lead=404, other_lead=404, manager=404, superuser=404
+        ),
+        data=lambda world: {"notification": world.notification.pk},
+    ),
+    # --- Calibration: reviewers and managers; a reviewer sees the sessions they take part in
+    "calibration:list": Case(
+        none,
+        GET=page(
+            agent=403, other_agent=403, reviewer=200, lead=403, other_lead=403, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "calibration:create": Case(none, GET=managers_only(200), POST=managers_only(400)),
+    "calibration:detail": Case(
+        pk_of("session"),
+        GET=page(
+            agent=403, other_agent=403, reviewer=200, lead=403, other_lead=403, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "calibration:detail[without the reviewer]": Case(
+        pk_of("session_without_reviewer"),
+        GET=page(
+            agent=403, other_agent=403, reviewer=404, lead=403, other_lead=403, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "calibration:score": Case(
+        pk_of("session"),
+        GET=WRONG_METHOD,
+        # The superuser sees the session but takes no part in it.
+        POST=page(
+            agent=403, other_agent=403, reviewer=302, lead=403, other_lead=403, manager=302, superuser=403
+        ),
+    ),
+    "calibration:close": Case(
+        pk_of("session"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=403, other_agent=403, reviewer=403, lead=403, other_lead=403, manager=302, superuser=302
+        ),
+    ),
+    "calibration:close[without the reviewer]": Case(
+        pk_of("session_without_reviewer"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=403, other_agent=403, reviewer=404, lead=403, other_lead=403, manager=302, superuser=302
+        ),
+    ),
+    # Blind until everyone has submitted or the session closes: 403 to those who may see the session.
+    "calibration:results": Case(
+        pk_of("session"),
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=403, other_lead=403, manager=403, superuser=403
+        ),
+        POST=WRONG_METHOD,
+    ),
+}
+
+
+# --- The resolver ------------------------------------------------------------------------------------------
+
+
+def _walk(resolver: URLResolver, namespace: str | None = None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or str(pattern.pattern)
+            yield f"{namespace}:{name}" if namespace else name
+
+
+def resolver_url_names() -> set[str]:
+    """Every URL name in the project, namespaces composed; the admin and static/media are not ours."""
+    names = set(_walk(get_resolver()))
+    return {
+        name for name in names if not name.startswith("admin:") and not name.startswith(("static", "media"))
+    }
+
+
+def url_name(key: str) -> str:
+    return key.split("[", 1)[0]
+
+
+def test_every_url_pattern_is_in_the_table():
+    names = resolver_url_names()
+    listed = {url_name(key) for key in TABLE}
+    missing = sorted(names - listed)
+    stale = sorted(listed - names)
+    assert not missing, f"URL patterns missing from the access matrix (add them to TABLE): {missing}"
+    assert not stale, f"TABLE names URLs that no longer exist: {stale}"
+
+
+# --- The matrix --------------------------------------------------------------------------------------------
+
+
+def _cases():
+    for key, case in TABLE.items():
+        roles = (*PEOPLE, TOKEN) if case.api else PEOPLE
+        for method in METHODS:
+            for role in roles:
+                yield pytest.param(key, method, role, id=f"{key}-{method}-{role}")
+
+
+def _writes(queries) -> list[str]:
+    """The statements that changed data, less bookkeeping: a refused POST must have none."""
+    writes = []
+    for query in queries:
+        sql = query["sql"].lstrip()
+        if not sql.upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            continue
+        if any(table in sql for table in BOOKKEEPING_TABLES):
+            continue
+        writes.append(sql)
+    return writes
+
+
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, media_root):
+    """The module's recordings and import files stay where the module-wide world saved them."""
+    settings.MEDIA_ROOT = media_root
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, media_root):
+    """The world, built once and rolled back at the end of the module; each test runs in a savepoint of it."""
+    fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast_hasher, MEDIA_ROOT=media_root),
+        transaction.atomic(),
+    ):
+        built = World().build_all()
+        built.sessions = {}
+        for role, user in built.users.items():
+            signed_in = Client()
+            signed_in.force_login(user)
+            built.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+        yield built
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "method", "role"), list(_cases()))
+def test_access(client, world, key, method, role):
+    case = TABLE[key]
+    url = reverse(url_name(key), kwargs=case.kwargs(world))
+    data = case.data(world) if method == "POST" else {}
+    headers = {}
+    if role == TOKEN:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {world.token_and_secret[1]}"
+    elif role != "anonymous":
+        # Signed in once for the module (force_login per test would cost more than the request).
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    expected = getattr(case, method)[role]
+
+    with CaptureQueriesContext(connection) as queries:
+        if case.api and method == "POST":
+            response = client.post(url, data, content_type="application/json", **headers)
+        else:
+            response = getattr(client, method.lower())(url, data, **headers)
+    if response.streaming:
+        b"".join(response.streaming_content)  # read to the end, so the test client closes the file
+
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{role} {method} {url}: {response.status_code}, not 302"
+        assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+    else:
+        assert response.status_code == expected, f"{role} {method} {url}: {response.status_code}"
+    if method == "POST" and expected in REFUSED:
+        assert not _writes(queries.captured_queries), f"refused, yet {method} {url} wrote to the database"
+
+
+def test_the_write_check_sees_a_write(db):
+    """The "nothing written" check notices a write (so its silence means something), not bookkeeping."""
+    world = World()
+    notification = world.notification
+    with CaptureQueriesContext(connection) as queries:
+        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now() - timedelta(days=1))
+        IngestToken.objects.filter(pk=world.token_and_secret[0].pk).update(last_used_at=timezone.now())
+    assert len(_writes(queries.captured_queries)) == 1
