@@ -35,7 +35,9 @@ class CalibrationSessionForm(forms.Form):
         label=_("Deadline"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Optional: a target shown to the participants; the session does not close by itself."),
+        help_text=_(
+            "Optional: the session closes at the deadline; answers not submitted by then are left out."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):
