@@ -18,7 +18,7 @@ from calls.models import Call
 from qa_center.demo.answers import NA, Reviewing, draw_values, feedback, worst_value
 from qa_center.demo.calls import CALL_PREFIX, call_end
 from qa_center.demo.people import DEMO_AGENT, REVIEWERS
-from qa_center.demo.scorecards import CHOICE, IDENTITY, MIN_TALK_SECONDS
+from qa_center.demo.scorecards import IDENTITY, MIN_TALK_SECONDS
 from qa_center.people.models import User
 from scorecards.evaluations import services
 from scorecards.models import Answer, Assignment, Criterion, Evaluation, EvaluationChange
@@ -79,7 +79,12 @@ def seed_history(demo: Reviewing, *, sampled: SamplingPeriod, exclude: set[int])
             values[auto_fails[index].pk] = worst_value(auto_fails[index])
         strengths, improvements, comments = feedback(rng, outline, values)
         criteria = spec.criteria_by_id(outline)
-        rows = [_answer_row(criteria[pk], value, comments.get(pk, "")) for pk, value in values.items()]
+        rows = [
+            services.answer_row(
+                evaluation=None, criterion=criteria[pk], value=value, comment=comments.get(pk, "")
+            )
+            for pk, value in values.items()
+        ]
         result = scoring.score(
             demo.specs[version.pk], {row.criterion_id: _engine_points(row) for row in rows}
         )
@@ -95,10 +100,7 @@ def seed_history(demo: Reviewing, *, sampled: SamplingPeriod, exclude: set[int])
                 version=version,
                 reviewer=reviewer,
                 status=Evaluation.Status.ACKNOWLEDGED if acknowledged else Evaluation.Status.SUBMITTED,
-                score=result.as_decimal(result.score),
-                score_before_autofail=result.as_decimal(result.score_before_autofail),
-                auto_failed=result.auto_failed,
-                passed=result.passed,
+                **services.score_fields(result),
                 strengths=strengths,
                 improvements=improvements,
                 submitted_at=submitted,
@@ -170,18 +172,6 @@ def _auto_fail_picks(demo: Reviewing, chosen: list[tuple[Call, User, datetime]])
     return picks
 
 
-def _answer_row(criterion: Criterion, value, comment: str) -> Answer:
-    """An Answer as services.save_draft and submit_evaluation store it (points derived from the value)."""
-    answer = Answer(criterion_id=criterion.pk, comment=comment, max_points=criterion.max_points)
-    if value is NA:
-        answer.is_na = True
-    elif criterion.kind == CHOICE:
-        answer.option_id, answer.points = value, services.answer_points(criterion, value)
-    else:
-        answer.value, answer.points = value, services.answer_points(criterion, value)
-    return answer
-
-
 def _engine_points(answer: Answer):
     return NA if answer.is_na else answer.points
 
@@ -190,14 +180,7 @@ def _history_changes(evaluations: list[Evaluation]) -> None:
     """The history rows the services would have written: submitted, and acknowledged where it was."""
     changes, moments = [], []
     for evaluation in evaluations:
-        score_state = {
-            "score": None if evaluation.score is None else str(evaluation.score),
-            "score_before_autofail": (
-                None if evaluation.score_before_autofail is None else str(evaluation.score_before_autofail)
-            ),
-            "auto_failed": evaluation.auto_failed,
-            "passed": evaluation.passed,
-        }
+        score_state = services.score_state(evaluation)
         changes.append(
             EvaluationChange(
                 evaluation=evaluation,

@@ -52,7 +52,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,7 +59,8 @@ from calls.models import Call
 from qa_center.people.models import User
 from scorecards.access import require_qa_manager
 from scorecards.calibration.closing import close_complete_sessions, close_if_complete
-from scorecards.evaluations.services import published_version_for, start_evaluation
+from scorecards.evaluations.answers import answer_label
+from scorecards.evaluations.services import published_version_for, start_evaluation, stored_value
 from scorecards.models import Answer, CalibrationSession, Criterion, Evaluation, ScorecardVersion, Section
 from scorecards.sampling.services import eligible_reviewers
 from scorecards.scoring.agreement import INTERVAL, NOMINAL, krippendorff_alpha, percent_agreement
@@ -349,18 +349,7 @@ def _fraction(answer: _StoredAnswer | None) -> Fraction | None:
 
 
 def _label(criterion: Criterion, answer: _StoredAnswer | None) -> str:
-    if answer is None or (not answer.is_na and answer.value is None and answer.option_id is None):
-        return _("Not answered")
-    if answer.is_na:
-        return _("N/A")
-    if criterion.kind == Criterion.Kind.YES_NO:
-        return _("Yes") if answer.value else _("No")
-    if criterion.kind == Criterion.Kind.SCALE:
-        return f"{answer.value} / {criterion.scale_max}"
-    option = next((o for o in criterion.options_list if o.pk == answer.option_id), None)
-    if option is None:
-        return "—"
-    return _("%(label)s (%(points)s pts)") % {"label": option.label, "points": floatformat(option.points, -2)}
+    return answer_label(criterion, None if answer is None else stored_value(criterion, answer))
 
 
 def _answers_of(evaluation_ids: Sequence[int]) -> dict[tuple[int, int], _StoredAnswer]:

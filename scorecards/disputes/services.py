@@ -403,9 +403,4 @@ def preview_resolution(*, dispute: Dispute, adjustments: dict[int, dict]) -> Sco
             raise ValidationError({criterion_id: message})  # as recompute_evaluation would
         points[criterion_id] = services.answer_points(criteria[criterion_id], value)
     result = services.evaluation_score(evaluation.version, points, outline=outline)
-    return ScorePreview(
-        score=result.as_decimal(result.score),
-        passed=result.passed,
-        auto_failed=result.auto_failed,
-        score_before_autofail=result.as_decimal(result.score_before_autofail),
-    )
+    return ScorePreview(**services.score_fields(result))

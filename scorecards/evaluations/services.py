@@ -128,6 +128,16 @@ def evaluation_score(
     return scoring.score(spec, answers)
 
 
+def score_fields(result: scoring.ScoreResult) -> dict:
+    """An engine result as the Evaluation fields that store it: the one way a score is written down."""
+    return {
+        "score": result.as_decimal(result.score),
+        "score_before_autofail": result.as_decimal(result.score_before_autofail),
+        "auto_failed": result.auto_failed,
+        "passed": result.passed,
+    }
+
+
 def set_answer(answer: Answer, criterion: Criterion, value: AnswerValue | None) -> Answer:
     """Put a (valid) value on an Answer row, with the points it earns: the one way an answer is written, by the
     reviewer's form and by a dispute's adjustment alike."""
@@ -396,10 +406,8 @@ def _score_and_store(
     if answers:
         Answer.objects.bulk_update(answers, ["points", "max_points"])
     result = evaluation_score(evaluation.version, values, outline=outline)
-    evaluation.score = result.as_decimal(result.score)
-    evaluation.score_before_autofail = result.as_decimal(result.score_before_autofail)
-    evaluation.auto_failed = result.auto_failed
-    evaluation.passed = result.passed
+    for name, value in score_fields(result).items():
+        setattr(evaluation, name, value)
     return result
 
 
