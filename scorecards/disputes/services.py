@@ -279,11 +279,24 @@ def _adjust(dispute: Dispute, adjustments: dict[int, dict]) -> list[tuple[Answer
     return changed
 
 
+def resolve_refusal(*, dispute: Dispute, user) -> str | None:
+    """Why `user` may not resolve this dispute, or None. Separation of duties: nobody judges a dispute about
+    their own scoring. Another QA manager resolves it; where the center has a single QA manager, an
+    administrator (a superuser, who never scores) does."""
+    if dispute.evaluation.reviewer_id == user.pk:
+        return _(
+            "You scored this evaluation, so another QA manager (or an administrator) resolves its dispute."
+        )
+    return None
+
+
 def resolve_dispute(
     *, dispute: Dispute, by, decision: str, note: str, adjustments: dict[int, dict] | None = None
 ) -> Dispute:
     """Uphold the evaluation, or adjust disputed answers and recompute the score. Writes the history."""
     require_qa_manager(by)
+    if refusal := resolve_refusal(dispute=dispute, user=by):
+        raise ValidationError(refusal)
     adjustments = adjustments or {}
     note = (note or "").strip()
     if dispute.status != Dispute.Status.OPEN:

@@ -123,13 +123,17 @@ def resolve_dispute(request, pk):
     rows = _disputed_rows(dispute)
     answers = [row["answer"] for row in rows]
     is_open = dispute.status == dispute.Status.OPEN
+    refusal = disputes.resolve_refusal(dispute=dispute, user=request.user) if is_open else None
+    can_resolve = is_open and refusal is None
     if request.method == "POST" and "preview" in request.POST:
-        return _resolve_preview(request, dispute, answers, is_open=is_open)
+        return _resolve_preview(request, dispute, answers, is_open=is_open, refusal=refusal)
 
     form = ResolveDisputeForm(request.POST if request.method == "POST" else None, answers=answers)
     if request.method == "POST":
         if not is_open:
             form.add_error(None, _("This dispute has already been resolved."))
+        elif refusal:
+            form.add_error(None, refusal)
         elif form.is_valid():
             try:
                 disputes.resolve_dispute(
@@ -152,15 +156,19 @@ def resolve_dispute(request, pk):
         "rows": [{**row, "field": form.answer_field(row["answer"])} for row in rows],
         "form": form,
         "is_open": is_open,
+        "can_resolve": can_resolve,
+        "refusal": refusal,
     }
     return render(request, "scorecards/disputes/resolve.html", context)
 
 
-def _resolve_preview(request, dispute, answers: list[Answer], *, is_open: bool):
+def _resolve_preview(request, dispute, answers: list[Answer], *, is_open: bool, refusal: str | None):
     preview = error = None
     form = PreviewForm(request.POST, answers=answers)
     if not is_open:
         error = _("This dispute has already been resolved.")
+    elif refusal:
+        error = refusal
     elif not form.is_valid():
         error = _("Some answers are not valid.")
     else:
