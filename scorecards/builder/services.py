@@ -138,19 +138,20 @@ def versions_for_history(*, scorecard: Scorecard, user) -> QuerySet[ScorecardVer
     return versions
 
 
-def comments_by_criterion_title(version: ScorecardVersion) -> dict[str, list[CriterionComment]]:
+def comments_by_criterion_title(version: ScorecardVersion, *, viewer) -> dict[str, list[CriterionComment]]:
     """Comments on this version's criteria and on same-titled criteria of the scorecard's earlier versions,
-    grouped by criterion title, oldest first (see the module docstring for why the title). One query."""
+    grouped by criterion title, oldest first (see the module docstring for why the title). One query.
+
+    Comments are written to the QA managers: they read every comment; anyone else reads only their own."""
     titles = Criterion.objects.filter(section__version=version).values("title")
-    comments = (
-        CriterionComment.objects.filter(
-            criterion__section__version__scorecard_id=version.scorecard_id,
-            criterion__section__version__number__lte=version.number,
-            criterion__title__in=titles,
-        )
-        .select_related("author", "criterion__section__version")
-        .order_by("created_at", "id")
+    comments = CriterionComment.objects.filter(
+        criterion__section__version__scorecard_id=version.scorecard_id,
+        criterion__section__version__number__lte=version.number,
+        criterion__title__in=titles,
     )
+    if not roles.is_manager(viewer):
+        comments = comments.filter(author_id=viewer.pk)
+    comments = comments.select_related("author", "criterion__section__version").order_by("created_at", "id")
     grouped: dict[str, list[CriterionComment]] = defaultdict(list)
     for comment in comments:
         grouped[comment.criterion.title].append(comment)

@@ -125,9 +125,9 @@ def new_draft(request, pk):
 # --- Versions -----------------------------------------------------------------------------------------------
 
 
-def _outline_with_comments(version: ScorecardVersion) -> list[Section]:
+def _outline_with_comments(version: ScorecardVersion, *, viewer) -> list[Section]:
     sections = spec.version_outline(version)
-    comments = builder.comments_by_criterion_title(version)
+    comments = builder.comments_by_criterion_title(version, viewer=viewer)
     for section in sections:
         for criterion in section.criteria_list:
             criterion.comments_list = comments.get(criterion.title, [])
@@ -141,7 +141,7 @@ def _outline_with_comments(version: ScorecardVersion) -> list[Section]:
 def version_detail(request, pk):
     """The version as the reviewer's form shows it (read-only), with guidance and the criteria's comments."""
     version = get_version_for(request.user, pk)
-    sections = _outline_with_comments(version)
+    sections = _outline_with_comments(version, viewer=request.user)
     can_comment = version.status == ScorecardVersion.Status.PUBLISHED
     if can_comment:
         for section in sections:
@@ -164,7 +164,7 @@ def version_edit(request, pk):
     if not version.is_editable:
         messages.info(request, _("This version is frozen. Start a new draft to change the scorecard."))
         return redirect("scorecards:version", pk=version.pk)
-    sections = _outline_with_comments(version)
+    sections = _outline_with_comments(version, viewer=request.user)
     for section in sections:
         section.form = SectionForm(instance=section, prefix=f"section-{section.pk}")
     context = {
@@ -418,8 +418,11 @@ def criterion_comments(request, pk):
         "criterion": criterion,
         "version": version,
         "scorecard": version.scorecard,
-        "comments": builder.comments_by_criterion_title(version).get(criterion.title, []),
+        "comments": builder.comments_by_criterion_title(version, viewer=request.user).get(
+            criterion.title, []
+        ),
         "form": form,
         "can_comment": version.status == ScorecardVersion.Status.PUBLISHED,
+        "is_manager": roles.is_manager(request.user),
     }
     return render(request, "scorecards/builder/comments.html", context)

@@ -80,11 +80,12 @@ def test_agent_comments_and_the_manager_sees_it_in_the_next_draft(
 def test_the_thread_page_shows_earlier_versions_comments(
     client, agent, other_agent, manager, published, greeting
 ):
-    builder.add_criterion_comment(criterion=greeting, author=other_agent, body="On the first version")
+    builder.add_criterion_comment(criterion=greeting, author=agent, body="On the first version")
+    builder.add_criterion_comment(criterion=greeting, author=other_agent, body="Not for the agent's eyes")
     draft = builder.start_draft(scorecard=published.scorecard, by=manager)
     builder.publish(version=draft, by=manager)
     greeting_v2 = Criterion.objects.get(section__version=draft, title="Greeting")
-    client.force_login(agent)
+    client.force_login(agent)  # their own comment on v1 follows them to v2; another agent's stays private
     response = client.get(url(greeting_v2))
     assert response.status_code == 200
     assert [c.body for c in response.context["comments"]] == ["On the first version"]
