@@ -84,6 +84,21 @@ class Explanation:
     def has_score(self) -> bool:
         return self.score is not None
 
+    @property
+    def criterion_count(self) -> int:
+        return sum(len(section.criteria) for section in self.sections)
+
+    @property
+    def answered_count(self) -> int:
+        """Criteria answered or marked N/A."""
+        return self.criterion_count - len(self.unanswered)
+
+    @property
+    def is_complete(self) -> bool:
+        """Every criterion answered or N/A: only then is pass or fail decided (a partial score can still move
+        either way, so the live score shows no verdict before)."""
+        return not self.unanswered
+
 
 def _percent(value: Fraction | None) -> Fraction | None:
     return None if value is None else value * 100
