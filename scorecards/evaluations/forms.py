@@ -158,6 +158,19 @@ class EvaluationForm(forms.Form):
             for criterion in section.criteria_list
         }
 
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(what, anchor) of each field with an error, in the form's order: the summary above the form names
+        what is actually missing (a strength, or these criteria), each a link to its place."""
+        summary = []
+        for section in self.outline:
+            for criterion in section.criteria_list:
+                if answer_field(criterion.pk) in self.errors or comment_field(criterion.pk) in self.errors:
+                    summary.append((criterion.title, f"criterion-{criterion.pk}"))
+        for name in ("strengths", "improvements"):
+            if name in self.errors:
+                summary.append((str(self.fields[name].label), self[name].id_for_label))
+        return summary
+
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's errors beside their criterion ({criterion id: message}) or field."""
         if not hasattr(error, "error_dict"):
