@@ -1,5 +1,6 @@
-// The evaluation page's player glue: "Add note at current time" copies the player's position into the note form,
-// and clicking a note plays the recording from there. Listeners sit on the document because htmx replaces the
+// The evaluation page's player glue: "Add note at current time" pins the note written in the form to the
+// player's position and saves it in the same click (with no text yet, it takes the time, pauses the player and
+// waits for the text), and clicking a note plays the recording from there. Listeners sit on the document because htmx replaces the
 // notes panel after every added or deleted note.
 (function () {
   "use strict";
@@ -17,8 +18,12 @@
     const seconds = form.querySelector("input[name='at_seconds']");
     const body = form.querySelector("textarea[name='body']");
     seconds.value = audio ? audio.currentTime.toFixed(2) : "0";
+    if (body && body.value.trim()) {
+      form.requestSubmit(); // htmx posts it and swaps the notes panel: one click, nothing lost
+      return;
+    }
     if (audio && !audio.paused) {
-      audio.pause(); // the reviewer is writing about this moment: keep it from running away
+      audio.pause(); // the reviewer is about to write about this moment: keep it from running away
     }
     if (body) {
       body.focus();

@@ -115,6 +115,17 @@ def test_reviewer_scores_a_call_with_a_live_score(
     page.click("#notes-list .note-seek")
     page.wait_for_function(f"() => {PLAYER}.currentTime >= 1.5")
 
+    # Text first, then "Add note at current time": saved in that one click, at the player's position.
+    page.evaluate(f"() => {{ {PLAYER}.pause(); {PLAYER}.currentTime = 0.5; }}")
+    page.wait_for_function(f"() => !{PLAYER}.seeking")
+    page.fill("#note-form textarea[name='body']", "Confirms the account number")
+    page.click("#note-time-button")
+    page.wait_for_function("() => document.querySelectorAll('#notes-list .note-seek').length === 2")
+    assert sorted(str(n.at_seconds) for n in RecordingNote.objects.filter(evaluation=evaluation)) == [
+        "0.50",
+        "1.50",
+    ]
+
     # Submit: the read view with the explainer.
     page.fill("#id_strengths", "Warm greeting, clear diagnosis.")
     page.click("#submit-evaluation")
