@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calls.access import get_call_for
+from qa_center.people import roles
 from scorecards.access import get_assignment_for, get_evaluation_for, get_note_for, require_reviewer
 from scorecards.evaluations.actions import evaluation_actions
 from scorecards.evaluations.answers import answer_label
@@ -27,6 +28,7 @@ from scorecards.evaluations.services import (
     submit_evaluation,
 )
 from scorecards.models import Dispute, Evaluation, RecordingNote
+from scorecards.sampling.services import queue_of
 from scorecards.scoring.explain import Explanation, explain_score
 from scorecards.scoring.spec import criteria_by_id, version_outline
 
@@ -211,9 +213,19 @@ def detail(request, pk):
         "sections": sections,
         "explanation": _explanation(evaluation, outline, criteria, values),
         "notes": _notes_of(evaluation),
+        "next_assignment": _next_in_queue(request.user, evaluation),
         **_feedback_actions(request.user, evaluation),
     }
     return render(request, "scorecards/evaluations/detail.html", context)
+
+
+def _next_in_queue(user, evaluation: Evaluation):
+    """For the reviewer reading what they submitted: the next call of their queue, to go straight on to it."""
+    if evaluation.reviewer_id != user.pk or evaluation.status == Evaluation.Status.DRAFT:
+        return None
+    if evaluation.is_calibration or not roles.is_reviewer(user):
+        return None
+    return queue_of(reviewer=user).first()
 
 
 def _feedback_actions(user, evaluation: Evaluation) -> dict:
