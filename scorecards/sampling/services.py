@@ -23,6 +23,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from calls.models import Call
@@ -345,12 +346,40 @@ def assign_call(
         raise ValidationError(
             _("This call's type has no published scorecard to score it on."), code="no_scorecard"
         )
-    live = Assignment.objects.filter(call=call).exclude(status=Assignment.Status.CANCELLED)
-    if live.exists():
-        raise ValidationError(_("This call is already in a reviewer's queue."), code="already_assigned")
-    if Evaluation.objects.filter(call=call, calibration_session__isnull=True).exists():
-        # A second regular evaluation would count the call twice in the agent's scores.
-        raise ValidationError(_("This call has already been evaluated."), code="already_evaluated")
+    # A second regular evaluation would count the call twice in the agent's scores. Asked first: a sampled
+    # call that was scored also has its (done) assignment, and "evaluated by" is what the manager needs to read.
+    evaluation = (
+        Evaluation.objects.regular().filter(call=call).select_related("reviewer").order_by("pk").first()
+    )
+    if evaluation is not None and evaluation.status == Evaluation.Status.DRAFT:
+        raise ValidationError(
+            _("%(reviewer)s is already scoring this call (a draft since %(day)s).")
+            % {
+                "reviewer": evaluation.reviewer,
+                "day": date_format(evaluation.created_at, "SHORT_DATE_FORMAT"),
+            },
+            code="being_evaluated",
+        )
+    if evaluation is not None:
+        raise ValidationError(
+            _("This call has already been evaluated by %(reviewer)s on %(day)s.")
+            % {
+                "reviewer": evaluation.reviewer,
+                "day": date_format(evaluation.submitted_at, "SHORT_DATE_FORMAT"),
+            },
+            code="already_evaluated",
+        )
+    live = (
+        Assignment.objects.filter(call=call)
+        .exclude(status=Assignment.Status.CANCELLED)
+        .select_related("reviewer")
+        .first()
+    )
+    if live is not None:
+        raise ValidationError(
+            _("This call is already in %(reviewer)s's queue.") % {"reviewer": live.reviewer},
+            code="already_assigned",
+        )
     if due_at is None:
         due_at = timezone.now() + timedelta(days=assignment_due_days())
     try:

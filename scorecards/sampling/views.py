@@ -62,6 +62,12 @@ def _render_manage(request, *, run_form=None, assign_form=None, status=200):
     return render(request, "scorecards/sampling/manage.html", context, status=status)
 
 
+def _back_to_manage():
+    """A refused run or assignment shows the sampling page at the POST's address; reloading it, or switching
+    the language there, asks for that address with GET: the sampling page it came from, not a 405."""
+    return redirect("queue:manage")
+
+
 @require_safe
 @login_required
 def manage(request):
@@ -69,10 +75,12 @@ def manage(request):
     return _render_manage(request)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def run_now(request):
     require_qa_manager(request.user)
+    if request.method == "GET":
+        return _back_to_manage()
     form = RunSamplingForm(request.POST)
     if not form.is_valid():
         return _render_manage(request, run_form=form, status=400)
@@ -86,10 +94,12 @@ def run_now(request):
     return redirect("queue:manage")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def assign(request):
     require_qa_manager(request.user)
+    if request.method == "GET":
+        return _back_to_manage()
     form = ManualAssignmentForm(request.POST, user=request.user)
     if form.is_valid():
         call, reviewer = form.cleaned_data["call"], form.cleaned_data["reviewer"]

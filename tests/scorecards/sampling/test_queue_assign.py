@@ -1,10 +1,14 @@
 """POST /queue/sampling/assign/: a manager puts a call in a reviewer's queue by hand."""
 
+import html
+
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from scorecards.models import Assignment
 from tests.factories import AgentFactory, CallFactory, CallTypeFactory, UserFactory
+from tests.scorecards.evaluation_helpers import published, submitted
 from tests.scorecards.sampling_helpers import (
     publish_scorecard,
 )
@@ -33,10 +37,18 @@ def test_everyone_but_qa_managers_is_forbidden(client, request, role, call, revi
     assert not Assignment.objects.exists()
 
 
-@pytest.mark.parametrize("method", ["get", "put", "delete"])
+@pytest.mark.parametrize("method", ["put", "delete"])
 def test_wrong_method(client, manager, method):
     client.force_login(manager)
     assert getattr(client, method)(URL).status_code == 405
+
+
+def test_reloading_the_address_after_a_refusal_goes_back_to_the_sampling_page(client, manager):
+    """A refused POST shows the sampling page at this address; a GET of it (a reload, a language switch)
+    returns to the sampling page instead of answering 405."""
+    client.force_login(manager)
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"] == reverse("queue:manage")
 
 
 def test_assign_by_external_id(client, manager, reviewer, call, version):
@@ -92,8 +104,23 @@ def test_a_call_already_in_a_queue_is_refused(client, manager, reviewer, call, v
     client.force_login(manager)
     response = client.post(URL, {"call": call.external_id, "reviewer": reviewer.pk})
     assert response.status_code == 400
-    assert "already in a reviewer" in response.content.decode()
+    assert f"This call is already in {other}'s queue." in html.unescape(response.content.decode())
     assert Assignment.objects.get().reviewer == other
+
+
+def test_an_evaluated_call_says_by_whom_and_when(client, manager, reviewer, agent):
+    scorer = UserFactory(username="scorer", first_name="Sam", last_name="Scorer", is_reviewer=True)
+    sales = published(CallTypeFactory(name="Sales", slug="sales"))
+    call = CallFactory(agent=agent, call_type=sales.scorecard.call_type)
+    evaluation = submitted(call, scorer)
+    client.force_login(manager)
+    response = client.post(URL, {"call": call.external_id, "reviewer": reviewer.pk})
+    assert response.status_code == 400
+    day = date_format(evaluation.submitted_at, "SHORT_DATE_FORMAT")
+    assert f"This call has already been evaluated by Sam Scorer on {day}." in html.unescape(
+        response.content.decode()
+    )
+    assert not Assignment.objects.filter(reviewer=reviewer).exists()
 
 
 def test_a_call_type_without_a_published_scorecard_is_refused(client, manager, reviewer, agent):

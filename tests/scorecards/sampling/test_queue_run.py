@@ -40,10 +40,18 @@ def test_everyone_but_qa_managers_is_forbidden(client, request, role, sampled_ce
     assert not SamplingRun.objects.exists()
 
 
-@pytest.mark.parametrize("method", ["get", "put", "delete"])
+@pytest.mark.parametrize("method", ["put", "delete"])
 def test_wrong_method(client, manager, method):
     client.force_login(manager)
     assert getattr(client, method)(URL).status_code == 405
+
+
+def test_reloading_the_address_after_a_refusal_goes_back_to_the_sampling_page(client, manager):
+    """A refused POST shows the sampling page at this address; a GET of it (a reload, a language switch)
+    returns to the sampling page instead of answering 405."""
+    client.force_login(manager)
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"] == reverse("queue:manage")
 
 
 def test_a_manager_runs_sampling_for_a_chosen_week(
