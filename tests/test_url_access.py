@@ -489,6 +489,10 @@ TABLE: dict[str, Case] = {
         ),
     ),
     "evaluations:preview": Case(pk_of("draft_evaluation"), GET=WRONG_METHOD, POST=draft_change(200)),
+    # On the published version already: the reviewer is told so (302 back to the draft), nothing moves.
+    "evaluations:move_to_published": Case(
+        pk_of("draft_evaluation"), GET=WRONG_METHOD, POST=draft_change(302)
+    ),
     "evaluations:notes": Case(pk_of("draft_evaluation"), GET=WRONG_METHOD, POST=draft_change(302)),
     "evaluations:note_delete": Case(
         lambda world: {"pk": world.note.evaluation_id, "note_pk": world.note.pk},

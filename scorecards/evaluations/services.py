@@ -43,11 +43,13 @@ __all__ = [
     "answer_state",
     "delete_recording_note",
     "evaluation_score",
+    "move_draft_to_published",
     "published_version_for",
     "points_of",
     "recompute_evaluation",
     "save_draft",
     "score_change",
+    "score_fields",
     "scoring_refusal",
     "score_state",
     "set_answer",
@@ -338,6 +340,56 @@ def _lock_draft(evaluation_id: int, by) -> str:
             _("This calibration session is closed: the evaluation can no longer be changed.")
         )
     return strengths
+
+
+def _carried_value(old: Criterion, new: Criterion, answer: Answer) -> AnswerValue | None:
+    """The old answer as an answer to the new version's same-titled criterion, or None if it does not fit."""
+    if old.kind != new.kind:
+        return None
+    value = stored_value(old, answer)
+    if value is scoring.NA:
+        return value if new.allows_na else None
+    if value is None or new.kind == Criterion.Kind.YES_NO:
+        return value
+    if new.kind == Criterion.Kind.SCALE:
+        return value if value <= new.scale_max else None
+    label = next((option.label for option in old.options_list if option.pk == value), None)
+    return next((option.pk for option in new.options_list if option.label == label), None)
+
+
+@transaction.atomic
+def move_draft_to_published(*, evaluation: Evaluation, by) -> tuple[int, int]:
+    """Move a draft started on a version that has since been retired to the published version, carrying each
+    answer and comment to the criterion of the same title where it still fits (same kind, value in range, an
+    option of the same label). Returns (answers carried, answers left behind). A draft has no history yet, so
+    none is written; the reviewer re-checks the answers before submitting as always."""
+    _lock_draft(evaluation.pk, by)
+    if evaluation.calibration_session_id is not None:
+        raise ValidationError(_("A calibration evaluation stays on its session's version."))
+    published = published_version_for(evaluation.call)
+    if published.pk == evaluation.version_id:
+        raise ValidationError(_("This draft is already on the published version."))
+    old_criteria = criteria_by_id(version_outline(evaluation.version))
+    new_by_title = {}
+    for criterion in criteria_by_id(version_outline(published)).values():
+        new_by_title.setdefault(criterion.title, criterion)
+    old_answers = stored_answers(evaluation)
+    rows, carried, left = [], 0, 0
+    for criterion_id, answer in old_answers.items():
+        old = old_criteria.get(criterion_id)
+        if old is None:
+            continue
+        new = new_by_title.get(old.title)
+        value = None if new is None else _carried_value(old, new, answer)
+        if new is not None and (value is not None or answer.comment):
+            rows.append(answer_row(evaluation=evaluation, criterion=new, value=value, comment=answer.comment))
+        if stored_value(old, answer) is not None:
+            carried, left = (carried + 1, left) if value is not None else (carried, left + 1)
+    Answer.objects.filter(evaluation=evaluation).delete()
+    Answer.objects.bulk_create(rows)
+    evaluation.version = published
+    evaluation.save(update_fields=["version", "updated_at"])
+    return carried, left
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calls.access import get_call_for
@@ -20,6 +21,7 @@ from scorecards.evaluations.services import (
     add_recording_note,
     delete_recording_note,
     evaluation_score,
+    move_draft_to_published,
     points_of,
     save_draft,
     start_evaluation,
@@ -169,6 +171,31 @@ def edit(request, pk):
         "can_change": True,
     }
     return render(request, EDIT_TEMPLATE, context)
+
+
+@require_POST
+@login_required
+def move_to_published(request, pk):
+    """Move a draft whose scorecard version was retired meanwhile to the published one."""
+    evaluation = get_evaluation_for(request.user, pk, for_change=True)
+    require_reviewer(request.user)
+    try:
+        carried, left = move_draft_to_published(evaluation=evaluation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        message = _("The draft is now on version %(number)s: %(carried)s answers carried over.") % {
+            "number": evaluation.version.number,
+            "carried": carried,
+        }
+        if left:
+            message += " " + ngettext(
+                "%(left)s answer did not fit the new version: answer it again.",
+                "%(left)s answers did not fit the new version: answer them again.",
+                left,
+            ) % {"left": left}
+        messages.success(request, message)
+    return redirect("evaluations:edit", evaluation.pk)
 
 
 @require_POST
