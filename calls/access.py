@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from calls.models import Call, ImportJob, ImportMapping, IngestToken
+from calls.models import Call, CallType, ImportJob, ImportMapping, IngestToken
 from qa_center.people import roles
 
 
@@ -45,3 +45,9 @@ def get_import_job_for(user, pk) -> ImportJob:
 def get_import_mapping_for(user, pk) -> ImportMapping:
     require_qa_manager(user)
     return get_object_or_404(ImportMapping, pk=pk)
+
+
+def get_call_type_for(user, pk) -> CallType:
+    """Call types are kept by the QA managers: 403 for anyone else, 404 when it does not exist."""
+    require_qa_manager(user)
+    return get_object_or_404(CallType, pk=pk)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("calls/", include("calls.pages.urls")),
+    path("call-types/", include("calls.call_types.urls")),
     path("imports/", include("calls.imports.urls")),
     path("api-tokens/", include("calls.ingest.tokens.urls")),
     path("api/", include("calls.ingest.urls")),

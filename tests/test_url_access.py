@@ -199,6 +199,10 @@ class World:
         )
 
     @cached_property
+    def call_type(self):
+        return CallTypeFactory(name="Complaints", slug="complaints")
+
+    @cached_property
     def mapping(self):
         return ImportMapping.objects.create(name="Our PBX", columns=BASIC_COLUMNS, created_by=self.manager)
 
@@ -333,6 +337,18 @@ TABLE: dict[str, Case] = {
     "calls:detail": Case(pk_of("call"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
     "calls:recording": Case(pk_of("call"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
     # --- Imports and API tokens: the QA managers' business
+    # --- Call types: kept by the QA managers
+    "call_types:list": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    "call_types:create": Case(
+        none, GET=managers_only(200), POST=managers_only(302), data=lambda world: {"name": "Billing"}
+    ),
+    "call_types:edit": Case(
+        pk_of("call_type"),
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {"name": "Complaints", "slug": "complaints"},
+    ),
+    "call_types:active": Case(pk_of("call_type"), GET=WRONG_METHOD, POST=managers_only(302)),
     "imports:list": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
     "imports:new": Case(none, GET=managers_only(200), POST=managers_only(200)),
     "imports:detail": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
