@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from calls.models import Call
-from scorecards.models import SamplingRule
+from calls.models import Call, CallType
+from qa_center.people.models import User
+from scorecards.models import Assignment, SamplingRule
 from scorecards.sampling import services as sampling
 
 
@@ -122,3 +123,61 @@ class ReassignForm(forms.Form):
         if assignment.call.agent_id:
             reviewers = reviewers.exclude(pk=assignment.call.agent_id)
         self.fields["reviewer"].queryset = reviewers.order_by("first_name", "last_name", "username")
+
+
+def _small_select() -> forms.Select:
+    return forms.Select(attrs={"class": "form-select form-select-sm"})
+
+
+class QueueFilterForm(forms.Form):
+    """The reviewer's queue, narrowed and sorted (GET parameters; anything invalid is simply ignored)."""
+
+    order = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        widget=_small_select(),
+        choices=[
+            ("due", _("Due soonest")),
+            ("oldest", _("Oldest call")),
+            ("newest", _("Newest call")),
+            ("longest", _("Longest talk")),
+            ("shortest", _("Shortest talk")),
+        ],
+    )
+    call_type = forms.ModelChoiceField(
+        label=_("Call type"), queryset=None, required=False, empty_label=_("Any"), widget=_small_select()
+    )
+    agent = forms.ModelChoiceField(
+        label=_("Agent"), queryset=None, required=False, empty_label=_("Any"), widget=_small_select()
+    )
+    recording = forms.ChoiceField(
+        label=_("Recording"),
+        required=False,
+        widget=_small_select(),
+        choices=[("", _("Any")), ("yes", _("With a recording")), ("no", _("Without a recording"))],
+    )
+
+    def __init__(self, *args, reviewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only what is in this reviewer's queue: a choice that matches nothing would only mislead.
+        open_calls = Assignment.objects.filter(reviewer=reviewer, status=Assignment.Status.OPEN)
+        self.fields["call_type"].queryset = (
+            CallType.objects.filter(calls__assignments__in=open_calls).distinct().order_by("name")
+        )
+        self.fields["agent"].queryset = (
+            User.objects.filter(calls__assignments__in=open_calls)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+
+    def filters(self) -> dict:
+        """queue_of's keyword arguments for the valid choices."""
+        self.is_valid()  # cleaned_data then holds the valid fields, whatever the others
+        data = self.cleaned_data
+        recording = data.get("recording")
+        return {
+            "order": data.get("order") or "due",
+            "call_type_id": data["call_type"].pk if data.get("call_type") else None,
+            "agent_id": data["agent"].pk if data.get("agent") else None,
+            "has_recording": {"yes": True, "no": False}.get(recording),
+        }

@@ -467,13 +467,38 @@ def open_assignments() -> QuerySet:
     )
 
 
-def queue_of(*, reviewer: User) -> QuerySet:
-    """The reviewer's calls still to score (not started yet: started ones are drafts), soonest due first."""
-    return (
-        Assignment.objects.filter(reviewer=reviewer, status=Assignment.Status.OPEN, evaluation__isnull=True)
-        .select_related("call", "call__agent", "call__call_type")
-        .order_by(F("due_at").asc(nulls_last=True), "call__started_at", "pk")
+#: How a reviewer may sort their queue: soonest due first (the default), by the call's time, by its length.
+QUEUE_ORDERS = {
+    "due": (F("due_at").asc(nulls_last=True), "call__started_at", "pk"),
+    "oldest": ("call__started_at", "pk"),
+    "newest": ("-call__started_at", "-pk"),
+    "longest": (F("call__talk_seconds").desc(nulls_last=True), "pk"),
+    "shortest": (F("call__talk_seconds").asc(nulls_last=True), "pk"),
+}
+
+
+def queue_of(
+    *,
+    reviewer: User,
+    call_type_id: int | None = None,
+    agent_id: int | None = None,
+    has_recording: bool | None = None,
+    order: str = "due",
+) -> QuerySet:
+    """The reviewer's calls still to score (not started yet: started ones are drafts), soonest due first
+    unless `order` (a QUEUE_ORDERS key) says otherwise; narrowed by call type, agent and recording."""
+    queryset = Assignment.objects.filter(
+        reviewer=reviewer, status=Assignment.Status.OPEN, evaluation__isnull=True
     )
+    if call_type_id is not None:
+        queryset = queryset.filter(call__call_type_id=call_type_id)
+    if agent_id is not None:
+        queryset = queryset.filter(call__agent_id=agent_id)
+    if has_recording is True:
+        queryset = queryset.exclude(call__recording_file="", call__recording_url="")
+    elif has_recording is False:
+        queryset = queryset.filter(call__recording_file="", call__recording_url="")
+    return queryset.select_related("call", "call__agent", "call__call_type").order_by(*QUEUE_ORDERS[order])
 
 
 def drafts_of(*, reviewer: User) -> QuerySet:

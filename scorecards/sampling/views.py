@@ -18,7 +18,13 @@ from scorecards.access import (
 )
 from scorecards.sampling import services as sampling
 from scorecards.sampling import tasks
-from scorecards.sampling.forms import ManualAssignmentForm, ReassignForm, RunSamplingForm, SamplingRuleForm
+from scorecards.sampling.forms import (
+    ManualAssignmentForm,
+    QueueFilterForm,
+    ReassignForm,
+    RunSamplingForm,
+    SamplingRuleForm,
+)
 
 QUEUE_PER_PAGE = 50
 OPEN_ASSIGNMENTS_PER_PAGE = 50
@@ -32,11 +38,15 @@ RECENT_RUNS = 10
 @login_required
 def my_queue(request):
     require_reviewer(request.user)
-    page = Paginator(sampling.queue_of(reviewer=request.user), QUEUE_PER_PAGE).get_page(
+    filter_form = QueueFilterForm(request.GET or None, reviewer=request.user)
+    filters = filter_form.filters() if request.GET else {}
+    page = Paginator(sampling.queue_of(reviewer=request.user, **filters), QUEUE_PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = {
         "page": page,
+        "filter_form": filter_form,
+        "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "order")),
         "drafts": sampling.drafts_of(reviewer=request.user),
         "submitted": sampling.recently_submitted_by(reviewer=request.user),
         "now": timezone.now(),

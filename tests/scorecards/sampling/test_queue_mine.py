@@ -160,8 +160,9 @@ def test_the_queue_costs_the_same_number_of_queries_for_3_or_30_assignments(
         if number % 3 == 1:
             make_evaluation(call=call, reviewer=reviewer, version=version, assignment=assignment)
     client.force_login(reviewer)
-    # Session, user, the navigation's unread-notification badge, count + page of the queue, drafts, submitted.
-    with django_assert_num_queries(7):
+    # Session, user, the navigation's unread-notification badge, count + page of the queue, drafts, submitted,
+    # and the filters' call types and agents (only those of the queue).
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == size - size // 3
