@@ -394,6 +394,9 @@ TABLE: dict[str, Case] = {
     ),
     "scorecards:version": Case(pk_of("version"), GET=everyone(200), POST=WRONG_METHOD),
     "scorecards:version[draft]": Case(pk_of("draft"), GET=drafts(200), POST=WRONG_METHOD),
+    # "Try it": whoever reads a version may try its scoring; nothing is saved.
+    "scorecards:try": Case(pk_of("version"), GET=WRONG_METHOD, POST=everyone(200)),
+    "scorecards:try[draft]": Case(pk_of("draft"), GET=WRONG_METHOD, POST=drafts(200)),
     "scorecards:edit": Case(pk_of("draft"), GET=drafts(200), POST=WRONG_METHOD),
     "scorecards:edit[published]": Case(pk_of("version"), GET=PUBLISHED_CHANGE(302), POST=WRONG_METHOD),
     "scorecards:version_settings": Case(pk_of("draft"), GET=WRONG_METHOD, POST=drafts(302)),

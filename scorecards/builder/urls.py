@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/new-draft/", views.new_draft, name="new_draft"),
     path("versions/<int:pk>/", views.version_detail, name="version"),
     path("versions/<int:pk>/edit/", views.version_edit, name="edit"),
+    path("versions/<int:pk>/try/", views.version_try, name="try"),
     path("versions/<int:pk>/settings/", views.version_settings, name="version_settings"),
     path("versions/<int:pk>/publish/", views.version_publish, name="publish"),
     path("versions/<int:pk>/discard/", views.version_discard, name="discard"),

@@ -33,8 +33,11 @@ from scorecards.builder.forms import (
     SectionForm,
     VersionSettingsForm,
 )
+from scorecards.evaluations.forms import posted_answers
+from scorecards.evaluations.services import evaluation_score, points_of
 from scorecards.models import Criterion, ScorecardVersion, Section
 from scorecards.scoring import spec
+from scorecards.scoring.explain import Explanation, explain_score
 
 
 def _edit_url(version_id: int, anchor: str = "") -> str:
@@ -153,8 +156,25 @@ def version_detail(request, pk):
         "sections": sections,
         "can_comment": can_comment,
         "is_manager": roles.is_manager(request.user),
+        "explanation": _tried(version, sections, {}),
     }
     return render(request, "scorecards/builder/version.html", context)
+
+
+def _tried(version: ScorecardVersion, outline, data) -> Explanation:
+    """The score the answers posted in `data` would give on `version`, through the engine (no query)."""
+    criteria = spec.criteria_by_id(outline)
+    answers = posted_answers(criteria.values(), data)
+    return explain_score(evaluation_score(version, points_of(criteria, answers), outline=outline), outline)
+
+
+@require_POST
+@login_required
+def version_try(request, pk):
+    """The "try it" panel: the score of the answers posted, saving nothing (htmx swaps it in)."""
+    version = get_version_for(request.user, pk)
+    explanation = _tried(version, spec.version_outline(version), request.POST)
+    return render(request, "scorecards/evaluations/_score_panel.html", {"explanation": explanation})
 
 
 @require_safe
