@@ -2,15 +2,16 @@
 
 import pytest
 
-from calls.fields import CALL_FIELD_NAMES, agent_key, agents_by_key, fields_written
+from calls.fields import CALL_FIELD_NAMES, SURVEY_FIELD_NAMES, agent_key, agents_by_key, fields_written
 from calls.imports.mapping import IMPORT_FIELDS
 from calls.ingest.serializers import CallIngestSerializer
 from tests.factories import AgentFactory
 
 
 def test_the_api_and_the_import_take_the_same_call_fields():
-    assert set(CallIngestSerializer().fields) == set(CALL_FIELD_NAMES)
+    assert set(CallIngestSerializer().fields) == {*CALL_FIELD_NAMES, *SURVEY_FIELD_NAMES}
     assert {f.call_field for f in IMPORT_FIELDS if f.call_field} == set(CALL_FIELD_NAMES)
+    assert {f.name for f in IMPORT_FIELDS if not f.call_field} == set(SURVEY_FIELD_NAMES)
 
 
 def test_an_agent_code_wins_over_a_username_that_is_the_same_string():
