@@ -11,7 +11,7 @@
 import codecs
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
@@ -39,14 +39,19 @@ def json_depth_exceeds(data, limit: int) -> bool:
     return False
 
 
+def _too_big() -> exceptions.ParseError:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return exceptions.ParseError(
+        _("The request body is larger than %(limit)s bytes.") % {"limit": f"{limit:,}"}
+    )
+
+
 class IngestJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         body = stream.read(limit + 1)
         if len(body) > limit:
-            raise exceptions.ParseError(
-                _("The request body is larger than %(limit)s MB.") % {"limit": limit // (1024 * 1024)}
-            )
+            raise _too_big()
         encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
         try:
             text = codecs.decode(body, encoding)
@@ -68,6 +73,8 @@ class IngestJSONParser(JSONParser):
 
 def ingest_exception_handler(exc, context):
     """DRF's handler, with what Django refuses while reading the request answered as a JSON 400 too."""
-    if isinstance(exc, SuspiciousOperation):
+    if isinstance(exc, RequestDataTooBig):
+        exc = _too_big()
+    elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(str(exc) or _("The request could not be read."))
     return exception_handler(exc, context)
