@@ -43,6 +43,7 @@ FROZEN_FIELDS = ("agent", "started_at", "transcript")
 # it (DESIGN.md, Architecture); tests/calls/test_frozen_calls.py fails if the two ever differ. The
 # evaluations are reached through their reverse relation from Call (related_name "evaluations").
 COUNTED_EVALUATION_STATUSES = ("submitted", "acknowledged", "disputed", "resolved")
+FROZEN_CHUNK = 5000  # external ids per query: under SQLite's limit of bound parameters
 
 
 class CallFrozen(Exception):
@@ -65,15 +66,18 @@ def frozen_calls(*, external_ids: Iterable[str]) -> set[str]:
     """The external ids among `external_ids` whose calls' agent, start and transcript (FROZEN_FIELDS) may
     no longer change: those with a counted evaluation. One query, for one call or a whole batch.
 
-    The one rule for the API (upsert_call, upsert_calls) and the file import (calls.imports.writer)."""
-    external_ids = list(external_ids)
-    if not external_ids:
-        return set()
-    return set(
-        Call.objects.filter(
-            external_id__in=external_ids, evaluations__status__in=COUNTED_EVALUATION_STATUSES
-        ).values_list("external_id", flat=True)
-    )
+    The one rule for the API (upsert_call, upsert_calls) and the file import (calls.imports.writer).
+    One query per FROZEN_CHUNK ids (a batch of 1,000 calls, or an import batch, is one query)."""
+    wanted = list(dict.fromkeys(external_ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), FROZEN_CHUNK):
+        found.update(
+            Call.objects.filter(
+                external_id__in=wanted[start : start + FROZEN_CHUNK],
+                evaluations__status__in=COUNTED_EVALUATION_STATUSES,
+            ).values_list("external_id", flat=True)
+        )
+    return found
 
 
 def _split_survey(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:

@@ -109,8 +109,14 @@ class CallUpsertView(IngestAPIView):
         description=_(
             "Creates the call with this `external_id`, or updates it: sending the same call twice leaves one "
             "call. On an update, fields left out keep their stored value; fields sent as null are cleared. "
-            "`agent` is an agent code or a username, `team` a team name (default: the agent's team), "
-            "`call_type` a call type code. Unknown ones are refused with a 400 naming the field."
+            "`agent` is an agent's agent code or username, as in the file import: an exact match first, "
+            "then ignoring case and surrounding spaces; only agents can be a call's agent. `team` is a team "
+            "name (default: the agent's team), `call_type` a call type code. Unknown ones are refused with "
+            "a 400 naming the field. Durations are seconds or text as in the import (`5:12`, `1:02:03`). "
+            "Dates must be from 2000-01-01 to one day from now. `nps`, `csat` and `survey_comment` are "
+            "stored as the call's survey answer (dated by the call's start), replacing an earlier one.\n\n"
+            "Once the call has a submitted evaluation, a change of its `agent`, `started_at` or "
+            "`transcript` is refused with 409 and nothing is changed."
         ),
         request=CallIngestSerializer,
         responses={
