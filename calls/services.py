@@ -40,8 +40,9 @@ def recording_max_bytes() -> int:
 # no longer the one scored. Only a QA manager may still change them, in the admin, where it is recorded.
 FROZEN_FIELDS = ("agent", "started_at", "transcript")
 # scorecards.models.Evaluation.COUNTED_STATUSES, by value: calls sits below scorecards and may not import
-# it (DESIGN.md, Architecture); tests/calls/test_frozen_calls.py fails if the two ever differ. The
-# evaluations are reached through their reverse relation from Call (related_name "evaluations").
+# it (DESIGN.md, Architecture); tests/calls/ingest/test_api_evaluated_calls.py fails if the two ever
+# differ. The evaluations are reached through their reverse relation from Call (related_name
+# "evaluations"), by string lookups: no import.
 COUNTED_EVALUATION_STATUSES = ("submitted", "acknowledged", "disputed", "resolved")
 FROZEN_CHUNK = 5000  # external ids per query: under SQLite's limit of bound parameters
 
@@ -64,10 +65,10 @@ class CallFrozen(Exception):
 
 def frozen_calls(*, external_ids: Iterable[str]) -> set[str]:
     """The external ids among `external_ids` whose calls' agent, start and transcript (FROZEN_FIELDS) may
-    no longer change: those with a counted evaluation. One query, for one call or a whole batch.
+    no longer change: those with a counted evaluation. One query per FROZEN_CHUNK ids (one for a call, an
+    API batch or an import batch).
 
-    The one rule for the API (upsert_call, upsert_calls) and the file import (calls.imports.writer).
-    One query per FROZEN_CHUNK ids (a batch of 1,000 calls, or an import batch, is one query)."""
+    The one rule for the API (upsert_call, upsert_calls) and the file import (calls.imports.writer)."""
     wanted = list(dict.fromkeys(external_ids))
     found: set[str] = set()
     for start in range(0, len(wanted), FROZEN_CHUNK):

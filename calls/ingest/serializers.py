@@ -14,6 +14,7 @@ from calls.fields import (
     AGENT_KEYS,
     BLANK_TEXT_FIELDS,
     CALL_FIELD_NAMES,
+    INTEGER_MAX,
     TimeRange,
     agent_candidates,
     agent_key,
@@ -82,7 +83,7 @@ class References:
 @extend_schema_field(
     {
         "oneOf": [
-            {"type": "integer", "minimum": 0, "maximum": 2_147_483_647},
+            {"type": "integer", "minimum": 0, "maximum": INTEGER_MAX},
             {"type": "string", "example": "1:02:03"},
         ]
     }
@@ -103,14 +104,11 @@ class DurationSecondsField(serializers.Field):
             return parse_duration(str(data))
         except InvalidValue as exc:
             raise serializers.ValidationError(str(exc)) from exc
-        except ValueError as exc:  # int() of a string of thousands of digits
-            raise serializers.ValidationError(integer_refusal(INTEGER_TOO_LARGE)) from exc
+        except ValueError as exc:  # int() refuses a string of thousands of digits
+            raise serializers.ValidationError(_("This number has too many digits for a duration.")) from exc
 
     def to_representation(self, value):
         return value
-
-
-INTEGER_TOO_LARGE = 2**63  # what a number beyond int()'s digit limit is reported as
 
 
 class EventTimeField(serializers.DateTimeField):
