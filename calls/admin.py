@@ -1,4 +1,12 @@
+"""The admin of calls. A call with a submitted evaluation keeps its agent, start and transcript
+(calls.services.FROZEN_FIELDS): only a QA manager may still change them here, and the change is recorded in
+the call's history with the values before and after."""
+
+import json
+
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.utils.translation import gettext as _
 
 from calls.models import (
     Call,
@@ -10,6 +18,8 @@ from calls.models import (
     IngestToken,
     SurveyResponse,
 )
+from calls.services import FROZEN_FIELDS, frozen_calls
+from qa_center.people import roles
 
 
 @admin.register(CallType)
@@ -50,6 +60,48 @@ class CallAdmin(admin.ModelAdmin):
     # Recordings arrive through the ingest API, which checks type, size and content before storing them.
     readonly_fields = ("recording_file",)
     show_full_result_count = False
+
+    def _is_frozen(self, call: Call | None) -> bool:
+        if call is None or call.pk is None:
+            return False
+        if not hasattr(call, "_frozen"):
+            call._frozen = bool(frozen_calls(external_ids=[call.external_id]))
+        return call._frozen
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if self._is_frozen(obj) and not roles.is_manager(request.user):
+            return (*readonly, *FROZEN_FIELDS)
+        return readonly
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        changed = [name for name in FROZEN_FIELDS if name in form.changed_data]
+        if add or not changed or not self._is_frozen(form.instance):
+            return message
+        # What the evaluation was about, kept beside the usual summary of the change.
+        summary = LogEntry(change_message=json.dumps(message)).get_change_message()
+        details = "; ".join(
+            _("%(field)s: “%(before)s” → “%(after)s”")
+            % {
+                "field": Call._meta.get_field(name).verbose_name,
+                "before": self._shown(form, name, form.initial.get(name)),
+                "after": self._shown(form, name, form.cleaned_data.get(name)),
+            }
+            for name in changed
+        )
+        return _("%(summary)s Changed on a call with a submitted evaluation: %(details)s.") % {
+            "summary": summary,
+            "details": details,
+        }
+
+    @staticmethod
+    def _shown(form, name: str, value) -> str:
+        if name == "agent" and value is not None and not hasattr(value, "pk"):
+            value = form.fields["agent"].queryset.model.objects.filter(pk=value).first()
+        if value in (None, ""):
+            return "—"
+        return str(value)
 
 
 @admin.register(SurveyResponse)

@@ -1,5 +1,6 @@
-"""The call fields that arrive from outside (the ingest API, file imports), written once, and the two rules
-both paths share: how a call names its agent, and what an update of a call writes.
+"""The call fields that arrive from outside (the ingest API, file imports), written once, and the rules both
+paths share: how a call names its agent (and who may be one), what an update of a call writes, and the sane
+range of a date and of a number.
 
 The API applies the rules one call at a time in Python (calls.services); the import compiles them into its
 set-based SQL (calls.imports.writer). Both read them from here.
@@ -7,11 +8,15 @@ set-based SQL (calls.imports.writer). Both read them from here.
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 
-from django.db.models import Field
+from django.db.models import Field, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from calls.models import Call
+from qa_center.people.models import User
 
 T = TypeVar("T")
 
@@ -63,6 +68,9 @@ CALL_FIELDS: tuple[CallField, ...] = (
     CallField("recording_url", "url"),
     CallField("transcript", "text"),
 )
+# A call row or payload may also carry the customer's survey answer: stored as the call's SurveyResponse
+# (calls.services.add_survey_response), never dropped.
+SURVEY_FIELD_NAMES = ("nps", "csat", "survey_comment")
 CALL_FIELDS_BY_NAME = {f.name: f for f in CALL_FIELDS}
 CALL_FIELD_NAMES = tuple(CALL_FIELDS_BY_NAME)
 DURATION_FIELDS = tuple(f.name for f in CALL_FIELDS if f.kind == "duration")
@@ -74,6 +82,11 @@ BLANK_TEXT_FIELDS = tuple(f.name for f in CALL_FIELDS if f.kind in {"text", "url
 
 # Strongest first: a phone system's agent code wins over a username that happens to be the same string.
 AGENT_KEYS = ("agent_code", "username")
+
+
+def agent_candidates() -> QuerySet[User]:
+    """The people a call may name as its agent: agents only (a QA manager or a reviewer answers no calls)."""
+    return User.objects.filter(is_agent=True)
 
 
 def agents_by_key(rows: Iterable[tuple[Any, ...]], *, fold: bool = False) -> dict[str, T]:
@@ -121,3 +134,64 @@ def fields_written(sent: Collection[str]) -> list[str]:
     if "resolved" in sent and "resolved_at" not in sent:
         written.append("resolved_at")
     return written
+
+
+# --- Sane ranges ----------------------------------------------------------------------------------------
+
+# A call, a survey answer or an escalation happened after this and at most a day ahead of now (clocks and
+# time zones disagree by hours, never by days). Year 9999 or 0001 is a typo or a placeholder, and it breaks
+# every page that shows the time in a zone east or west of UTC.
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(days=1)
+# What is planned (an escalation's follow-up due date) may lie ahead, but not beyond a year.
+PLANNING_HORIZON = timedelta(days=366)
+# The database's ceiling for the integer columns (PositiveIntegerField on PostgreSQL): a duration above
+# this is refused per value, not left to fail the whole batch at INSERT.
+INTEGER_MAX = 2_147_483_647
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """The times accepted for what happened: from EARLIEST_TIME to FUTURE_TOLERANCE ahead of now
+    (TimeRange.now()); for what is planned, to PLANNING_HORIZON ahead (TimeRange.planned()).
+
+    Built once per request or per file (TimeRange.now()); checking a value is two comparisons.
+    """
+
+    earliest: datetime
+    latest: datetime
+
+    @classmethod
+    def now(cls) -> "TimeRange":
+        return cls(earliest=EARLIEST_TIME, latest=timezone.now() + FUTURE_TOLERANCE)
+
+    @classmethod
+    def planned(cls) -> "TimeRange":
+        return cls(earliest=EARLIEST_TIME, latest=timezone.now() + PLANNING_HORIZON)
+
+    def refusal(self, value: datetime, zone: tzinfo | None = None) -> str | None:
+        """Why `value` is refused, or None when it is in range. A naive `value` is read in `zone`
+        (default: the current time zone)."""
+        # Years first: an aware year-1 or year-9999 value can overflow when compared across zones.
+        if self.earliest.year <= value.year <= self.latest.year:
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=zone or timezone.get_current_timezone())
+            if self.earliest <= value <= self.latest:
+                return None
+        return _("%(value)s is out of range: the date must be from %(earliest)s to %(latest)s") % {
+            "value": value.isoformat(sep=" ", timespec="minutes"),
+            "earliest": self.earliest.date().isoformat(),
+            "latest": self.latest.date().isoformat(),
+        }
+
+
+def integer_refusal(value: int) -> str | None:
+    """Why a whole number of seconds is refused (negative, or beyond what the database holds), or None."""
+    if value < 0:
+        return _("%(value)s is negative") % {"value": value}
+    if value > INTEGER_MAX:
+        return _("%(value)s is more than %(max)s, the most this field holds") % {
+            "value": value,
+            "max": INTEGER_MAX,
+        }
+    return None

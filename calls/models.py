@@ -77,6 +77,8 @@ class Call(models.Model):
         null=True,
         blank=True,
         related_name="calls",
+        # Only agents answer calls (calls.fields.agent_candidates: the API's and the import's rule too).
+        limit_choices_to={"is_agent": True},
     )
     team = models.ForeignKey(
         "people.Team",

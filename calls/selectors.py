@@ -1,7 +1,18 @@
-"""Read queries for the call pages: the filtered, sorted call list, what a call's detail page shows, and the
-home page's figures.
+"""Read queries for the call pages: the filtered, sorted call list, what a call's detail page shows, the
+home page's figures, and the resolution rate.
 
-Every query starts from `Call.objects.visible_to(user)`: the one access rule for calls.
+Every page's query starts from `Call.objects.visible_to(user)`: the one access rule for calls.
+
+Resolution belongs to the case (DESIGN.md: "a case is resolved once, however many contacts it had"). The
+model chosen: no separate case table; a case is the set of calls that share a case id, and a call without
+one is its own case. A case is resolved when one of its calls carries `resolved` (the helpdesk webhook,
+calls.services.resolve_case, marks the case's answered contacts only, so an abandoned contact is never
+"resolved" by it). `resolution_rate` therefore counts distinct case ids plus the calls without one: a case
+with three contacts counts once received and at most once resolved, in one aggregate query that a KPI can
+run over any queryset of calls (a period, a team, an agent).
+
+An unknown outcome (`answered` neither true nor false) is in no answer-rate denominator: it is neither
+answered nor abandoned.
 """
 
 import functools
@@ -15,6 +26,7 @@ from django.utils import timezone
 
 from calls.models import Call, CallType, Escalation
 from qa_center.people.models import Team, User
+from qa_center.rates import rate
 
 # NPS answer bands (DESIGN.md): promoters 9–10, passives 7–8, detractors 0–6.
 NPS_BANDS: dict[str, tuple[int, int]] = {
@@ -188,16 +200,52 @@ def other_calls_on_case(*, user: User, call: Call, limit: int = CASE_CALLS_LIMIT
 
 
 def home_totals(*, user: User, since: datetime) -> dict[str, int]:
-    """The calls `user` may see that started at or after `since`, counted in one query."""
+    """The calls `user` may see that started at or after `since`, counted in one query.
+
+    `inbound_with_outcome` (answered or abandoned) is the answer rate's denominator: an inbound call whose
+    outcome is unknown is neither."""
+    inbound = Q(direction=Call.Direction.INBOUND)
     return (
         Call.objects.visible_to(user)
         .filter(started_at__gte=since)
         .aggregate(
             calls=Count("id"),
-            inbound=Count("id", filter=Q(direction=Call.Direction.INBOUND)),
-            inbound_answered=Count("id", filter=Q(direction=Call.Direction.INBOUND, answered=True)),
+            inbound=Count("id", filter=inbound),
+            inbound_with_outcome=Count("id", filter=inbound & Q(answered__isnull=False)),
+            inbound_answered=Count("id", filter=inbound & Q(answered=True)),
             resolved=Count("id", filter=Q(resolved=True)),
             # Exists, not a join: a call with several escalations must still count once everywhere.
             escalated=Count("id", filter=Q(Exists(Escalation.objects.filter(call=OuterRef("pk"))))),
         )
+    )
+
+
+@dataclass(frozen=True)
+class ResolutionRate:
+    resolved_cases: int
+    cases: int
+
+    @property
+    def rate(self) -> float | None:
+        """Resolved cases ÷ cases received × 100; None (no data) without cases."""
+        return rate(self.resolved_cases, self.cases)
+
+
+def resolution_rate(*, calls: QuerySet[Call]) -> ResolutionRate:
+    """Resolved cases ÷ cases received over `calls` (DESIGN.md), in one aggregate query.
+
+    A case is its case id (counted once, however many of `calls` share it) or, for a call without one, the
+    call itself; it is resolved when one of its calls in `calls` is resolved (see the module's docstring).
+    """
+    with_case = ~Q(case_id="")
+    own_case = Q(case_id="")
+    totals = calls.order_by().aggregate(
+        cases_with_id=Count("case_id", filter=with_case, distinct=True),
+        resolved_with_id=Count("case_id", filter=with_case & Q(resolved=True), distinct=True),
+        own_cases=Count("pk", filter=own_case),
+        own_resolved=Count("pk", filter=own_case & Q(resolved=True)),
+    )
+    return ResolutionRate(
+        resolved_cases=totals["resolved_with_id"] + totals["own_resolved"],
+        cases=totals["cases_with_id"] + totals["own_cases"],
     )

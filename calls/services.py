@@ -4,7 +4,7 @@ Callers pass values that are already parsed (users, teams and call types as obje
 the rules that keep the data consistent live here.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
@@ -14,11 +14,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from calls.fields import fields_written
+from calls.fields import SURVEY_FIELD_NAMES, fields_written
 from calls.models import Call, Escalation, IngestToken, SurveyResponse
 
 # The recordings we accept. The declared content type is whatever the client says (curl sends
@@ -30,6 +31,69 @@ TOLERATED_CONTENT_TYPES = frozenset({"application/octet-stream", "video/webm", "
 
 def recording_max_bytes() -> int:
     return settings.QA_RECORDING_MAX_MB * 1024 * 1024
+
+
+# --- What an evaluation freezes -------------------------------------------------------------------------
+
+# Once a call has a counted evaluation, the evaluation is about this agent, at this time, saying this: a
+# change of any of these would leave an evaluation (and the agent's right to dispute it) on a call that is
+# no longer the one scored. Only a QA manager may still change them, in the admin, where it is recorded.
+FROZEN_FIELDS = ("agent", "started_at", "transcript")
+# scorecards.models.Evaluation.COUNTED_STATUSES, by value: calls sits below scorecards and may not import
+# it (DESIGN.md, Architecture); tests/calls/ingest/test_api_evaluated_calls.py fails if the two ever
+# differ. The evaluations are reached through their reverse relation from Call (related_name
+# "evaluations"), by string lookups: no import.
+COUNTED_EVALUATION_STATUSES = ("submitted", "acknowledged", "disputed", "resolved")
+FROZEN_CHUNK = 5000  # external ids per query: under SQLite's limit of bound parameters
+
+
+class CallFrozen(Exception):
+    """An update would change what a counted evaluation of the call is about."""
+
+    def __init__(self, external_id: str, fields: Collection[str]):
+        self.external_id = external_id
+        self.fields = [name for name in FROZEN_FIELDS if name in fields]
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return _(
+            "This call has a submitted evaluation: its agent, start time and transcript can no longer "
+            "change here (a QA manager can correct them in the admin)."
+        )
+
+
+def frozen_calls(*, external_ids: Iterable[str]) -> set[str]:
+    """The external ids among `external_ids` whose calls' agent, start and transcript (FROZEN_FIELDS) may
+    no longer change: those with a counted evaluation. One query per FROZEN_CHUNK ids (one for a call, an
+    API batch or an import batch).
+
+    The one rule for the API (upsert_call, upsert_calls) and the file import (calls.imports.writer)."""
+    wanted = list(dict.fromkeys(external_ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), FROZEN_CHUNK):
+        found.update(
+            Call.objects.filter(
+                external_id__in=wanted[start : start + FROZEN_CHUNK],
+                evaluations__status__in=COUNTED_EVALUATION_STATUSES,
+            ).values_list("external_id", flat=True)
+        )
+    return found
+
+
+def _split_survey(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The call fields of `data`, and its survey answer if it carries a score (None otherwise)."""
+    call_data = {name: value for name, value in data.items() if name not in SURVEY_FIELD_NAMES}
+    nps, csat = data.get("nps"), data.get("csat")
+    if nps is None and csat is None:
+        return call_data, None
+    return call_data, {"nps": nps, "csat": csat, "comment": data.get("survey_comment") or ""}
+
+
+def _record_call_survey(call: Call, survey: Mapping[str, Any] | None) -> None:
+    # As the import does: the answer is dated by the call's start.
+    if survey is not None:
+        add_survey_response(call=call, responded_at=call.started_at, **survey)
 
 
 # --- Calls ----------------------------------------------------------------------------------------------
@@ -62,7 +126,7 @@ def _apply_call_data(call: Call, data: Mapping[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def _upsert_call_once(data: Mapping[str, Any]) -> tuple[Call, bool]:
+def _upsert_call_once(data: Mapping[str, Any], survey: Mapping[str, Any] | None) -> tuple[Call, bool]:
     # The relations come along so that whoever shows the call next needs no further query; `of` because
     # PostgreSQL cannot lock the nullable side of an outer join.
     call = (
@@ -77,30 +141,41 @@ def _upsert_call_once(data: Mapping[str, Any]) -> tuple[Call, bool]:
         call = Call(external_id=data["external_id"])
         _apply_call_data(call, data)
         call.save(force_insert=True)
+        _record_call_survey(call, survey)
         return call, True
     changed = _apply_call_data(call, data)
+    frozen = set(changed) & set(FROZEN_FIELDS)
+    if frozen and frozen_calls(external_ids=[call.external_id]):
+        raise CallFrozen(call.external_id, frozen)
     if changed:
         call.save(update_fields=[*changed, "updated_at"])
+    _record_call_survey(call, survey)
     return call, False
 
 
 def upsert_call(*, data: Mapping[str, Any]) -> tuple[Call, bool]:
     """Create the call `data["external_id"]` names, or update it: the same data twice leaves one call.
 
-    `data` holds call field values (agent, team and call type as objects). Returns (call, created).
+    `data` holds call field values (agent, team and call type as objects), and may hold the survey fields
+    (calls.fields.SURVEY_FIELD_NAMES): with a score, they are stored as the call's survey answer.
+    Returns (call, created). Raises CallFrozen, changing nothing, when the update would change a frozen
+    field of a call with a counted evaluation.
     """
     if not data.get("external_id"):
         raise ValueError("a call needs an external_id")
+    data, survey = _split_survey(data)
     try:
-        return _upsert_call_once(data)
+        return _upsert_call_once(data, survey)
     except IntegrityError:
         # A concurrent request inserted the same external id between our SELECT and INSERT: now it updates.
-        return _upsert_call_once(data)
+        return _upsert_call_once(data, survey)
 
 
 @transaction.atomic
-def upsert_calls(*, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Call, bool]]:
-    """Upsert many calls with a constant number of queries; returns (call, created) in the order of `rows`.
+def upsert_calls(*, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Call, bool] | CallFrozen]:
+    """Upsert many calls with a constant number of queries (and one per survey answer); returns, in the
+    order of `rows`, (call, created) for each saved row and a CallFrozen for each refused one (a row that
+    would change a frozen field of an evaluated call: nothing of it is written).
 
     External ids must be unique within `rows` (the caller decides what a duplicate means).
     """
@@ -109,20 +184,34 @@ def upsert_calls(*, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Call, bool]
         raise ValueError("external ids must be unique within one batch")
     existing = Call.objects.select_for_update().in_bulk(external_ids, field_name="external_id")
 
-    results: list[tuple[Call, bool]] = []
+    split = [_split_survey(row) for row in rows]
+    changes: list[list[str] | None] = []  # None for a new call
+    for data, _survey in split:
+        call = existing.get(data["external_id"])
+        changes.append(None if call is None else _apply_call_data(call, data))
+    touching_frozen = [
+        data["external_id"]
+        for (data, _survey), changed in zip(split, changes, strict=True)
+        if changed and set(changed) & set(FROZEN_FIELDS)
+    ]
+    frozen = frozen_calls(external_ids=touching_frozen)
+
+    results: list[tuple[Call, bool] | CallFrozen] = []
     new_calls: list[Call] = []
     changed_calls: list[Call] = []
     changed_fields: set[str] = set()
     now = timezone.now()
-    for row in rows:
-        call = existing.get(row["external_id"])
-        if call is None:
-            call = Call(external_id=row["external_id"])
-            _apply_call_data(call, row)
+    for (data, _survey), changed in zip(split, changes, strict=True):
+        if changed is None:
+            call = Call(external_id=data["external_id"])
+            _apply_call_data(call, data)
             new_calls.append(call)
             results.append((call, True))
             continue
-        changed = _apply_call_data(call, row)
+        if data["external_id"] in frozen:
+            results.append(CallFrozen(data["external_id"], changed))
+            continue
+        call = existing[data["external_id"]]
         if changed:
             call.updated_at = now  # bulk_update does not run auto_now
             changed_fields.update(changed)
@@ -137,9 +226,15 @@ def upsert_calls(*, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Call, bool]
             # A concurrent writer created some of them meanwhile: fall back to one upsert per new row.
             by_id = {row["external_id"]: row for row in rows}
             replaced = {call.external_id: upsert_call(data=by_id[call.external_id]) for call in new_calls}
-            results = [replaced.get(call.external_id, (call, created)) for call, created in results]
+            results = [
+                result if isinstance(result, CallFrozen) else replaced.get(result[0].external_id, result)
+                for result in results
+            ]
     if changed_calls:
         Call.objects.bulk_update(changed_calls, [*sorted(changed_fields), "updated_at"], batch_size=500)
+    for result, (_data, survey) in zip(results, split, strict=True):
+        if not isinstance(result, CallFrozen):
+            _record_call_survey(result[0], survey)
     return results
 
 
@@ -254,20 +349,29 @@ class CaseResolution:
     case_id: str
     resolved_at: datetime
     calls: int  # calls of the case
+    answered: int  # its answered contacts: the ones that carry the resolution
     changed: int  # calls this resolution changed (0 when it repeats an earlier one)
 
 
 @transaction.atomic
 def resolve_case(*, case_id: str, resolved_at: datetime) -> CaseResolution:
-    """Mark every call of the case resolved at `resolved_at`. Repeating it changes nothing."""
+    """Mark the case resolved at `resolved_at`: its answered contacts carry the resolution.
+
+    Resolution belongs to the case, and a case is resolved once however many contacts it had
+    (calls.selectors.resolution_rate counts cases, not calls); an abandoned contact, or one whose outcome
+    is unknown, resolved nothing and is left as it is. A case with no answered contact is marked on none
+    (`answered` is 0: the caller says so). Repeating it changes nothing.
+    """
     calls = Call.objects.filter(case_id=case_id)
-    total = calls.count()
+    counts = calls.aggregate(calls=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
     changed = 0
-    if total:
-        changed = calls.exclude(resolved=True, resolved_at=resolved_at).update(
-            resolved=True, resolved_at=resolved_at, updated_at=timezone.now()
+    if counts["answered"]:
+        changed = (
+            calls.filter(answered=True)
+            .exclude(resolved=True, resolved_at=resolved_at)
+            .update(resolved=True, resolved_at=resolved_at, updated_at=timezone.now())
         )
-    return CaseResolution(case_id=case_id, resolved_at=resolved_at, calls=total, changed=changed)
+    return CaseResolution(case_id=case_id, resolved_at=resolved_at, changed=changed, **counts)
 
 
 @transaction.atomic

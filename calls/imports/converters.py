@@ -37,12 +37,12 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.fields import AGENT_KEYS, agents_by_key
+from calls.fields import AGENT_KEYS, INTEGER_MAX, TimeRange, agent_candidates, agents_by_key
 from calls.imports.mapping import ImportField
 from calls.models import Call, CallType
-from qa_center.people.models import Team, User
+from qa_center.people.models import Team
 
-PG_INT_MAX = 2_147_483_647  # PositiveIntegerField's ceiling on PostgreSQL
+PG_INT_MAX = INTEGER_MAX  # PositiveIntegerField's ceiling on PostgreSQL (calls.fields, shared with the API)
 
 
 class InvalidValue(ValueError):
@@ -236,6 +236,7 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any]) -> C
         return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
 
     parse = parse_with_format if date_format else parse_default
+    in_range = TimeRange.now()  # calls.fields: the API's rule too
 
     def convert(raw: str) -> Any:
         text = raw.strip()
@@ -258,6 +259,8 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any]) -> C
                     % text
                 )
             raise InvalidValue(message) from None
+        if (refused := in_range.refusal(value, zone)) is not None:
+            raise InvalidValue(refused)
         if value.tzinfo is None:
             return adapt_naive(value)
         return adapt(value)
@@ -345,7 +348,7 @@ class References:
         if "agent" in fields:
             agents = [
                 (*keys, (pk, team_id))
-                for *keys, pk, team_id in User.objects.values_list(*AGENT_KEYS, "pk", "team_id")
+                for *keys, pk, team_id in agent_candidates().values_list(*AGENT_KEYS, "pk", "team_id")
             ]
             refs.agents = agents_by_key(agents)
             refs.agents_folded = agents_by_key(agents, fold=True)

@@ -6,10 +6,23 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from calls import services
-from calls.fields import AGENT_KEYS, BLANK_TEXT_FIELDS, CALL_FIELD_NAMES, agent_key, agents_by_key
+from calls.fields import (
+    AGENT_KEYS,
+    BLANK_TEXT_FIELDS,
+    CALL_FIELD_NAMES,
+    INTEGER_MAX,
+    TimeRange,
+    agent_candidates,
+    agent_key,
+    agents_by_key,
+    integer_refusal,
+)
+from calls.imports.converters import InvalidValue
+from calls.imports.converters import _to_duration as parse_duration  # the import's parser: one rule
 from calls.models import Call, CallType, Escalation, SurveyResponse, validate_external_id
 from qa_center.people.models import Team, User
 
@@ -29,13 +42,28 @@ class References:
                 value = item.get(name)
                 if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
                     values.add(str(value).strip())
-        self.agents: dict[str, User] = {}
+        # The import's rule (calls.imports.converters): agents only, by agent code then username, exact
+        # first, then casefolded. The keys of every agent are read (one narrow query, as the import does)
+        # because a casefolded match cannot be asked of the database portably.
+        self._agent_pks: dict[str, int] = {}
+        self._agent_pks_folded: dict[str, int] = {}
+        self._agents: dict[int, User] = {}
+        self.not_agents: set[str] = set()  # keys of people who exist but are not agents
         if wanted["agent"]:
-            named = Q()
-            for key in AGENT_KEYS:
-                named |= Q(**{f"{key}__in": wanted["agent"]})
-            users = User.objects.filter(named).select_related("team")
-            self.agents = agents_by_key((*(getattr(user, key) for key in AGENT_KEYS), user) for user in users)
+            keys = list(agent_candidates().values_list(*AGENT_KEYS, "pk"))
+            self._agent_pks = agents_by_key(keys)
+            self._agent_pks_folded = agents_by_key(keys, fold=True)
+            found = {value: self._agent_pk(value) for value in wanted["agent"]}
+            pks = {pk for pk in found.values() if pk is not None}
+            if pks:
+                self._agents = User.objects.select_related("team").in_bulk(pks)
+            missing = [value for value, pk in found.items() if pk is None]
+            if missing:
+                named = Q()
+                for key in AGENT_KEYS:
+                    named |= Q(**{f"{key}__in": missing})
+                others = User.objects.filter(named).exclude(pk__in=agent_candidates().values("pk"))
+                self.not_agents = {key for row in others.values_list(*AGENT_KEYS) for key in row if key}
         self.call_types: dict[str, CallType] = {}
         if wanted["call_type"]:
             self.call_types = {ct.slug: ct for ct in CallType.objects.filter(slug__in=wanted["call_type"])}
@@ -43,8 +71,66 @@ class References:
         if wanted["team"]:
             self.teams = {team.name: team for team in Team.objects.filter(name__in=wanted["team"])}
 
+    def _agent_pk(self, key: str) -> int | None:
+        pk = self._agent_pks.get(key)
+        return self._agent_pks_folded.get(key.casefold()) if pk is None else pk
+
     def agent(self, key: str) -> User | None:
-        return self.agents.get(key)
+        pk = self._agent_pk(key.strip())
+        return None if pk is None else self._agents.get(pk)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": INTEGER_MAX},
+            {"type": "string", "example": "1:02:03"},
+        ]
+    }
+)
+class DurationSecondsField(serializers.Field):
+    """Seconds as a number, or text as the import reads it: `312`, `12.5`, `5:12`, `1:02:03`."""
+
+    default_error_messages = {"invalid": _("Send seconds (a number), or text such as “5:12” or “1:02:03”.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            self.fail("invalid")
+        if isinstance(data, int):
+            if (refused := integer_refusal(data)) is not None:
+                raise serializers.ValidationError(refused)
+            return data
+        try:
+            return parse_duration(str(data))
+        except InvalidValue as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+        except ValueError as exc:  # int() refuses a string of thousands of digits
+            raise serializers.ValidationError(_("This number has too many digits for a duration.")) from exc
+
+    def to_representation(self, value):
+        return value
+
+
+class EventTimeField(serializers.DateTimeField):
+    """A date and time something happened: refused before 2000 or more than a day ahead (calls.fields)."""
+
+    in_range = staticmethod(TimeRange.now)
+
+    def to_internal_value(self, value):
+        result = super().to_internal_value(value)
+        if (refused := self.in_range().refusal(result)) is not None:
+            raise serializers.ValidationError(refused)
+        return result
+
+
+class PlannedTimeField(EventTimeField):
+    """A date and time planned ahead: refused before 2000 or more than a year ahead (calls.fields)."""
+
+    in_range = staticmethod(TimeRange.planned)
+
+
+def _duration(**kwargs) -> DurationSecondsField:
+    return DurationSecondsField(required=False, allow_null=True, **kwargs)
 
 
 class CallIngestSerializer(serializers.Serializer):
@@ -66,19 +152,23 @@ class CallIngestSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Call.Direction.choices, required=False)
     queue = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
     channel = serializers.ChoiceField(choices=Call.Channel.choices, required=False)
-    started_at = serializers.DateTimeField(help_text=_("ISO 8601, e.g. 2025-01-31T09:15:00Z."))
-    ivr_wait_seconds = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    queue_wait_seconds = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    talk_seconds = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    hold_seconds = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    wrap_up_seconds = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True, help_text=_("Durations: null means unknown, never 0.")
+    started_at = EventTimeField(
+        help_text=_("ISO 8601, e.g. 2025-01-31T09:15:00Z; from 2000 to one day from now.")
+    )
+    ivr_wait_seconds = _duration()
+    queue_wait_seconds = _duration()
+    talk_seconds = _duration()
+    hold_seconds = _duration()
+    wrap_up_seconds = _duration(
+        help_text=_(
+            "Durations: seconds, or text as in the import (“5:12”, “1:02:03”); null means unknown, never 0."
+        )
     )
     answered = serializers.BooleanField(
         required=False, allow_null=True, help_text=_("true answered, false abandoned, null unknown.")
     )
     resolved = serializers.BooleanField(required=False, allow_null=True)
-    resolved_at = serializers.DateTimeField(
+    resolved_at = EventTimeField(
         required=False, allow_null=True, help_text=_("Setting it marks the call resolved.")
     )
     case_id = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
@@ -87,6 +177,11 @@ class CallIngestSerializer(serializers.Serializer):
     transcript = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, trim_whitespace=False
     )
+    # The customer's survey answer, as in the import's survey columns: stored as the call's survey answer
+    # (at the call's start time), replacing any earlier one.
+    nps = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+    csat = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
+    survey_comment = serializers.CharField(required=False, allow_blank=True, allow_null=True)
 
     @property
     def references(self) -> References:
@@ -99,8 +194,12 @@ class CallIngestSerializer(serializers.Serializer):
             return None
         agent = self.references.agent(value)
         if agent is None:
+            if value in self.references.not_agents:
+                raise serializers.ValidationError(
+                    _("“%(value)s” is not an agent: only agents can be a call's agent.") % {"value": value}
+                )
             raise serializers.ValidationError(
-                _("Unknown agent “%(value)s”: no user has this agent code or username.") % {"value": value}
+                _("Unknown agent “%(value)s”: no agent has this agent code or username.") % {"value": value}
             )
         return agent
 
@@ -125,8 +224,12 @@ class CallIngestSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"resolved_at": [_("An unresolved call cannot have a resolution time.")]}
             )
+        if attrs.get("survey_comment") and attrs.get("nps") is None and attrs.get("csat") is None:
+            raise serializers.ValidationError(
+                {"survey_comment": [_("A survey comment needs an NPS or a CSAT score.")]}
+            )
         # Text fields may be sent as null for "none".
-        for name in BLANK_TEXT_FIELDS:
+        for name in (*BLANK_TEXT_FIELDS, "survey_comment"):
             if name in attrs and attrs[name] is None:
                 attrs[name] = ""
         return attrs
@@ -162,7 +265,7 @@ class SurveySerializer(serializers.Serializer):
     nps = serializers.IntegerField(min_value=0, max_value=10, default=None, allow_null=True)
     csat = serializers.IntegerField(min_value=1, max_value=5, default=None, allow_null=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    responded_at = serializers.DateTimeField(
+    responded_at = EventTimeField(
         required=False,
         allow_null=True,
         help_text=_(
@@ -191,7 +294,9 @@ class EscalationSerializer(serializers.ModelSerializer):
         default="",
         help_text=_("The escalation's id in the sending system: sending it again updates instead of adding."),
     )
-    escalated_at = serializers.DateTimeField()
+    escalated_at = EventTimeField()
+    followup_due_at = PlannedTimeField(required=False, allow_null=True)
+    followup_done_at = EventTimeField(required=False, allow_null=True)
 
     class Meta:
         model = Escalation
@@ -247,13 +352,16 @@ class RecordingUrlSerializer(serializers.Serializer):
 
 
 class CaseResolutionSerializer(serializers.Serializer):
-    resolved_at = serializers.DateTimeField(help_text=_("When the helpdesk resolved the case (ISO 8601)."))
+    resolved_at = EventTimeField(help_text=_("When the helpdesk resolved the case (ISO 8601)."))
 
 
 class CaseResolutionResultSerializer(serializers.Serializer):
     case_id = serializers.CharField()
     resolved_at = serializers.DateTimeField()
     calls = serializers.IntegerField(help_text=_("Calls of this case."))
+    answered = serializers.IntegerField(
+        help_text=_("Its answered calls: the ones that carry the resolution.")
+    )
     changed = serializers.IntegerField(
         help_text=_("Calls this request changed (0 when it repeats an earlier one).")
     )

@@ -10,14 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls import services
 from calls.access import get_call_for_token
 from calls.ingest.auth import IngestTokenAuthentication
+from calls.ingest.parsers import IngestJSONParser, ingest_exception_handler
 from calls.ingest.serializers import (
     MAX_BATCH_SIZE,
     BatchResultSerializer,
@@ -58,11 +59,24 @@ class HasIngestToken(permissions.BasePermission):
 class IngestAPIView(APIView):
     authentication_classes = [IngestTokenAuthentication]
     permission_classes = [HasIngestToken]
-    parser_classes = [JSONParser]
+    parser_classes = [IngestJSONParser]
+
+    def get_exception_handler(self):
+        return ingest_exception_handler
 
 
 ERRORS = OpenApiResponse(OpenApiTypes.OBJECT, description=_('Validation errors: {"field": ["message", …]}.'))
 UNAUTHORIZED = OpenApiResponse(OpenApiTypes.OBJECT, description=_("No, an invalid or a revoked token."))
+FROZEN = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description=_(
+        "The call has a submitted evaluation and the update would change its agent, start time or "
+        'transcript: nothing is changed. {"field": ["message"]} names the fields.'
+    ),
+)
+NO_ANSWERED_CALL = OpenApiResponse(
+    OpenApiTypes.OBJECT, description=_("None of the case's calls was answered: nothing is changed.")
+)
 NO_CALL = OpenApiResponse(OpenApiTypes.OBJECT, description=_("No call has this external id."))
 EXTERNAL_ID = OpenApiParameter(
     "external_id",
@@ -70,6 +84,15 @@ EXTERNAL_ID = OpenApiParameter(
     OpenApiParameter.PATH,
     description=_("The call's id in the phone system."),
 )
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def _frozen_errors(exc: services.CallFrozen) -> dict[str, list[str]]:
+    return {name: [exc.message] for name in exc.fields}
 
 
 def _as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -86,11 +109,23 @@ class CallUpsertView(IngestAPIView):
         description=_(
             "Creates the call with this `external_id`, or updates it: sending the same call twice leaves one "
             "call. On an update, fields left out keep their stored value; fields sent as null are cleared. "
-            "`agent` is an agent code or a username, `team` a team name (default: the agent's team), "
-            "`call_type` a call type code. Unknown ones are refused with a 400 naming the field."
+            "`agent` is an agent's agent code or username, as in the file import: an exact match first, "
+            "then ignoring case and surrounding spaces; only agents can be a call's agent. `team` is a team "
+            "name (default: the agent's team), `call_type` a call type code. Unknown ones are refused with "
+            "a 400 naming the field. Durations are seconds or text as in the import (`5:12`, `1:02:03`). "
+            "Dates must be from 2000-01-01 to one day from now. `nps`, `csat` and `survey_comment` are "
+            "stored as the call's survey answer (dated by the call's start), replacing an earlier one.\n\n"
+            "Once the call has a submitted evaluation, a change of its `agent`, `started_at` or "
+            "`transcript` is refused with 409 and nothing is changed."
         ),
         request=CallIngestSerializer,
-        responses={201: CallSerializer, 200: CallSerializer, 400: ERRORS, 401: UNAUTHORIZED},
+        responses={
+            201: CallSerializer,
+            200: CallSerializer,
+            400: ERRORS,
+            401: UNAUTHORIZED,
+            409: FROZEN,
+        },
         examples=[
             OpenApiExample(
                 "Answered inbound call",
@@ -112,7 +147,10 @@ class CallUpsertView(IngestAPIView):
     def post(self, request):
         serializer = CallIngestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call, created = services.upsert_call(data=serializer.validated_data)
+        try:
+            call, created = services.upsert_call(data=serializer.validated_data)
+        except services.CallFrozen as exc:
+            raise Conflict(_frozen_errors(exc)) from exc
         return Response(
             CallSerializer(call).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
@@ -130,7 +168,9 @@ class CallBatchView(IngestAPIView):
             "(`created`, `updated` or `invalid`) and, for an invalid call, `errors` by field. Check "
             "`invalid` in the answer and send the refused calls again once fixed (resending the valid ones "
             "does no harm: the upsert is idempotent). An external id that appears twice in one request is "
-            "refused the second time. A body that is not a list of 1 to 1,000 calls is refused whole (400)."
+            "refused the second time. A call that would change the agent, start time or transcript of a call "
+            "with a submitted evaluation is refused (`invalid`, the fields named in `errors`). A body that "
+            "is not a list of 1 to 1,000 calls is refused whole (400)."
         ),
         request=CallIngestSerializer(many=True),
         responses={200: BatchResultSerializer, 400: ERRORS, 401: UNAUTHORIZED},
@@ -175,8 +215,11 @@ class CallBatchView(IngestAPIView):
 
         if valid:
             saved = services.upsert_calls(rows=[data for _index, data in valid])
-            for (index, _data), (_call, created) in zip(valid, saved, strict=True):
-                results[index]["status"] = "created" if created else "updated"
+            for (index, _data), outcome in zip(valid, saved, strict=True):
+                if isinstance(outcome, services.CallFrozen):
+                    results[index].update(status="invalid", errors=_frozen_errors(outcome))
+                else:
+                    results[index]["status"] = "created" if outcome[1] else "updated"
         summary = {
             "created": sum(1 for r in results if r["status"] == "created"),
             "updated": sum(1 for r in results if r["status"] == "updated"),
@@ -204,7 +247,7 @@ class CallDetailView(IngestAPIView):
 
 
 class CallRecordingView(IngestAPIView):
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [IngestJSONParser, MultiPartParser]
 
     @extend_schema(
         operation_id="attach_recording",
@@ -274,8 +317,11 @@ class CaseResolveView(IngestAPIView):
         tags=["cases"],
         summary=_("Mark a case resolved (helpdesk webhook)"),
         description=_(
-            "Marks every call of the case resolved at `resolved_at`. Sending it again changes nothing. "
-            "404 when no call carries this case id."
+            "Marks the case resolved at `resolved_at`. Resolution belongs to the case: its answered calls "
+            "carry it, and a case counts once in the resolution rate however many calls it had; abandoned "
+            "calls, and calls whose outcome is unknown, are left as they are. Sending it again changes "
+            "nothing. 404 when no call carries this case id; 409, changing nothing, when none of its calls "
+            "was answered (send it again once the answered call is in)."
         ),
         parameters=[
             OpenApiParameter(
@@ -286,7 +332,13 @@ class CaseResolveView(IngestAPIView):
             )
         ],
         request=CaseResolutionSerializer,
-        responses={200: CaseResolutionResultSerializer, 400: ERRORS, 401: UNAUTHORIZED, 404: NO_CALL},
+        responses={
+            200: CaseResolutionResultSerializer,
+            400: ERRORS,
+            401: UNAUTHORIZED,
+            404: NO_CALL,
+            409: NO_ANSWERED_CALL,
+        },
     )
     def post(self, request, case_id):
         serializer = CaseResolutionSerializer(data=request.data)
@@ -294,6 +346,18 @@ class CaseResolveView(IngestAPIView):
         resolution = services.resolve_case(case_id=case_id, **serializer.validated_data)
         if not resolution.calls:
             raise Http404
+        if not resolution.answered:
+            raise Conflict(
+                {
+                    "case_id": [
+                        _(
+                            "None of this case's %(calls)d calls was answered: nothing was marked resolved. "
+                            "Send the resolution again once its answered call is in."
+                        )
+                        % {"calls": resolution.calls}
+                    ]
+                }
+            )
         return Response(CaseResolutionResultSerializer(resolution).data)
 
 

@@ -33,7 +33,10 @@ AUDIO_CONTENT_TYPES = {
 FALLBACK_CONTENT_TYPE = "application/octet-stream"
 
 # One range only; a request for several ranges is answered with the whole file, as RFC 9110 allows.
-_BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.IGNORECASE)
+# At most 18 digits a position (a file of up to an exabyte): a longer one is malformed and ignored like
+# any header we do not understand (RFC 9110 §14.2: a server may ignore Range), rather than handed to int(),
+# which refuses strings of thousands of digits.
+_BYTE_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$", re.IGNORECASE)
 
 
 class RangeNotSatisfiable(Exception):

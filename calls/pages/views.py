@@ -60,7 +60,7 @@ def home(request):
     totals = home_totals(user=request.user, since=timezone.now() - HOME_PERIOD)
     context = {
         "totals": totals,
-        "answer_rate": _percent(totals["inbound_answered"], totals["inbound"]),
+        "answer_rate": _percent(totals["inbound_answered"], totals["inbound_with_outcome"]),
         "led_teams": request.user.led_teams.all() if request.user.is_team_lead else [],
     }
     return render(request, "people/home.html", context)

@@ -89,17 +89,17 @@ def test_query_count_does_not_grow_with_the_batch(api, django_assert_num_queries
     def batch(size, start=0):
         return [call_payload(external_id=f"B-{i}") for i in range(start, start + size)]
 
-    # token lookup + last-used update, agents, call types, savepoint, existing calls, savepoint + insert
-    # + release, release
-    with django_assert_num_queries(10):
+    # token lookup + last-used update, agents' keys, those agents (with team), call types, savepoint,
+    # existing calls, savepoint + insert + release, release
+    with django_assert_num_queries(11):
         api.post(URL, batch(2), format="json")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         api.post(URL, batch(40, start=2), format="json")
     # updates of 42 calls at once: one bulk UPDATE instead of the insert's savepoint, insert and release
     updates = batch(42)
     for item in updates:
         item["talk_seconds"] = 7
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert api.post(URL, updates, format="json").json()["updated"] == 42
     assert set(Call.objects.values_list("talk_seconds", flat=True)) == {7}
 

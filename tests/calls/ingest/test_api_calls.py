@@ -177,14 +177,15 @@ def test_get_not_allowed_on_the_collection(api):
 
 
 def test_upsert_query_counts_are_pinned(api, django_assert_num_queries):
-    # token lookup + last-used update, agent (with team), call type, savepoint, select, insert, release
-    with django_assert_num_queries(8):
+    # token lookup + last-used update, agents' keys, the agent (with team), call type, savepoint, select,
+    # insert, release
+    with django_assert_num_queries(9):
         assert api.post(URL, call_payload(), format="json").status_code == 201
     # the same, with an update instead of the insert
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert api.post(URL, call_payload(talk_seconds=300), format="json").status_code == 200
     # a replay changes nothing, so nothing is written
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert api.post(URL, call_payload(talk_seconds=300), format="json").status_code == 200
 
 

@@ -156,7 +156,24 @@ def test_unsatisfiable_range_is_416(client, agent, recorded_call, header):
     assert response.content == b""
 
 
-@pytest.mark.parametrize("header", ["bytes=0-1,5-6", "bytes=abc", "items=0-10", "bytes=50-10", "bytes=-", ""])
+HUGE = "9" * 5000  # int() refuses strings of more than 4,300 digits
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bytes=0-1,5-6",
+        "bytes=abc",
+        "items=0-10",
+        "bytes=50-10",
+        "bytes=-",
+        "",
+        f"bytes={HUGE}-",
+        f"bytes=0-{HUGE}",
+        f"bytes=-{HUGE}",
+        f"bytes={'1' * 19}-",
+    ],
+)
 def test_range_we_do_not_serve_sends_the_whole_file(client, agent, recorded_call, header):
     client.force_login(agent)
     response = client.get(url(recorded_call), headers={"Range": header})
@@ -221,6 +238,10 @@ def test_empty_file(client, agent, call):
         ("bytes=9-100", (9, 9)),
         ("bytes=5-4", None),
         ("bytes=1-2, 4-5", None),
+        # a position of more than 18 digits is malformed, and ignored like any other malformed header
+        (f"bytes={HUGE}-", None),
+        (f"bytes=0-{HUGE}", None),
+        ("bytes=0-999999999999999999", (0, 9)),
     ],
 )
 def test_parse_byte_range(header, expected):
