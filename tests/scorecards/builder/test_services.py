@@ -458,7 +458,9 @@ def test_comments_of_later_versions_do_not_show_on_earlier_ones(published, draft
         criterion=Criterion.objects.get(section__version=draft, title="Greeting"), author=agent, body="On v2"
     )
     assert builder.comments_by_criterion_title(published, viewer=manager) == {}
-    assert [c.body for c in builder.comments_by_criterion_title(draft, viewer=manager)["Greeting"]] == ["On v2"]
+    assert [c.body for c in builder.comments_by_criterion_title(draft, viewer=manager)["Greeting"]] == [
+        "On v2"
+    ]
 
 
 def test_comments_are_taken_on_published_versions_only(published, draft, agent, manager):

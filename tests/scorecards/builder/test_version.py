@@ -66,7 +66,9 @@ def test_agent_reads_the_published_form_with_guidance_and_comment_forms(client, 
     content = response.content.decode()
     assert "Uses the approved greeting" in content
     assert "Critical: fails the evaluation" in content
-    assert content.count('form="try-it-form" name="answer_') == 2 + 4 + 1 + 2  # yes/no, scale 0..3, N/A, options
+    assert (
+        content.count('form="try-it-form" name="answer_') == 2 + 4 + 1 + 2
+    )  # yes/no, scale 0..3, N/A, options
     assert 'id="try-it-form"' in content  # the inputs only try the scoring: nothing is saved
     assert "Warm" in content and "(2)" in content
     tone = Criterion.objects.get(section__version=published, title="Tone")
