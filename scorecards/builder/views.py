@@ -37,7 +37,7 @@ from scorecards.evaluations.forms import posted_answers
 from scorecards.evaluations.services import evaluation_score, points_of
 from scorecards.models import Criterion, ScorecardVersion, Section
 from scorecards.scoring import spec
-from scorecards.scoring.explain import Explanation, explain_score
+from scorecards.scoring.explain import Explanation, explain_score, section_shares
 
 
 def _edit_url(version_id: int, anchor: str = "") -> str:
@@ -131,7 +131,9 @@ def new_draft(request, pk):
 def _outline_with_comments(version: ScorecardVersion, *, viewer) -> list[Section]:
     sections = spec.version_outline(version)
     comments = builder.comments_by_criterion_title(version, viewer=viewer)
+    shares = section_shares(version, sections)
     for section in sections:
+        section.share = shares.get(section.pk)
         for criterion in section.criteria_list:
             criterion.comments_list = comments.get(criterion.title, [])
             if criterion.kind == Criterion.Kind.SCALE:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from scorecards.models import ScorecardVersion, Section
 from scorecards.scoring import engine as scoring
-from scorecards.scoring.spec import criteria_by_id
+from scorecards.scoring.spec import criteria_by_id, spec_from_outline
 
 METHOD_FORMULAS = {
     scoring.WEIGHTED_SECTIONS: gettext_lazy(
@@ -157,3 +157,16 @@ def explain_score(result: scoring.ScoreResult, outline: Iterable[Section]) -> Ex
         failed_criteria=tuple(failed),
         unanswered=tuple(unanswered),
     )
+
+
+def section_shares(version: ScorecardVersion, outline: list[Section]) -> dict[int, Fraction]:
+    """{section id: percent of the score it weighs} when every criterion applies: what a section's weight
+    means in the end, for the builder to show beside it. Through the engine (every criterion at full points),
+    so it holds for either scoring method. No query."""
+    spec = spec_from_outline(version, outline)
+    full = {criterion.id: criterion.max_points for section in spec.sections for criterion in section.criteria}
+    result = scoring.score(spec, full)
+    return {
+        section.id: sum((criterion.possible_contribution for criterion in section.criteria), Fraction(0))
+        for section in result.sections
+    }
