@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.imports.mapping import IMPORT_FIELDS
 from calls.imports.presets import PRESETS, find_preset
+from calls.imports.reading import LimitExceeded, check_upload
 from calls.models import ImportMapping
 
 
@@ -59,6 +60,14 @@ class UploadForm(forms.Form):
                 code="too_large",
                 params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_upload_bytes())},
             )
+        # Files beyond what can be read safely (an .xlsx zip bomb, thousands of columns) are refused here,
+        # before a job is created; other unusable files are refused on the job page.
+        data = upload.read()
+        upload.seek(0)
+        try:
+            check_upload(data=data, file_name=upload.name)
+        except LimitExceeded as exc:
+            raise forms.ValidationError(str(exc), code="beyond_limits") from exc
         return upload
 
 
