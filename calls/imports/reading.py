@@ -76,6 +76,7 @@ class Table:
 
     def format_row(self, cells: list[str]) -> str:
         """A refused row as it stood in the file, for the report and the CSV download."""
+        cells = getattr(cells, "original", cells)  # a row whose start was joined (mapping.join_start_columns)
         out = io.StringIO()
         csv.writer(out, delimiter=self.delimiter, lineterminator="").writerow(cells)
         return out.getvalue()
