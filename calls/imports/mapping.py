@@ -455,8 +455,13 @@ def join_start_columns(*, table: Table, columns: dict[str, str]) -> tuple[Table,
     return joined, {**columns, "started_at": joined_header}
 
 
-_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
-_MIDNIGHT = re.compile(r"(?<!\d)0?0:00(?::00(?:[.,]0+)?)?(?!\d)")
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def _has_time_of_day(start: str) -> bool:
+    """Whether a start's text carries a time of day other than midnight (which a date cell of Excel has)."""
+    clock = _CLOCK.search(start)
+    return bool(clock) and any(int(part or 0) for part in clock.groups())
 
 
 def start_without_time_of_day(
@@ -475,9 +480,7 @@ def start_without_time_of_day(
         start = cells[date_at] if time_at is None else join_date_and_time(cells[date_at], cells[time_at])
         if start.strip():
             starts.append(start)
-    return bool(starts) and not any(
-        _TIME_OF_DAY.search(start) and not _MIDNIGHT.search(start) for start in starts
-    )
+    return bool(starts) and not any(_has_time_of_day(start) for start in starts)
 
 
 def call_list_problem(*, suggested: dict[str, str]) -> str:

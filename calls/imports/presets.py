@@ -19,8 +19,9 @@ A preset claims only columns its export has. Where the column names come from:
   talk_time, hold_time, wrap_up_time, ticket_id, customer_id). Durations are seconds, created_at is
   ISO 8601. agent_id is the Zendesk user id: give agents that id as their agent code. completion_status
   (completed, abandoned_in_queue, …) is not a yes/no value, so it is not mapped.
-- Genesys-style and Five9-style: headers of those systems' interaction and call log exports as seen in
-  customers' files, not a published schema; they are "-style" presets for that reason.
+- Genesys-style and Five9-style: older presets whose headers are not backed by a published schema (hence
+  "-style"); a stock export may lack some of their columns (the Five9 survey and ticket columns are
+  custom fields), which are then skipped and noted on the job.
 """
 
 from dataclasses import dataclass, field

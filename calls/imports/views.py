@@ -21,7 +21,7 @@ from calls.imports import jobs, presets, tasks
 from calls.imports.forms import ColumnMappingForm, UploadForm, max_upload_bytes
 from calls.imports.mapping import IMPORT_FIELDS, call_list_problem, suggest_columns
 from calls.imports.presets import PRESETS
-from calls.imports.reading import FileRefused
+from calls.imports.reading import MAX_COLUMNS, FileRefused
 from calls.models import ImportJob, ImportMapping
 
 JOBS_PER_PAGE = 25
@@ -60,7 +60,7 @@ def job_new(request):
         url = reverse("imports:mapping", args=[job.pk])
         using = form.cleaned_data["using"]
         return redirect(f"{url}?{urlencode({'using': using})}" if using else url)
-    context = {"form": form, "max_upload": max_upload_bytes()}
+    context = {"form": form, "max_upload": max_upload_bytes(), "max_columns": MAX_COLUMNS}
     return render(request, "calls/imports/upload.html", context)
 
 

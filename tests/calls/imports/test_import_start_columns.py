@@ -128,6 +128,9 @@ def test_prefill_picks_the_date_and_the_time_of_day(headers, rows, expected):
         ({"started_at": "Date"}, [["2024-03-05", ""], ["2024-03-06", ""]], True),
         ({"started_at": "Date"}, [["2024-03-05 00:00:00", ""]], True),  # an Excel date cell
         ({"started_at": "Date"}, [["2024-03-05 14:30", ""], ["2024-03-06 00:00", ""]], False),
+        ({"started_at": "Date"}, [["2024-03-05 10:00:00", ""]], False),
+        ({"started_at": "Date"}, [["2024-03-05T00:00:30Z", ""]], False),
+        ({"started_at": "Date"}, [["05/03/2024 0:00", ""]], True),
         ({"started_at": "Date", "started_at_time": "Time"}, [["2024-03-05", "14:30"]], False),
         ({"started_at": "Date", "started_at_time": "Time"}, [["2024-03-05", ""]], True),
         ({"started_at": "Date"}, [["", ""]], False),  # nothing to judge by
