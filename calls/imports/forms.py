@@ -1,5 +1,6 @@
 """Forms of the import pages: the upload, and the column mapping built from the file's own headers."""
 
+import re
 from datetime import datetime
 
 from django import forms
@@ -12,6 +13,8 @@ from calls.imports.mapping import FIELDS_BY_NAME, IMPORT_FIELDS, START_TIME_OF_D
 from calls.imports.presets import PRESETS, find_preset
 from calls.imports.reading import LimitExceeded, check_upload
 from calls.models import ImportMapping
+
+_TIME_DIRECTIVE = re.compile(r"%[HIMSpf]")
 
 
 def max_upload_bytes() -> int:
@@ -177,10 +180,11 @@ class ColumnMappingForm(forms.Form):
                 START_TIME_OF_DAY.name,
                 _("The date and the time of day must be two different columns."),
             )
-        date_format = cleaned.get("date_format")
-        if time_of_day and date_format and "%H" not in date_format and "%I" not in date_format:
-            # A format written for the date column alone: the joined value also has the time of day.
-            cleaned["date_format"] = f"{date_format} %H:%M:%S"
+        if time_of_day and cleaned.get("date_format"):
+            # The format reads the date column; the joined start gets its time of day on a 24-hour clock
+            # (converters.join_date_and_time), whatever the format said of the time.
+            date_part = _TIME_DIRECTIVE.split(cleaned["date_format"], maxsplit=1)[0].strip()
+            cleaned["date_format"] = f"{date_part} %H:%M:%S" if date_part else ""
         if not self.errors:
             self.start_warning = self._start_warning(self.columns())
             if self.start_warning and not cleaned.get("start_without_time"):

@@ -196,3 +196,26 @@ def test_excel_dates_without_times_are_flagged(client, manager):
     job = _upload(client, xlsx_bytes(["Call ID", "Date"], [["C1", date(2024, 3, 5)]]), name="calls.xlsx")
     form = client.get(reverse("imports:mapping", args=[job.pk])).context["form"]
     assert form["started_at"].initial == "Date" and form.start_warning
+
+
+@pytest.mark.parametrize(
+    ("date_format", "stored"),
+    [
+        ("%m/%d/%Y", "%m/%d/%Y %H:%M:%S"),  # written for the date column alone
+        ("%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S"),  # the time is read on a 24-hour clock once joined
+        ("", ""),
+    ],
+)
+def test_the_date_format_of_a_split_start_reads_the_date_column(
+    client, manager, jdoe, date_format, stored, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    job = _upload(client, make_csv(HEADER, [["C1", "2024-03-05", "2:30 PM", "A100", "60"]]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("imports:mapping", args=[job.pk]), {**COLUMNS, "date_format": date_format}
+        )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.date_format, job.created_count) == (stored, 1)
+    assert call("C1").started_at == utc(2024, 3, 5, 14, 30)
