@@ -484,17 +484,28 @@ def start_without_time_of_day(
 
 
 def call_list_problem(*, suggested: dict[str, str]) -> str:
-    """Why the file does not look like a call list, from what the pre-fill found; "" when it does."""
-    missing = [name for name in REQUIRED_FIELDS if name not in suggested]
-    if not missing:
-        return ""
-    if len(missing) == len(REQUIRED_FIELDS):
+    """Why the file does not look like a call list, from what the pre-fill found; "" when it does.
+
+    A date column alone is no start time here: a report of totals per day has one."""
+    no_id = "external_id" not in suggested
+    start = suggested.get("started_at")
+    no_start = not start or (
+        _squashed(header_words(start).words) in _DATE_ONLY and START_TIME_OF_DAY.name not in suggested
+    )
+    if no_id and no_start:
         return _(
             "None of this file's columns looks like a call's external id or start time; this import takes "
             "one row per call. A report of totals per day or per queue cannot be imported as calls: export "
             "the call list (call detail records) instead, or pick the columns below if they are there."
         )
-    return _(
-        "No column of this file looks like a call's %(fields)s; this import takes one row per call, each "
-        "with its external id and start time. Pick the column below if the file has it."
-    ) % {"fields": ", ".join(str(FIELDS_BY_NAME[name].label) for name in missing)}
+    if no_id:
+        return _(
+            "No column of this file looks like a call's external id; this import takes one row per call, "
+            "each with its own id. Pick the column below if the file has it."
+        )
+    if not start:
+        return _(
+            "No column of this file looks like a call's start time; this import takes one row per call, "
+            "each with the date and time it started. Pick the column below if the file has it."
+        )
+    return ""

@@ -38,7 +38,8 @@ def test_a_daily_aggregate_is_said_not_to_be_a_call_list(client, manager):
     assert job.status == ImportJob.Status.PENDING  # a table all the same: the user may still map it
     html = page.content.decode()
     assert 'id="not-a-call-list"' in html
-    assert "looks like a call&#x27;s external id; this import takes one row per call" in html
+    # Its "Date" is no start time: a report of totals per day has one.
+    assert "None of this file&#x27;s columns looks like a call&#x27;s external id or start time" in html
     # The server checks the required fields, not the browser: no "please select an item" bubble.
     assert not re.search(r"<select[^>]*\brequired\b", html)
 
@@ -72,4 +73,12 @@ def test_a_call_list_gets_no_such_message(client, manager):
 def test_call_list_problem():
     assert call_list_problem(suggested={"external_id": "id", "started_at": "start"}) == ""
     assert "external id or start time" in call_list_problem(suggested={})
-    assert "started at" in call_list_problem(suggested=suggest_columns(headers=["Call ID", "Agent"]))
+    assert "looks like a call's start time;" in call_list_problem(
+        suggested=suggest_columns(headers=["Call ID", "Agent"])
+    )
+    assert "looks like a call's external id;" in call_list_problem(
+        suggested=suggest_columns(headers=["Start time", "Agent"])
+    )
+    assert (
+        call_list_problem(suggested=suggest_columns(headers=["Call ID", "Date"])) == ""
+    )  # flagged otherwise
