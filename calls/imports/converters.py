@@ -10,7 +10,10 @@ The rules for messy values (decisions, so that a reader can find the rule here):
   percentage. A percentage in a mapped numeric field (a duration, NPS, CSAT) refuses the row with a reason
   saying so, rather than rescaling it into a number nobody typed.
 - Dates: ISO 8601 with or without `T`, seconds, fraction and zone (`Z`, `+01:00`); `DD/MM/YYYY HH:MM[:SS]`
-  and `DD.MM.YYYY HH:MM[:SS]` (day first, as in Europe); a date alone means midnight. US dates (MM/DD/YYYY)
+  and `DD.MM.YYYY HH:MM[:SS]` (day first, as in Europe); a date alone means midnight (the mapping page
+  warns before such an import runs). A start split in a date column and a time-of-day column is joined
+  into one value before it is read (`join_date_and_time`): the time may be `14:30[:05]` or `2:30 PM`; an
+  Excel date cell's midnight and an Excel time cell's 1899-12-30 are dropped. US dates (MM/DD/YYYY)
   only when the mapping's date format says so (e.g. `%m/%d/%Y %H:%M:%S`); with a date format, ISO 8601 is
   still accepted, day-first dates are not. Times without a zone are in settings.TIME_ZONE.
 - Agent: by agent code, then username (calls.fields.agents_by_key), exact, then case-insensitive. Team: by
@@ -28,7 +31,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,9 +41,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.fields import AGENT_KEYS, INTEGER_MAX, TimeRange, agent_candidates, agents_by_key
-from calls.imports.mapping import ImportField
 from calls.models import Call, CallType
 from qa_center.people.models import Team
+
+if TYPE_CHECKING:
+    from calls.imports.mapping import ImportField
 
 PG_INT_MAX = INTEGER_MAX  # PositiveIntegerField's ceiling on PostgreSQL (calls.fields, shared with the API)
 
@@ -182,6 +187,30 @@ def _score_converter(low: int, high: int, name: str) -> Callable[[str], int | No
 
 
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\Z")
+
+
+_EXCEL_MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?\Z")
+_EXCEL_TIME_EPOCH = re.compile(r"\A1899-12-3[01][ T]")
+_TWELVE_HOUR = re.compile(r"(\d{1,2})(:\d{2}(?::\d{2})?)\s*([ap])\.?m\.?\Z", re.IGNORECASE)
+
+
+def join_date_and_time(date_text: str, time_text: str) -> str:
+    """The text of a start whose date and time of day are in two cells, for the date-time converter.
+
+    An empty time leaves the date alone (midnight); an empty date leaves nothing (the start is empty)."""
+    day, time_of_day = date_text.strip(), time_text.strip()
+    if _is_null(day):
+        return ""
+    if _is_null(time_of_day):
+        return day
+    day = _EXCEL_MIDNIGHT.sub("", day)  # an Excel date cell, read as a date-time at midnight
+    time_of_day = _EXCEL_TIME_EPOCH.sub("", time_of_day)  # an Excel time cell, read as a date-time
+    twelve = _TWELVE_HOUR.match(time_of_day)
+    if twelve:
+        hour, rest, half = int(twelve[1]), twelve[2], twelve[3].lower()
+        if 1 <= hour <= 12:
+            time_of_day = f"{hour % 12 + (12 if half == 'p' else 0):02d}{rest}"
+    return f"{day} {time_of_day}"
 
 
 def datetime_adapter() -> Callable[[datetime], Any]:

@@ -1,5 +1,6 @@
 """Forms of the import pages: the upload, and the column mapping built from the file's own headers."""
 
+import re
 from datetime import datetime
 
 from django import forms
@@ -8,9 +9,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from calls.imports.mapping import IMPORT_FIELDS
+from calls.imports.mapping import FIELDS_BY_NAME, IMPORT_FIELDS, START_TIME_OF_DAY, start_without_time_of_day
 from calls.imports.presets import PRESETS, find_preset
+from calls.imports.reading import LimitExceeded, check_upload
 from calls.models import ImportMapping
+
+_TIME_DIRECTIVE = re.compile(r"%[HIMSpf]")
 
 
 def max_upload_bytes() -> int:
@@ -59,11 +63,24 @@ class UploadForm(forms.Form):
                 code="too_large",
                 params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_upload_bytes())},
             )
+        # Files beyond what can be read safely (an .xlsx zip bomb, thousands of columns) are refused here,
+        # before a job is created; other unusable files are refused on the job page.
+        data = upload.read()
+        upload.seek(0)
+        try:
+            check_upload(data=data, file_name=upload.name)
+        except LimitExceeded as exc:
+            raise forms.ValidationError(str(exc), code="beyond_limits") from exc
         return upload
 
 
 class ColumnMappingForm(forms.Form):
-    """One choice per call field among the file's headers, plus the date format and an optional name."""
+    """One choice per call field among the file's headers, plus the date format and an optional name.
+
+    Required fields are checked here, not by the browser, so that a file that is not a call list gets a
+    sentence saying so rather than a "please select an item" bubble."""
+
+    use_required_attribute = False
 
     date_format = forms.CharField(
         label=_("Date format"),
@@ -73,6 +90,10 @@ class ColumnMappingForm(forms.Form):
             "Leave empty for ISO 8601 and day-first dates (05/03/2024 14:30). "
             "For US dates enter %m/%d/%Y %H:%M:%S."
         ),
+    )
+    start_without_time = forms.BooleanField(
+        label=_("Import anyway: every call starts at midnight of its date"),
+        required=False,
     )
     save_as = forms.CharField(
         label=_("Save this mapping as"),
@@ -84,8 +105,9 @@ class ColumnMappingForm(forms.Form):
     )
     using = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, headers: list[str], **kwargs):
+    def __init__(self, *args, headers: list[str], rows: list[list[str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.headers, self.rows = headers, list(rows)
         options = [("", _("— not imported —"))]
         seen = set()
         for header in headers:
@@ -99,9 +121,18 @@ class ColumnMappingForm(forms.Form):
                 required=import_field.required,
                 choices=options,
                 help_text=import_field.help_text,
+                error_messages={
+                    "required": _("Choose the column that holds each call's %(field)s.")
+                    % {"field": import_field.label}
+                },
             )
         # Call fields first, in the order of IMPORT_FIELDS; then the format, the name and the reference.
         self.fields = {**field_choices, **self.fields}
+        # Shown before the import runs, from the pre-filled mapping; the submitted one is checked in clean.
+        initial_columns = {
+            name: value for name, value in self.initial.items() if name in FIELDS_BY_NAME and value
+        }
+        self.start_warning = "" if self.is_bound else self._start_warning(initial_columns)
 
     def column_fields(self):
         return [self[import_field.name] for import_field in IMPORT_FIELDS]
@@ -129,9 +160,52 @@ class ColumnMappingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        missing = [
+            f for f in IMPORT_FIELDS if f.required and f.name in self.errors and not self.data.get(f.name)
+        ]
+        if missing:
+            self.add_error(
+                None,
+                _(
+                    "This import takes one row per call, and needs the column of each call's external id "
+                    "and start time. Not mapped yet: %(fields)s."
+                )
+                % {"fields": ", ".join(str(f.label) for f in missing)},
+            )
         if cleaned.get("answered") and cleaned.get("abandoned"):
             self.add_error("abandoned", _("Map either “answered” or “abandoned”, not both."))
+        time_of_day = cleaned.get(START_TIME_OF_DAY.name)
+        if time_of_day and time_of_day == cleaned.get("started_at"):
+            self.add_error(
+                START_TIME_OF_DAY.name,
+                _("The date and the time of day must be two different columns."),
+            )
+        if time_of_day and cleaned.get("date_format"):
+            # The format reads the date column; the joined start gets its time of day on a 24-hour clock
+            # (converters.join_date_and_time), whatever the format said of the time.
+            date_part = _TIME_DIRECTIVE.split(cleaned["date_format"], maxsplit=1)[0].strip()
+            cleaned["date_format"] = f"{date_part} %H:%M:%S" if date_part else ""
+        if not self.errors:
+            self.start_warning = self._start_warning(self.columns())
+            if self.start_warning and not cleaned.get("start_without_time"):
+                self.add_error("start_without_time", self.start_warning)
         return cleaned
+
+    def _start_warning(self, columns: dict[str, str]) -> str:
+        if not start_without_time_of_day(headers=self.headers, rows=self.rows, columns=columns):
+            return ""
+        if columns.get(START_TIME_OF_DAY.name):
+            return _(
+                "The start of these calls has no time of day (“%(column)s” is empty in the first rows): "
+                "every call would start at midnight. Check the column mapped to “%(time)s”, or tick the "
+                "box to import anyway."
+            ) % {"column": columns[START_TIME_OF_DAY.name], "time": capfirst(START_TIME_OF_DAY.label)}
+        return _(
+            "The start of these calls has no time of day (“%(column)s” holds dates only): every call "
+            "would start at midnight, and waits by hour, service level by hour and each call's day seen "
+            "from another time zone would be wrong. Map the column with the time of day to “%(time)s”, "
+            "or tick the box to import anyway."
+        ) % {"column": columns["started_at"], "time": capfirst(START_TIME_OF_DAY.label)}
 
     def columns(self) -> dict[str, str]:
         return {

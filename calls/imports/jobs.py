@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from calls.imports.mapping import validate_columns
+from calls.imports.mapping import join_start_columns, validate_columns
 from calls.imports.reading import FileRefused, Preview, preview_table, read_table
 from calls.imports.writer import Plan, RowRefused, bulk_write_settings, write_calls
 from calls.models import ImportJob, ImportMapping, ImportRowError
@@ -64,6 +64,7 @@ def import_calls_from_file(
     without one (the management command), refused rows are returned in the result.
     """
     table = read_table(data=data, file_name=file_name)
+    table, columns = join_start_columns(table=table, columns=columns)
     plan = Plan(headers=table.headers, columns=columns, date_format=date_format)
     result = ImportResult()
     if plan.missing:

@@ -4,7 +4,15 @@ mapping must follow (presets and saved mappings are in calls.imports.presets).
 - external_id and started_at must be mapped (else the whole file is refused) and filled (else the row is
   refused). A mapped optional column that the file lacks is skipped and noted on the job.
 - "abandoned" may be mapped instead of "answered" (it is stored as its opposite); mapping both is refused.
+- The start may be one date-time column, or a date column ("started at") and a time-of-day column
+  ("start time of day"), joined into one value before the start's converter reads it. A mapping whose
+  start has no time of day (a date column alone, or values without a time) is flagged on the mapping page
+  before the import runs: every call would start at midnight.
 - Unmapped columns are ignored.
+- Pre-fill: headers are read by `header_words` (case, spacing, CamelCase, units and flags such as
+  "(sec)" or "(Y/N)", abbreviations) and matched with the field names and the one synonym table,
+  HEADER_ALIASES. A file where nothing looks like a call's external id or start is not a call list
+  (`call_list_problem`): the mapping page says so.
 """
 
 from __future__ import annotations
@@ -18,7 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from calls.fields import CALL_FIELDS, CallField
-from calls.imports.reading import FileRefused
+from calls.imports.converters import join_date_and_time
+from calls.imports.reading import FileRefused, Table
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,16 @@ ABANDONED = ImportField(
     help_text=gettext_lazy("Instead of “answered”: stored as its opposite."),
     call_field="answered",
 )
+# A start split in two columns: "started at" holds the date, this the time of day; the two are joined
+# (converters.join_date_and_time) before the start's converter reads them, by `join_start_columns`.
+START_TIME_OF_DAY = ImportField(
+    "started_at_time",
+    gettext_lazy("start time of day"),
+    "time",
+    help_text=gettext_lazy(
+        "Only when the date and the time are in two columns: the time column (“started at” takes the date)."
+    ),
+)
 SURVEY_IMPORT_FIELDS = (
     ImportField("nps", gettext_lazy("survey NPS (0–10)"), "score"),
     ImportField("csat", gettext_lazy("survey CSAT (1–5)"), "score"),
@@ -73,6 +92,8 @@ def _import_fields() -> tuple[ImportField, ...]:
         fields.append(_from_call_field(call_field))
         if call_field.name == "answered":
             fields.append(ABANDONED)
+        if call_field.name == "started_at":
+            fields.append(START_TIME_OF_DAY)
     return (*fields, *SURVEY_IMPORT_FIELDS)
 
 
@@ -81,49 +102,176 @@ FIELDS_BY_NAME = {f.name: f for f in IMPORT_FIELDS}
 REQUIRED_FIELDS = tuple(f.name for f in IMPORT_FIELDS if f.required)
 SURVEY_FIELDS = tuple(f.name for f in SURVEY_IMPORT_FIELDS)
 
-# Other headers seen in exports, per call field: used to pre-fill the mapping form by header name.
+# The one synonym table: other headers seen in exports, per field, written as `header_words` reads them
+# (lower case, words apart; units, flags and qualifiers such as "total" or "average" are dropped before
+# matching, and abbreviations spelled out). Used to pre-fill the mapping form by header name.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "external_id": ("call id", "callid", "id", "interaction id", "conversation id", "call reference", "uuid"),
+    "external_id": (
+        "call id",
+        "id",
+        "interaction id",
+        "conversation id",
+        "contact id",
+        "call reference",
+        "uuid",
+        "call uuid",
+        "call sid",
+        "session id",
+        "unique id",
+        "record id",
+    ),
     "started_at": (
         "start",
         "start time",
         "started",
-        "date",
         "timestamp",
         "call start",
+        "call start time",
+        "call started at",
+        "conversation start",
+        "initiation timestamp",
+        "start date time",
+        "call date time",
         "date time",
         "datetime",
+        "created at",
+        # A date alone comes last: a column with the time of day beside it is then mapped too.
+        "date",
+        "call date",
+        "start date",
     ),
-    "agent": ("agent", "agent id", "agent code", "user", "username", "login", "extension", "agent login"),
-    "team": ("team", "team name", "group"),
-    "call_type": ("call type", "type", "campaign", "category", "wrap-up code"),
-    "direction": ("direction", "call direction", "inbound/outbound"),
-    "channel": ("channel", "media type", "media"),
-    "queue": ("queue", "skill", "queue name", "acd queue"),
-    "ivr_wait_seconds": ("ivr", "ivr time", "ivr wait", "total ivr", "ivr seconds"),
-    "queue_wait_seconds": ("queue wait", "queue time", "wait", "wait time", "queue wait time", "total queue"),
-    "talk_seconds": ("talk", "talk time", "total talk", "talk duration", "talk seconds"),
-    "hold_seconds": ("hold", "hold time", "total hold", "hold seconds"),
+    "started_at_time": ("time", "start time", "call time", "time of day", "start hour", "hour"),
+    "agent": (
+        "agent",
+        "agent id",
+        "agent code",
+        "agent login",
+        "agent username",
+        "user",
+        "users",
+        "username",
+        "login",
+        "extension",
+        "employee id",
+        "rep",
+        "representative",
+        "agent name",
+    ),
+    "team": ("team", "team name", "group", "agent group", "department"),
+    "call_type": (
+        "call type",
+        "type",
+        "campaign",
+        "category",
+        "topic",
+        "call topic",
+        "call reason",
+        "contact reason",
+        "reason",
+        "wrap up code",
+        "interaction type",
+    ),
+    "direction": ("direction", "call direction", "inbound outbound", "in out"),
+    "channel": ("channel", "media type", "media", "contact channel"),
+    "queue": ("queue", "skill", "queue name", "acd queue", "split", "skill group", "hunt group", "acd group"),
+    "ivr_wait_seconds": ("ivr", "ivr time", "ivr wait", "ivr duration", "time in ivr", "ivr time spent"),
+    "queue_wait_seconds": (
+        "queue wait",
+        "queue time",
+        "queue wait time",
+        "queue duration",
+        "time in queue",
+        "wait",
+        "wait time",
+        "waiting time",
+        "speed of answer",
+        "asa",
+        "time to answer",
+    ),
+    "talk_seconds": ("talk", "talk time", "talk duration", "agent interaction duration", "conversation time"),
+    "hold_seconds": ("hold", "hold time", "hold duration", "customer hold duration", "on hold"),
     "wrap_up_seconds": (
         "wrap up",
-        "wrap-up",
         "wrap up time",
+        "wrap up duration",
+        "wrap time",
         "acw",
+        "acw time",
         "after call work",
         "after call work time",
+        "after contact work",
+        "after contact work duration",
     ),
-    "answered": ("answered", "is answered", "connected"),
-    "abandoned": ("abandoned", "is abandoned"),
-    "resolved": ("resolved", "is resolved", "fcr", "case resolved"),
-    "resolved_at": ("resolved at", "resolution time", "resolved time", "closed at"),
-    "case_id": ("case", "case id", "ticket", "ticket id", "case number", "ticket number"),
-    "customer_id": ("customer", "customer id", "account", "account id", "ani", "caller id"),
+    "answered": ("answered", "is answered", "connected", "handled"),
+    "abandoned": ("abandoned", "is abandoned", "abandon", "abandoned call"),
+    "resolved": ("resolved", "is resolved", "fcr", "case resolved", "first call resolution"),
+    "resolved_at": ("resolved at", "resolution time", "resolved time", "closed at", "solved at"),
+    "case_id": (
+        "case",
+        "case id",
+        "case number",
+        "ticket",
+        "ticket id",
+        "ticket number",
+        "incident id",
+        "incident number",
+    ),
+    "customer_id": (
+        "customer",
+        "customer id",
+        "customer number",
+        "account",
+        "account id",
+        "client id",
+        "ani",
+        "caller id",
+        "caller number",
+        "calling number",
+    ),
     "recording_url": ("recording", "recording url", "recording link", "audio url"),
     "transcript": ("transcript", "transcription"),
-    "nps": ("nps", "nps score", "recommend"),
-    "csat": ("csat", "csat score", "satisfaction"),
-    "survey_comment": ("comment", "survey comment", "verbatim", "feedback"),
+    "nps": (
+        "nps",
+        "nps score",
+        "net promoter score",
+        "recommend",
+        "likelihood to recommend",
+        "likely to recommend",
+    ),
+    "csat": (
+        "csat",
+        "csat score",
+        "csat rating",
+        "satisfaction",
+        "satisfaction rating",
+        "satisfaction score",
+        "customer satisfaction",
+    ),
+    "survey_comment": ("comment", "survey comment", "verbatim", "feedback", "customer comment"),
 }
+
+# Abbreviations spelled out, and words that qualify a column without naming its field.
+_ABBREVIATIONS = {
+    "avg": "average",
+    "dur": "duration",
+    "num": "number",
+    "nbr": "number",
+    "nr": "number",
+    "no": "number",
+    "qty": "quantity",
+    "tm": "time",
+    "cust": "customer",
+    "wrapup": "wrap up",
+}
+_QUALIFIERS = {"total", "average", "sum", "overall", "the"}
+_SECONDS = {"s", "sec", "secs", "second", "seconds"}
+# A duration in these units would be stored as that many seconds: such a column is never suggested for one.
+_OTHER_UNITS = {"ms", "msec", "millisecond", "milliseconds", "min", "mins", "minute", "minutes", "h", "hr"}
+_OTHER_UNITS |= {"hrs", "hour", "hours"}
+_BRACKETED = re.compile(r"[(\[{]([^)\]}]*)[)\]}]")
+_FLAGS = re.compile(r"\b(?:y/n|yes/no|1/0|t/f|true/false)\b")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def normalise_header(header: str) -> str:
@@ -131,13 +279,55 @@ def normalise_header(header: str) -> str:
     return " ".join(header.casefold().split())
 
 
-def _squash(header: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", header.casefold())
+@dataclass(frozen=True)
+class HeaderWords:
+    words: str  # the words naming the field, e.g. "talk time" for "TalkTime (sec)"
+    other_unit: bool  # minutes, hours or milliseconds: not a duration in seconds
+    last_part: str = ""  # the words after the last dot of a flattened name ("Agent.CustomerHoldDuration")
 
 
-def suggest_columns(*, headers: Iterable[str], columns: dict[str, str] | None = None) -> dict[str, str]:
-    """A mapping {call field → header of this file}: from `columns` (a preset or saved mapping) where its
-    headers exist in the file, else by matching header names with field names and known aliases."""
+def header_words(header: str) -> HeaderWords:
+    """What a header says, for matching it with the synonym table: "Avg. TalkTime (in seconds)",
+    "avg_talk_time_sec" and "Talk time" all read "talk time"; "AgentID" reads "agent id"."""
+    text = _CAMEL.sub(" ", header.replace("#", " number "))
+    units = " ".join(_BRACKETED.findall(text.casefold()))
+    text = _FLAGS.sub(" ", _BRACKETED.sub(" ", text.casefold()))
+    words: list[str] = []
+    for word in _WORD.findall(text):
+        word = _ABBREVIATIONS.get(word, word)
+        words.extend(word.split())
+    other_unit = any(word in _OTHER_UNITS for word in [*words, *_WORD.findall(units)])
+    kept = [w for w in words if w not in _QUALIFIERS and w not in _SECONDS and w not in _OTHER_UNITS]
+    if kept[-1:] == ["in"]:  # "… in seconds"
+        kept.pop()
+    dotted = header.rsplit(".", 1)
+    last_part = header_words(dotted[1]).words if len(dotted) == 2 and dotted[1].strip() else ""
+    return HeaderWords(" ".join(kept), other_unit, last_part)
+
+
+def _squashed(words: str) -> str:
+    return words.replace(" ", "")
+
+
+def _alias_keys() -> dict[str, dict[str, int]]:
+    """{field name → {squashed alias → rank}}: field names and labels first, then the synonyms in order."""
+    keys: dict[str, dict[str, int]] = {}
+    for import_field in IMPORT_FIELDS:
+        names = (import_field.name, str(import_field.label), *HEADER_ALIASES.get(import_field.name, ()))
+        ranked: dict[str, int] = {}
+        for rank, name in enumerate(names):
+            ranked.setdefault(_squashed(header_words(name).words), rank)
+        keys[import_field.name] = ranked
+    return keys
+
+
+def suggest_columns(
+    *, headers: Iterable[str], columns: dict[str, str] | None = None, rows: Iterable[list[str]] = ()
+) -> dict[str, str]:
+    """A mapping {field → header of this file}: from `columns` (a preset or saved mapping) where its
+    headers exist in the file, else by matching header names with field names and the synonym table.
+
+    `rows` (the first rows of the file, optional) tell a column of bare times of day from a date-time."""
     headers = [h for h in headers if h]
     by_normal = {}
     for header in headers:
@@ -148,30 +338,63 @@ def suggest_columns(*, headers: Iterable[str], columns: dict[str, str] | None = 
             for name, header in columns.items()
             if name in FIELDS_BY_NAME and normalise_header(header) in by_normal
         }
-    by_squashed = {}
-    for header in headers:
-        by_squashed.setdefault(_squash(header), header)
+    read = {header: header_words(header) for header in headers}
+    aliases = _alias_keys()
     suggested: dict[str, str] = {}
     taken: set[str] = set()
+
+    def claim(name: str, header: str) -> None:
+        suggested[name] = header
+        taken.add(header)
+
     # Exact field names first, so that a "Generic CSV" file maps completely.
     for import_field in IMPORT_FIELDS:
-        header = by_squashed.get(_squash(import_field.name))
-        if header and header not in taken:
-            suggested[import_field.name] = header
-            taken.add(header)
+        own_name = _squashed(header_words(import_field.name).words)
+        header = next((h for h in headers if _squashed(read[h].words) == own_name and h not in taken), None)
+        if header:
+            claim(import_field.name, header)
     for import_field in IMPORT_FIELDS:
         if import_field.name in suggested:
             continue
-        names = (str(import_field.label), *HEADER_ALIASES.get(import_field.name, ()))
-        for alias in names:
-            header = by_squashed.get(_squash(alias))
-            if header and header not in taken:
-                suggested[import_field.name] = header
-                taken.add(header)
-                break
+        ranked = aliases[import_field.name]
+        candidates = []
+        for index, header in enumerate(headers):
+            words = read[header]
+            if header in taken or (import_field.kind == "duration" and words.other_unit):
+                continue
+            # The whole header first; the last part of a dotted name ("Queue.Duration") after any whole one.
+            for penalty, key in ((0, words.words), (len(ranked), words.last_part)):
+                if key and _squashed(key) in ranked:
+                    candidates.append((penalty + ranked[_squashed(key)], index, header))
+                    break
+        if candidates:
+            claim(import_field.name, min(candidates)[2])
     if "answered" in suggested and "abandoned" in suggested:
         del suggested["abandoned"]
+    _split_start(suggested, headers, list(rows))
     return suggested
+
+
+def _split_start(suggested: dict[str, str], headers: list[str], rows: list[list[str]]) -> None:
+    """A start split in a date column and a time column maps both; a time column alone is no start."""
+    start, time_of_day = suggested.get("started_at"), suggested.get("started_at_time")
+    if start and rows and time_of_day is None:
+        position = headers.index(start)
+        values = [row[position] for row in rows if position < len(row) and row[position].strip()]
+        if values and all(_BARE_TIME.match(value.strip()) for value in values):
+            # "Start Time" holds times of day: the date is in another column, if the file has one.
+            dates = [h for h in headers if h != start and _squashed(header_words(h).words) in _DATE_ONLY]
+            if dates:
+                suggested["started_at"], suggested["started_at_time"] = dates[0], start
+            return
+    if time_of_day and not start:
+        del suggested["started_at_time"]
+    elif time_of_day and _squashed(header_words(start).words) not in _DATE_ONLY:
+        del suggested["started_at_time"]  # the start is a date-time already
+
+
+_DATE_ONLY = {_squashed(words) for words in ("date", "call date", "start date", "day")}
+_BARE_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s*[ap]\.?m\.?)?\Z", re.IGNORECASE)
 
 
 def validate_columns(*, columns: dict[str, str]) -> None:
@@ -186,3 +409,103 @@ def validate_columns(*, columns: dict[str, str]) -> None:
             )
     if columns.get("answered") and columns.get("abandoned"):
         raise FileRefused(_("Map either “answered” or “abandoned”, not both."))
+    if columns.get(START_TIME_OF_DAY.name) and normalise_header(columns[START_TIME_OF_DAY.name]) == (
+        normalise_header(columns["started_at"])
+    ):
+        raise FileRefused(_("The start's date and its time of day must be two different columns."))
+
+
+class _JoinedRow(list):
+    """A row whose start cell holds the joined date and time; `original` is the row as in the file."""
+
+    __slots__ = ("original",)
+
+
+def join_start_columns(*, table: Table, columns: dict[str, str]) -> tuple[Table, dict[str, str]]:
+    """The table and mapping the writer reads: with a time-of-day column mapped, the date column's cells
+    hold the joined date and time, under the header "<date> + <time>" (named so in refusal reasons)."""
+    time_header = columns.get(START_TIME_OF_DAY.name)
+    columns = {name: header for name, header in columns.items() if name != START_TIME_OF_DAY.name}
+    if not time_header:
+        return table, columns
+    positions: dict[str, int] = {}
+    for index, header in enumerate(table.headers):
+        positions.setdefault(normalise_header(header), index)
+    date_at = positions.get(normalise_header(columns.get("started_at", "")))
+    time_at = positions.get(normalise_header(time_header))
+    if time_at is None:
+        raise FileRefused(
+            _("The file has no column “%(header)s”, mapped to the field “%(field)s”.")
+            % {"header": time_header, "field": START_TIME_OF_DAY.label}
+        )
+    if date_at is None:
+        return table, columns  # the writer refuses the file for its missing start column
+    joined_header = f"{table.headers[date_at]} + {table.headers[time_at]}"
+    headers = list(table.headers)
+    headers[date_at] = joined_header
+
+    def records():
+        for line, cells in table.records:
+            row = _JoinedRow(cells)
+            row.original = cells
+            row[date_at] = join_date_and_time(cells[date_at], cells[time_at])
+            yield line, row
+
+    joined = Table(headers, records(), table.estimated_rows, table.description, table.delimiter)
+    return joined, {**columns, "started_at": joined_header}
+
+
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def _has_time_of_day(start: str) -> bool:
+    """Whether a start's text carries a time of day other than midnight (which a date cell of Excel has)."""
+    clock = _CLOCK.search(start)
+    return bool(clock) and any(int(part or 0) for part in clock.groups())
+
+
+def start_without_time_of_day(
+    *, headers: list[str], rows: Iterable[list[str]], columns: dict[str, str]
+) -> bool:
+    """Whether the mapped start of these (first) rows has no time of day: every call would start at
+    midnight. False when the start is not mapped or the rows have no start to judge by."""
+    position = {normalise_header(header): index for index, header in reversed(list(enumerate(headers)))}
+    date_at = position.get(normalise_header(columns.get("started_at") or ""))
+    if date_at is None:
+        return False
+    time_at = position.get(normalise_header(columns.get(START_TIME_OF_DAY.name) or ""))
+    starts = []
+    for row in rows:
+        cells = row + [""] * (len(headers) - len(row))
+        start = cells[date_at] if time_at is None else join_date_and_time(cells[date_at], cells[time_at])
+        if start.strip():
+            starts.append(start)
+    return bool(starts) and not any(_has_time_of_day(start) for start in starts)
+
+
+def call_list_problem(*, suggested: dict[str, str]) -> str:
+    """Why the file does not look like a call list, from what the pre-fill found; "" when it does.
+
+    A date column alone is no start time here: a report of totals per day has one."""
+    no_id = "external_id" not in suggested
+    start = suggested.get("started_at")
+    no_start = not start or (
+        _squashed(header_words(start).words) in _DATE_ONLY and START_TIME_OF_DAY.name not in suggested
+    )
+    if no_id and no_start:
+        return _(
+            "None of this file's columns looks like a call's external id or start time; this import takes "
+            "one row per call. A report of totals per day or per queue cannot be imported as calls: export "
+            "the call list (call detail records) instead, or pick the columns below if they are there."
+        )
+    if no_id:
+        return _(
+            "No column of this file looks like a call's external id; this import takes one row per call, "
+            "each with its own id. Pick the column below if the file has it."
+        )
+    if not start:
+        return _(
+            "No column of this file looks like a call's start time; this import takes one row per call, "
+            "each with the date and time it started. Pick the column below if the file has it."
+        )
+    return ""

@@ -3,6 +3,25 @@
 A preset maps call fields to the column headers a system usually writes. Header matching is forgiving
 (case and spacing do not matter), so a preset also fits small variations of the same export. A mapping is
 chosen by reference ("preset:<key>" / "mapping:<pk>") in the form, or by name on the command line.
+
+A preset claims only columns its export has. Where the column names come from:
+
+- Amazon Connect: the contact record (formerly "contact trace record", CTR) data model, Amazon Connect
+  Administrator Guide, https://docs.aws.amazon.com/connect/latest/adminguide/ctr-data-model.html
+  (ContactId, InitiationTimestamp; Agent: Username, AgentInteractionDuration, CustomerHoldDuration,
+  AfterContactWorkDuration; Queue: Name, Duration; CustomerEndpoint: Address). Records are JSON; flattened
+  to CSV (Athena, Glue, pandas.json_normalize) a nested field is "Agent.Username". Durations are whole
+  seconds, timestamps ISO 8601 in UTC. Not mapped, because their values are not ours: InitiationMethod
+  (TRANSFER, CALLBACK, API… besides INBOUND/OUTBOUND), Channel (TASK besides VOICE/CHAT) and
+  Recording.Location (an S3 path, not an http(s) URL).
+- Zendesk Talk: the Talk API's incremental calls export, https://developer.zendesk.com/api-reference/voice/
+  talk-api/incremental_exports/ (id, created_at, agent_id, direction, ivr_time_spent, wait_time,
+  talk_time, hold_time, wrap_up_time, ticket_id, customer_id). Durations are seconds, created_at is
+  ISO 8601. agent_id is the Zendesk user id: give agents that id as their agent code. completion_status
+  (completed, abandoned_in_queue, …) is not a yes/no value, so it is not mapped.
+- Genesys-style and Five9-style: older presets whose headers are not backed by a published schema (hence
+  "-style"); a stock export may lack some of their columns (the Five9 survey and ticket columns are
+  custom fields), which are then skipped and noted on the job.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from calls.imports.mapping import ABANDONED, IMPORT_FIELDS
+from calls.imports.mapping import ABANDONED, IMPORT_FIELDS, START_TIME_OF_DAY
 from calls.models import ImportMapping
 
 
@@ -28,7 +47,7 @@ GENERIC = ImportPreset(
     key="generic",
     name=_("Generic CSV"),
     description=_("One column per call field, headed with the field's name (external_id, started_at, …)."),
-    columns={f.name: f.name for f in IMPORT_FIELDS if f is not ABANDONED},
+    columns={f.name: f.name for f in IMPORT_FIELDS if f not in (ABANDONED, START_TIME_OF_DAY)},
 )
 
 # Genesys Cloud's interaction export: ISO 8601 timestamps in UTC, durations as H:MM:SS, YES/NO flags.
@@ -82,7 +101,51 @@ FIVE9 = ImportPreset(
     date_format="%m/%d/%Y %H:%M:%S",
 )
 
-PRESETS: dict[str, ImportPreset] = {preset.key: preset for preset in (GENERIC, GENESYS, FIVE9)}
+AMAZON_CONNECT = ImportPreset(
+    key="amazon-connect",
+    name=_("Amazon Connect contact records (CTR)"),
+    description=_(
+        "Contact records flattened to CSV: ContactId, InitiationTimestamp, Agent.Username, Queue.Name, "
+        "Queue.Duration, Agent.AgentInteractionDuration, …"
+    ),
+    columns={
+        "external_id": "ContactId",
+        "started_at": "InitiationTimestamp",
+        "agent": "Agent.Username",
+        "queue": "Queue.Name",
+        "queue_wait_seconds": "Queue.Duration",
+        "talk_seconds": "Agent.AgentInteractionDuration",
+        "hold_seconds": "Agent.CustomerHoldDuration",
+        "wrap_up_seconds": "Agent.AfterContactWorkDuration",
+        "customer_id": "CustomerEndpoint.Address",
+    },
+)
+
+ZENDESK_TALK = ImportPreset(
+    key="zendesk-talk",
+    name=_("Zendesk Talk calls export"),
+    description=_(
+        "The Talk API's incremental calls export as CSV: id, created_at, agent_id, direction, wait_time, "
+        "talk_time, hold_time, wrap_up_time, ticket_id, …"
+    ),
+    columns={
+        "external_id": "id",
+        "started_at": "created_at",
+        "agent": "agent_id",
+        "direction": "direction",
+        "ivr_wait_seconds": "ivr_time_spent",
+        "queue_wait_seconds": "wait_time",
+        "talk_seconds": "talk_time",
+        "hold_seconds": "hold_time",
+        "wrap_up_seconds": "wrap_up_time",
+        "case_id": "ticket_id",
+        "customer_id": "customer_id",
+    },
+)
+
+PRESETS: dict[str, ImportPreset] = {
+    preset.key: preset for preset in (GENERIC, GENESYS, FIVE9, AMAZON_CONNECT, ZENDESK_TALK)
+}
 
 
 def get_preset(key: str) -> ImportPreset | None:

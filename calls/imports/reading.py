@@ -8,11 +8,17 @@ How messy files are read (decisions, so that a reader can find the rule here):
   line ends are all accepted; quoted cells may span lines.
 - Line numbers are physical lines of the file, the header being line 1 (a quoted cell spanning two lines
   makes the next row start two lines later). In .xlsx files they are the sheet's row numbers.
-- Blank lines (and rows of empty cells) are skipped. A row with more non-empty cells than the header, or
-  fewer cells, is refused (calls.imports.writer): its values would land in the wrong fields.
+- Blank lines (and rows of empty cells) are skipped. A row with fewer cells than the header is padded
+  with empty cells, in CSV as in Excel: some exports drop a row's trailing empty cells (an abandoned
+  call's row ends after its last value). A row with more non-empty cells than the header is refused
+  with its line number (calls.imports.writer): its values would land in the wrong fields.
 - Whole-file refusals (status "refused", nothing written): not a table (binary, PDF, old .xls, one column,
-  rows that do not line up with the header), empty, header only. They are all found here, before the
-  first write.
+  rows longer than the header), empty, header only. They are all found here, before the first write.
+- Limits, so that a file cannot take the server down (refused at upload, next to the file field, by
+  `check_upload`): at most MAX_COLUMNS columns; an .xlsx is a zip archive, and its members are checked
+  before anything is decompressed (MAX_XLSX_UNCOMPRESSED in all, and no big member compressed more than
+  MAX_XLSX_RATIO times: a few hundred KB that expand to gigabytes of shared strings or rows are a zip
+  bomb, not an export); a sheet is read up to MAX_COLUMNS + 1 columns and MAX_XLSX_CELLS cells.
 """
 
 from __future__ import annotations
@@ -27,20 +33,37 @@ from datetime import date, datetime, time, timedelta
 from itertools import chain, islice
 from typing import Any
 
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 SNIFF_BYTES = 64 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 STRUCTURE_SAMPLE = 20  # rows checked against the header before anything is written
+# A call has about 25 fields; an export with more columns than this is not a call list, and each column
+# costs a select of every header on the mapping page.
+MAX_COLUMNS = 200
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # every member of the archive, decompressed
+MAX_XLSX_RATIO = 100  # real sheets compress 5 to 20 times; zip bombs thousands of times
+XLSX_RATIO_FROM = 10 * 1024 * 1024  # small members may compress well (styles, empty sheets)
+MAX_XLSX_CELLS = 25_000_000  # about what a 50 MB CSV export holds
 
 
 class FileRefused(Exception):
     """The whole file is refused; the message says why, for the user."""
 
 
+class LimitExceeded(FileRefused):
+    """The file is beyond what can be read safely: refused at upload, before a job exists."""
+
+
 class FileUnreadable(Exception):
     """The file stops being readable part-way (after the rows checked up front): the job fails there."""
+
+
+class _TooManyCells(FileUnreadable):
+    """A sheet goes past MAX_XLSX_CELLS: a limit when found among the rows checked up front."""
 
 
 @dataclass
@@ -53,6 +76,7 @@ class Table:
 
     def format_row(self, cells: list[str]) -> str:
         """A refused row as it stood in the file, for the report and the CSV download."""
+        cells = getattr(cells, "original", cells)  # a row whose start was joined (mapping.join_start_columns)
         out = io.StringIO()
         csv.writer(out, delimiter=self.delimiter, lineterminator="").writerow(cells)
         return out.getvalue()
@@ -74,6 +98,7 @@ def read_table(*, data: bytes, file_name: str = "") -> Table:
             _("This is an old Excel (.xls) file. Save it as .xlsx or as CSV UTF-8 and upload again.")
         )
     if head.startswith(b"PK\x03\x04") or file_name.lower().endswith(".xlsx"):
+        check_xlsx_archive(data)
         return _read_xlsx(data)
     if _BINARY.search(data):
         raise FileRefused(_("This is a binary file, not a table. Export the calls as CSV or Excel (.xlsx)."))
@@ -126,6 +151,7 @@ def _read_csv(data: bytes) -> Table:
     if header is None:
         raise FileRefused(_("The file is empty."))
     headers = [cell.strip() for cell in header[1]]
+    check_column_count(headers)
     description = _("CSV, %(delimiter)s-separated, UTF-8%(bom)s") % {
         "delimiter": _DELIMITERS[delimiter],
         "bom": _(" with BOM") if with_bom else "",
@@ -149,26 +175,49 @@ def _read_xlsx(data: bytes) -> Table:
         raise FileRefused(_("This file is not a readable Excel (.xlsx) workbook.")) from exc
     sheet = workbook.worksheets[0]
 
+    # Rows are as wide as the sheet's declared dimension: a stray cell in column XFD would make every row
+    # 16,384 cells wide, so they are read up to MAX_COLUMNS + 1 columns at most.
+    width = min(sheet.max_column, MAX_COLUMNS + 1) if sheet.max_column else None
+    if sheet.max_row and width and sheet.max_row * width > MAX_XLSX_CELLS:
+        workbook.close()
+        raise LimitExceeded(_too_many_cells())
+
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells_read = 0
+            for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
                 cells = [_xlsx_text(value) for value in values]
                 while cells and not cells[-1]:
                     cells.pop()
                 if cells:
+                    cells_read += len(cells)
+                    if cells_read > MAX_XLSX_CELLS:
+                        raise _TooManyCells(_too_many_cells())
                     yield number, cells
         finally:
             workbook.close()
 
     records = rows()
-    header = next(records, None)
-    if header is None:
-        workbook.close()
-        raise FileRefused(_("The file is empty."))
-    headers = [cell.strip() for cell in header[1]]
+    try:
+        header = next(records, None)
+        if header is None:
+            raise FileRefused(_("The file is empty."))
+        headers = [cell.strip() for cell in header[1]]
+        check_column_count(headers, read_up_to=width)
+    except _TooManyCells as exc:
+        records.close()
+        raise LimitExceeded(str(exc)) from exc
+    except FileRefused:
+        records.close()
+        raise
     estimated = max((sheet.max_row or 0) - header[0], 1)
-    padded = ((number, cells + [""] * (len(headers) - len(cells))) for number, cells in records)
-    return _checked_table(headers, padded, estimated, _("Excel workbook, sheet “%s”") % sheet.title, ",")
+    return _checked_table(headers, records, estimated, _("Excel workbook, sheet “%s”") % sheet.title, ",")
+
+
+def _too_many_cells() -> str:
+    return _(
+        "The sheet holds more than %(max)s cells, more than this import reads. Split the export by period."
+    ) % {"max": number_format(MAX_XLSX_CELLS, force_grouping=True)}
 
 
 def _xlsx_text(value: Any) -> str:
@@ -202,21 +251,102 @@ def _checked_table(headers, records, estimated, description, delimiter) -> Table
         )
     try:
         sample = list(islice(records, STRUCTURE_SAMPLE))
+    except _TooManyCells as exc:
+        raise LimitExceeded(str(exc)) from exc
     except FileUnreadable as exc:
         raise FileRefused(str(exc)) from exc
     if not sample:
         raise FileRefused(_("The file has a header row but no data rows."))
     width = len(headers)
-    lined_up = sum(1 for _line, cells in sample if len(cells) >= width and not any(cells[width:]))
+    # Short rows are fine (their trailing cells are empty); rows longer than the header are not.
+    lined_up = sum(1 for _line, cells in sample if not any(cells[width:]))
     if lined_up * 2 < len(sample):
         raise FileRefused(
             _(
-                "This is not a table: most rows do not have the %(count)s columns of the header line. "
+                "This is not a table: most rows have more columns than the %(count)s of the header line. "
                 "Check that the file is a CSV export."
             )
             % {"count": width}
         )
-    return Table(headers, chain(sample, records), estimated, description, delimiter)
+    return Table(headers, _padded(chain(sample, records), width), estimated, description, delimiter)
+
+
+def _padded(records: Iterator[tuple[int, list[str]]], width: int) -> Iterator[tuple[int, list[str]]]:
+    """Rows missing trailing cells get empty ones: some exports drop a row's trailing empty cells."""
+    for line, cells in records:
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        yield line, cells
+
+
+def check_column_count(headers: list[str], *, read_up_to: int | None = None) -> None:
+    """LimitExceeded when the header has more than MAX_COLUMNS columns (up to its last named one)."""
+    count = len(headers)
+    while count and not headers[count - 1]:
+        count -= 1
+    if count <= MAX_COLUMNS:
+        return
+    if read_up_to is not None and count >= read_up_to:
+        message = _(
+            "This file has more than %(max)s columns; a call list has one column per call field. "
+            "Export only the columns you need (at most %(max)s)."
+        )
+    else:
+        message = _(
+            "This file has %(count)s columns; a call list has one column per call field. "
+            "Export only the columns you need (at most %(max)s)."
+        )
+    raise LimitExceeded(message % {"count": number_format(count, force_grouping=True), "max": MAX_COLUMNS})
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """LimitExceeded when the workbook's members would decompress into too much, before any is read.
+
+    The sizes come from the archive's directory; Python's zipfile, which openpyxl reads through, never
+    decompresses a member beyond its declared size, so a member cannot lie its way past this check.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip archive: _read_xlsx refuses it as unreadable
+    total = 0
+    for member in members:
+        total += member.file_size
+        compressed = max(member.compress_size, 1)
+        if member.file_size > XLSX_RATIO_FROM and member.file_size / compressed > MAX_XLSX_RATIO:
+            raise LimitExceeded(
+                _(
+                    "This workbook is refused: its part “%(name)s” would expand from %(compressed)s to "
+                    "%(size)s, which an export never does. Save the sheet as CSV UTF-8 and upload that."
+                )
+                % {
+                    "name": member.filename,
+                    "compressed": filesizeformat(member.compress_size),
+                    "size": filesizeformat(member.file_size),
+                }
+            )
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise LimitExceeded(
+            _(
+                "This workbook is refused: it would expand to %(size)s when opened, more than the "
+                "%(max)s this import reads. Split the export by period, or save it as CSV UTF-8."
+            )
+            % {"size": filesizeformat(total), "max": filesizeformat(MAX_XLSX_UNCOMPRESSED)}
+        )
+
+
+def check_upload(*, data: bytes, file_name: str = "") -> None:
+    """LimitExceeded when the file is beyond the limits above, for the upload form to refuse it at once.
+
+    Other reasons to refuse a file are not raised here: they are reported on the job page, like every
+    file that is not a usable table.
+    """
+    try:
+        read_table(data=data, file_name=file_name)
+    except LimitExceeded:
+        raise
+    except FileRefused:
+        pass
 
 
 @dataclass

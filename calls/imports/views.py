@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from calls.access import get_import_job_for, get_import_mapping_for, require_qa_manager
 from calls.imports import jobs, presets, tasks
 from calls.imports.forms import ColumnMappingForm, UploadForm, max_upload_bytes
-from calls.imports.mapping import IMPORT_FIELDS, suggest_columns
+from calls.imports.mapping import IMPORT_FIELDS, call_list_problem, suggest_columns
 from calls.imports.presets import PRESETS
-from calls.imports.reading import FileRefused
+from calls.imports.reading import MAX_COLUMNS, FileRefused
 from calls.models import ImportJob, ImportMapping
 
 JOBS_PER_PAGE = 25
@@ -60,7 +60,7 @@ def job_new(request):
         url = reverse("imports:mapping", args=[job.pk])
         using = form.cleaned_data["using"]
         return redirect(f"{url}?{urlencode({'using': using})}" if using else url)
-    context = {"form": form, "max_upload": max_upload_bytes()}
+    context = {"form": form, "max_upload": max_upload_bytes(), "max_columns": MAX_COLUMNS}
     return render(request, "calls/imports/upload.html", context)
 
 
@@ -78,12 +78,15 @@ def job_mapping(request, pk):
     using = (request.POST if request.method == "POST" else request.GET).get("using", "")
     reference = presets.resolve_mapping_reference(using) if using else None
     columns, date_format, mapping = reference or (None, "", None)
+    by_header_names = suggest_columns(headers=preview.headers, rows=preview.rows)
     initial = {
-        **suggest_columns(headers=preview.headers, columns=columns),
+        **(by_header_names if columns is None else suggest_columns(headers=preview.headers, columns=columns)),
         "date_format": date_format,
         "using": using if reference else "",
     }
-    form = ColumnMappingForm(request.POST or None, headers=preview.headers, initial=initial)
+    form = ColumnMappingForm(
+        request.POST or None, headers=preview.headers, rows=preview.rows, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         columns, date_format = form.columns(), form.cleaned_data["date_format"]
         with transaction.atomic():
@@ -105,6 +108,8 @@ def job_mapping(request, pk):
         + [(f"preset:{p.key}", p.name) for p in PRESETS.values()]
         + [(f"mapping:{pk}", name) for pk, name in ImportMapping.objects.values_list("pk", "name")],
         "using": initial["using"],
+        # Whatever the chosen mapping, whether the file looks like a call list at all.
+        "not_a_call_list": call_list_problem(suggested=by_header_names),
     }
     return render(request, "calls/imports/mapping.html", context)
 

@@ -33,7 +33,7 @@ PROSE_WITH_COMMAS = (
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel (.xls)"),
         (b"PK\x03\x04 this is not really a zip", "not a readable Excel"),
         (PROSE, "single column"),
-        (PROSE_WITH_COMMAS, "most rows do not have the 2 columns"),
+        (PROSE_WITH_COMMAS, "most rows have more columns than the 2 of the header line"),
         (",".join(BASIC_HEADER).encode() + b"\r\n", "header row but no data rows"),
         (",".join(BASIC_HEADER).encode() + b"\n\n,,,,,\n", "header row but no data rows"),
         (

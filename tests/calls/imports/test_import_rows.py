@@ -13,6 +13,7 @@ from tests.calls.imports.helpers import (
     make_csv,
     run_import,
     utc,
+    xlsx_bytes,
 )
 from tests.factories import AgentFactory, CallTypeFactory, TeamFactory
 
@@ -71,18 +72,54 @@ def test_rows_with_the_wrong_number_of_cells(jdoe):
         ",".join(BASIC_HEADER)
         + "\n"
         + ",".join(basic_row("C1"))
-        + ",extra\n"  # a value beyond the header: refused
-        + ",".join(basic_row("C2")[:4])
-        + "\n"  # cells missing: refused
-        + ",".join(basic_row("C3"))
-        + ",,\n"  # trailing empty cells: fine
+        + "\n"
+        + ",".join(basic_row("C2"))
+        + ",extra\n"  # a value beyond the header: refused, with its line number
+        + ",".join(basic_row("C3")[:4])
+        + "\n"  # trailing cells missing: they are empty
         + ",".join(basic_row("C4"))
+        + ",,\n"  # trailing empty cells beyond the header: fine
+        + ",".join(basic_row("C5"))
         + "\n"
     )
     result = run_import(text.encode())
-    assert result.created == 2
-    assert [e.line_number for e in result.errors] == [2, 3]
+    assert result.created == 4
+    assert [e.line_number for e in result.errors] == [3]
     assert "7 cells but the header has 6" in result.errors[0].message
+    assert result.errors[0].raw == ",".join(basic_row("C2")) + ",extra"
+
+
+def test_short_rows_have_empty_trailing_cells_as_in_excel(jdoe):
+    """Exports that drop trailing empty cells: an abandoned call's row ends after its last value."""
+    header = [*BASIC_HEADER, "hold_seconds", "nps"]
+    columns = {**BASIC_COLUMNS, "hold_seconds": "hold_seconds", "nps": "nps"}
+    rows = [
+        [*basic_row("C1"), "20", "9"],
+        ["C2", "2024-03-05 14:31:00", "A100", "inbound-support", "", "N"],  # no hold, no survey
+        ["C3", "2024-03-05 14:32:00"],  # abandoned before anything was known
+        [*basic_row("C4"), "20", "9", "surplus"],  # longer than the header: refused
+    ]
+    result = run_import(make_csv(header, rows), columns)
+    assert (result.created, result.refused) == (3, 1)
+    assert result.errors[0].line_number == 5
+    assert "9 cells but the header has 8" in result.errors[0].message
+    short = call("C3")
+    assert (short.agent, short.talk_seconds, short.hold_seconds, short.answered) == (None, None, None, None)
+    assert call("C2").answered is False and call("C2").hold_seconds is None
+    assert not SurveyResponse.objects.filter(call__external_id__in=["C2", "C3"]).exists()
+
+
+def test_short_rows_in_xlsx_and_csv_import_the_same(jdoe):
+    rows = [["C1", "2024-03-05 14:30:00", "A100"], ["C2", "2024-03-05 14:31:00"]]
+    header = ["external_id", "started_at", "agent", "talk_seconds", "answered"]
+    columns = {name: name for name in header}
+    from_csv = run_import(make_csv(header, rows), columns)
+    stored_csv = list(Call.objects.order_by("external_id").values_list("external_id", "agent", "answered"))
+    Call.objects.all().delete()
+    from_xlsx = run_import(xlsx_bytes(header, rows), columns, file_name="calls.xlsx")
+    stored_xlsx = list(Call.objects.order_by("external_id").values_list("external_id", "agent", "answered"))
+    assert (from_csv.created, from_xlsx.created) == (2, 2)
+    assert stored_csv == stored_xlsx == [("C1", jdoe.pk, None), ("C2", None, None)]
 
 
 def test_agent_by_code_or_username_any_case(team, call_type):
