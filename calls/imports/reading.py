@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 SNIFF_BYTES = 64 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 STRUCTURE_SAMPLE = 20  # rows checked against the header before anything is written
+XLSX_COUNT_CHUNK = 1024 * 1024  # bytes of sheet XML decompressed at a time to count its rows
 
 
 class FileRefused(Exception):
@@ -166,9 +167,24 @@ def _read_xlsx(data: bytes) -> Table:
         workbook.close()
         raise FileRefused(_("The file is empty."))
     headers = [cell.strip() for cell in header[1]]
-    estimated = max((sheet.max_row or 0) - header[0], 1)
+    estimated = max(_xlsx_last_row(sheet) - header[0], 1)
     padded = ((number, cells + [""] * (len(headers) - len(cells))) for number, cells in records)
     return _checked_table(headers, padded, estimated, _("Excel workbook, sheet “%s”") % sheet.title, ",")
+
+
+def _xlsx_last_row(sheet) -> int:
+    """The sheet's last row number, for the estimate: from its <dimension> when that covers more than one
+    row, else (many exporters write none, or "A1") by counting its <row> elements while decompressing the
+    sheet's XML in chunks, which is cheap beside parsing it."""
+    if sheet.max_row and sheet.max_row > 1:
+        return sheet.max_row
+    count, tail = 0, b""
+    with sheet._get_source() as source:  # openpyxl's own reader of the sheet's XML member
+        while chunk := source.read(XLSX_COUNT_CHUNK):
+            text = tail + chunk
+            count += text.count(b"<row ") + text.count(b"<row>") + text.count(b":row ") + text.count(b":row>")
+            tail = text[-4:]  # shorter than a tag: a tag cut by the chunk's end is counted next time, once
+    return count
 
 
 def _xlsx_text(value: Any) -> str:
