@@ -301,15 +301,16 @@ def write_calls(plan: Plan, rows: list[list[Any]]) -> tuple[int, int, int]:
     now = datetime_adapter()(timezone.now())
     tail = [*(default for _column, default in plan.defaults), now, now]
     count = plan.call_count
-    upsert_params = plan.upsert_params if plan.has_scores else None
+    # The upsert's survey comparison takes parameters of its own; a plain insert (SQLite) takes none.
+    update_params = plan.upsert_params if plan.has_scores else None
+    insert_params = update_params if plan.insert_sql == plan.upsert_sql else None
     inserts, updates = [], []
     for row in rows:
-        values = row[:count] + tail
-        if upsert_params is not None:
-            values += upsert_params(row)
-        (updates if row[0] in existing else inserts).append(values)
-    if upsert_params is not None and plan.insert_sql != plan.upsert_sql:
-        inserts = [values[: count + len(tail)] for values in inserts]
+        if row[0] in existing:
+            updates.append(row[:count] + tail + (update_params(row) if update_params else []))
+        else:
+            inserts.append(row[:count] + tail + (insert_params(row) if insert_params else []))
+            existing.add(row[0])  # should the caller pass the same id twice, the second updates the first
     updated = 0
     with connection.cursor() as cursor:
         if inserts:
