@@ -126,13 +126,23 @@ class ImportMappingAdmin(admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ("original_name", "status", "total_rows", "created_count", "updated_count", "error_count")
+    list_display = (
+        "original_name",
+        "status",
+        "total_rows",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+    )
     list_filter = ("status",)
     readonly_fields = (
         "processed_rows",
         "created_count",
         "updated_count",
+        "unchanged_count",
         "error_count",
+        "mapping_snapshot",
         "started_at",
         "finished_at",
     )

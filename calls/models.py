@@ -281,14 +281,32 @@ class ImportJob(models.Model):
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Done")
+        PARTIAL = "partial", _("Done with refused rows")
+        # The whole file, or every one of its rows: nothing was imported.
         REFUSED = "refused", _("Refused")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    FINISHED = frozenset({Status.DONE, Status.PARTIAL, Status.REFUSED, Status.FAILED, Status.CANCELLED})
+    # The Bootstrap colour of each state, for its badge and its progress bar alike.
+    COLOURS = {
+        Status.PENDING: "info",
+        Status.RUNNING: "primary",
+        Status.DONE: "success",
+        Status.PARTIAL: "warning",
+        Status.REFUSED: "danger",
+        Status.FAILED: "dark",
+        Status.CANCELLED: "secondary",
+    }
 
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     mapping = models.ForeignKey(
         ImportMapping, verbose_name=_("mapping"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    # The saved mapping the columns started from, as it stood when the job ran ({"name", "columns",
+    # "date_format"}): the job names it only while its own columns are still that mapping's.
+    mapping_snapshot = models.JSONField(_("mapping as saved"), default=dict, blank=True)
     # The mapping as used by this job, so later edits to the saved mapping do not rewrite history.
     columns = models.JSONField(_("columns"), default=dict)
     date_format = models.CharField(_("date format"), max_length=50, blank=True)
@@ -300,6 +318,8 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    # Existing calls whose every written field already held the file's value: nothing was written.
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     error_count = models.PositiveIntegerField(_("refused rows"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -325,15 +345,60 @@ class ImportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.REFUSED, self.Status.FAILED}
+        return self.status in self.FINISHED
+
+    @property
+    def colour(self) -> str:
+        return self.COLOURS[self.status]
+
+    @property
+    def has_run(self) -> bool:
+        """A worker claimed it (the claim sets started_at): it can no longer be cancelled or deleted."""
+        return self.started_at is not None
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def can_delete(self) -> bool:
+        return not self.has_run and self.status != self.Status.RUNNING
 
     @property
     def percent(self) -> int:
+        if self.status == self.Status.CANCELLED:
+            return 0
         if self.is_finished:
             return 100
         if not self.total_rows:
             return 0
         return min(100, int(self.processed_rows * 100 / self.total_rows))
+
+    @property
+    def mapping_name(self) -> str:
+        return self.mapping_snapshot.get("name", "")
+
+    @property
+    def mapping_edited(self) -> bool:
+        """The columns were changed from the saved mapping's before the job ran."""
+        snapshot = self.mapping_snapshot
+        return bool(snapshot) and (
+            snapshot.get("columns") != self.columns or snapshot.get("date_format", "") != self.date_format
+        )
+
+    @property
+    def duration(self):
+        """How long the worker took, once the job has ended (a timedelta), else None."""
+        if self.started_at is None or self.finished_at is None or not self.is_finished:
+            return None
+        return self.finished_at - self.started_at
+
+    @property
+    def rows_per_second(self) -> int | None:
+        duration = self.duration
+        if duration is None or not self.processed_rows:
+            return None
+        return round(self.processed_rows / max(duration.total_seconds(), 0.001))
 
 
 class ImportRowError(models.Model):

@@ -354,6 +354,8 @@ TABLE: dict[str, Case] = {
     "imports:detail": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
     "imports:mapping": Case(pk_of("import_job"), GET=managers_only(200), POST=managers_only(200)),
     "imports:progress": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
+    "imports:cancel": Case(pk_of("import_job"), GET=WRONG_METHOD, POST=managers_only(302)),
+    "imports:delete": Case(pk_of("import_job"), GET=WRONG_METHOD, POST=managers_only(302)),
     "imports:errors_csv": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
     "imports:mappings": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
     "imports:mapping_delete": Case(pk_of("mapping"), GET=WRONG_METHOD, POST=managers_only(302)),

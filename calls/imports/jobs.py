@@ -9,6 +9,19 @@ Rows are written in batches of settings.QA_IMPORT_BATCH_SIZE, each in its own tr
 refused rows and counters, so that the progress bar moves and the heartbeat shows the worker is alive; an
 unexpected error mid-file leaves the batches before it imported (re-importing is safe) and marks the job
 failed.
+
+How a job ends (issue 7, part 4), each state with its own colour (ImportJob.COLOURS):
+- done: every row imported; done with refused rows: some were refused (listed with their line and reason);
+  refused: the file as a whole, or every one of its rows, was refused: nothing was imported.
+- Rows are counted as created, updated (an existing call where at least one written field changed),
+  unchanged (an existing call that already held every value of the row; the writer's upsert leaves it alone)
+  and refused.
+- The second row with an external id already seen in the file is refused ("same external id as line N"):
+  the first occurrence imports. Two rows for one call in one export are a mistake of the export, and which
+  of them should win is not ours to guess.
+- A pending job (waiting for its mapping, or queued and not yet claimed by a worker) can be cancelled or
+  deleted. Both are conditional on the job still being unclaimed, and the worker's claim is conditional on
+  the job still pending, so a job is never both cancelled and run.
 """
 
 from __future__ import annotations
@@ -44,6 +57,7 @@ class ImportResult:
     total_rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     refused: int = 0
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -77,12 +91,23 @@ def import_calls_from_file(
     convert = plan.convert
     rows: list[list[Any]] = []
     errors: list[RowError] = []
+    first_lines: dict[str, int] = {}  # external id → the line that imported it
     with bulk_write_settings():
         for line_number, cells in table.records:
             try:
-                rows.append(convert(cells))
+                row = convert(cells)
             except RowRefused as exc:
                 errors.append(RowError(line_number, str(exc), table.format_row(cells)))
+            else:
+                first = first_lines.setdefault(row[0], line_number)
+                if first == line_number:
+                    rows.append(row)
+                else:
+                    message = _("%(header)s: same external id as line %(line)s") % {
+                        "header": plan.headers["external_id"],
+                        "line": first,
+                    }
+                    errors.append(RowError(line_number, message, table.format_row(cells)))
             if len(rows) + len(errors) >= batch_size:
                 result.total_rows += len(rows) + len(errors)
                 _write_batch(plan, rows, errors, result, job)
@@ -101,9 +126,10 @@ def _write_batch(
 ) -> None:
     with transaction.atomic():
         if rows:
-            created, updated = write_calls(plan, rows)
+            created, updated, unchanged = write_calls(plan, rows)
             result.created += created
             result.updated += updated
+            result.unchanged += unchanged
         result.refused += len(errors)
         if job is None:
             result.errors.extend(errors)
@@ -120,6 +146,7 @@ def _write_batch(
                 processed_rows=result.total_rows,
                 created_count=result.created,
                 updated_count=result.updated,
+                unchanged_count=result.unchanged,
                 error_count=result.refused,
             )
 
@@ -156,14 +183,30 @@ def preview_job(*, job: ImportJob, rows: int = 5) -> Preview:
 def configure_import_job(
     *, job: ImportJob, columns: dict[str, str], date_format: str, mapping: ImportMapping | None
 ) -> bool:
-    """Record the mapping on a pending job. False when the job was already configured (a double submit)."""
+    """Record the mapping on a pending job. False when the job was already configured (a double submit)
+    or cancelled meanwhile.
+
+    `mapping` is the saved mapping the columns were pre-filled from, if any; the user may have edited them
+    since, which the snapshot lets the job page tell."""
     validate_columns(columns=columns)
+    snapshot = _mapping_snapshot(mapping)
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING, columns={}).update(
-        columns=columns, date_format=date_format, mapping=mapping
+        columns=columns, date_format=date_format, mapping=mapping, mapping_snapshot=snapshot
     )
     if updated:
-        job.columns, job.date_format, job.mapping = columns, date_format, mapping
+        job.columns, job.date_format, job.mapping, job.mapping_snapshot = (
+            columns,
+            date_format,
+            mapping,
+            snapshot,
+        )
     return bool(updated)
+
+
+def _mapping_snapshot(mapping: ImportMapping | None) -> dict:
+    if mapping is None:
+        return {}
+    return {"name": mapping.name, "columns": dict(mapping.columns), "date_format": mapping.date_format}
 
 
 def run_import_job(*, job_id: int) -> ImportJob | None:
@@ -175,7 +218,12 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
     )
     if not claimed:
         return None
-    job = ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.select_related("mapping").get(pk=job_id)
+    if job.mapping is not None:
+        # The saved mapping as it stands now that the job runs: edited since the job was configured, the job
+        # no longer carries its columns, and the page says so.
+        job.mapping_snapshot = _mapping_snapshot(job.mapping)
+        job.save(update_fields=["mapping_snapshot"])
     # The reasons stored for refused rows are read by the uploader: write them in their language.
     with translation.override(job.language or settings.LANGUAGE_CODE):
         return _run_claimed_job(job)
@@ -205,14 +253,23 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
             )
             % {"rows": job.processed_rows, "error": exc},
         )
+    notes = result.notes
+    if not result.refused:
+        status = ImportJob.Status.DONE
+    elif result.refused < result.total_rows:
+        status = ImportJob.Status.PARTIAL
+    else:
+        status = ImportJob.Status.REFUSED
+        notes = [_("Every row was refused; nothing was imported. The reasons are listed below."), *notes]
     return _finish(
         job,
-        status=ImportJob.Status.DONE,
-        message=" ".join(result.notes),
+        status=status,
+        message=" ".join(notes),
         total_rows=result.total_rows,
         processed_rows=result.total_rows,
         created_count=result.created,
         updated_count=result.updated,
+        unchanged_count=result.unchanged,
         error_count=result.refused,
     )
 
@@ -230,6 +287,48 @@ def _finish(job: ImportJob, *, status: str, message: str, **counts: int) -> Impo
         setattr(job, name, value)
     job.save(update_fields=["status", "message", "finished_at", *counts])
     return job
+
+
+def cancel_import_job(*, job: ImportJob) -> bool:
+    """Cancel a job no worker has claimed (waiting for its mapping, or queued), and remove its file.
+
+    False when a worker claimed it first (or it had already ended): the conditional UPDATE and the claim's
+    (status still pending) cannot both succeed."""
+    name = job.file.name
+    cancelled = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.CANCELLED,
+        finished_at=timezone.now(),
+        file="",
+        message=_("Cancelled before it ran; nothing was imported."),
+    )
+    if not cancelled:
+        return False
+    _delete_upload(name)
+    job.refresh_from_db()
+    return True
+
+
+def delete_import_job(*, job: ImportJob) -> bool:
+    """Delete a job that never ran (pending, cancelled, or refused at upload) with its file and report.
+
+    False when a worker claimed it first: the claim sets started_at, and the DELETE requires it empty."""
+    name = job.file.name
+    deleted, _by_model = (
+        ImportJob.objects.filter(pk=job.pk, started_at__isnull=True)
+        .exclude(status=ImportJob.Status.RUNNING)
+        .delete()
+    )
+    if not deleted:
+        return False
+    _delete_upload(name)
+    return True
+
+
+def _delete_upload(name: str) -> None:
+    # After the commit: a rolled-back cancel must not have lost the file.
+    if name:
+        storage = ImportJob._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def fail_stalled_import_jobs(*, silent_for: timedelta) -> int:

@@ -48,6 +48,7 @@ MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # every member of the archive, decomp
 MAX_XLSX_RATIO = 100  # real sheets compress 5 to 20 times; zip bombs thousands of times
 XLSX_RATIO_FROM = 10 * 1024 * 1024  # small members may compress well (styles, empty sheets)
 MAX_XLSX_CELLS = 25_000_000  # about what a 50 MB CSV export holds
+XLSX_COUNT_CHUNK = 1024 * 1024  # bytes of sheet XML decompressed at a time to count its rows
 
 
 class FileRefused(Exception):
@@ -210,7 +211,7 @@ def _read_xlsx(data: bytes) -> Table:
     except FileRefused:
         records.close()
         raise
-    estimated = max((sheet.max_row or 0) - header[0], 1)
+    estimated = max(_xlsx_last_row(sheet) - header[0], 1)
     return _checked_table(headers, records, estimated, _("Excel workbook, sheet “%s”") % sheet.title, ",")
 
 
@@ -218,6 +219,21 @@ def _too_many_cells() -> str:
     return _(
         "The sheet holds more than %(max)s cells, more than this import reads. Split the export by period."
     ) % {"max": number_format(MAX_XLSX_CELLS, force_grouping=True)}
+
+
+def _xlsx_last_row(sheet) -> int:
+    """The sheet's last row number, for the estimate: from its <dimension> when that covers more than one
+    row, else (many exporters write none, or "A1") by counting its <row> elements while decompressing the
+    sheet's XML in chunks, which is cheap beside parsing it."""
+    if sheet.max_row and sheet.max_row > 1:
+        return sheet.max_row
+    count, tail = 0, b""
+    with sheet._get_source() as source:  # openpyxl's own reader of the sheet's XML member
+        while chunk := source.read(XLSX_COUNT_CHUNK):
+            text = tail + chunk
+            count += text.count(b"<row ") + text.count(b"<row>") + text.count(b":row ") + text.count(b":row>")
+            tail = text[-4:]  # shorter than a tag: a tag cut by the chunk's end is counted next time, once
+    return count
 
 
 def _xlsx_text(value: Any) -> str:

@@ -3,8 +3,6 @@
 QA managers share imports: every manager sees every job and every saved mapping.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,6 +21,7 @@ from calls.imports.mapping import IMPORT_FIELDS, call_list_problem, suggest_colu
 from calls.imports.presets import PRESETS
 from calls.imports.reading import MAX_COLUMNS, FileRefused
 from calls.models import ImportJob, ImportMapping
+from qa_center import csv_cells
 
 JOBS_PER_PAGE = 25
 ERRORS_PER_PAGE = 50
@@ -41,7 +40,7 @@ def _labelled(columns: dict[str, str]) -> list[tuple[str, str]]:
 @login_required
 def job_list(request):
     require_qa_manager(request.user)
-    jobs = ImportJob.objects.select_related("created_by", "mapping")
+    jobs = ImportJob.objects.select_related("created_by")
     page = Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "calls/imports/job_list.html", {"page": page})
 
@@ -134,8 +133,34 @@ def job_progress(request, pk):
     return response
 
 
+@require_POST
+@login_required
+def job_cancel(request, pk):
+    """Cancel a job no worker has claimed: one left waiting for its mapping, or queued."""
+    job = get_import_job_for(request.user, pk)
+    if jobs.cancel_import_job(job=job):
+        messages.success(
+            request, _("The import of “%s” was cancelled; its file was removed.") % job.original_name
+        )
+    else:
+        messages.error(request, _("This import has already started or ended; it can no longer be cancelled."))
+    return redirect("imports:detail", job.pk)
+
+
+@require_POST
+@login_required
+def job_delete(request, pk):
+    """Delete a job that never ran, with its file."""
+    job = get_import_job_for(request.user, pk)
+    if jobs.delete_import_job(job=job):
+        messages.success(request, _("The import of “%s” was deleted.") % job.original_name)
+        return redirect("imports:list")
+    messages.error(request, _("This import has already run; it can no longer be deleted."))
+    return redirect("imports:detail", job.pk)
+
+
 class _Echo:
-    """csv.writer writes into this and gets the line back, to stream it."""
+    """The CSV writer writes into this and gets the line back, to stream it."""
 
     def write(self, value):
         return value
@@ -145,7 +170,7 @@ class _Echo:
 @login_required
 def job_errors_csv(request, pk):
     job = get_import_job_for(request.user, pk)
-    writer = csv.writer(_Echo())
+    writer = csv_cells.writer(_Echo())
 
     def lines():
         # A BOM, so that Excel reads the UTF-8 text correctly.

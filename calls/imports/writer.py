@@ -2,8 +2,12 @@
 
 - Re-importing updates calls by external id and never duplicates. Only mapped fields are written on
   update (calls.fields.fields_written, the rule the API shares), so a file without a queue column keeps
-  the queues already stored. When an external id appears twice in one file, the later row wins: the
-  earlier one is imported, then updated (counted as updated).
+  the queues already stored. (A second row with the same external id in one file is refused before it
+  gets here: calls.imports.jobs.)
+- An existing call is "unchanged" when every field the row writes (its survey's too) already holds the
+  row's value: the upsert's `WHERE <something changed>` leaves it alone, and the database tells how many
+  rows it did update (the cursor's rowcount, summed over `executemany` by sqlite3, psycopg2 and psycopg 3).
+  No extra query: the comparison is the one the upsert makes anyway.
 - An empty or unmapped team is the agent's team; a resolution time means resolved.
 - Survey columns (nps 0–10, csat 1–5, survey_comment) create or update the call's SurveyResponse when the
   row has a score; its `responded_at` is the call's start. A comment without a score refuses the row
@@ -121,6 +125,7 @@ class Plan:
         call_fields = [FIELDS_BY_NAME[name].call_field for name in call_names]
         columns = [CALL_FIELDS_BY_NAME[name].column for name in call_fields]
         updates, changed = [], []
+        self.survey_compared = []
         for name, column in zip(call_fields, columns, strict=True):
             if name not in self.written:
                 continue  # the key
@@ -136,6 +141,21 @@ class Plan:
                 f"CASE WHEN EXCLUDED.{quote('resolved')} THEN {table}.{quote('resolved_at')} END"
             )
         updates.append(f"{quote('updated_at')} = EXCLUDED.{quote('updated_at')}")
+        if self.has_scores:
+            # A call whose survey answer differs is updated too (and counted so): the row changed something.
+            # Its parameters follow the row's values: a flag "this row has a score", then the survey fields.
+            survey_table = quote(SurveyResponse._meta.db_table)
+            same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
+            self.survey_compared = [
+                (name, column)
+                for name, column in (("nps", "nps"), ("csat", "csat"), ("survey_comment", "comment"))
+                if name in mapped
+            ]
+            equal = " AND ".join(f"s.{quote(column)} {same} %s" for _name, column in self.survey_compared)
+            changed.append(
+                f"(%s AND NOT EXISTS (SELECT 1 FROM {survey_table} s "  # noqa: S608 - identifiers from model metadata
+                f"WHERE s.{quote('call_id')} = {table}.{quote('id')} AND {equal}))"
+            )
         # NOT NULL columns without a value in this file get the model's defaults, on insert only.
         self.defaults = [
             (f.column, getattr(f.get_default(), "value", f.get_default()))  # a TextChoices member → its value
@@ -235,6 +255,14 @@ class Plan:
                 messages.append(f"{self.headers[name]}: " + _("“%s” is not valid") % cells[index].strip())
         return messages
 
+    def upsert_params(self, values: list[Any]) -> list[Any]:
+        """The parameters of the upsert's survey comparison for a converted row (after the call's values)."""
+        scored = self.survey_scores(values) is not None
+        params: list[Any] = [scored]
+        for name, _column in self.survey_compared:
+            params.append(values[-1] if name == "survey_comment" else values[self.index[name]])
+        return params
+
     def survey_scores(self, values: list[Any]) -> tuple[int | None, int | None] | None:
         """(NPS, CSAT) of a converted row, or None when it has no survey score."""
         nps = None if self.nps_at is None else values[self.nps_at]
@@ -265,28 +293,34 @@ def bulk_write_settings() -> Iterator[None]:
             cursor.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
 
 
-def write_calls(plan: Plan, rows: list[list[Any]]) -> tuple[int, int]:
-    """Insert or update the calls (and surveys) of a batch of converted rows: (created, updated)."""
+def write_calls(plan: Plan, rows: list[list[Any]]) -> tuple[int, int, int]:
+    """Insert or update the calls (and surveys) of a batch of converted rows: (created, updated, unchanged).
+
+    The rows' external ids are distinct (the caller refuses a repeated one)."""
     existing = {external_id for external_id, _pk in _call_ids({row[0] for row in rows})}
     now = datetime_adapter()(timezone.now())
     tail = [*(default for _column, default in plan.defaults), now, now]
     count = plan.call_count
+    # The upsert's survey comparison takes parameters of its own; a plain insert (SQLite) takes none.
+    update_params = plan.upsert_params if plan.has_scores else None
+    insert_params = update_params if plan.insert_sql == plan.upsert_sql else None
     inserts, updates = [], []
     for row in rows:
         if row[0] in existing:
-            updates.append(row[:count] + tail)
+            updates.append(row[:count] + tail + (update_params(row) if update_params else []))
         else:
-            inserts.append(row[:count] + tail)
-            existing.add(row[0])  # a later row with this id in the batch updates this one
+            inserts.append(row[:count] + tail + (insert_params(row) if insert_params else []))
+            existing.add(row[0])  # should the caller pass the same id twice, the second updates the first
+    updated = 0
     with connection.cursor() as cursor:
-        # Inserts first: updates of a call inserted by this batch then apply in the file's order.
         if inserts:
             cursor.executemany(plan.insert_sql, inserts)
         if updates:
             cursor.executemany(plan.upsert_sql, updates)
+            updated = cursor.rowcount
         if plan.has_scores:
             _upsert_surveys(plan, rows, cursor)
-    return len(inserts), len(updates)
+    return len(inserts), updated, len(updates) - updated
 
 
 def _call_ids(external_ids: set[str]) -> list[tuple[str, int]]:

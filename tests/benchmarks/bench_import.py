@@ -3,7 +3,12 @@
 Builds a throwaway SQLite database under var/bench/, generates a 100,000-row messy export (BOM, semicolons,
 CRLF, mixed date, duration and boolean formats, nulls on abandoned calls, an unmapped percentage column,
 surveys on ~30% of rows, a few broken rows), imports it through the same service as the Celery task, and
-writes var/bench/import.json with rows, seconds and rows_per_s. The target is 20,000 rows/s.
+writes var/bench/import.json with rows, seconds and rows_per_s.
+
+In the same run it times the floor: the same rows, already converted, written into the calls table with one
+bare `executemany` INSERT in one transaction (no reading, converting, upsert, surveys, batches or job
+counters), with the same SQLite settings as the import. The target is the import within 2.5× the floor;
+the ratio, unlike an absolute figure, means the same on a loaded machine and a quiet one.
 """
 
 import json
@@ -163,6 +168,45 @@ def messy_csv(agent_codes: list[str]) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
 
 
+def floor(data: bytes) -> tuple[int, float]:
+    """(rows, seconds) of one bare executemany INSERT of the file's converted rows; the table is emptied after."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from calls.imports.converters import datetime_adapter
+    from calls.imports.reading import read_table
+    from calls.imports.writer import Plan, RowRefused, bulk_write_settings
+    from calls.models import Call
+
+    table = read_table(data=data, file_name="bench.csv")
+    plan = Plan(headers=table.headers, columns=COLUMNS, date_format="")
+    now = datetime_adapter()(timezone.now())
+    tail = [*(default for _column, default in plan.defaults), now, now]
+    rows, seen = [], set()
+    for _line, cells in table.records:
+        try:
+            row = plan.convert(cells)
+        except RowRefused:
+            continue
+        if row[0] not in seen:
+            seen.add(row[0])
+            rows.append(row[: plan.call_count] + tail)
+    insert = plan.upsert_sql.partition(" ON CONFLICT")[0]
+    with bulk_write_settings():
+        began, cpu = time.perf_counter(), time.process_time()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(insert, rows)
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(Call._meta.db_table)}")  # noqa: S608
+            cursor.execute("VACUUM")  # the import then starts from an empty, compact database as before
+    print(
+        f"floor (one bare executemany INSERT): {len(rows)} rows in {seconds:.2f} s = "
+        f"{len(rows) / seconds:,.0f} rows/s (CPU {cpu:.2f} s)"
+    )
+    return len(rows), seconds
+
+
 def run(data: bytes, label: str) -> tuple[float, dict]:
     from django.core.files.base import ContentFile
 
@@ -171,14 +215,16 @@ def run(data: bytes, label: str) -> tuple[float, dict]:
 
     job = ImportJob.objects.create(file=ContentFile(data, name="bench.csv"), original_name="bench.csv")
     configure_import_job(job=job, columns=COLUMNS, date_format="", mapping=None)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     job = run_import_job(job_id=job.pk)
-    seconds = time.perf_counter() - began
-    if job.status != ImportJob.Status.DONE:
+    # CPU time too: SQLite runs in this process, and the CPU it needs varies far less on a loaded machine.
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    if job.status not in {ImportJob.Status.DONE, ImportJob.Status.PARTIAL}:
         sys.exit(f"{label}: import ended with status {job.status}: {job.message}")
     print(
         f"{label}: {job.total_rows} rows in {seconds:.2f} s = {job.total_rows / seconds:,.0f} rows/s "
-        f"({job.created_count} created, {job.updated_count} updated, {job.error_count} refused)"
+        f"({job.created_count} created, {job.updated_count} updated, {job.unchanged_count} unchanged, "
+        f"{job.error_count} refused; CPU {cpu:.2f} s)"
     )
     return seconds, {"rows": job.total_rows, "created": job.created_count, "refused": job.error_count}
 
@@ -191,6 +237,7 @@ def main() -> None:
         agent_codes = reference_data()
         data = messy_csv(agent_codes)
         print(f"Generated a {ROWS:,}-row messy CSV ({len(data) / 1e6:.1f} MB).")
+        floor_rows, floor_seconds = floor(data)
         seconds, counts = run(data, "first import")
         run(data, "re-import of the same file")
     from calls.models import Call
@@ -198,11 +245,24 @@ def main() -> None:
     if Call.objects.count() != counts["created"]:
         sys.exit("The re-import duplicated calls.")
     rows_per_s = counts["rows"] / seconds
+    floor_rows_per_s = floor_rows / floor_seconds
+    ratio = floor_rows_per_s / rows_per_s
     (BENCH_DIR / "import.json").write_text(
-        json.dumps({"rows": counts["rows"], "seconds": round(seconds, 3), "rows_per_s": round(rows_per_s)})
+        json.dumps(
+            {
+                "rows": counts["rows"],
+                "seconds": round(seconds, 3),
+                "rows_per_s": round(rows_per_s),
+                "floor_rows_per_s": round(floor_rows_per_s),
+                "ratio": round(ratio, 2),
+            }
+        )
         + "\n"
     )
-    print(f"{rows_per_s:,.0f} rows/s (target 20,000) → {BENCH_DIR / 'import.json'}")
+    print(
+        f"import {rows_per_s:,.0f} rows/s, floor {floor_rows_per_s:,.0f} rows/s: the import takes {ratio:.2f}× "
+        f"the floor (target ≤ 2.5×) → {BENCH_DIR / 'import.json'}"
+    )
 
 
 if __name__ == "__main__":

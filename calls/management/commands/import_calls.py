@@ -55,12 +55,14 @@ class Command(BaseCommand):
                 _("line %(line)s: %(reason)s") % {"line": error.line_number, "reason": error.message}
             )
         summary = _(
-            "%(file)s: %(rows)s rows, %(created)s created, %(updated)s updated, %(refused)s refused."
+            "%(file)s: %(rows)s rows, %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+            "%(refused)s refused."
         ) % {
             "file": path.name,
             "rows": result.total_rows,
             "created": result.created,
             "updated": result.updated,
+            "unchanged": result.unchanged,
             "refused": result.refused,
         }
         self.stdout.write(self.style.WARNING(summary) if result.refused else self.style.SUCCESS(summary))

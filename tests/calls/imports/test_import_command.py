@@ -24,12 +24,12 @@ def test_import_with_a_saved_mapping_prints_counts_and_refused_rows(jdoe, tmp_pa
         make_csv(BASIC_HEADER, [basic_row("C1"), basic_row("C2", agent="ghost"), basic_row("C3")])
     )
     output = run(str(path), "--mapping", "our pbx")
-    assert "calls.csv: 3 rows, 2 created, 0 updated, 1 refused." in output
+    assert "calls.csv: 3 rows, 2 created, 0 updated, 0 unchanged, 1 refused." in output
     assert "line 3: agent: unknown agent “ghost”" in output
     assert Call.objects.count() == 2
 
     output = run(str(path), "--mapping", "Our PBX")
-    assert "2 created" not in output and "0 created, 2 updated, 1 refused" in output
+    assert "2 created" not in output and "0 created, 0 updated, 2 unchanged, 1 refused" in output
     assert Call.objects.count() == 2
 
 

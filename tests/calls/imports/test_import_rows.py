@@ -210,13 +210,16 @@ def test_reimport_updates_by_external_id_and_never_duplicates(jdoe):
     )
     first = run_import(data)
     assert (first.created, first.updated, first.refused) == (3, 0, 1)
-    again = run_import(data)
-    assert (again.created, again.updated, again.refused) == (0, 3, 1)
+    again = run_import(data)  # nothing changed: nothing is written
+    assert (again.created, again.updated, again.unchanged, again.refused) == (0, 0, 3, 1)
     assert Call.objects.count() == 3
 
-    changed = make_csv(BASIC_HEADER, [basic_row("C1", talk="0:10:00", answered="N"), basic_row("C4")])
+    changed = make_csv(
+        BASIC_HEADER,
+        [basic_row("C1", talk="0:10:00", answered="N"), basic_row("C2"), basic_row("C4")],
+    )
     third = run_import(changed)
-    assert (third.created, third.updated) == (1, 1)
+    assert (third.created, third.updated, third.unchanged, third.refused) == (1, 1, 1, 0)
     assert Call.objects.count() == 4
     assert (call("C1").talk_seconds, call("C1").answered) == (600, False)
 
@@ -233,7 +236,7 @@ def test_reimport_keeps_fields_the_mapping_does_not_cover(jdoe):
     assert imported.updated_at > created_at
 
 
-def test_duplicate_external_ids_in_one_file_the_later_row_wins(jdoe):
+def test_a_repeated_external_id_in_one_file_is_refused_and_the_first_row_imports(jdoe):
     rows = [
         basic_row("C1", talk="10"),
         basic_row("C2"),
@@ -243,9 +246,25 @@ def test_duplicate_external_ids_in_one_file_the_later_row_wins(jdoe):
     for batch_size in (100, 2):  # inside one batch and across batches
         Call.objects.all().delete()
         result = run_import(make_csv(BASIC_HEADER, rows), batch_size=batch_size)
-        assert (result.created, result.updated) == (2, 2)
-        assert call("C1").talk_seconds == 30
+        assert (result.created, result.updated, result.refused) == (2, 0, 2)
+        assert [(e.line_number, e.message) for e in result.errors] == [
+            (4, "external_id: same external id as line 2"),
+            (5, "external_id: same external id as line 2"),
+        ]
+        assert result.errors[0].raw == ",".join(rows[2])
+        assert call("C1").talk_seconds == 10
         assert Call.objects.count() == 2
+
+
+def test_a_repeated_external_id_after_a_refused_first_row_imports_once(jdoe):
+    rows = [basic_row("C1", agent="ghost"), basic_row("C1", talk="20"), basic_row("C1", talk="30")]
+    result = run_import(make_csv(BASIC_HEADER, rows))
+    assert [(e.line_number, e.message.split(":")[0]) for e in result.errors] == [
+        (2, "agent"),
+        (4, "external_id"),
+    ]
+    assert "same external id as line 3" in result.errors[1].message
+    assert call("C1").talk_seconds == 20
 
 
 def test_a_call_no_longer_resolved_loses_its_resolution_time(jdoe):

@@ -32,10 +32,10 @@ def test_task_enqueued_on_commit_imports_the_job(jdoe, manager, django_capture_o
         tasks.import_calls.delay_on_commit(job.pk)
     assert len(callbacks) == 1
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.DONE
+    assert job.status == ImportJob.Status.PARTIAL
     counts = {"rows": job.total_rows, "processed": job.processed_rows, "created": job.created_count}
-    counts |= {"updated": job.updated_count, "refused": job.error_count}
-    assert counts == {"rows": 3, "processed": 3, "created": 2, "updated": 0, "refused": 1}
+    counts |= {"updated": job.updated_count, "unchanged": job.unchanged_count, "refused": job.error_count}
+    assert counts == {"rows": 3, "processed": 3, "created": 2, "updated": 0, "unchanged": 0, "refused": 1}
     assert job.started_at <= job.finished_at
     assert job.percent == 100
     assert ImportRowError.objects.get(job=job).line_number == 3

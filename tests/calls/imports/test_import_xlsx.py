@@ -38,7 +38,7 @@ def test_xlsx_reimport_updates(jdoe):
     )
     run_import(data, file_name="calls.xlsx")
     again = run_import(data, file_name="calls.xlsx")
-    assert (again.created, again.updated) == (0, 1)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
     assert Call.objects.count() == 1
 
 
