@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0005_import_language_and_verbose_names'),
+        ('calls', '0006_call_agent_is_an_agent'),
     ]
 
     operations = [
