@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from calls.imports.mapping import join_start_columns, validate_columns
 from calls.imports.reading import FileRefused, Preview, preview_table, read_table
-from calls.imports.writer import Plan, RowRefused, bulk_write_settings, write_calls
+from calls.imports.writer import Plan, RowRefused, bulk_write_settings, frozen_changes, write_calls
 from calls.models import ImportJob, ImportMapping, ImportRowError
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,9 @@ def import_calls_from_file(
     rows: list[list[Any]] = []
     errors: list[RowError] = []
     first_lines: dict[str, int] = {}  # external id → the line that imported it
+    sources: dict[
+        str, list[str]
+    ] = {}  # external id → the cells of the batch's row, should it be refused later
     with bulk_write_settings():
         for line_number, cells in table.records:
             try:
@@ -102,6 +105,7 @@ def import_calls_from_file(
                 first = first_lines.setdefault(row[0], line_number)
                 if first == line_number:
                     rows.append(row)
+                    sources[row[0]] = cells
                 else:
                     message = _("%(header)s: same external id as line %(line)s") % {
                         "header": plan.headers["external_id"],
@@ -110,11 +114,25 @@ def import_calls_from_file(
                     errors.append(RowError(line_number, message, table.format_row(cells)))
             if len(rows) + len(errors) >= batch_size:
                 result.total_rows += len(rows) + len(errors)
+                rows = _refuse_frozen_changes(plan, rows, errors, first_lines, sources, table)
                 _write_batch(plan, rows, errors, result, job)
-                rows, errors = [], []
+                rows, errors, sources = [], [], {}
         result.total_rows += len(rows) + len(errors)
+        rows = _refuse_frozen_changes(plan, rows, errors, first_lines, sources, table)
         _write_batch(plan, rows, errors, result, job)
     return result
+
+
+def _refuse_frozen_changes(plan, rows, errors, first_lines, sources, table) -> list[list[Any]]:
+    """The batch's rows without those that would change an evaluated call's agent, start or transcript:
+    these become refused rows with their line, as in the API (409 there)."""
+    refused = frozen_changes(plan, rows)
+    if not refused:
+        return rows
+    for external_id, message in refused.items():
+        errors.append(RowError(first_lines[external_id], message, table.format_row(sources[external_id])))
+    errors.sort(key=lambda error: error.line_number)
+    return [row for row in rows if row[0] not in refused]
 
 
 def _write_batch(

@@ -34,6 +34,7 @@ from calls.imports.converters import InvalidValue, References, converter_for, da
 from calls.imports.mapping import FIELDS_BY_NAME, REQUIRED_FIELDS, normalise_header, validate_columns
 from calls.imports.reading import FileRefused
 from calls.models import Call, SurveyResponse
+from calls.services import FROZEN_FIELDS, CallFrozen, frozen_calls
 
 SQLITE_CACHE_KIB = 128 * 1024
 IN_LIST_CHUNK = 5000
@@ -291,6 +292,41 @@ def bulk_write_settings() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {cache_size}")
             cursor.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+
+
+def frozen_changes(plan: Plan, rows: list[list[Any]]) -> dict[str, str]:
+    """{external id: reason} for the rows that would change the agent, start or transcript of a call with a
+    counted evaluation (calls.services.frozen_calls, the API's rule too). One query to find such calls among
+    the batch, one more to read their stored values when there are any; none when the file maps none of
+    those fields."""
+    compared = [name for name in FROZEN_FIELDS if name in plan.index]
+    if not compared or not (frozen := frozen_calls(external_ids=[row[0] for row in rows])):
+        return {}
+    adapt = datetime_adapter()
+    columns = {"agent": "agent_id", "started_at": "started_at", "transcript": "transcript"}
+    stored = {
+        external_id: dict(zip(compared, values, strict=True))
+        for external_id, *values in Call.objects.filter(external_id__in=frozen).values_list(
+            "external_id", *(columns[name] for name in compared)
+        )
+    }
+    refused = {}
+    for row in rows:
+        if row[0] not in stored:
+            continue
+        before = stored[row[0]]
+        changed = []
+        for name in compared:
+            old, new = before[name], row[plan.index[name]]
+            if name == "started_at" and old is not None:
+                old = adapt(old)
+            if name == "transcript":
+                old, new = old or "", new or ""
+            if old != new:
+                changed.append(name)
+        if changed:
+            refused[row[0]] = CallFrozen(row[0], changed).message
+    return refused
 
 
 def write_calls(plan: Plan, rows: list[list[Any]]) -> tuple[int, int, int]:
