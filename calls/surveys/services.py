@@ -112,15 +112,20 @@ def _own_errors(row: SurveyAnswer) -> dict[str, list[str]]:
             "external_id",
             _("An answer needs a response id or a call to link it to: sent again, it would count twice."),
         )
-    if row.responded_at is None and not row.call_external_id and not row.case_id:
-        add("responded_at", _("An answer without a call needs the time it was given."))
     return errors
 
 
-def _position(index: int, lines: Sequence[int] | None) -> str:
-    if lines is None:
-        return _("index %(index)d") % {"index": index}
-    return _("line %(line)d") % {"line": lines[index]}
+@dataclass(frozen=True)
+class _Positions:
+    """How messages name another row: by its line in the file, else by its index in the request."""
+
+    lines: Sequence[int] | None
+    indexes: Sequence[int] | None
+
+    def __call__(self, index: int) -> str:
+        if self.lines is not None:
+            return _("line %(line)d") % {"line": self.lines[index]}
+        return _("index %(index)d") % {"index": index if self.indexes is None else self.indexes[index]}
 
 
 def _case_call(calls: list[tuple[int, datetime]], at: datetime | None) -> tuple[int, datetime]:
@@ -134,23 +139,27 @@ def _case_call(calls: list[tuple[int, datetime]], at: datetime | None) -> tuple[
 
 
 def record_survey_answers(
-    *, rows: Sequence[SurveyAnswer], lines: Sequence[int] | None = None
+    *,
+    rows: Sequence[SurveyAnswer],
+    lines: Sequence[int] | None = None,
+    indexes: Sequence[int] | None = None,
 ) -> SurveyWriteResult:
     """Create or update the answers of one batch; each refused one is reported with its reasons.
 
-    `lines`, when given (the import), are the rows' line numbers, used in messages that point at another
-    row; otherwise rows are named by index (the API).
+    Messages that point at another row name it by its line (`lines`, the rows' line numbers in a file),
+    else by its index in the request (`indexes`, default the position in `rows`).
     """
+    positions = _Positions(lines, indexes)
     try:
-        return _record_once(rows, lines)
+        return _record_once(rows, positions)
     except IntegrityError:
         # A concurrent writer stored one of these response ids or calls meanwhile: now they are updates
         # (or refusals with their reason).
-        return _record_once(rows, lines)
+        return _record_once(rows, positions)
 
 
 @transaction.atomic
-def _record_once(rows: Sequence[SurveyAnswer], lines: Sequence[int] | None) -> SurveyWriteResult:
+def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWriteResult:
     result = SurveyWriteResult(statuses=[""] * len(rows))
     errors: dict[int, dict[str, list[str]]] = {}
     for index, row in enumerate(rows):
@@ -221,8 +230,7 @@ def _record_once(rows: Sequence[SurveyAnswer], lines: Sequence[int] | None) -> S
         if row.external_id and row.external_id in first_with_id:
             errors[index] = {
                 "external_id": [
-                    _("Same response id as %(other)s.")
-                    % {"other": _position(first_with_id[row.external_id], lines)}
+                    _("Same response id as %(other)s.") % {"other": position(first_with_id[row.external_id])}
                 ]
             }
             continue
@@ -230,8 +238,8 @@ def _record_once(rows: Sequence[SurveyAnswer], lines: Sequence[int] | None) -> S
         if call_pk is not None and call_pk in first_on_call:
             errors[index] = {
                 "call_external_id": [
-                    _("%(other)s is an answer about the same call; a call has one answer.")
-                    % {"other": _position(first_on_call[call_pk], lines).capitalize()}
+                    _("The answer at %(other)s is about the same call; a call has one answer.")
+                    % {"other": position(first_on_call[call_pk])}
                 ]
             }
             continue
@@ -263,12 +271,13 @@ def _record_once(rows: Sequence[SurveyAnswer], lines: Sequence[int] | None) -> S
             }
             continue
         if survey is None and target is None and row.responded_at is None:
-            errors[index] = {
-                "responded_at": [
-                    _("No call of the case “%(case)s” is known yet, so the answer needs its time.")
-                    % {"case": row.case_id}
-                ]
-            }
+            if row.case_id:
+                message = _("No call of the case “%(case)s” is known yet, so the answer needs its time.") % {
+                    "case": row.case_id
+                }
+            else:
+                message = _("An answer without a call needs the time it was given.")
+            errors[index] = {"responded_at": [message]}
             continue
 
         if row.external_id:

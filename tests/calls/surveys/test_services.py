@@ -146,7 +146,7 @@ def test_duplicates_in_a_batch_name_the_first_by_line_or_index():
     by_line = record_survey_answers(rows=rows, lines=[2, 3, 4, 5])
     assert by_line.statuses == ["created", "refused", "created", "refused"]
     assert by_line.refused[0].errors == {"external_id": ["Same response id as line 2."]}
-    assert "Line 4 is an answer about the same call" in by_line.refused[1].message
+    assert "The answer at line 4 is about the same call" in by_line.refused[1].message
     SurveyResponse.objects.all().delete()
     by_index = record_survey_answers(rows=rows)
     assert by_index.refused[0].errors == {"external_id": ["Same response id as index 0."]}
