@@ -115,6 +115,16 @@ def _own_errors(row: SurveyAnswer) -> dict[str, list[str]]:
     return errors
 
 
+def same_response_id(other: str) -> str:
+    """The reason an answer repeating an earlier one's response id is refused; `other` names that one."""
+    return _("Same response id as %(other)s.") % {"other": other}
+
+
+def same_call(other: str) -> str:
+    """The reason an answer about a call an earlier one is about is refused."""
+    return _("The answer at %(other)s is about the same call; a call has one answer.") % {"other": other}
+
+
 @dataclass(frozen=True)
 class _Positions:
     """How messages name another row: by its line in the file, else by its index in the request."""
@@ -228,20 +238,11 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
     for index in candidates:
         row, target = rows[index], targets[index]
         if row.external_id and row.external_id in first_with_id:
-            errors[index] = {
-                "external_id": [
-                    _("Same response id as %(other)s.") % {"other": position(first_with_id[row.external_id])}
-                ]
-            }
+            errors[index] = {"external_id": [same_response_id(position(first_with_id[row.external_id]))]}
             continue
         call_pk = None if target is None else target[0]
         if call_pk is not None and call_pk in first_on_call:
-            errors[index] = {
-                "call_external_id": [
-                    _("The answer at %(other)s is about the same call; a call has one answer.")
-                    % {"other": position(first_on_call[call_pk])}
-                ]
-            }
+            errors[index] = {"call_external_id": [same_call(position(first_on_call[call_pk]))]}
             continue
 
         survey = by_external_id.get(row.external_id) if row.external_id else None
