@@ -341,6 +341,14 @@ def _values(
     return values
 
 
+def settle_time_source(*, survey: SurveyResponse, changed: Iterable[str]) -> None:
+    """An answer edited by hand (the admin): a time typed in, or an answer no longer linked to a call,
+    is a given time, which no call moves any more."""
+    changed = set(changed)
+    if "responded_at" in changed or survey.call_id is None:
+        survey.responded_at_source = SOURCE.GIVEN
+
+
 def follow_call_start(*, call_ids: Iterable[int]) -> int:
     """Move the answers whose time came from their call to the call's current start; returns how many moved.
 
