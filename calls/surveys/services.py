@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
@@ -39,8 +39,18 @@ from calls.models import Call, SurveyResponse
 
 TEXT_LIMIT = 100  # response id, call external id, case id, segment
 SOURCE = SurveyResponse.TimeSource
-# The fields an update may write, in the model's order.
-WRITTEN = ("call", "case_id", "segment", "nps", "csat", "comment", "responded_at", "responded_at_source")
+# The columns an answer is written with, in the model's order.
+COLUMNS = (
+    "external_id",
+    "call",
+    "case_id",
+    "segment",
+    "nps",
+    "csat",
+    "comment",
+    "responded_at",
+    "responded_at_source",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,12 +260,13 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
         if survey is None and occupant is not None and (not occupant.external_id or not row.external_id):
             survey = occupant  # the call's answer, sent again (or now with its response id)
         if occupant is not None and occupant is not survey:
-            errors[index] = {
-                "call_external_id": [
-                    _("This call already has another survey answer (response id “%(id)s”).")
-                    % {"id": occupant.external_id}
-                ]
-            }
+            if occupant.external_id:
+                message = _("This call already has another survey answer (response id “%(id)s”).") % {
+                    "id": occupant.external_id
+                }
+            else:
+                message = _("This call already has another survey answer, recorded with the call.")
+            errors[index] = {"call_external_id": [message]}
             continue
         if survey is not None and survey.pk in claimed:
             errors[index] = {"external_id": [_("Another answer of this batch updates the same answer.")]}
@@ -306,17 +317,54 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
                 result.statuses[index] = "unchanged"
         result.saved[index] = survey
 
-    if changed:
-        SurveyResponse.objects.bulk_update(
-            [survey for _index, survey in changed], ["external_id", *WRITTEN], batch_size=500
-        )
-    if new:
-        SurveyResponse.objects.bulk_create([survey for _index, survey in new], batch_size=500)
+    _write([survey for _index, survey in changed], [survey for _index, survey in new])
     for index, messages in sorted(errors.items()):
         result.statuses[index] = "refused"
         result.saved.pop(index, None)
         result.refused.append(RefusedAnswer(index, messages))
     return result
+
+
+def _write(changed: list[SurveyResponse], new: list[SurveyResponse]) -> None:
+    """One UPDATE and one INSERT through `executemany`, whatever the batch size (the ORM's bulk methods
+    split a batch into a statement per hundred rows on SQLite and prepare every value one by one), then
+    one SELECT for the new answers' primary keys."""
+    if not changed and not new:
+        return
+    quote = connection.ops.quote_name
+    table = quote(SurveyResponse._meta.db_table)
+    columns = [quote(SurveyResponse._meta.get_field(name).column) for name in COLUMNS]
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def values(survey: SurveyResponse) -> list[Any]:
+        return [
+            adapt(value) if name == "responded_at" else value
+            for name, value in (
+                (name, getattr(survey, name if name != "call" else "call_id")) for name in COLUMNS
+            )
+        ]
+
+    with connection.cursor() as cursor:
+        if changed:
+            assignments = ", ".join(f"{column} = %s" for column in columns)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s",  # noqa: S608 - identifiers from model metadata
+                [[*values(survey), survey.pk] for survey in changed],
+            )
+        if new:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 - identifiers from model metadata
+                [values(survey) for survey in new],
+            )
+    if new:
+        with_id = {survey.external_id: survey for survey in new if survey.external_id}
+        by_call = {survey.call_id: survey for survey in new if not survey.external_id}
+        stored = SurveyResponse.objects.filter(
+            Q(external_id__in=list(with_id)) | Q(external_id="", call_id__in=list(by_call))
+        ).values_list("pk", "external_id", "call_id")
+        for pk, external_id, call_id in stored:
+            (with_id[external_id] if external_id else by_call[call_id]).pk = pk
 
 
 def _values(

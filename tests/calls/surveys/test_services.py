@@ -204,3 +204,14 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(write):
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[0] <= 7
+
+
+def test_an_answer_moved_to_a_call_answered_with_the_call_is_refused():
+    call = CallFactory(external_id="PBX-7")
+    SurveyResponseFactory(call=call, nps=2)
+    record_survey_answers(rows=[answer(external_id="R-1")])
+    result = record_survey_answers(rows=[answer(external_id="R-1", call_external_id="PBX-7")])
+    assert result.refused[0].errors == {
+        "call_external_id": ["This call already has another survey answer, recorded with the call."]
+    }
+    assert SurveyResponse.objects.get(external_id="R-1").call is None
