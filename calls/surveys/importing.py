@@ -9,6 +9,8 @@ A survey tool's export has one row per answer. The file is read (calls.imports.r
   each row needs a score, and a response id or a call to be updated by when imported again.
 - Values are converted by the call import's converters (the same rules for dates, scores, text and
   `null`); a date column with a time of day in it keeps only the date when a time column is mapped.
+- A row shorter than the header has empty trailing cells (some exports drop them); a row with more
+  non-empty cells than the header is refused.
 - A response id, or a call, that appears twice in one file refuses the later row ("same response id as
   line N"), across batches too. The rest (linking, the time from the call, one answer per call) is
   calls.surveys.services.record_survey_answers, shared with the API.
@@ -193,13 +195,15 @@ class SurveyPlan:
 
     def convert(self, cells: list[str]) -> SurveyAnswer:
         """The row's answer, or RowRefused with every reason (prefixed by the column's header)."""
-        if len(cells) != self.width and (len(cells) < self.width or any(cells[self.width :])):
+        if len(cells) > self.width and any(cells[self.width :]):
             raise RowRefused(
                 [
                     _("this row has %(cells)s cells but the header has %(width)s")
                     % {"cells": len(cells), "width": self.width}
                 ]
             )
+        if len(cells) < self.width:  # exports drop trailing empty cells (issue 7, item 1)
+            cells = cells + [""] * (self.width - len(cells))
         values: dict[str, Any] = {}
         messages: list[str] = []
         for name, convert in self._converters.items():

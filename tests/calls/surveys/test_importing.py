@@ -183,3 +183,11 @@ def test_a_us_date_format_with_a_time_column():
         "R-1": datetime(2025, 3, 5, 14, 30, 15, tzinfo=UTC),
         "R-2": datetime(2025, 3, 5, tzinfo=UTC),
     }
+
+
+def test_a_short_row_has_empty_trailing_cells():
+    full = ["2025-03-05", "10:00", "7", "", "", "", "", ""]
+    rows = [["R-1", "2025-03-05", "10:00", "9"], ["R-2", *full], ["R-3", *full], ["R-4", *full, "extra"]]
+    _c, _u, _n, refused = run(rows)
+    assert list(refused) == [5]  # more cells than the header: refused
+    assert dict(SurveyResponse.objects.values_list("external_id", "nps")) == {"R-1": 9, "R-2": 7, "R-3": 7}
