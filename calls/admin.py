@@ -19,6 +19,7 @@ from calls.models import (
     SurveyResponse,
 )
 from calls.services import FROZEN_FIELDS, frozen_calls
+from calls.surveys.services import follow_call_start, settle_time_source
 from qa_center.people import roles
 
 
@@ -29,7 +30,13 @@ class CallTypeAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
 
 
-class SurveyInline(admin.StackedInline):
+class SurveyAdminMixin:
+    """Where an answer's time came from is the system's to say: a time edited here is a given one."""
+
+    readonly_fields = ("responded_at_source",)
+
+
+class SurveyInline(SurveyAdminMixin, admin.StackedInline):
     model = SurveyResponse
     extra = 0
 
@@ -103,12 +110,31 @@ class CallAdmin(admin.ModelAdmin):
             return "—"
         return str(value)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is SurveyResponse:
+            for survey_form in formset.forms:
+                settle_time_source(survey=survey_form.instance, changed=survey_form.changed_data)
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "started_at" in form.changed_data:
+            follow_call_start(call_ids=[form.instance.pk])  # its answer's time came from the old start
+
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
-    list_display = ("call", "nps", "csat", "responded_at")
+class SurveyResponseAdmin(SurveyAdminMixin, admin.ModelAdmin):
+    list_display = ("external_id", "call", "segment", "nps", "csat", "responded_at", "responded_at_source")
+    list_filter = ("responded_at_source", "segment")
     list_select_related = ("call",)
+    search_fields = ("external_id", "call__external_id", "case_id")
+    date_hierarchy = "responded_at"
     raw_id_fields = ("call",)
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        settle_time_source(survey=obj, changed=form.changed_data)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Escalation)

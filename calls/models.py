@@ -171,7 +171,44 @@ class Call(models.Model):
 
 
 class SurveyResponse(models.Model):
-    call = models.OneToOneField(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="survey")
+    """A customer's survey answer (NPS 0–10 and/or CSAT 1–5), linked to the call it is about when known.
+
+    Answers come with a call (the call API and import) or on their own from a survey tool (calls.surveys).
+    Unlinked answers count at center level and in their segment, not for any agent or team (DESIGN.md).
+    A case id is kept as sent; the answer is linked to one call of the case (calls.surveys.services).
+    """
+
+    class TimeSource(models.TextChoices):
+        GIVEN = "given", _("Given with the answer")
+        CALL = "call", _("The call's start")
+
+    # The survey tool's response id: re-sending an answer with it updates it instead of adding one.
+    external_id = models.CharField(
+        _("response id"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_external_id],
+    )
+    call = models.OneToOneField(
+        Call,
+        verbose_name=_("call"),
+        on_delete=models.CASCADE,
+        related_name="survey",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the answer counts at center level and in its segment only."),
+    )
+    case_id = models.CharField(_("case / ticket id"), max_length=100, blank=True, default="", db_default="")
+    segment = models.CharField(
+        _("segment"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Market, segment or queue the answer belongs to."),
+    )
     nps = models.PositiveSmallIntegerField(
         _("NPS (0–10)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
@@ -179,12 +216,26 @@ class SurveyResponse(models.Model):
         _("CSAT (1–5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(_("comment"), blank=True)
-    responded_at = models.DateTimeField(_("responded at"), default=timezone.now)
+    responded_at = models.DateTimeField(_("responded at"))
+    # "call": responded_at is the call's start and follows it when the call's start changes.
+    responded_at_source = models.CharField(
+        _("time taken from"),
+        max_length=10,
+        choices=TimeSource,
+        default=TimeSource.GIVEN,
+        db_default=TimeSource.GIVEN,
+    )
 
     class Meta:
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
-        indexes = [models.Index(fields=["responded_at"], name="survey_responded_idx")]  # NPS/CSAT per period
+        indexes = [
+            models.Index(fields=["responded_at"], name="survey_responded_idx"),  # NPS/CSAT per period
+            # NPS/CSAT per segment over a period.
+            models.Index(fields=["segment", "responded_at"], name="survey_segment_responded_idx"),
+            # Linking answers that came with a case id to the case's calls.
+            models.Index(fields=["case_id"], name="survey_case_idx", condition=~Q(case_id="")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(nps__isnull=True) | Q(nps__lte=10), name="survey_nps_0_10"),
             models.CheckConstraint(
@@ -193,10 +244,18 @@ class SurveyResponse(models.Model):
             models.CheckConstraint(
                 condition=Q(nps__isnull=False) | Q(csat__isnull=False), name="survey_has_a_score"
             ),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="survey_unique_external_id"
+            ),
+            # A time taken from the call needs the call.
+            models.CheckConstraint(
+                condition=~Q(responded_at_source="call") | Q(call__isnull=False),
+                name="survey_call_time_needs_call",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.call} NPS={self.nps} CSAT={self.csat}"
+        return f"{self.external_id or self.call} NPS={self.nps} CSAT={self.csat}"
 
 
 class Escalation(models.Model):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from calls.fields import SURVEY_FIELD_NAMES, fields_written
 from calls.models import Call, Escalation, IngestToken, SurveyResponse
+from calls.surveys.services import SurveyAnswer, record_survey_answers
 
 # The recordings we accept. The declared content type is whatever the client says (curl sends
 # application/octet-stream), so a file's first bytes must also match its extension's container.
@@ -316,7 +317,6 @@ def attach_recording(*, call: Call, file: File | None = None, url: str | None = 
 # --- Surveys, cases, escalations ------------------------------------------------------------------------
 
 
-@transaction.atomic
 def add_survey_response(
     *,
     call: Call,
@@ -327,21 +327,16 @@ def add_survey_response(
 ) -> tuple[SurveyResponse, bool]:
     """Record the customer's survey answer; a call has one, so a second answer replaces the first.
 
-    `responded_at` None means now for a new answer and keeps the recorded time of an existing one.
+    `responded_at` None means the call's start for a new answer and keeps the recorded time of an existing
+    one. The rules are calls.surveys.services'; this is its one-call form.
     """
-    errors = {}
-    if nps is None and csat is None:
-        errors["nps"] = _("A survey answer needs an NPS or a CSAT score.")
-    if nps is not None and not 0 <= nps <= 10:
-        errors["nps"] = _("NPS is from 0 to 10.")
-    if csat is not None and not 1 <= csat <= 5:
-        errors["csat"] = _("CSAT is from 1 to 5.")
-    if errors:
-        raise ValidationError(errors)
-    values: dict[str, Any] = {"nps": nps, "csat": csat, "comment": comment}
-    if responded_at is not None:
-        values["responded_at"] = responded_at
-    return SurveyResponse.objects.update_or_create(call=call, defaults=values)
+    answer = SurveyAnswer(
+        call_external_id=call.external_id, nps=nps, csat=csat, comment=comment, responded_at=responded_at
+    )
+    result = record_survey_answers(rows=[answer])
+    if result.refused:
+        raise ValidationError(result.refused[0].errors)
+    return result.saved[0], result.statuses[0] == "created"
 
 
 @dataclass(frozen=True)

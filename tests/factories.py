@@ -74,6 +74,9 @@ class SurveyResponseFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallFactory)
     nps = 9
     csat = 5
+    responded_at = factory.LazyAttribute(
+        lambda survey: survey.call.started_at if survey.call else timezone.now()
+    )
 
 
 class EscalationFactory(factory.django.DjangoModelFactory):

@@ -383,6 +383,11 @@ TABLE: dict[str, Case] = {
     ),
     "api:call-survey": Case(external_id, GET=API_WRONG_METHOD, POST=api(400), api=True),
     "api:call-escalations": Case(external_id, GET=API_WRONG_METHOD, POST=api(400), api=True),
+    "api:survey-batch": Case(none, GET=API_WRONG_METHOD, POST=api(400), api=True),
+    # PUT only: the matrix's GET and POST are the wrong methods.
+    "api:survey-detail": Case(
+        lambda world: {"external_id": "SRV-1"}, GET=API_WRONG_METHOD, POST=API_WRONG_METHOD, api=True
+    ),
     "api:case-resolve": Case(
         lambda world: {"case_id": world.call.case_id}, GET=API_WRONG_METHOD, POST=api(400), api=True
     ),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from calls.ingest import surveys
 from calls.ingest import views as api
 
 app_name = "api"
@@ -14,4 +15,7 @@ urlpatterns = [
         "v1/calls/<str:external_id>/escalations/", api.CallEscalationView.as_view(), name="call-escalations"
     ),
     path("v1/cases/<str:case_id>/resolve/", api.CaseResolveView.as_view(), name="case-resolve"),
+    # Before the response-id route, so "batch" is never read as a response id.
+    path("v1/surveys/batch/", surveys.SurveyBatchView.as_view(), name="survey-batch"),
+    path("v1/surveys/<str:external_id>/", surveys.SurveyDetailView.as_view(), name="survey-detail"),
 ]

@@ -19,6 +19,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
+from calls.surveys.services import SurveyAnswer, record_survey_answers
 from qa_center.demo.people import demo_people, demo_teams, demo_users
 from qa_center.people.models import Team, User
 
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 
 CALL_PREFIX = "DEMO-"
 ESCALATION_PREFIX = "DEMO-ESC-"
+SURVEY_TOOL_PREFIX = "DEMO-SRV-"
+# The web survey's answers, not linked to any call: one per this many calls, by market (center-level NPS).
+CALLS_PER_SURVEY_TOOL_ANSWER = 100
+SURVEY_TOOL_MARKETS = {"Latvia": 0.4, "Spain": 0.3, "United Kingdom": 0.3}
 BATCH_SIZE = 1000
 # DESIGN.md: a further contact on the case within 7 days means it was not resolved on first contact.
 REPEAT_WINDOW = timedelta(days=7)
@@ -601,6 +606,31 @@ def ensure_calls(
     return len(new_calls)
 
 
+def ensure_survey_tool_answers(*, seed: int, calls: int, days: int, now: datetime) -> int:
+    """The web survey's answers (no call, a market each) not yet in the database; returns how many it added."""
+    rng = random.Random(seed + 1)  # not the calls' sequence: adding these changes no call
+    markets, weights = list(SURVEY_TOOL_MARKETS), list(SURVEY_TOOL_MARKETS.values())
+    answers = []
+    for number in range(1, calls // CALLS_PER_SURVEY_TOOL_ANSWER + 1):
+        nps = rng.choices(range(11), weights=_NPS_IF_RESOLVED)[0]
+        answers.append(
+            SurveyAnswer(
+                external_id=f"{SURVEY_TOOL_PREFIX}{number:05d}",
+                nps=nps,
+                csat=min(5, max(1, round(1 + nps * 0.4 + rng.gauss(0, 0.6)))),
+                segment=rng.choices(markets, weights=weights)[0],
+                responded_at=now - timedelta(days=rng.uniform(0, days)),
+            )
+        )
+    stored = set(
+        SurveyResponse.objects.filter(external_id__startswith=SURVEY_TOOL_PREFIX).values_list(
+            "external_id", flat=True
+        )
+    )
+    missing = [answer for answer in answers if answer.external_id not in stored]
+    return record_survey_answers(rows=missing).created if missing else 0
+
+
 def call_end(call: Call) -> datetime:
     """When the call (and its wrap-up) ended: unknown durations count as none."""
     seconds = sum(
@@ -640,4 +670,5 @@ def seed(request: "DemoRequest") -> Mapping[str, int]:
             teams=demo_teams(),
             call_types=call_types,
         )
+        ensure_survey_tool_answers(seed=request.seed, calls=request.calls, days=request.days, now=now)
     return {"new_calls": new_calls}

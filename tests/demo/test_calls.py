@@ -39,7 +39,7 @@ def test_distributions_are_plausible():
     answer_rate = inbound.answered().count() / inbound.count()
     assert 0.75 <= answer_rate <= 0.95
     answered = calls.answered().count()
-    assert 0.20 <= SurveyResponse.objects.count() / answered <= 0.40
+    assert 0.20 <= SurveyResponse.objects.filter(call__isnull=False).count() / answered <= 0.40
     assert 0.02 <= Escalation.objects.count() / answered <= 0.10
     assert 0.60 <= calls.answered().filter(resolved=True).count() / answered <= 0.95
 
@@ -109,7 +109,8 @@ def test_a_larger_run_adds_only_the_missing_calls():
     seed("--no-recordings")
     assert Call.objects.count() == 600
     assert Call.objects.values("external_id").distinct().count() == 600
-    assert SurveyResponse.objects.values("call").distinct().count() == SurveyResponse.objects.count()
+    linked = SurveyResponse.objects.filter(call__isnull=False)
+    assert linked.values("call").distinct().count() == linked.count()
     for escalation in Escalation.objects.select_related("call"):
         assert escalation.external_id == "DEMO-ESC-" + escalation.call.external_id.removeprefix("DEMO-")
 
@@ -136,3 +137,15 @@ def test_same_seed_and_moment_give_the_same_calls():
 
     assert generate(2026) == generate(2026)
     assert generate(2026) != generate(7)
+
+
+def test_the_web_survey_answers_have_no_call_and_a_market():
+    seed("--no-recordings")
+    unlinked = SurveyResponse.objects.filter(call__isnull=True)
+    assert unlinked.count() == 600 // calls.CALLS_PER_SURVEY_TOOL_ANSWER
+    assert set(unlinked.values_list("segment", flat=True)) <= set(calls.SURVEY_TOOL_MARKETS)
+    assert all(
+        external_id.startswith("DEMO-SRV-") for external_id in unlinked.values_list("external_id", flat=True)
+    )
+    seed("--no-recordings")
+    assert SurveyResponse.objects.filter(call__isnull=True).count() == unlinked.count()

@@ -1,0 +1,193 @@
+"""The survey import's pieces (calls.surveys.importing): fields, mapping rules, row converter, batch writer.
+
+`run` is the loop the import job runs with them: read the file, convert each row, write in batches."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from calls.imports.reading import FileRefused, read_table
+from calls.imports.writer import RowRefused
+from calls.models import SurveyResponse
+from calls.surveys import selectors
+from calls.surveys.importing import SurveyPlan, validate_survey_columns, write_survey_batch
+from tests.calls.imports.helpers import make_csv
+from tests.factories import AgentFactory, CallFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Response ID", "Date", "Time", "NPS", "CSAT", "Market", "Call ID", "Ticket", "Comment"]
+COLUMNS = {
+    "external_id": "Response ID",
+    "responded_on": "Date",
+    "responded_time": "Time",
+    "nps": "NPS",
+    "csat": "CSAT",
+    "segment": "Market",
+    "call_external_id": "Call ID",
+    "case_id": "Ticket",
+    "comment": "Comment",
+}
+
+
+def run(rows: list[list[str]], *, columns=None, header=None, batch_size: int = 2, date_format: str = ""):
+    """(created, updated, unchanged, refused {line: reason}) of importing the rows."""
+    table = read_table(data=make_csv(header or HEADER, rows), file_name="survey.csv")
+    plan = SurveyPlan(headers=table.headers, columns=columns or COLUMNS, date_format=date_format)
+    totals = [0, 0, 0]
+    refused: dict[int, str] = {}
+    batch, lines = [], []
+
+    def write():
+        outcome = write_survey_batch(plan, batch, lines)
+        for i, count in enumerate((outcome.created, outcome.updated, outcome.unchanged)):
+            totals[i] += count
+        refused.update({lines[position]: reason for position, reason in outcome.refused})
+
+    for line, cells in table.records:
+        try:
+            batch.append(plan.convert(cells))
+            lines.append(line)
+        except RowRefused as exc:
+            refused[line] = str(exc)
+        if len(batch) >= batch_size:
+            write()
+            batch, lines = [], []
+    write()
+    return (*totals, refused)
+
+
+def test_linked_and_unlinked_answers_and_the_nps_computed_from_what_was_stored():
+    agent = AgentFactory()
+    call = CallFactory(external_id="PBX-1", agent=agent, started_at=datetime(2025, 3, 2, 9, tzinfo=UTC))
+    CallFactory(case_id="HD-7", agent=agent, started_at=datetime(2025, 3, 2, 8, tzinfo=UTC))
+    created, updated, unchanged, refused = run(
+        [
+            ["R-1", "05/03/2025", "14:30", "10", "5", "LV", "PBX-1", "", "Great"],
+            ["R-2", "2025-03-05", "", "3", "", "LV", "", "", ""],
+            ["R-3", "2025-03-05 00:00:00", "09:15:30", "9", "4", "EE", "", "HD-7", ""],
+            ["R-4", "", "", "8", "2", "", "", "", ""],  # no time and no call
+        ]
+    )
+    assert (created, updated, unchanged) == (3, 0, 0)
+    assert list(refused) == [5]
+    assert "Date: An answer without a call needs the time" in refused[5]
+    stored = {s.external_id: s for s in SurveyResponse.objects.all()}
+    assert stored["R-1"].call == call
+    assert stored["R-1"].responded_at == datetime(2025, 3, 5, 14, 30, tzinfo=UTC)
+    assert stored["R-2"].responded_at == datetime(2025, 3, 5, tzinfo=UTC)  # a date alone: midnight
+    assert (stored["R-3"].case_id, stored["R-3"].call.case_id) == ("HD-7", "HD-7")
+    assert stored["R-3"].responded_at == datetime(2025, 3, 5, 9, 15, 30, tzinfo=UTC)
+
+    start, end = datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 4, 1, tzinfo=UTC)
+    center = selectors.center_survey_scores(start=start, end=end)
+    assert center.nps == pytest.approx(100 * 2 / 3 - 100 / 3)  # 10, 3, 9
+    assert selectors.survey_scores_by_segment(start=start, end=end)["LV"].nps == pytest.approx(0.0)  # 10, 3
+    assert selectors.survey_scores_by_agent(start=start, end=end)[agent.pk].nps == pytest.approx(100.0)
+
+
+def test_importing_again_updates_by_response_id():
+    row = ["R-1", "2025-03-05", "10:00", "10", "", "LV", "", "", ""]
+    assert run([row])[:3] == (1, 0, 0)
+    assert run([row])[:3] == (0, 0, 1)
+    assert run([[*row[:3], "6", *row[4:]]])[:3] == (0, 1, 0)
+    assert SurveyResponse.objects.get().nps == 6
+
+
+def test_without_a_time_column_the_answers_take_their_calls_start():
+    started = datetime(2025, 3, 2, 9, tzinfo=UTC)
+    CallFactory(external_id="PBX-1", started_at=started)
+    columns = {"external_id": "Response ID", "nps": "NPS", "call_external_id": "Call ID"}
+    assert run([["R-1", "9", "PBX-1"]], columns=columns, header=["Response ID", "NPS", "Call ID"])[0] == 1
+    survey = SurveyResponse.objects.get()
+    assert (survey.responded_at, survey.responded_at_source) == (started, "call")
+
+
+def test_refused_rows_say_why_by_column_and_line():
+    CallFactory(external_id="PBX-1")
+    _c, _u, _n, refused = run(
+        [
+            ["R-1", "2025-03-05", "10:00", "11", "", "", "", "", ""],
+            ["R-2", "2025-03-05", "10:00", "", "", "", "", "", "no score"],
+            ["R-3", "yesterday", "", "5", "", "", "", "", ""],
+            ["R-4", "2025-03-05", "10:00", "5", "", "", "NOPE", "", ""],
+            ["R/5", "2025-03-05", "10:00", "5", "", "", "", "", ""],
+            ["R-6", "2025-03-05", "10:00", "5", "", "", "PBX-1", "", ""],
+            ["R-6", "2025-03-05", "10:00", "7", "", "", "", "", ""],  # same id, next batch
+            ["R-8", "2025-03-05", "10:00", "7", "", "", "PBX-1", "", ""],  # same call, later batch
+            ["R-9", "2025-03-05", "10:00", "5", "", "", "", "", "", "extra"],
+        ]
+    )
+    assert set(refused) == {2, 3, 4, 5, 6, 8, 9, 10}
+    assert refused[2].startswith("NPS: NPS must be between 0 and 10")
+    assert refused[3] == "the row has no NPS or CSAT score"
+    assert refused[4].startswith("Date, Time: “yesterday” and “” are not a date and a time of day")
+    assert refused[5] == "Call ID: No call has the external id “NOPE”."
+    assert refused[6].startswith("Response ID: an external id cannot contain")
+    assert refused[8] == "Same response id as line 7."
+    assert refused[9] == "The answer at line 7 is about the same call; a call has one answer."
+    assert "cells" in refused[10]
+    assert SurveyResponse.objects.get().external_id == "R-6"
+
+
+@pytest.mark.parametrize(
+    ("columns", "words"),
+    [
+        ({"external_id": "A", "responded_at": "B"}, "NPS or a CSAT"),
+        ({"nps": "A", "responded_at": "B", "responded_on": "C"}, "not both"),
+        ({"nps": "A", "responded_time": "B", "call_external_id": "C"}, "date column"),
+        ({"nps": "A", "external_id": "B"}, "when the answer was given"),
+        ({"nps": "A", "responded_at": "B", "agent": "C"}, "Unknown survey fields"),
+    ],
+)
+def test_mappings_that_cannot_work_are_refused_before_reading(columns, words):
+    with pytest.raises(FileRefused, match=words):
+        validate_survey_columns(columns=columns)
+
+
+def test_writing_a_batch_costs_the_same_queries_at_two_sizes():
+    counts = []
+    for size in (3, 60):
+        CallFactory.create_batch(size)
+        rows = [
+            [f"R-{size}-{n}", "2025-03-05", "10:00", str(n % 11), "", "LV", "", "", ""] for n in range(size)
+        ]
+        table = read_table(data=make_csv(HEADER, rows), file_name="survey.csv")
+        plan = SurveyPlan(headers=table.headers, columns=COLUMNS, date_format="")
+        records = list(table.records)
+        answers = [plan.convert(cells) for _line, cells in records]
+        with CaptureQueriesContext(connection) as queries:
+            outcome = write_survey_batch(plan, answers, [line for line, _cells in records])
+        assert outcome.created == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_time_of_day_without_a_date_is_refused():
+    CallFactory(external_id="PBX-1")
+    _c, _u, _n, refused = run([["R-1", "", "10:00", "9", "", "", "PBX-1", "", ""]])
+    assert refused == {2: "Time: a time of day needs a date in “Date”"}
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_us_date_format_with_a_time_column():
+    rows = [
+        ["R-1", "03/05/2025", "14:30:15", "9", "", "", "", "", ""],
+        ["R-2", "03/05/2025", "", "9", "", "", "", "", ""],
+    ]
+    assert run(rows, date_format="%m/%d/%Y")[:4] == (2, 0, 0, {})
+    times = dict(SurveyResponse.objects.values_list("external_id", "responded_at"))
+    assert times == {
+        "R-1": datetime(2025, 3, 5, 14, 30, 15, tzinfo=UTC),
+        "R-2": datetime(2025, 3, 5, tzinfo=UTC),
+    }
+
+
+def test_a_short_row_has_empty_trailing_cells():
+    full = ["2025-03-05", "10:00", "7", "", "", "", "", ""]
+    rows = [["R-1", "2025-03-05", "10:00", "9"], ["R-2", *full], ["R-3", *full], ["R-4", *full, "extra"]]
+    _c, _u, _n, refused = run(rows)
+    assert list(refused) == [5]  # more cells than the header: refused
+    assert dict(SurveyResponse.objects.values_list("external_id", "nps")) == {"R-1": 9, "R-2": 7, "R-3": 7}
