@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from calls.fields import SURVEY_FIELD_NAMES, fields_written
 from calls.models import Call, Escalation, IngestToken, SurveyResponse
-from calls.surveys.services import SurveyAnswer, record_survey_answers
+from calls.surveys.services import SurveyAnswer, follow_call_start, record_survey_answers
 
 # The recordings we accept. The declared content type is whatever the client says (curl sends
 # application/octet-stream), so a file's first bytes must also match its extension's container.
@@ -150,6 +150,8 @@ def _upsert_call_once(data: Mapping[str, Any], survey: Mapping[str, Any] | None)
         raise CallFrozen(call.external_id, frozen)
     if changed:
         call.save(update_fields=[*changed, "updated_at"])
+    if "started_at" in changed:
+        follow_call_start(call_ids=[call.pk])  # its survey answer, when dated by the call, moves with it
     _record_call_survey(call, survey)
     return call, False
 
@@ -233,6 +235,8 @@ def upsert_calls(*, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Call, bool]
             ]
     if changed_calls:
         Call.objects.bulk_update(changed_calls, [*sorted(changed_fields), "updated_at"], batch_size=500)
+        if "started_at" in changed_fields:
+            follow_call_start(call_ids=[call.pk for call in changed_calls])
     for result, (_data, survey) in zip(results, split, strict=True):
         if not isinstance(result, CallFrozen):
             _record_call_survey(result[0], survey)

@@ -35,6 +35,7 @@ from calls.imports.mapping import FIELDS_BY_NAME, REQUIRED_FIELDS, normalise_hea
 from calls.imports.reading import FileRefused
 from calls.models import Call, SurveyResponse
 from calls.services import FROZEN_FIELDS, CallFrozen, frozen_calls
+from calls.surveys.services import follow_call_start
 
 SQLITE_CACHE_KIB = 128 * 1024
 IN_LIST_CHUNK = 5000
@@ -187,15 +188,22 @@ class Plan:
         self.insert_sql = insert if connection.vendor == "sqlite" else self.upsert_sql
         if self.has_scores:
             survey_table = quote(SurveyResponse._meta.db_table)
-            survey_columns = ["call_id", "nps", "csat", "comment", "responded_at"]
+            # A call file's survey answer is dated by its call ("call"): a later start moves it, and an answer
+            # already there from a survey tool keeps its own time (calls.surveys.services.follow_call_start).
+            survey_columns = ["call_id", "nps", "csat", "comment", "responded_at", "responded_at_source"]
+            source = quote("responded_at_source")
             survey_updates = [
                 f"{quote(column)} = EXCLUDED.{quote(column)}"
                 for name, column in (("nps", "nps"), ("csat", "csat"), ("survey_comment", "comment"))
                 if name in mapped
             ]
+            survey_updates.append(
+                f"{quote('responded_at')} = CASE WHEN {survey_table}.{source} = 'call' "
+                f"THEN EXCLUDED.{quote('responded_at')} ELSE {survey_table}.{quote('responded_at')} END"
+            )
             self.survey_sql = (
                 f"INSERT INTO {survey_table} ({', '.join(quote(c) for c in survey_columns)}) "  # noqa: S608 - identifiers from model metadata
-                f"VALUES (%s, %s, %s, %s, %s) "
+                f"VALUES (%s, %s, %s, %s, %s, 'call') "
                 f"ON CONFLICT ({quote('call_id')}) DO UPDATE SET {', '.join(survey_updates)}"
             )
 
@@ -333,7 +341,8 @@ def write_calls(plan: Plan, rows: list[list[Any]]) -> tuple[int, int, int]:
     """Insert or update the calls (and surveys) of a batch of converted rows: (created, updated, unchanged).
 
     The rows' external ids are distinct (the caller refuses a repeated one)."""
-    existing = {external_id for external_id, _pk in _call_ids({row[0] for row in rows})}
+    ids = dict(_call_ids({row[0] for row in rows}))
+    existing = set(ids)
     now = datetime_adapter()(timezone.now())
     tail = [*(default for _column, default in plan.defaults), now, now]
     count = plan.call_count
@@ -356,6 +365,9 @@ def write_calls(plan: Plan, rows: list[list[Any]]) -> tuple[int, int, int]:
             updated = cursor.rowcount
         if plan.has_scores:
             _upsert_surveys(plan, rows, cursor)
+    if updated:
+        # A new start moves the survey answers dated by the call (one UPDATE; none moves if no start changed).
+        follow_call_start(call_ids=[ids[row[0]] for row in rows if row[0] in ids])
     return len(inserts), updated, len(updates) - updated
 
 
