@@ -3,11 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from calls.pages import views as call_views
+from qa_center.people import views as people_views
 
 urlpatterns = [
     path("", call_views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", people_views.set_language, name="set_language"),
     path("calls/", include("calls.pages.urls")),
     path("call-types/", include("calls.call_types.urls")),
     path("imports/", include("calls.imports.urls")),

@@ -1,5 +1,6 @@
 """People: users with their roles, and teams."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -52,6 +53,10 @@ class User(AbstractUser):
     )
     # The agent's id in the phone system (extension, login): how imported calls find their agent.
     agent_code = models.CharField(_("agent code"), max_length=64, blank=True)
+    # Set by the language menu; notifications and their e-mails are written in it. Blank: the center's.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES, default=""
+    )
 
     class Meta:
         ordering = ["username"]
@@ -96,6 +101,11 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
+    # What happened, as a code and its parameters: shown in the reader's language whenever it is read
+    # (qa_center.people.notifications). `message` is the same written out when it was sent, in the
+    # recipient's language: the text of the e-mail, and what is shown for an event no longer known.
+    event = models.CharField(_("event"), max_length=50, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     message = models.CharField(_("message"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -2,14 +2,19 @@
 
 The email is queued only once the transaction that caused it commits (a rolled-back action sends nothing); the
 task retries a mail server that fails, and a broker that is down is logged instead of turning an already
-committed action into an error page. The events themselves (an evaluation submitted, a dispute opened...) are
-written by the feature that owns them, with `notify` and `in_site_language`.
+committed action into an error page.
+
+Languages: a notification is stored as an event code with its parameters, and its words are written each time
+it is read, in the reader's language (`text`); the email is written in the recipient's language (their
+`language`, set by the language menu, else the center's LANGUAGE_CODE). The events themselves (an evaluation
+submitted, a dispute opened...) are declared by the feature that owns them with `event(...)`, and sent with
+`notify(event=..., params=...)`; parameters are plain JSON values (ids, numbers, codes), never words.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +23,7 @@ from django.utils import translation
 from qa_center.people.models import Notification
 from qa_center.people.tasks import send_notification_email
 
-__all__ = ["absolute_url", "in_app_only", "in_site_language", "notify"]
+__all__ = ["Event", "absolute_url", "event", "in_app_only", "language_of", "notify", "text"]
 
 MESSAGE_MAX_LENGTH = Notification._meta.get_field("message").max_length
 
@@ -36,16 +41,41 @@ def in_app_only() -> Iterator[None]:
         _send_emails.reset(token)
 
 
-def in_site_language(notify_event):
-    """Messages are stored and mailed as text, read later by someone else: write them in the center's language
-    (LANGUAGE_CODE), not in the language of whoever happened to act. People have no saved language yet."""
+@dataclass(frozen=True)
+class Event:
+    """Something people are told about: how its parameters read, in the active language."""
 
-    @wraps(notify_event)
-    def wrapper(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return notify_event(*args, **kwargs)
+    code: str
+    message: Callable[[dict], str]
+    subject: Callable[[dict], str] | None = None  # the email's subject; default: the message
+    body: Callable[[dict, str], str] | None = (
+        None  # (params, absolute link): the email; default: message + link
+    )
 
-    return wrapper
+
+_EVENTS: dict[str, Event] = {}
+
+
+def event(code: str, *, message, subject=None, body=None) -> Event:
+    """Declare an event (once, at import of the feature's notifications module)."""
+    declared = Event(code=code, message=message, subject=subject, body=body)
+    _EVENTS[code] = declared
+    return declared
+
+
+def language_of(person) -> str:
+    return getattr(person, "language", "") or settings.LANGUAGE_CODE
+
+
+def text(notification: Notification) -> str:
+    """The notification in the active language (the reader's); as written when sent for an unknown event."""
+    declared = _EVENTS.get(notification.event)
+    if declared is None:
+        return notification.message
+    try:
+        return declared.message(notification.params)
+    except (KeyError, TypeError, ValueError):
+        return notification.message  # parameters of an older shape: the words it was sent with
 
 
 def absolute_url(path: str) -> str:
@@ -53,16 +83,18 @@ def absolute_url(path: str) -> str:
     return f"{settings.QA_SITE_URL.rstrip('/')}{path}" if path.startswith("/") else path
 
 
-def notify(*, recipient, message: str, url: str = "", subject: str = "", body: str = "") -> Notification:
-    """Store an in-app notification for `recipient` and email it to them on commit (if they have an address).
-
-    `subject` defaults to the message; `body` to the message followed by the link.
-    """
+def notify(*, recipient, event: Event, params: dict, url: str = "") -> Notification:
+    """Store an in-app notification for `recipient` and email it to them on commit (if they have an address),
+    both written in the recipient's language."""
+    with translation.override(language_of(recipient)):
+        message = event.message(params)
+        subject = event.subject(params) if event.subject else message
+        link = absolute_url(url) if url else ""
+        body = event.body(params, link) if event.body else (f"{message}\n\n{link}" if link else message)
     notification = Notification.objects.create(
-        recipient=recipient, message=message[:MESSAGE_MAX_LENGTH], url=url
+        recipient=recipient, event=event.code, params=params, message=message[:MESSAGE_MAX_LENGTH], url=url
     )
     if recipient.email and _send_emails.get():
-        text = body or (f"{message}\n\n{absolute_url(url)}" if url else message)
-        mail = {"notification_id": notification.pk, "subject": subject or message, "body": text}
+        mail = {"notification_id": notification.pk, "subject": subject, "body": body}
         transaction.on_commit(lambda: send_notification_email.delay(**mail), robust=True)
     return notification

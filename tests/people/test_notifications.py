@@ -8,16 +8,18 @@ from django.core import mail
 
 from qa_center.people import tasks
 from qa_center.people.models import Notification
-from qa_center.people.notifications import in_app_only, notify
+from qa_center.people.notifications import event, in_app_only, notify
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+HELLO = event("test_hello", message=lambda params: "Hello")
 
 
 def test_the_email_is_queued_on_commit_and_sent_by_the_task(django_capture_on_commit_callbacks):
     person = UserFactory(username="ana")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notification = notify(recipient=person, message="Hello", url="/feedback/")
+        notification = notify(recipient=person, event=HELLO, params={}, url="/feedback/")
     assert Notification.objects.filter(pk=notification.pk).exists() and mail.outbox == []
     for callback in callbacks:
         callback()
@@ -27,7 +29,7 @@ def test_the_email_is_queued_on_commit_and_sent_by_the_task(django_capture_on_co
 
 def test_in_app_only_stores_without_email(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks, in_app_only():
-        notify(recipient=UserFactory(username="ana"), message="Hello")
+        notify(recipient=UserFactory(username="ana"), event=HELLO, params={})
     assert callbacks == [] and mail.outbox == [] and Notification.objects.count() == 1
 
 
@@ -54,7 +56,7 @@ def test_a_broker_that_is_down_does_not_undo_the_action(monkeypatch, django_capt
 
     monkeypatch.setattr(tasks.send_notification_email, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipient=UserFactory(username="ana"), message="Hello")
+        notify(recipient=UserFactory(username="ana"), event=HELLO, params={})
     assert Notification.objects.count() == 1
 
 
