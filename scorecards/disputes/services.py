@@ -76,7 +76,7 @@ def dispute_refusal(*, evaluation: Evaluation, now: datetime | None = None) -> s
             "The time to dispute this evaluation ended on %(deadline)s: an evaluation can be disputed within "
             "%(days)d days of being submitted."
         ) % {
-            "deadline": formats.date_format(timezone.localtime(deadline), "DATETIME_FORMAT"),
+            "deadline": formats.date_format(timezone.localtime(deadline), "SHORT_DATETIME_FORMAT"),
             "days": settings.QA_DISPUTE_WINDOW_DAYS,
         }
     return None

@@ -3,6 +3,7 @@ form, page and history row that shows an answer."""
 
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scorecards.models import Criterion, CriterionOption
 from scorecards.scoring import engine as scoring
@@ -30,7 +31,13 @@ def decode_value(raw: str | None):
 
 def option_label(option: CriterionOption) -> str:
     """A choice's option with the points it earns: "Good (2 pts)"."""
-    return _("%(label)s (%(points)s pts)") % {"label": option.label, "points": floatformat(option.points, -2)}
+    points = floatformat(option.points, -2)
+    # The plural form follows the number as read: "1 pt", "2 pts", "1.5 pts" (ngettext takes an integer).
+    count = int(option.points) if option.points == int(option.points) else 2
+    return ngettext("%(label)s (%(points)s pt)", "%(label)s (%(points)s pts)", count) % {
+        "label": option.label,
+        "points": points,
+    }
 
 
 def answer_label(criterion: Criterion, value) -> str:

@@ -11,6 +11,7 @@ from django.db.models import Avg, Case, Count, Exists, F, FloatField, Max, Outer
 from django.db.models.functions import Cast, TruncWeek
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qa_center.people.models import User
@@ -113,7 +114,7 @@ class TeamFeedback:
 
 def _chart_data(trend: list[WeekPoint]) -> dict:
     return {
-        "labels": [point.week.isoformat() for point in trend],
+        "labels": [date_format(point.week, "SHORT_DATE_FORMAT") for point in trend],
         "averages": [round(point.average, 1) for point in trend],
         "counts": [point.count for point in trend],
     }

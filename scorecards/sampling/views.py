@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -99,7 +100,11 @@ def run_now(request):
     messages.success(
         request,
         _("Sampling of %(label)s (%(start)s – %(end)s) has started; its report appears below when done.")
-        % {"label": period.seed, "start": period.start, "end": period.end},
+        % {
+            "label": period.seed,
+            "start": date_format(period.start, "SHORT_DATE_FORMAT"),
+            "end": date_format(period.end, "SHORT_DATE_FORMAT"),
+        },
     )
     return redirect("queue:manage")
 

@@ -86,7 +86,7 @@ def test_shows_every_field_of_the_call(client, agent, call_type):
         "Outbound",
         "Callback",
         "Billing queue",
-        "May 6, 2024, 7:08 a.m.",
+        "05/06/2024 7:08 a.m.",  # one date format everywhere: the short one
         '<dd class="col-sm-7">11</dd>',
         '<dd class="col-sm-7">22</dd>',
         '<dd class="col-sm-7 fw-semibold">33</dd>',  # total wait

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from scorecards.feedback import selectors as feedback
 from scorecards.models import CalibrationSession, Evaluation
@@ -120,7 +121,7 @@ def test_my_feedback_numbers(agent, data_set):
         feedback.WeekPoint(week=monday(1), average=70.0, count=1),
     ]
     assert data.chart_data() == {
-        "labels": [monday(n).isoformat() for n in (3, 2, 1)],
+        "labels": [date_format(monday(n), "SHORT_DATE_FORMAT") for n in (3, 2, 1)],  # the reader's format
         "averages": [85.0, 60.0, 70.0],
         "counts": [2, 1, 1],
     }
