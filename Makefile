@@ -38,7 +38,7 @@ lock:
 
 # Front-end libraries from the npm registry into the git-ignored node_modules/ that staticfiles serves.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: $(VENV)/.installed node_modules/.package-lock.json

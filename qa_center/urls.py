@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from calls.pages import views as call_views
 from qa_center.people import views as people_views
@@ -20,6 +20,7 @@ urlpatterns = [
     path("feedback/", include("scorecards.feedback.urls")),
     path("calibration/", include("scorecards.calibration.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

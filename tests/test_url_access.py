@@ -371,6 +371,13 @@ TABLE: dict[str, Case] = {
         POST=dict.fromkeys((*PEOPLE, TOKEN), 405),
         api=True,
     ),
+    # The readable documentation of the same schema: public like the schema, it shows no data.
+    "api-docs": Case(
+        none,
+        GET=dict.fromkeys((*PEOPLE, TOKEN), 200),
+        POST=dict.fromkeys((*PEOPLE, TOKEN), 405),
+        api=True,
+    ),
     "api:call-upsert": Case(none, GET=API_WRONG_METHOD, POST=api(400), api=True),
     "api:call-batch": Case(none, GET=API_WRONG_METHOD, POST=api(400), api=True),
     "api:call-detail": Case(external_id, GET=api(200), POST=API_WRONG_METHOD, api=True),

@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from qa_center.people import roles
-from qa_center.people.models import Notification
+from qa_center.people.models import Notification, User
 
 
 def _entries(user):
@@ -39,7 +39,8 @@ def _unread_notifications(request) -> int:
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # An integration's token (the API's IngestPrincipal) is signed in but is not a person: no menu.
+    if not isinstance(user, User) or not user.is_authenticated:
         return {"nav_items": []}
     items = []
     for name, label in _entries(user):

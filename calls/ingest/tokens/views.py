@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from calls import services
 from calls.access import get_token_for, require_qa_manager
+from calls.fields import agent_candidates, agent_key
 from calls.ingest.tokens.forms import IssueTokenForm
 from calls.models import CallType, IngestToken
 
@@ -26,8 +27,12 @@ def token_list(request):
     example_call_type = (
         CallType.objects.filter(is_active=True).values_list("slug", flat=True).first() or "inbound-support"
     )
+    # An agent the example may name: one that exists, by the key calls name agents by.
+    example_agent = next((agent_key(agent) for agent in agent_candidates().order_by("pk")[:1]), "A0001")
     context = {
         "tokens": tokens,
+        "example_agent": example_agent,
+        "docs_url": request.build_absolute_uri(reverse("api-docs")),
         "api_url": request.build_absolute_uri(reverse("api:call-upsert")),
         "schema_url": request.build_absolute_uri(reverse("api-schema")),
         "example_call_type": example_call_type,

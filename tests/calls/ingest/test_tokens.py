@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from calls.models import IngestToken, hash_token
-from tests.factories import CallTypeFactory
+from tests.factories import AgentFactory, CallTypeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,14 @@ def test_list_shows_tokens_and_how_to_call_the_api(client, manager, token):
     assert "Authorization: Bearer qac_…" in html
     assert "http://testserver/api/v1/calls/" in html
     assert '"call_type": "billing"' in html.replace("&quot;", '"')
-    assert "/api/schema/" in html
+    assert "/api/schema/" in html and 'id="api-docs-link"' in html and "/api/docs/" in html
+
+
+def test_the_example_names_an_agent_that_exists(client, manager):
+    AgentFactory(username="real-agent", agent_code="EXT-204")
+    client.force_login(manager)
+    html = client.get(LIST).content.decode().replace("&quot;", '"')
+    assert '"agent": "EXT-204"' in html
 
 
 def test_list_query_count_does_not_grow(client, manager, django_assert_num_queries):
