@@ -6,19 +6,8 @@ from django.urls import reverse
 from scorecards.builder import services as builder
 from scorecards.models import ScorecardVersion
 from tests.factories import CallTypeFactory, UserFactory
-from tests.scorecards.evaluation_helpers import published
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def version(call_type):
-    return published(call_type)
-
-
-@pytest.fixture
-def second_reviewer(db):
-    return UserFactory(username="reviewer2", is_reviewer=True)
 
 
 def test_a_scorecard_with_only_a_draft_is_hidden_from_non_managers(client, agent, manager):
@@ -34,19 +23,22 @@ def test_a_scorecard_with_only_a_draft_is_hidden_from_non_managers(client, agent
     assert client.get(scorecard.get_absolute_url()).status_code == 200
 
 
-def test_the_admin_cannot_change_a_published_version(client, version):
+def test_the_admin_cannot_change_a_published_version(client, default_version):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    url = reverse("admin:scorecards_scorecardversion_change", args=[version.pk])
+    url = reverse("admin:scorecards_scorecardversion_change", args=[default_version.pk])
     client.post(
         url,
         {
-            "number": version.number,
+            "number": default_version.number,
             "status": "published",
             "scoring_method": "total_points",
             "pass_mark": "10",
         },
     )
-    version.refresh_from_db()
-    assert (version.pass_mark, version.scoring_method) == (85, ScorecardVersion.Method.WEIGHTED_SECTIONS)
+    default_version.refresh_from_db()
+    assert (default_version.pass_mark, default_version.scoring_method) == (
+        85,
+        ScorecardVersion.Method.WEIGHTED_SECTIONS,
+    )
     page = client.get(url).content.decode()
     assert 'name="pass_mark"' not in page  # shown read-only
