@@ -154,6 +154,8 @@ def evaluation_of(
     else:
         evaluation = submitted(call, reviewer, answers, comments=comments)
     assert evaluation.version_id == version.pk, "the services score a call on its type's published version"
+    if status == Evaluation.Status.DRAFT:
+        return evaluation  # nothing to pin: a draft has neither a score nor a submission date
     if status in (Evaluation.Status.DISPUTED, Evaluation.Status.RESOLVED):
         first = evaluation.answers.order_by("criterion__section__position", "criterion__position").first()
         dispute = disputes.open_dispute(
@@ -166,10 +168,9 @@ def evaluation_of(
             )
     elif status == Evaluation.Status.ACKNOWLEDGED:
         disputes.acknowledge(evaluation=evaluation, by=agent)
-    if status != Evaluation.Status.DRAFT:
-        pin(evaluation, score=score, submitted_at=submitted_at or timezone.now() - timedelta(days=days_ago))
-    evaluation.refresh_from_db()
-    return evaluation
+    return pin(
+        evaluation, score=score, submitted_at=submitted_at or timezone.now() - timedelta(days=days_ago)
+    )
 
 
 # --- Calibration -------------------------------------------------------------------------------------------
