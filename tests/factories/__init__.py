@@ -25,6 +25,7 @@ from tests.factories.people import AgentFactory, TeamFactory, UserFactory, make_
 from tests.factories.scorecards import (
     DEFAULT_SECTIONS,
     FOUR_CRITERIA,
+    NO_CRITERIA,
     TEN_POINT_CRITERIA,
     SamplingRuleFactory,
     criteria_of,
@@ -41,6 +42,7 @@ __all__ = [
     "FULL_MARKS",
     "GREETING_MISSED",
     "NA",
+    "NO_CRITERIA",
     "TEN_POINT_CRITERIA",
     "AgentFactory",
     "CallFactory",

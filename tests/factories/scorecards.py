@@ -60,6 +60,9 @@ FOUR_CRITERIA = [
     )
 ]
 
+#: No criteria at all: for the sampling tests, which only ask whether a call type has a published scorecard.
+NO_CRITERIA: list = []
+
 #: Issue 3's first worked case: three criteria of 10 points each, the third may be N/A.
 TEN_POINT_CRITERIA = [
     (
