@@ -1,26 +1,12 @@
-"""Draft-only scorecards are hidden from non-managers; the admin cannot change a published version."""
+"""The admin of scorecards: a published (frozen) version cannot be changed there."""
 
 import pytest
 from django.urls import reverse
 
-from scorecards.builder import services as builder
 from scorecards.models import ScorecardVersion
-from tests.factories import CallTypeFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def test_a_scorecard_with_only_a_draft_is_hidden_from_non_managers(client, agent, manager):
-    scorecard = builder.create_scorecard(
-        call_type=CallTypeFactory(slug="billing"),
-        name="Billing (work in progress)",
-        description="",
-        by=manager,
-    )
-    client.force_login(agent)
-    assert client.get(scorecard.get_absolute_url()).status_code == 404
-    client.force_login(manager)
-    assert client.get(scorecard.get_absolute_url()).status_code == 200
 
 
 def test_the_admin_cannot_change_a_published_version(client, default_version):
