@@ -35,11 +35,19 @@ from scorecards.models import Assignment, RecordingNote, ScorecardVersion
 from scorecards.sampling.services import WEEK, period_containing, run_sampling
 from tests.calls.imports.helpers import BASIC_COLUMNS, BASIC_HEADER, basic_row, make_csv
 from tests.calls.ingest.helpers import wav_bytes
-from tests.factories import AgentFactory, CallFactory, CallTypeFactory, TeamFactory, UserFactory
-from tests.scorecards.builder_helpers import make_published_version
-from tests.scorecards.calibration_helpers import make_session
-from tests.scorecards.feedback_helpers import criterion, make_evaluation
-from tests.scorecards.sampling_helpers import WEEK_DAY, make_rule
+from tests.factories import (
+    AgentFactory,
+    CallFactory,
+    CallTypeFactory,
+    SamplingRuleFactory,
+    TeamFactory,
+    UserFactory,
+    criterion,
+    evaluation_of,
+    make_published_version,
+    make_session,
+)
+from tests.scorecards.sampling.sampled_week import WEEK_DAY
 
 PEOPLE = ("anonymous", "agent", "other_agent", "reviewer", "lead", "other_lead", "manager", "superuser")
 TOKEN = "token"  # an integration with an active ingest token (only for the /api/ URLs)
@@ -141,7 +149,7 @@ class World:
     @cached_property
     def evaluation(self):
         """Submitted by `reviewer` on a call of `agent`: the agent may acknowledge or dispute it."""
-        return make_evaluation(agent=self.agent, version=self.version, reviewer=self.reviewer)
+        return evaluation_of(self.agent, version=self.version, reviewer=self.reviewer)
 
     @cached_property
     def draft_evaluation(self):
@@ -156,7 +164,7 @@ class World:
 
     @cached_property
     def dispute(self):
-        evaluation = make_evaluation(agent=self.agent, version=self.version, reviewer=self.reviewer)
+        evaluation = evaluation_of(self.agent, version=self.version, reviewer=self.reviewer)
         greeting = criterion(self.version, "Greeting")
         return disputes.open_dispute(evaluation=evaluation, by=self.agent, items=[(greeting, "I greeted.")])
 
@@ -184,7 +192,7 @@ class World:
 
     @cached_property
     def rule(self):
-        return make_rule(self.version.scorecard.call_type)
+        return SamplingRuleFactory(call_type=self.version.scorecard.call_type)
 
     @cached_property
     def run(self):

@@ -56,9 +56,7 @@ def scorecard():
     from calls.models import CallType
     from qa_center.people.models import Team, User
     from scorecards.evaluations.services import start_evaluation
-    from tests.factories import CallFactory
-    from tests.scorecards.builder_helpers import make_published_version
-    from tests.scorecards.evaluation_helpers import many_criteria
+    from tests.factories import CallFactory, make_published_version, many_criteria
 
     call_type = CallType.objects.create(slug="inbound-support", name="Inbound support")
     version = make_published_version(call_type, many_criteria(CRITERIA))

@@ -6,12 +6,7 @@ from django.urls import reverse
 
 from scorecards.disputes import services as disputes
 from scorecards.models import Dispute, Evaluation
-from tests.scorecards.feedback_helpers import (
-    GREETING_MISSED,
-    criterion,
-    default_version,
-    make_evaluation,
-)
+from tests.factories import GREETING_MISSED, criterion, evaluation_of, make_published_version
 
 pytestmark = pytest.mark.browser
 
@@ -19,9 +14,9 @@ pytestmark = pytest.mark.browser
 def test_agent_disputes_one_criterion(
     live_server, transactional_db, page, agent, reviewer, manager, call_type
 ):
-    version = default_version(call_type)
-    evaluation = make_evaluation(
-        agent=agent,
+    version = make_published_version(call_type)
+    evaluation = evaluation_of(
+        agent,
         reviewer=reviewer,
         version=version,
         answers=GREETING_MISSED,
@@ -79,8 +74,8 @@ def test_agent_disputes_one_criterion(
 def test_manager_previews_and_adjusts(
     live_server, transactional_db, page, agent, reviewer, manager, call_type
 ):
-    version = default_version(call_type)
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED)
+    version = make_published_version(call_type)
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=version, answers=GREETING_MISSED)
     greeting = criterion(version, "Greeting")
     dispute = disputes.open_dispute(evaluation=evaluation, by=agent, items=[(greeting, "I greeted at 0:03.")])
     resolve = live_server.url + reverse("feedback:resolve", args=[dispute.pk])

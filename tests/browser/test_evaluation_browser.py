@@ -9,11 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from scorecards.models import Assignment, Evaluation, RecordingNote
-from tests.factories import CallFactory
-from tests.scorecards.evaluation_helpers import (
-    criteria_of,
-    published,
-)
+from tests.factories import CallFactory, criteria_of, make_published_version
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +43,7 @@ def wait_for_score(page, text: str) -> None:
 def test_reviewer_scores_a_call_with_a_live_score(
     live_server, transactional_db, page, agent, reviewer, call_type
 ):
-    version = published(call_type)
+    version = make_published_version(call_type)
     criteria = criteria_of(version)
     call = CallFactory(
         external_id="EVAL-001", agent=agent, call_type=call_type, transcript="Agent: Good morning!"

@@ -9,8 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from calls.models import Call
-from tests.factories import AgentFactory, CallFactory, UserFactory
-from tests.scorecards.feedback_helpers import default_version, make_evaluation
+from tests.factories import AgentFactory, CallFactory, UserFactory, evaluation_of, make_published_version
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def evaluated(agent, call_type):
     call = CallFactory(
         agent=agent, call_type=call_type, started_at=STARTED, transcript="Hello", queue="Billing"
     )
-    make_evaluation(agent=agent, version=default_version(call_type), call=call)
+    evaluation_of(agent, version=make_published_version(call_type), call=call)
     return call
 
 

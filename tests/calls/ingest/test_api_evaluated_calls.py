@@ -9,8 +9,7 @@ from calls import services
 from calls.models import Call, SurveyResponse
 from scorecards.models import Evaluation
 from tests.calls.ingest.helpers import call_payload
-from tests.factories import AgentFactory, CallFactory
-from tests.scorecards.feedback_helpers import default_version, make_evaluation
+from tests.factories import AgentFactory, CallFactory, evaluation_of, make_published_version
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def evaluated(agent, call_type):
     call = CallFactory(
         external_id="PBX-1", agent=agent, call_type=call_type, started_at=STARTED, transcript="Hello"
     )
-    make_evaluation(agent=agent, version=default_version(call_type), call=call)
+    evaluation_of(agent, version=make_published_version(call_type), call=call)
     return Call.objects.get(pk=call.pk)
 
 
@@ -67,9 +66,7 @@ def test_sending_the_same_agent_start_and_transcript_again_is_no_change(api, eva
 
 def test_a_draft_evaluation_does_not_freeze_the_call(api, agent, call_type):
     call = CallFactory(external_id="PBX-1", agent=agent, call_type=call_type)
-    make_evaluation(
-        agent=agent, version=default_version(call_type), call=call, status=Evaluation.Status.DRAFT
-    )
+    evaluation_of(agent, version=make_published_version(call_type), call=call, status=Evaluation.Status.DRAFT)
     AgentFactory(agent_code="B2")
     assert api.post(URL, call_payload(agent="B2"), format="json").status_code == 200
     assert Call.objects.get().agent.agent_code == "B2"

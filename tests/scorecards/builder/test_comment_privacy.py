@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from scorecards.builder import services as builder
 from scorecards.models import Criterion
-from tests.factories import AgentFactory, CallTypeFactory, UserFactory
-from tests.scorecards.builder_helpers import make_published_version
+from tests.factories import AgentFactory, CallTypeFactory, UserFactory, make_published_version
 
 pytestmark = pytest.mark.django_db
 

@@ -6,19 +6,13 @@ from django.urls import reverse
 
 from scorecards.builder import services as builder
 from scorecards.models import Criterion, CriterionComment
-from tests.scorecards.builder_helpers import make_published_version
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(call_type):
-    return make_published_version(call_type)
-
-
-@pytest.fixture
-def greeting(published):
-    return Criterion.objects.get(section__version=published, title="Greeting")
+def greeting(default_version):
+    return Criterion.objects.get(section__version=default_version, title="Greeting")
 
 
 def url(criterion) -> str:
@@ -37,8 +31,8 @@ def test_wrong_method_is_405(client, agent, greeting):
 
 
 @pytest.mark.parametrize("who", ["agent", "other_agent", "lead", "reviewer"])
-def test_a_draft_criterion_is_404_to_non_managers(client, published, manager, request, who):
-    draft = builder.start_draft(scorecard=published.scorecard, by=manager)
+def test_a_draft_criterion_is_404_to_non_managers(client, default_version, manager, request, who):
+    draft = builder.start_draft(scorecard=default_version.scorecard, by=manager)
     criterion = Criterion.objects.get(section__version=draft, title="Greeting")
     client.force_login(request.getfixturevalue(who))
     assert client.get(url(criterion)).status_code == 404
@@ -52,12 +46,14 @@ def test_an_unknown_criterion_is_404(client, agent):
 
 
 def test_agent_comments_and_the_manager_sees_it_in_the_next_draft(
-    client, agent, manager, published, greeting
+    client, agent, manager, default_version, greeting
 ):
     client.force_login(agent)
     response = client.post(url(greeting), {"body": "The greeting script is too long"})
     assert response.status_code == 302
-    assert response.url == reverse("scorecards:version", args=[published.pk]) + f"#criterion-{greeting.pk}"
+    assert (
+        response.url == reverse("scorecards:version", args=[default_version.pk]) + f"#criterion-{greeting.pk}"
+    )
     comment = CriterionComment.objects.get()
     assert (comment.criterion, comment.author, comment.body) == (
         greeting,
@@ -65,11 +61,11 @@ def test_agent_comments_and_the_manager_sees_it_in_the_next_draft(
         "The greeting script is too long",
     )
 
-    page = client.get(reverse("scorecards:version", args=[published.pk]))
+    page = client.get(reverse("scorecards:version", args=[default_version.pk]))
     assert b"The greeting script is too long" in page.content
 
     client.force_login(manager)
-    draft = builder.start_draft(scorecard=published.scorecard, by=manager)
+    draft = builder.start_draft(scorecard=default_version.scorecard, by=manager)
     editor = client.get(reverse("scorecards:edit", args=[draft.pk]))
     greeting_row = next(
         c for s in editor.context["sections"] for c in s.criteria_list if c.title == "Greeting"
@@ -78,11 +74,11 @@ def test_agent_comments_and_the_manager_sees_it_in_the_next_draft(
 
 
 def test_the_thread_page_shows_earlier_versions_comments(
-    client, agent, other_agent, manager, published, greeting
+    client, agent, other_agent, manager, default_version, greeting
 ):
     builder.add_criterion_comment(criterion=greeting, author=agent, body="On the first version")
     builder.add_criterion_comment(criterion=greeting, author=other_agent, body="Not for the agent's eyes")
-    draft = builder.start_draft(scorecard=published.scorecard, by=manager)
+    draft = builder.start_draft(scorecard=default_version.scorecard, by=manager)
     builder.publish(version=draft, by=manager)
     greeting_v2 = Criterion.objects.get(section__version=draft, title="Greeting")
     client.force_login(agent)  # their own comment on v1 follows them to v2; another agent's stays private
@@ -101,8 +97,8 @@ def test_an_empty_comment_is_refused(client, agent, greeting):
     assert not CriterionComment.objects.exists()
 
 
-def test_a_retired_criterion_takes_no_more_comments(client, agent, manager, published, greeting):
-    builder.publish(version=builder.start_draft(scorecard=published.scorecard, by=manager), by=manager)
+def test_a_retired_criterion_takes_no_more_comments(client, agent, manager, default_version, greeting):
+    builder.publish(version=builder.start_draft(scorecard=default_version.scorecard, by=manager), by=manager)
     client.force_login(agent)
     response = client.post(url(greeting), {"body": "Late"})
     assert response.status_code == 200

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from scorecards.builder import services as builder
 from scorecards.models import Criterion, ScorecardVersion
-from tests.scorecards.builder_helpers import make_published_version
+from tests.factories import CallTypeFactory, make_published_version
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,19 @@ def test_manager_sees_the_draft_and_who_published(client, manager, versions, dja
 
 
 # --- Start a new draft -------------------------------------------------------------------------------------
+
+
+def test_a_scorecard_with_only_a_draft_is_hidden_from_non_managers(client, agent, manager):
+    scorecard = builder.create_scorecard(
+        call_type=CallTypeFactory(slug="billing"),
+        name="Billing (work in progress)",
+        description="",
+        by=manager,
+    )
+    client.force_login(agent)
+    assert client.get(scorecard.get_absolute_url()).status_code == 404
+    client.force_login(manager)
+    assert client.get(scorecard.get_absolute_url()).status_code == 200
 
 
 def test_new_draft_anonymous_is_sent_to_login(client, call_type):

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from scorecards.builder import services as builder
 from scorecards.models import Criterion, CriterionOption, ScorecardVersion, Section
-from tests.factories import CallTypeFactory
-from tests.scorecards.builder_helpers import make_published_version, many_criteria_sections
+from tests.factories import CallTypeFactory, make_published_version, many_criteria
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +173,7 @@ def test_the_edit_page_lists_what_blocks_publishing(client, manager, draft):
 @pytest.mark.parametrize("count", [3, 40])
 def test_edit_page_query_count_does_not_grow(client, manager, django_assert_num_queries, count):
     call_type = CallTypeFactory()
-    make_published_version(call_type, sections=many_criteria_sections(count))
+    make_published_version(call_type, sections=many_criteria(count))
     draft = builder.start_draft(scorecard=call_type.scorecard, by=manager)
     client.force_login(manager)
     # session, user, unread notifications, version, sections, options, criteria, comments, publish checks (2)

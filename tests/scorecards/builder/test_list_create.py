@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from scorecards.models import Scorecard, ScorecardVersion
-from tests.factories import CallTypeFactory
-from tests.scorecards.builder_helpers import make_published_version
+from tests.factories import CallTypeFactory, make_published_version
 
 pytestmark = pytest.mark.django_db
 

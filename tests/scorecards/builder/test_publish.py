@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from scorecards.builder import services as builder
 from scorecards.models import ScorecardVersion
-from tests.scorecards.builder_helpers import make_published_version
+from tests.factories import make_published_version
 
 pytestmark = pytest.mark.django_db
 

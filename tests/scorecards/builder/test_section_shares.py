@@ -8,8 +8,7 @@ from django.urls import reverse
 from scorecards.models import ScorecardVersion
 from scorecards.scoring.explain import section_shares
 from scorecards.scoring.spec import version_outline
-from tests.factories import CallTypeFactory, UserFactory
-from tests.scorecards.builder_helpers import make_published_version
+from tests.factories import CallTypeFactory, UserFactory, make_published_version
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from scorecards.models import (
 )
 from scorecards.scoring import engine as scoring
 from scorecards.scoring.spec import build_spec, criterion_max_points
-from tests.factories import CallTypeFactory
-from tests.scorecards.builder_helpers import make_published_version, many_criteria_sections
+from tests.factories import CallTypeFactory, make_published_version, many_criteria
 
 pytestmark = pytest.mark.django_db
 
@@ -421,7 +420,7 @@ def test_build_spec_follows_the_builder_order(draft):
 
 @pytest.mark.parametrize("count", [3, 40])
 def test_build_spec_costs_two_queries_whatever_the_size(django_assert_num_queries, count):
-    version = make_published_version(CallTypeFactory(), sections=many_criteria_sections(count))
+    version = make_published_version(CallTypeFactory(), sections=many_criteria(count))
     with django_assert_num_queries(2):
         spec = build_spec(version)
     assert sum(len(s.criteria) for s in spec.sections) == count

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from scorecards.models import Criterion, Evaluation
-from tests.factories import AgentFactory, CallTypeFactory, UserFactory
-from tests.scorecards.builder_helpers import make_published_version
+from tests.factories import AgentFactory, CallTypeFactory, UserFactory, make_published_version
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

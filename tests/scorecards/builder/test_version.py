@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from scorecards.builder import services as builder
 from scorecards.models import Criterion
-from tests.factories import CallTypeFactory
-from tests.scorecards.builder_helpers import make_published_version, many_criteria_sections
+from tests.factories import CallTypeFactory, make_published_version, many_criteria
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +95,7 @@ def test_a_retired_version_is_readable_without_comment_forms(client, agent, publ
 
 @pytest.mark.parametrize("count", [3, 40])
 def test_query_count_does_not_grow_with_the_scorecard(client, agent, django_assert_num_queries, count):
-    version = make_published_version(CallTypeFactory(), sections=many_criteria_sections(count))
+    version = make_published_version(CallTypeFactory(), sections=many_criteria(count))
     client.force_login(agent)
     # session, user, unread notifications, version, sections, options, criteria, comments
     with django_assert_num_queries(8):

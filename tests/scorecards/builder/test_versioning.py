@@ -5,39 +5,15 @@ from decimal import Decimal
 import pytest
 
 from scorecards.builder import services as builder
-from scorecards.models import Answer, Criterion, Evaluation
 from scorecards.scoring import engine as scoring
 from scorecards.scoring.spec import build_spec
-from tests.factories import CallFactory
-from tests.scorecards.builder_helpers import make_published_version
+from tests.factories import CallFactory, make_published_version, submitted
 
 pytestmark = pytest.mark.django_db
 
 
-POINTS_BY_TITLE = {"Greeting": 1, "Verified": 0, "Diagnosis": 2, "Tone": 3}
-
-
-def evaluate(*, version, call, reviewer) -> Evaluation:
-    """A submitted evaluation scored the way the evaluation form does: build_spec + scoring.score."""
-    criteria = {c.title: c for c in Criterion.objects.filter(section__version=version)}
-    answers = {criteria[title].pk: points for title, points in POINTS_BY_TITLE.items()}
-    result = scoring.score(build_spec(version), answers)
-    evaluation = Evaluation.objects.create(
-        call=call,
-        agent=call.agent,
-        version=version,
-        reviewer=reviewer,
-        status=Evaluation.Status.SUBMITTED,
-        score=result.as_decimal(result.score),
-        score_before_autofail=result.as_decimal(result.score_before_autofail),
-        auto_failed=result.auto_failed,
-        passed=result.passed,
-    )
-    Answer.objects.bulk_create(
-        Answer(evaluation=evaluation, criterion=criteria[title], value=points, points=points)
-        for title, points in POINTS_BY_TITLE.items()
-    )
-    return evaluation
+#: The same answers on every version: v2 weighs them differently.
+ANSWERS = {"Greeting": 1, "Verified": 0, "Diagnosis": 2, "Tone": "Warm"}
 
 
 @pytest.mark.parametrize("method", ["weighted_sections", "total_points"])
@@ -59,7 +35,8 @@ def test_old_scores_do_not_change_when_a_new_version_is_published(
         ],
         method=method,
     )
-    evaluation = evaluate(version=v1, call=CallFactory(agent=agent, call_type=call_type), reviewer=reviewer)
+    evaluation = submitted(CallFactory(agent=agent, call_type=call_type), reviewer, ANSWERS)
+    assert evaluation.version_id == v1.pk
     v1_score = evaluation.score
     assert v1_score is not None and evaluation.passed is False
 
@@ -80,6 +57,6 @@ def test_old_scores_do_not_change_when_a_new_version_is_published(
     again = scoring.score(build_spec(v1), stored)
     assert again.as_decimal(again.score) == v1_score
     # The same call scored on v2 would differ: the versions really do weigh things differently.
-    new = evaluate(version=v2, call=CallFactory(agent=agent, call_type=call_type), reviewer=reviewer)
+    new = submitted(CallFactory(agent=agent, call_type=call_type), reviewer, ANSWERS)
     assert new.score != v1_score
     assert new.version_id == v2.pk

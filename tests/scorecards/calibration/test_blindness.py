@@ -6,14 +6,8 @@ from django.urls import reverse
 
 from scorecards.calibration import services as calibration
 from scorecards.models import Evaluation
-from tests.factories import UserFactory
-from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
-    KNOWN_ANSWERS,
-    calibrate,
-    reviewers_fixture,
-    session_fixture,
-    version_fixture,
-)
+from tests.factories import UserFactory, calibrated
+from tests.scorecards.calibration.known_answers import KNOWN_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +22,10 @@ SECRETS = {
 def scored(session, manager, reviewers):
     """The reference, r1 and r2 have submitted; r3 has a draft. The session is still open."""
     return {
-        "reference": calibrate(session, manager, KNOWN_ANSWERS["reference"], strengths=SECRETS["reference"]),
-        "r1": calibrate(session, reviewers[0], KNOWN_ANSWERS["r1"], strengths=SECRETS["r1"]),
-        "r2": calibrate(session, reviewers[1], KNOWN_ANSWERS["r2"], strengths=SECRETS["r2"]),
-        "r3": calibrate(session, reviewers[2], {"Greeting": 1}, submit=False, strengths="Draft remark"),
+        "reference": calibrated(session, manager, KNOWN_ANSWERS["reference"], strengths=SECRETS["reference"]),
+        "r1": calibrated(session, reviewers[0], KNOWN_ANSWERS["r1"], strengths=SECRETS["r1"]),
+        "r2": calibrated(session, reviewers[1], KNOWN_ANSWERS["r2"], strengths=SECRETS["r2"]),
+        "r3": calibrated(session, reviewers[2], {"Greeting": 1}, submit=False, strengths="Draft remark"),
     }
 
 
@@ -80,7 +74,7 @@ def test_after_the_manager_closes_participants_read_everything_submitted(
 def test_it_opens_by_itself_when_the_last_participant_submits(client, session, scored, reviewers):
     client.force_login(reviewers[0])
     assert client.get(detail_url(scored["r2"])).status_code == 404
-    assert calibrate(session, reviewers[2], KNOWN_ANSWERS["r3"]) == scored["r3"]  # the draft, completed
+    assert calibrated(session, reviewers[2], KNOWN_ANSWERS["r3"]) == scored["r3"]  # the draft, completed
     assert client.get(reverse("calibration:results", args=[session.pk])).status_code == 200
     assert client.get(detail_url(scored["r2"])).status_code == 200
 

@@ -5,11 +5,6 @@ from django.urls import reverse
 
 from scorecards.models import CalibrationSession
 from tests.factories import UserFactory
-from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
-    reviewers_fixture,
-    session_fixture,
-    version_fixture,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,6 @@ from django.utils import timezone
 
 from scorecards.models import CalibrationSession
 from tests.factories import CallFactory, CallTypeFactory, UserFactory
-from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
-    reviewers_fixture,
-    version_fixture,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +26,7 @@ def test_anonymous_is_sent_to_login(client, call, reviewers):
 
 
 @pytest.mark.parametrize("role", ["agent", "other_agent", "lead", "reviewer"])
-def test_everyone_but_qa_managers_is_forbidden(client, request, role, call, reviewers, version):
+def test_everyone_but_qa_managers_is_forbidden(client, request, role, call, reviewers, four_criteria_version):
     client.force_login(request.getfixturevalue(role))
     assert client.get(URL).status_code == 403
     assert client.post(URL, posted(call, reviewers)).status_code == 403
@@ -53,7 +49,7 @@ def test_the_form_offers_active_reviewers_but_the_manager(client, manager, revie
     assert offered == {"rev1", "rev2", "rev3", "mgr2"}
 
 
-def test_a_session_is_opened(client, manager, reviewers, call, version):
+def test_a_session_is_opened(client, manager, reviewers, call, four_criteria_version):
     client.force_login(manager)
     deadline = (timezone.localtime() + timedelta(days=2)).replace(second=0, microsecond=0)
     response = client.post(
@@ -64,7 +60,7 @@ def test_a_session_is_opened(client, manager, reviewers, call, version):
     assert response["Location"] == reverse("calibration:detail", args=[session.pk])
     assert (session.call, session.version, session.created_by, session.title) == (
         call,
-        version,
+        four_criteria_version,
         manager,
         "Tone",
     )
@@ -72,7 +68,7 @@ def test_a_session_is_opened(client, manager, reviewers, call, version):
     assert set(session.participants.all()) == {manager, *reviewers[:2]}
 
 
-def test_the_call_may_be_given_by_its_number(client, manager, reviewers, call, version):
+def test_the_call_may_be_given_by_its_number(client, manager, reviewers, call, four_criteria_version):
     client.force_login(manager)
     client.post(URL, {"call": str(call.pk), "reviewers": [r.pk for r in reviewers]})
     assert CalibrationSession.objects.get().call == call
@@ -90,7 +86,9 @@ def test_the_call_may_be_given_by_its_number(client, manager, reviewers, call, v
         ),
     ],
 )
-def test_refusals_are_shown_on_their_field(client, manager, reviewers, call, version, change, field, message):
+def test_refusals_are_shown_on_their_field(
+    client, manager, reviewers, call, four_criteria_version, change, field, message
+):
     client.force_login(manager)
     response = client.post(URL, {**posted(call, reviewers), **change(reviewers)})
     assert response.status_code == 400
@@ -109,7 +107,9 @@ def test_a_call_type_without_a_published_scorecard_is_refused(client, manager, r
     assert not CalibrationSession.objects.exists()
 
 
-def test_the_agent_of_the_call_cannot_score_it(client, manager, reviewers, call, version, agent):
+def test_the_agent_of_the_call_cannot_score_it(
+    client, manager, reviewers, call, four_criteria_version, agent
+):
     agent.is_reviewer = True
     agent.save(update_fields=["is_reviewer"])
     client.force_login(manager)
@@ -119,7 +119,7 @@ def test_the_agent_of_the_call_cannot_score_it(client, manager, reviewers, call,
 
 
 def test_the_search_lists_calls_with_a_published_scorecard_and_picks_one(
-    client, manager, agent, call_type, version
+    client, manager, agent, call_type, four_criteria_version
 ):
     wanted = CallFactory(agent=agent, call_type=call_type, external_id="TONE-1")
     CallFactory(agent=agent, call_type=CallTypeFactory(slug="unscored"), external_id="TONE-2")
@@ -131,7 +131,7 @@ def test_the_search_lists_calls_with_a_published_scorecard_and_picks_one(
     assert picked.context["form"]["call"].value() == "TONE-1"
 
 
-def test_the_search_finds_calls_by_agent_name(client, manager, agent, call_type, version):
+def test_the_search_finds_calls_by_agent_name(client, manager, agent, call_type, four_criteria_version):
     agent.last_name = "Ozolina"
     agent.save(update_fields=["last_name"])
     found = CallFactory(agent=agent, call_type=call_type)

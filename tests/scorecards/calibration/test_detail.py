@@ -4,16 +4,8 @@ import pytest
 from django.urls import reverse
 
 from scorecards.calibration import services as calibration
-from tests.factories import UserFactory
-from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
-    KNOWN_ANSWERS,
-    calibrate,
-    make_reviewers,
-    make_session,
-    reviewers_fixture,
-    session_fixture,
-    version_fixture,
-)
+from tests.factories import UserFactory, calibrated, make_reviewers, make_session
+from tests.scorecards.calibration.known_answers import KNOWN_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -59,15 +51,15 @@ def test_a_participant_sees_the_score_button_and_no_close(client, session, revie
 
 
 def test_a_draft_is_continued(client, session, reviewers):
-    calibrate(session, reviewers[0], {"Greeting": 1}, submit=False)
+    calibrated(session, reviewers[0], {"Greeting": 1}, submit=False)
     client.force_login(reviewers[0])
     html = client.get(url(session)).content.decode()
     assert "Continue scoring" in html
 
 
 def test_the_manager_sees_progress_and_close(client, session, manager, reviewers):
-    calibrate(session, reviewers[0], KNOWN_ANSWERS["r1"])
-    calibrate(session, reviewers[1], {"Greeting": 1}, submit=False)
+    calibrated(session, reviewers[0], KNOWN_ANSWERS["r1"])
+    calibrated(session, reviewers[1], {"Greeting": 1}, submit=False)
     client.force_login(manager)
     response = client.get(url(session))
     html = response.content.decode()
@@ -81,7 +73,7 @@ def test_the_manager_sees_progress_and_close(client, session, manager, reviewers
 
 
 def test_a_closed_session_links_its_results_and_the_evaluations(client, session, manager, reviewers):
-    evaluation = calibrate(session, reviewers[1], KNOWN_ANSWERS["r2"])
+    evaluation = calibrated(session, reviewers[1], KNOWN_ANSWERS["r2"])
     calibration.close_session(session=session, by=manager)
     client.force_login(reviewers[0])
     html = client.get(url(session)).content.decode()
@@ -92,7 +84,7 @@ def test_a_closed_session_links_its_results_and_the_evaluations(client, session,
 
 
 def test_the_query_count_does_not_grow_with_the_participants(
-    client, manager, call, version, django_assert_num_queries
+    client, manager, call, four_criteria_version, django_assert_num_queries
 ):
     counts = []
     for count in (3, 6):

@@ -6,16 +6,8 @@ import pytest
 from django.urls import reverse
 
 from scorecards.models import CalibrationSession
-from tests.factories import CallFactory, UserFactory
-from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
-    KNOWN_ANSWERS,
-    calibrate,
-    make_reviewers,
-    make_session,
-    reviewers_fixture,
-    session_fixture,
-    version_fixture,
-)
+from tests.factories import CallFactory, UserFactory, calibrated, make_reviewers, make_session
+from tests.scorecards.calibration.known_answers import KNOWN_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +42,8 @@ def test_a_reviewer_sees_their_sessions_with_their_status(
     client, session, manager, reviewers, agent, call_type
 ):
     elsewhere = make_session(CallFactory(agent=agent, call_type=call_type), manager, reviewers[1:])
-    calibrate(session, reviewers[1], KNOWN_ANSWERS["r1"])
-    calibrate(elsewhere, reviewers[1], KNOWN_ANSWERS["r2"], submit=False)
+    calibrated(session, reviewers[1], KNOWN_ANSWERS["r1"])
+    calibrated(elsewhere, reviewers[1], KNOWN_ANSWERS["r2"], submit=False)
 
     client.force_login(reviewers[0])
     assert rows(client.get(URL).content.decode()) == {session.pk: "To do"}
@@ -69,7 +61,7 @@ def test_a_manager_sees_every_session_and_the_progress(client, session, manager,
         UserFactory(username="manager2", is_qa_manager=True),
         reviewers[:2],
     )
-    calibrate(session, reviewers[0], KNOWN_ANSWERS["r1"])
+    calibrated(session, reviewers[0], KNOWN_ANSWERS["r1"])
     client.force_login(manager)
     html = client.get(URL).content.decode()
     assert rows(html) == {session.pk: "To do", other_manager_session.pk: "—"}
@@ -79,7 +71,7 @@ def test_a_manager_sees_every_session_and_the_progress(client, session, manager,
 
 def test_complete_sessions_close_by_themselves_and_link_their_results(client, session, manager, reviewers):
     for name, person in zip(["reference", "r1", "r2", "r3"], [manager, *reviewers], strict=True):
-        calibrate(session, person, KNOWN_ANSWERS[name])
+        calibrated(session, person, KNOWN_ANSWERS[name])
     client.force_login(reviewers[0])
     html = client.get(URL).content.decode()
     assert CalibrationSession.objects.get(pk=session.pk).is_closed
@@ -87,7 +79,7 @@ def test_complete_sessions_close_by_themselves_and_link_their_results(client, se
 
 
 def test_the_query_count_does_not_grow_with_the_sessions(
-    client, manager, agent, call_type, version, django_assert_num_queries
+    client, manager, agent, call_type, four_criteria_version, django_assert_num_queries
 ):
     people = make_reviewers(2)
     counts = []

@@ -1,5 +1,5 @@
 """GET /calibration/<pk>/results/ and calibration.calibration_results on the known data set
-(calibration_helpers): the reference and three reviewers on a 4-criterion scorecard; numbers done by hand."""
+(known_answers.py): the reference and three reviewers on a 4-criterion scorecard; numbers done by hand."""
 
 import re
 from decimal import Decimal
@@ -13,16 +13,8 @@ from django.utils import timezone
 from scorecards.calibration import services as calibration
 from scorecards.evaluations.services import submit_evaluation
 from scorecards.models import Evaluation
-from tests.factories import CallFactory, UserFactory
-from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
-    KNOWN_ANSWERS,
-    calibrate,
-    make_reviewers,
-    make_session,
-    reviewers_fixture,
-    session_fixture,
-    version_fixture,
-)
+from tests.factories import CallFactory, UserFactory, calibrated, make_reviewers, make_session
+from tests.scorecards.calibration.known_answers import KNOWN_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +24,9 @@ def url(session) -> str:
 
 
 def fill_known(session, manager, reviewers):
-    calibrate(session, manager, KNOWN_ANSWERS["reference"])
+    calibrated(session, manager, KNOWN_ANSWERS["reference"])
     for name, reviewer in zip(["r1", "r2", "r3"], reviewers, strict=True):
-        calibrate(session, reviewer, KNOWN_ANSWERS[name])
+        calibrated(session, reviewer, KNOWN_ANSWERS[name])
 
 
 @pytest.fixture
@@ -140,9 +132,9 @@ def test_deviations_from_the_reference(known):
 
 
 def test_drafts_at_close_and_late_submissions_are_left_out(session, manager, reviewers):
-    calibrate(session, manager, KNOWN_ANSWERS["reference"])
-    calibrate(session, reviewers[0], KNOWN_ANSWERS["r1"])
-    late = calibrate(session, reviewers[1], KNOWN_ANSWERS["r2"], submit=False)
+    calibrated(session, manager, KNOWN_ANSWERS["reference"])
+    calibrated(session, reviewers[0], KNOWN_ANSWERS["r1"])
+    late = calibrated(session, reviewers[1], KNOWN_ANSWERS["r2"], submit=False)
     calibration.close_session(session=session, by=manager)
     # A draft cannot be submitted once the session is closed (the others' answers are visible by then).
     with pytest.raises(ValidationError, match="session is closed"):
@@ -158,8 +150,8 @@ def test_drafts_at_close_and_late_submissions_are_left_out(session, manager, rev
 
 
 def test_without_the_reference_there_are_no_deviations(session, manager, reviewers):
-    calibrate(session, reviewers[0], KNOWN_ANSWERS["r1"])
-    calibrate(session, reviewers[1], KNOWN_ANSWERS["r2"])
+    calibrated(session, reviewers[0], KNOWN_ANSWERS["r1"])
+    calibrated(session, reviewers[1], KNOWN_ANSWERS["r2"])
     calibration.close_session(session=session, by=manager)
     results = calibration.calibration_results(session=session)
     assert results.reference is None
@@ -170,7 +162,7 @@ def test_without_the_reference_there_are_no_deviations(session, manager, reviewe
 
 def test_no_variation_when_everyone_gives_full_marks(session, manager, reviewers, client):
     for person in (manager, *reviewers):
-        calibrate(session, person, KNOWN_ANSWERS["reference"])
+        calibrated(session, person, KNOWN_ANSWERS["reference"])
     calibration.close_if_complete(session=session)
     results = calibration.calibration_results(session=session)
     assert results.alpha_interval is None  # every fraction is 1: no variation, α undefined
@@ -189,7 +181,7 @@ def test_alpha_per_criterion_across_the_closed_sessions_of_the_version(
     second = make_session(CallFactory(agent=agent, call_type=call_type), manager, reviewers)
     perfect_but_greeting = {**KNOWN_ANSWERS["reference"], "Greeting": 0}
     for person in (manager, *reviewers):
-        calibrate(second, person, perfect_but_greeting)
+        calibrated(second, person, perfect_but_greeting)
     # The second session is complete but nobody has read it yet: the results page closes it, and counts it.
     client.force_login(manager)
     assert "α over 2 sessions" in client.get(url(known)).content.decode()
@@ -206,7 +198,7 @@ def test_alpha_per_criterion_across_the_closed_sessions_of_the_version(
 def test_an_open_session_of_the_version_is_not_compared(known, manager, reviewers, agent, call_type):
     second = make_session(CallFactory(agent=agent, call_type=call_type), manager, reviewers)
     for person in (manager, *reviewers[:2]):
-        calibrate(second, person, KNOWN_ANSWERS["reference"])
+        calibrated(second, person, KNOWN_ANSWERS["reference"])
     assert calibration.results_ready(session=known)
     assert calibration.calibration_results(session=known).sessions_compared == 0
 
@@ -238,7 +230,7 @@ def results_queries(client, django_assert_num_queries, manager, call_type, agent
         CallFactory(agent=agent, call_type=call_type), manager, make_reviewers(count, prefix=f"q{count}-")
     )
     for person in session.participants.all():
-        calibrate(session, person, KNOWN_ANSWERS["r1"])
+        calibrated(session, person, KNOWN_ANSWERS["r1"])
     calibration.close_if_complete(session=session)
     client.force_login(manager)
     with django_assert_num_queries(12) as captured:
@@ -247,7 +239,7 @@ def results_queries(client, django_assert_num_queries, manager, call_type, agent
 
 
 def test_the_query_count_does_not_grow_with_the_reviewers(
-    client, django_assert_num_queries, manager, version, call_type, agent
+    client, django_assert_num_queries, manager, four_criteria_version, call_type, agent
 ):
     # Login session + user, the calibration session, closing the version's complete sessions (UPDATE), its
     # evaluations, their answers, the outline (3), the answers of the version's closed sessions, who was left
@@ -284,6 +276,6 @@ def test_wrong_method(client, manager, known, method):
 
 
 def test_before_the_close_even_the_manager_waits(client, session, manager, reviewers):
-    calibrate(session, reviewers[0], KNOWN_ANSWERS["r1"])
+    calibrated(session, reviewers[0], KNOWN_ANSWERS["r1"])
     client.force_login(manager)
     assert client.get(url(session)).status_code == 403

@@ -8,15 +8,9 @@ from django.urls import reverse
 from qa_center.people.models import Notification
 from scorecards.calibration import services as calibration
 from scorecards.models import Evaluation
-from tests.factories import UserFactory
-from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
-    KNOWN_ANSWERS,
-    calibrate,
-    reviewers_fixture,
-    session_fixture,
-    version_fixture,
-)
-from tests.scorecards.evaluation_helpers import form_data
+from tests.factories import UserFactory, calibrated
+from tests.scorecards.calibration.known_answers import KNOWN_ANSWERS
+from tests.scorecards.evaluations.scoring_form import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +85,7 @@ def test_scored_on_the_evaluation_page_without_telling_the_agent(
 
 
 def test_after_close_no_new_evaluation_and_no_draft(client, session, manager, reviewers):
-    calibrate(session, reviewers[1], {"Greeting": 1}, submit=False)
+    calibrated(session, reviewers[1], {"Greeting": 1}, submit=False)
     calibration.close_session(session=session, by=manager)
     for person in (reviewers[0], reviewers[1]):
         client.force_login(person)

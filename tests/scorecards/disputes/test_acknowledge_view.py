@@ -4,17 +4,8 @@ import pytest
 from django.urls import reverse
 
 from scorecards.models import Evaluation, EvaluationChange
-from tests.scorecards.feedback_helpers import (
-    default_version,
-    make_evaluation,
-)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def evaluation(agent, reviewer, call_type):
-    return make_evaluation(agent=agent, reviewer=reviewer, version=default_version(call_type))
 
 
 def url(evaluation) -> str:
@@ -65,7 +56,7 @@ def test_twice_shows_a_message_and_changes_nothing(client, agent, evaluation):
     client.post(url(evaluation))
     response = client.post(url(evaluation), follow=True)
     assert "Only a submitted evaluation can be acknowledged." in response.content.decode()
-    assert EvaluationChange.objects.filter(evaluation=evaluation).count() == 1
+    assert EvaluationChange.objects.filter(evaluation=evaluation, action="acknowledged").count() == 1
 
 
 def test_another_agent_gets_404(client, other_agent, evaluation):

@@ -6,31 +6,9 @@ from django.urls import reverse
 
 from qa_center.people.models import Notification
 from scorecards.models import Dispute, Evaluation
-from tests.scorecards.feedback_helpers import (
-    GREETING_MISSED,
-    criterion,
-    default_version,
-    make_evaluation,
-)
+from tests.factories import criterion, evaluation_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def version(call_type):
-    return default_version(call_type)
-
-
-@pytest.fixture
-def evaluation(agent, reviewer, version):
-    return make_evaluation(
-        agent=agent,
-        reviewer=reviewer,
-        version=version,
-        answers=GREETING_MISSED,
-        comments={"Greeting": "No greeting in the first 5 seconds."},
-        days_ago=2,
-    )
 
 
 def url(evaluation) -> str:
@@ -54,9 +32,9 @@ def test_another_agent_gets_404(client, other_agent, evaluation):
 
 
 @pytest.mark.parametrize("who", ["lead", "reviewer", "manager"])
-def test_a_lead_or_anyone_but_the_agent_gets_403(client, request, evaluation, version, who):
+def test_a_lead_or_anyone_but_the_agent_gets_403(client, request, evaluation, default_version, who):
     client.force_login(request.getfixturevalue(who))
-    greeting = criterion(version, "Greeting")
+    greeting = criterion(default_version, "Greeting")
     assert client.get(url(evaluation)).status_code == 403
     data = {f"dispute_{greeting.pk}": "on", f"reason_{greeting.pk}": "I did."}
     assert client.post(url(evaluation), data).status_code == 403
@@ -78,9 +56,9 @@ def test_form_shows_each_criterion_with_the_reviewers_answer_and_comment(client,
 
 
 def test_agent_disputes_one_criterion(
-    client, agent, evaluation, version, manager, django_capture_on_commit_callbacks
+    client, agent, evaluation, default_version, manager, django_capture_on_commit_callbacks
 ):
-    greeting = criterion(version, "Greeting")
+    greeting = criterion(default_version, "Greeting")
     client.force_login(agent)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -95,8 +73,8 @@ def test_agent_disputes_one_criterion(
     assert 'data-status="disputed"' in page
 
 
-def test_a_reason_is_required_for_a_ticked_criterion(client, agent, evaluation, version):
-    greeting = criterion(version, "Greeting")
+def test_a_reason_is_required_for_a_ticked_criterion(client, agent, evaluation, default_version):
+    greeting = criterion(default_version, "Greeting")
     client.force_login(agent)
     response = client.post(url(evaluation), {f"dispute_{greeting.pk}": "on", f"reason_{greeting.pk}": " "})
     assert response.status_code == 200
@@ -104,8 +82,8 @@ def test_a_reason_is_required_for_a_ticked_criterion(client, agent, evaluation, 
     assert not Dispute.objects.exists()
 
 
-def test_a_reason_without_the_tick_is_pointed_out(client, agent, evaluation, version):
-    tone = criterion(version, "Tone")
+def test_a_reason_without_the_tick_is_pointed_out(client, agent, evaluation, default_version):
+    tone = criterion(default_version, "Tone")
     client.force_login(agent)
     response = client.post(url(evaluation), {f"reason_{tone.pk}": "It was friendly"})
     assert "Tick the criterion to dispute it" in response.content.decode()
@@ -119,10 +97,12 @@ def test_nothing_ticked(client, agent, evaluation):
     assert not Dispute.objects.exists()
 
 
-def test_after_the_window_the_page_explains_and_a_post_is_refused(client, agent, reviewer, version, settings):
+def test_after_the_window_the_page_explains_and_a_post_is_refused(
+    client, agent, reviewer, default_version, settings
+):
     settings.QA_DISPUTE_WINDOW_DAYS = 7
-    late = make_evaluation(agent=agent, reviewer=reviewer, version=version, days_ago=9)
-    greeting = criterion(version, "Greeting")
+    late = evaluation_of(agent, reviewer=reviewer, version=default_version, days_ago=9)
+    greeting = criterion(default_version, "Greeting")
     client.force_login(agent)
     page = client.get(url(late)).content.decode()
     assert 'id="dispute-refused"' in page and "within 7 days" in page
@@ -133,8 +113,8 @@ def test_after_the_window_the_page_explains_and_a_post_is_refused(client, agent,
     assert Evaluation.objects.get(pk=late.pk).status == Evaluation.Status.SUBMITTED
 
 
-def test_already_disputed_is_explained(client, agent, evaluation, version):
-    greeting = criterion(version, "Greeting")
+def test_already_disputed_is_explained(client, agent, evaluation, default_version):
+    greeting = criterion(default_version, "Greeting")
     client.force_login(agent)
     data = {f"dispute_{greeting.pk}": "on", f"reason_{greeting.pk}": "Once"}
     client.post(url(evaluation), data)

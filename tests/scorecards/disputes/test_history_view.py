@@ -6,26 +6,17 @@ from django.urls import reverse
 
 from scorecards.disputes import services as disputes
 from scorecards.models import EvaluationChange
-from tests.scorecards.feedback_helpers import (
-    GREETING_MISSED,
-    criterion,
-    default_version,
-    make_evaluation,
-)
+from tests.factories import GREETING_MISSED, criterion, evaluation_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def version(call_type):
-    return default_version(call_type)
-
-
-@pytest.fixture
-def evaluation(agent, reviewer, version, manager):
-    """Disputed by the agent, then adjusted by the manager: Greeting No → Yes, 86.7% → 100%."""
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED)
-    greeting = criterion(version, "Greeting")
+def adjusted_evaluation(agent, reviewer, default_version, manager):
+    """Submitted by the reviewer, disputed by the agent, then adjusted by the manager: Greeting No → Yes,
+    86.7% → 100%."""
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version, answers=GREETING_MISSED)
+    greeting = criterion(default_version, "Greeting")
     dispute = disputes.open_dispute(evaluation=evaluation, by=agent, items=[(greeting, "I greeted at 0:03.")])
     disputes.resolve_dispute(
         dispute=dispute,
@@ -41,26 +32,27 @@ def url(evaluation) -> str:
     return reverse("feedback:history", args=[evaluation.pk])
 
 
-def test_anonymous_is_sent_to_login(client, evaluation):
-    response = client.get(url(evaluation))
+def test_anonymous_is_sent_to_login(client, adjusted_evaluation):
+    response = client.get(url(adjusted_evaluation))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_post_is_not_allowed(client, agent, evaluation):
+def test_post_is_not_allowed(client, agent, adjusted_evaluation):
     client.force_login(agent)
-    assert client.post(url(evaluation)).status_code == 405
+    assert client.post(url(adjusted_evaluation)).status_code == 405
 
 
 @pytest.mark.parametrize("who", ["agent", "lead", "reviewer", "manager"])
-def test_those_who_may_read_the_evaluation_see_its_history(client, request, evaluation, who):
+def test_those_who_may_read_the_evaluation_see_its_history(client, request, adjusted_evaluation, who):
     client.force_login(request.getfixturevalue(who))
-    response = client.get(url(evaluation))
+    response = client.get(url(adjusted_evaluation))
     assert response.status_code == 200
     rows = [
         (row.what, row.change.criterion and row.change.criterion.title, row.before, row.after)
         for row in response.context["rows"]
     ]
     assert rows == [
+        ("Submitted", None, "Draft", "86.7% · passed"),
         ("Dispute opened", None, "Submitted", "Disputed"),
         ("Criterion disputed", "Greeting", "", ""),
         ("Answer adjusted", "Greeting", "No (0 / 1 points)", "Yes (1 / 1 points)"),
@@ -70,6 +62,7 @@ def test_those_who_may_read_the_evaluation_see_its_history(client, request, eval
     html = response.content.decode()
     assert "I greeted at 0:03." in html and "Heard it at 0:03." in html
     assert [row.change.changed_by.username for row in response.context["rows"]] == [
+        "reviewer",
         "agent",
         "agent",
         "manager",
@@ -79,31 +72,28 @@ def test_those_who_may_read_the_evaluation_see_its_history(client, request, eval
 
 
 @pytest.mark.parametrize("who", ["other_agent", "other_lead"])
-def test_others_get_404(client, request, evaluation, who):
+def test_others_get_404(client, request, adjusted_evaluation, who):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(url(evaluation)).status_code == 404
+    assert client.get(url(adjusted_evaluation)).status_code == 404
 
 
-def test_unknown_actions_of_other_parts_of_the_app_are_shown_readably(client, agent, reviewer, version):
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version)
-    EvaluationChange.objects.create(
-        evaluation=evaluation,
-        changed_by=reviewer,
-        action="submitted",
-        before={"status": "draft"},
-        after={"status": "submitted"},
-    )
+def test_unknown_actions_of_other_parts_of_the_app_are_shown_readably(
+    client, agent, reviewer, default_version
+):
+    """The submission's row is written by the evaluation services (submit_evaluation), not by the disputes."""
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version)
     client.force_login(agent)
     rows = client.get(url(evaluation)).context["rows"]
-    assert [(row.what, row.before, row.after) for row in rows] == [("Submitted", "Draft", "Submitted")]
+    assert [(row.what, row.before, row.after) for row in rows] == [("Submitted", "Draft", "100.0% · passed")]
 
 
 @pytest.mark.parametrize("extra", [0, 10])
-def test_query_count_does_not_grow(client, agent, evaluation, extra, django_assert_num_queries):
+def test_query_count_does_not_grow(client, agent, adjusted_evaluation, extra, django_assert_num_queries):
     EvaluationChange.objects.bulk_create(
-        EvaluationChange(evaluation=evaluation, changed_by=agent, action="note") for _ in range(extra)
+        EvaluationChange(evaluation=adjusted_evaluation, changed_by=agent, action="note")
+        for _ in range(extra)
     )
     client.force_login(agent)
     # session, user, evaluation, changes, unread notifications
     with django_assert_num_queries(5):
-        client.get(url(evaluation))
+        client.get(url(adjusted_evaluation))

@@ -8,24 +8,15 @@ from django.utils import timezone
 
 from scorecards.disputes import services as disputes
 from scorecards.models import Dispute
-from tests.scorecards.feedback_helpers import (
-    criterion,
-    default_version,
-    make_evaluation,
-)
+from tests.factories import criterion, evaluation_of
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("feedback:disputes")
 
 
-@pytest.fixture
-def version(call_type):
-    return default_version(call_type)
-
-
 def disputed(agent, reviewer, version, titles=("Greeting",)):
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version)
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=version)
     return disputes.open_dispute(
         evaluation=evaluation, by=agent, items=[(criterion(version, title), "Reason") for title in titles]
     )
@@ -47,13 +38,15 @@ def test_post_is_not_allowed(client, manager):
     assert client.post(URL).status_code == 405
 
 
-def test_open_oldest_first_and_recent_resolved(client, manager, agent, other_agent, reviewer, version):
-    first = disputed(agent, reviewer, version, titles=("Greeting", "Tone"))
-    second = disputed(other_agent, reviewer, version)
+def test_open_oldest_first_and_recent_resolved(
+    client, manager, agent, other_agent, reviewer, default_version
+):
+    first = disputed(agent, reviewer, default_version, titles=("Greeting", "Tone"))
+    second = disputed(other_agent, reviewer, default_version)
     Dispute.objects.filter(pk=first.pk).update(opened_at=timezone.now() - timedelta(days=2))
-    done = disputed(agent, reviewer, version)
+    done = disputed(agent, reviewer, default_version)
     disputes.resolve_dispute(dispute=done, by=manager, decision="upheld", note="Fine.")
-    old = disputed(agent, reviewer, version)
+    old = disputed(agent, reviewer, default_version)
     disputes.resolve_dispute(dispute=old, by=manager, decision="upheld", note="Fine.")
     Dispute.objects.filter(pk=old.pk).update(resolved_at=timezone.now() - timedelta(days=40))
 
@@ -70,10 +63,10 @@ def test_open_oldest_first_and_recent_resolved(client, manager, agent, other_age
 
 @pytest.mark.parametrize("count", [2, 12])
 def test_query_count_does_not_grow(
-    client, manager, agent, reviewer, version, count, django_assert_num_queries
+    client, manager, agent, reviewer, default_version, count, django_assert_num_queries
 ):
     for _ in range(count):
-        disputed(agent, reviewer, version)
+        disputed(agent, reviewer, default_version)
     client.force_login(manager)
     # session, user, open disputes, recent disputes, unread notifications
     with django_assert_num_queries(5):

@@ -11,34 +11,19 @@ from django.urls import reverse
 from qa_center.people.models import Notification
 from scorecards.disputes import services as disputes
 from scorecards.models import Answer, Dispute, Evaluation, EvaluationChange
-from tests.scorecards.feedback_helpers import (
-    GREETING_MISSED,
-    criterion,
-    default_version,
-    make_evaluation,
-)
+from tests.factories import criterion
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def version(call_type):
-    return default_version(call_type)
-
-
-@pytest.fixture
-def evaluation(agent, reviewer, version):
-    return make_evaluation(agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED)
-
-
-@pytest.fixture
-def dispute(evaluation, agent, version):
+def dispute(evaluation, agent, default_version):
     return disputes.open_dispute(
         evaluation=evaluation,
         by=agent,
         items=[
-            (criterion(version, "Greeting"), "I greeted at 0:03."),
-            (criterion(version, "Tone"), "The customer thanked me."),
+            (criterion(default_version, "Greeting"), "I greeted at 0:03."),
+            (criterion(default_version, "Tone"), "The customer thanked me."),
         ],
     )
 
@@ -57,14 +42,14 @@ def test_anonymous_is_sent_to_login(client, dispute):
 
 
 @pytest.mark.parametrize("who", ["agent", "other_agent", "lead", "reviewer"])
-def test_only_qa_managers(client, request, dispute, version, who):
+def test_only_qa_managers(client, request, dispute, default_version, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(url(dispute)).status_code == 403
     data = {
         "decision": "upheld",
         "note": "x",
-        field(version, "Greeting"): "0",
-        field(version, "Tone"): "0",
+        field(default_version, "Greeting"): "0",
+        field(default_version, "Tone"): "0",
     }
     assert client.post(url(dispute), data).status_code == 403
     assert Dispute.objects.get(pk=dispute.pk).status == Dispute.Status.OPEN
@@ -76,7 +61,7 @@ def test_wrong_method_and_missing_dispute(client, manager, dispute):
     assert client.get(reverse("feedback:resolve", args=[dispute.pk + 100])).status_code == 404
 
 
-def test_page_shows_reasons_and_current_answers(client, manager, dispute, version):
+def test_page_shows_reasons_and_current_answers(client, manager, dispute, default_version):
     client.force_login(manager)
     response = client.get(url(dispute))
     assert response.status_code == 200
@@ -86,19 +71,19 @@ def test_page_shows_reasons_and_current_answers(client, manager, dispute, versio
     assert "No (0 / 1 points)" in table and "Excellent (3 / 3 points)" in table
     assert "Verified identity" not in table  # not disputed
     form = response.context["form"]
-    assert form[field(version, "Greeting")].value() == "0"
+    assert form[field(default_version, "Greeting")].value() == "0"
     assert 'id="preview-current">86.7%' in html
 
 
 def test_preview_answers_the_new_score_to_htmx_and_saves_nothing(
-    client, manager, dispute, version, evaluation
+    client, manager, dispute, default_version, evaluation
 ):
-    tone = criterion(version, "Tone")
+    tone = criterion(default_version, "Tone")
     client.force_login(manager)
     data = {
         "preview": "1",
-        field(version, "Greeting"): "1",
-        field(version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
+        field(default_version, "Greeting"): "1",
+        field(default_version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
     }
     response = client.post(url(dispute), data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -109,13 +94,15 @@ def test_preview_answers_the_new_score_to_htmx_and_saves_nothing(
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED
 
 
-def test_preview_writes_nothing_not_even_in_a_rolled_back_transaction(client, manager, dispute, version):
-    tone = criterion(version, "Tone")
+def test_preview_writes_nothing_not_even_in_a_rolled_back_transaction(
+    client, manager, dispute, default_version
+):
+    tone = criterion(default_version, "Tone")
     client.force_login(manager)
     data = {
         "preview": "1",
-        field(version, "Greeting"): "1",
-        field(version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
+        field(default_version, "Greeting"): "1",
+        field(default_version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
     }
     with CaptureQueriesContext(connection) as queries:
         response = client.post(url(dispute), data, HTTP_HX_REQUEST="true")
@@ -124,22 +111,22 @@ def test_preview_writes_nothing_not_even_in_a_rolled_back_transaction(client, ma
     assert statements and set(statements) <= {"SELECT"}, statements
 
 
-def test_preview_of_an_invalid_answer_says_so(client, manager, dispute, version):
+def test_preview_of_an_invalid_answer_says_so(client, manager, dispute, default_version):
     client.force_login(manager)
-    response = client.post(url(dispute), {"preview": "1", field(version, "Greeting"): "9"})
+    response = client.post(url(dispute), {"preview": "1", field(default_version, "Greeting"): "9"})
     assert 'id="preview-error"' in response.content.decode()
 
 
 def test_upheld(
-    client, manager, dispute, version, evaluation, django_capture_on_commit_callbacks, mailoutbox
+    client, manager, dispute, default_version, evaluation, django_capture_on_commit_callbacks, mailoutbox
 ):
-    tone = criterion(version, "Tone")
+    tone = criterion(default_version, "Tone")
     client.force_login(manager)
     data = {
         "decision": "upheld",
         "note": "The greeting came late.",
-        field(version, "Greeting"): "0",
-        field(version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
+        field(default_version, "Greeting"): "0",
+        field(default_version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url(dispute), data)
@@ -149,18 +136,23 @@ def test_upheld(
     evaluation.refresh_from_db()
     assert dispute.status == Dispute.Status.UPHELD and dispute.resolution_note == "The greeting came late."
     assert evaluation.status == Evaluation.Status.RESOLVED and evaluation.score == Decimal("86.66667")
-    assert Notification.objects.filter(recipient__username__in=["agent", "reviewer"]).count() == 2
+    history = reverse("feedback:history", args=[evaluation.pk])
+    assert (
+        Notification.objects.filter(url=history, recipient__username__in=["agent", "reviewer"]).count() == 2
+    )
     assert len(mailoutbox) == 2
 
 
-def test_adjusted_changes_the_answer_and_the_history_shows_it(client, manager, dispute, version, evaluation):
-    tone = criterion(version, "Tone")
+def test_adjusted_changes_the_answer_and_the_history_shows_it(
+    client, manager, dispute, default_version, evaluation
+):
+    tone = criterion(default_version, "Tone")
     client.force_login(manager)
     data = {
         "decision": "adjusted",
         "note": "The greeting is at 0:03.",
-        field(version, "Greeting"): "1",
-        field(version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
+        field(default_version, "Greeting"): "1",
+        field(default_version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
     }
     response = client.post(url(dispute), data, follow=True)
     evaluation.refresh_from_db()
@@ -187,15 +179,15 @@ def test_adjusted_changes_the_answer_and_the_history_shows_it(client, manager, d
     ],
 )
 def test_invalid_submissions_change_nothing(
-    client, manager, dispute, version, evaluation, decision, greeting, message
+    client, manager, dispute, default_version, evaluation, decision, greeting, message
 ):
-    tone = criterion(version, "Tone")
+    tone = criterion(default_version, "Tone")
     client.force_login(manager)
     data = {
         "decision": decision,
         "note": "Because.",
-        field(version, "Greeting"): greeting,
-        field(version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
+        field(default_version, "Greeting"): greeting,
+        field(default_version, "Tone"): f"{tone.options.get(label='Excellent').pk}",
     }
     response = client.post(url(dispute), data)
     assert response.status_code == 200
@@ -204,14 +196,14 @@ def test_invalid_submissions_change_nothing(
     assert Evaluation.objects.get(pk=evaluation.pk).score == Decimal("86.66667")
 
 
-def test_a_resolved_dispute_is_read_only(client, manager, dispute, version):
+def test_a_resolved_dispute_is_read_only(client, manager, dispute, default_version):
     disputes.resolve_dispute(dispute=dispute, by=manager, decision="upheld", note="Settled.")
     client.force_login(manager)
     html = client.get(url(dispute)).content.decode()
     assert 'id="resolution-note">Settled.' in html
     assert "answer-select" not in html
     response = client.post(
-        url(dispute), {"decision": "adjusted", "note": "x", field(version, "Greeting"): "1"}
+        url(dispute), {"decision": "adjusted", "note": "x", field(default_version, "Greeting"): "1"}
     )
     assert "already been resolved" in response.content.decode()
     assert Answer.objects.get(evaluation=dispute.evaluation, criterion__title="Greeting").value == 0
@@ -222,10 +214,12 @@ def test_a_resolved_dispute_is_read_only(client, manager, dispute, version):
     [["Greeting"], ["Greeting", "Verified identity", "Diagnosed the issue", "Tone", "Offered a callback"]],
 )
 def test_query_count_does_not_grow_with_disputed_criteria(
-    client, manager, agent, evaluation, version, titles, django_assert_num_queries
+    client, manager, agent, evaluation, default_version, titles, django_assert_num_queries
 ):
     dispute = disputes.open_dispute(
-        evaluation=evaluation, by=agent, items=[(criterion(version, title), "Reason") for title in titles]
+        evaluation=evaluation,
+        by=agent,
+        items=[(criterion(default_version, title), "Reason") for title in titles],
     )
     client.force_login(manager)
     # session, user, dispute, items, their options, answers, unread notifications

@@ -7,8 +7,7 @@ from django.urls import reverse
 from scorecards.disputes import services as disputes
 from scorecards.evaluations.services import save_draft, start_evaluation, submit_evaluation
 from scorecards.models import Criterion, Dispute, Evaluation
-from tests.factories import AgentFactory, CallFactory, CallTypeFactory, UserFactory
-from tests.scorecards.builder_helpers import make_published_version
+from tests.factories import AgentFactory, CallFactory, CallTypeFactory, UserFactory, make_published_version
 
 pytestmark = pytest.mark.django_db
 

@@ -11,30 +11,17 @@ from django.urls import reverse
 
 from qa_center.people.models import Notification
 from scorecards.disputes import services as disputes
-from scorecards.models import Answer, CalibrationSession, Dispute, Evaluation, EvaluationChange
-from tests.factories import UserFactory
-from tests.scorecards.builder_helpers import make_published_version
-from tests.scorecards.feedback_helpers import (
-    GREETING_MISSED,
+from scorecards.models import Answer, Dispute, Evaluation, EvaluationChange
+from tests.factories import (
+    FULL_MARKS,
+    UserFactory,
+    calibrated,
     criterion,
-    default_version,
-    make_evaluation,
+    evaluation_of,
+    make_published_version,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def version(call_type):
-    return default_version(call_type)
-
-
-@pytest.fixture
-def evaluation(agent, reviewer, version):
-    """Greeting missed: 86.667%, passed; submitted two days ago."""
-    return make_evaluation(
-        agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED, days_ago=2
-    )
 
 
 def open_one(evaluation, agent, version, *, title="Greeting", reason="I greeted the customer at 0:03."):
@@ -42,8 +29,11 @@ def open_one(evaluation, agent, version, *, title="Greeting", reason="I greeted 
 
 
 def history(evaluation) -> list[tuple]:
+    """What the dispute services wrote in the evaluation's history. The submission's own row (written by
+    submit_evaluation, tested with the evaluation services) is left out."""
     return list(
         EvaluationChange.objects.filter(evaluation=evaluation)
+        .exclude(action=EvaluationChange.Action.SUBMITTED)
         .order_by("changed_at", "id")
         .values_list("action", "criterion__title", "before", "after", "note", "changed_by__username")
     )
@@ -73,12 +63,12 @@ def test_acknowledge_twice_is_refused_and_writes_no_second_change(evaluation, ag
     disputes.acknowledge(evaluation=evaluation, by=agent)
     with pytest.raises(ValidationError):
         disputes.acknowledge(evaluation=evaluation, by=agent)
-    assert EvaluationChange.objects.filter(evaluation=evaluation).count() == 1
+    assert len(history(evaluation)) == 1
 
 
-def test_a_stale_copy_cannot_acknowledge_a_disputed_evaluation(evaluation, agent, version):
+def test_a_stale_copy_cannot_acknowledge_a_disputed_evaluation(evaluation, agent, default_version):
     stale = Evaluation.objects.get(pk=evaluation.pk)
-    open_one(evaluation, agent, version)
+    open_one(evaluation, agent, default_version)
     with pytest.raises(ValidationError):
         disputes.acknowledge(evaluation=stale, by=agent)
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED
@@ -95,11 +85,11 @@ def test_only_the_evaluated_agent_acknowledges(request, evaluation, who):
 
 
 def test_open_within_the_window_with_per_criterion_reasons(
-    evaluation, agent, version, manager, django_capture_on_commit_callbacks, mailoutbox
+    evaluation, agent, default_version, manager, django_capture_on_commit_callbacks, mailoutbox
 ):
     other_manager = UserFactory(username="manager2", is_qa_manager=True)
     UserFactory(username="retired-manager", is_qa_manager=True, is_active=False)
-    greeting, tone = criterion(version, "Greeting"), criterion(version, "Tone")
+    greeting, tone = criterion(default_version, "Greeting"), criterion(default_version, "Tone")
     with django_capture_on_commit_callbacks(execute=True):
         dispute = disputes.open_dispute(
             evaluation=evaluation,
@@ -143,37 +133,37 @@ def test_open_within_the_window_with_per_criterion_reasons(
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(
-    evaluation, agent, version, manager, django_capture_on_commit_callbacks, mailoutbox
+    evaluation, agent, default_version, manager, django_capture_on_commit_callbacks, mailoutbox
 ):
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        open_one(evaluation, agent, version)
+        open_one(evaluation, agent, default_version)
         raise RuntimeError("rolled back")
     assert callbacks == [] and mailoutbox == []
     assert not Dispute.objects.exists()
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(recipient=manager).exists()
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.SUBMITTED
 
 
-def test_refused_after_the_window_with_a_clear_message(agent, reviewer, version, settings):
+def test_refused_after_the_window_with_a_clear_message(agent, reviewer, default_version, settings):
     settings.QA_DISPUTE_WINDOW_DAYS = 7
-    late = make_evaluation(agent=agent, reviewer=reviewer, version=version, days_ago=7.01)
+    late = evaluation_of(agent, reviewer=reviewer, version=default_version, days_ago=7.01)
     with pytest.raises(ValidationError) as caught:
-        open_one(late, agent, version)
+        open_one(late, agent, default_version)
     message = caught.value.messages[0]
     assert "within 7 days" in message and "ended on" in message
     late.refresh_from_db()
     assert late.status == Evaluation.Status.SUBMITTED
-    assert not Dispute.objects.exists() and not EvaluationChange.objects.exists()
+    assert not Dispute.objects.exists() and history(late) == []
 
 
-def test_the_window_is_configurable(agent, reviewer, version, settings):
+def test_the_window_is_configurable(agent, reviewer, default_version, settings):
     settings.QA_DISPUTE_WINDOW_DAYS = 30
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version, days_ago=20)
-    open_one(evaluation, agent, version)
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version, days_ago=20)
+    open_one(evaluation, agent, default_version)
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED
 
 
@@ -186,31 +176,33 @@ def test_the_window_is_configurable(agent, reviewer, version, settings):
         (Evaluation.Status.DRAFT, "Only a submitted evaluation"),
     ],
 )
-def test_only_a_submitted_evaluation_can_be_disputed(agent, reviewer, version, status, words):
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version, status=status)
-    with pytest.raises(ValidationError, match=words):
-        open_one(evaluation, agent, version)
-    assert not Dispute.objects.exists()
-
-
-def test_calibration_evaluations_cannot_be_disputed(agent, reviewer, manager, version, call):
-    session = CalibrationSession.objects.create(call=call, version=version, created_by=manager)
-    evaluation = make_evaluation(
-        agent=agent, reviewer=reviewer, version=version, calibration_session=session, call=call
+def test_only_a_submitted_evaluation_can_be_disputed(
+    agent, reviewer, manager, default_version, status, words
+):
+    evaluation = evaluation_of(
+        agent, reviewer=reviewer, version=default_version, status=status, manager=manager
     )
+    disputes_before = Dispute.objects.count()  # disputed and resolved ones got there through a dispute
+    with pytest.raises(ValidationError, match=words):
+        open_one(evaluation, agent, default_version)
+    assert Dispute.objects.count() == disputes_before
+
+
+def test_calibration_evaluations_cannot_be_disputed(agent, reviewer, default_version, calibration_session):
+    evaluation = calibrated(calibration_session, reviewer, FULL_MARKS)
     with pytest.raises(ValidationError, match="Calibration"):
-        open_one(evaluation, agent, version)
+        open_one(evaluation, agent, default_version)
 
 
-def test_at_least_one_criterion_each_with_a_reason(evaluation, agent, version):
+def test_at_least_one_criterion_each_with_a_reason(evaluation, agent, default_version):
     with pytest.raises(ValidationError, match="at least one"):
         disputes.open_dispute(evaluation=evaluation, by=agent, items=[])
     with pytest.raises(ValidationError, match="reason"):
-        open_one(evaluation, agent, version, reason="   ")
+        open_one(evaluation, agent, default_version, reason="   ")
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.SUBMITTED
 
 
-def test_a_criterion_of_another_scorecard_is_refused(evaluation, agent, version):
+def test_a_criterion_of_another_scorecard_is_refused(evaluation, agent, default_version):
     other = make_published_version()  # another call type's scorecard
     with pytest.raises(ValidationError, match="criteria of this evaluation"):
         disputes.open_dispute(
@@ -220,16 +212,16 @@ def test_a_criterion_of_another_scorecard_is_refused(evaluation, agent, version)
 
 
 @pytest.mark.parametrize("who", ["lead", "reviewer", "manager", "other_agent"])
-def test_only_the_evaluated_agent_disputes(request, evaluation, version, who):
+def test_only_the_evaluated_agent_disputes(request, evaluation, default_version, who):
     with pytest.raises(PermissionDenied):
-        open_one(evaluation, request.getfixturevalue(who), version)
+        open_one(evaluation, request.getfixturevalue(who), default_version)
 
 
-def test_one_open_dispute_at_a_time(evaluation, agent, version):
+def test_one_open_dispute_at_a_time(evaluation, agent, default_version):
     stale = Evaluation.objects.get(pk=evaluation.pk)
-    open_one(evaluation, agent, version)
+    open_one(evaluation, agent, default_version)
     with pytest.raises(ValidationError):
-        open_one(stale, agent, version, title="Tone")  # a second tab still showing "submitted"
+        open_one(stale, agent, default_version, title="Tone")  # a second tab still showing "submitted"
     assert Dispute.objects.count() == 1
 
 
@@ -237,9 +229,9 @@ def test_one_open_dispute_at_a_time(evaluation, agent, version):
 
 
 def test_upheld_keeps_the_score_and_writes_the_resolution(
-    evaluation, agent, reviewer, version, manager, django_capture_on_commit_callbacks, mailoutbox
+    evaluation, agent, reviewer, default_version, manager, django_capture_on_commit_callbacks, mailoutbox
 ):
-    dispute = open_one(evaluation, agent, version)
+    dispute = open_one(evaluation, agent, default_version)
     EvaluationChange.objects.all().delete()
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -279,10 +271,10 @@ def test_upheld_keeps_the_score_and_writes_the_resolution(
 
 
 def test_adjusted_changes_the_answer_recomputes_the_score_and_shows_before_and_after(
-    evaluation, agent, version, manager
+    evaluation, agent, default_version, manager
 ):
-    dispute = open_one(evaluation, agent, version)
-    greeting = criterion(version, "Greeting")
+    dispute = open_one(evaluation, agent, default_version)
+    greeting = criterion(default_version, "Greeting")
     EvaluationChange.objects.all().delete()
 
     disputes.resolve_dispute(
@@ -323,17 +315,19 @@ def test_adjusted_changes_the_answer_recomputes_the_score_and_shows_before_and_a
 
 
 def test_adjusting_a_critical_criterion_to_a_fail_auto_fails_the_evaluation(
-    agent, reviewer, version, manager
+    agent, reviewer, default_version, manager
 ):
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version)  # 100%
-    dispute = open_one(evaluation, agent, version, title="Tone", reason="It was excellent.")
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version)  # 100%
+    dispute = open_one(evaluation, agent, default_version, title="Tone", reason="It was excellent.")
     disputes.resolve_dispute(
         dispute=dispute,
         by=manager,
         decision="adjusted",
         note="Tone was poor at the end.",
         adjustments={
-            criterion(version, "Tone").pk: {"option": criterion(version, "Tone").options.get(label="Poor").pk}
+            criterion(default_version, "Tone").pk: {
+                "option": criterion(default_version, "Tone").options.get(label="Poor").pk
+            }
         },
     )
     evaluation.refresh_from_db()
@@ -346,13 +340,13 @@ def test_adjusting_a_critical_criterion_to_a_fail_auto_fails_the_evaluation(
     assert tone_row.after["points"] == "0.00"
 
 
-def test_na_adjustment_only_where_allowed(evaluation, agent, version, manager):
+def test_na_adjustment_only_where_allowed(evaluation, agent, default_version, manager):
     dispute = disputes.open_dispute(
         evaluation=evaluation,
         by=agent,
         items=[
-            (criterion(version, "Greeting"), "n/a"),
-            (criterion(version, "Offered a callback"), "No need"),
+            (criterion(default_version, "Greeting"), "n/a"),
+            (criterion(default_version, "Offered a callback"), "No need"),
         ],
     )
     with pytest.raises(ValidationError, match="N/A is not allowed"):
@@ -361,7 +355,7 @@ def test_na_adjustment_only_where_allowed(evaluation, agent, version, manager):
             by=manager,
             decision="adjusted",
             note="x",
-            adjustments={criterion(version, "Greeting").pk: {"is_na": True}},
+            adjustments={criterion(default_version, "Greeting").pk: {"is_na": True}},
         )
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED
     disputes.resolve_dispute(
@@ -369,7 +363,7 @@ def test_na_adjustment_only_where_allowed(evaluation, agent, version, manager):
         by=manager,
         decision="adjusted",
         note="No callback was needed.",
-        adjustments={criterion(version, "Offered a callback").pk: {"is_na": True}},
+        adjustments={criterion(default_version, "Offered a callback").pk: {"is_na": True}},
     )
     answer = Answer.objects.get(evaluation=evaluation, criterion__title="Offered a callback")
     assert answer.is_na and answer.points is None
@@ -394,11 +388,11 @@ def test_na_adjustment_only_where_allowed(evaluation, agent, version, manager):
     ],
 )
 def test_invalid_resolutions_change_nothing(
-    evaluation, agent, version, manager, decision, adjustments, words
+    evaluation, agent, default_version, manager, decision, adjustments, words
 ):
-    dispute = open_one(evaluation, agent, version)
+    dispute = open_one(evaluation, agent, default_version)
     before = history(evaluation)
-    by_id = {criterion(version, title).pk: change for title, change in adjustments.items()}
+    by_id = {criterion(default_version, title).pk: change for title, change in adjustments.items()}
     with pytest.raises(ValidationError, match=words):
         disputes.resolve_dispute(
             dispute=dispute, by=manager, decision=decision, note="Because.", adjustments=by_id
@@ -411,15 +405,15 @@ def test_invalid_resolutions_change_nothing(
     assert history(evaluation) == before
 
 
-def test_a_note_is_required(evaluation, agent, version, manager):
-    dispute = open_one(evaluation, agent, version)
+def test_a_note_is_required(evaluation, agent, default_version, manager):
+    dispute = open_one(evaluation, agent, default_version)
     with pytest.raises(ValidationError, match="Explain"):
         disputes.resolve_dispute(dispute=dispute, by=manager, decision="upheld", note="  ")
 
 
 @pytest.mark.parametrize("who", ["agent", "lead", "reviewer"])
-def test_only_qa_managers_resolve(request, evaluation, agent, version, who):
-    dispute = open_one(evaluation, agent, version)
+def test_only_qa_managers_resolve(request, evaluation, agent, default_version, who):
+    dispute = open_one(evaluation, agent, default_version)
     with pytest.raises(PermissionDenied):
         disputes.resolve_dispute(
             dispute=dispute, by=request.getfixturevalue(who), decision="upheld", note="Fine."
@@ -427,8 +421,8 @@ def test_only_qa_managers_resolve(request, evaluation, agent, version, who):
     assert Dispute.objects.get(pk=dispute.pk).status == Dispute.Status.OPEN
 
 
-def test_a_dispute_is_resolved_once(evaluation, agent, version, manager):
-    dispute = open_one(evaluation, agent, version)
+def test_a_dispute_is_resolved_once(evaluation, agent, default_version, manager):
+    dispute = open_one(evaluation, agent, default_version)
     stale = Dispute.objects.get(pk=dispute.pk)
     disputes.resolve_dispute(dispute=dispute, by=manager, decision="upheld", note="Fine.")
     with pytest.raises(ValidationError, match="already been resolved"):
@@ -436,17 +430,19 @@ def test_a_dispute_is_resolved_once(evaluation, agent, version, manager):
     assert EvaluationChange.objects.filter(action=EvaluationChange.Action.DISPUTE_RESOLVED).count() == 1
 
 
-def test_after_resolution_the_evaluation_cannot_be_disputed_again(evaluation, agent, version, manager):
-    dispute = open_one(evaluation, agent, version)
+def test_after_resolution_the_evaluation_cannot_be_disputed_again(
+    evaluation, agent, default_version, manager
+):
+    dispute = open_one(evaluation, agent, default_version)
     disputes.resolve_dispute(dispute=dispute, by=manager, decision="upheld", note="Fine.")
     evaluation.refresh_from_db()
     with pytest.raises(ValidationError, match="already been resolved"):
-        open_one(evaluation, agent, version)
+        open_one(evaluation, agent, default_version)
 
 
-def test_preview_computes_the_new_score_and_keeps_nothing(evaluation, agent, version, manager):
-    dispute = open_one(evaluation, agent, version)
-    greeting = criterion(version, "Greeting")
+def test_preview_computes_the_new_score_and_keeps_nothing(evaluation, agent, default_version, manager):
+    dispute = open_one(evaluation, agent, default_version)
+    greeting = criterion(default_version, "Greeting")
     preview = disputes.preview_resolution(dispute=dispute, adjustments={greeting.pk: {"value": 1}})
     assert preview.score == Decimal("100") and preview.passed is True
     evaluation.refresh_from_db()
@@ -455,9 +451,9 @@ def test_preview_computes_the_new_score_and_keeps_nothing(evaluation, agent, ver
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED
 
 
-def test_dispute_refusal_reads_the_deadline(agent, reviewer, version, settings):
+def test_dispute_refusal_reads_the_deadline(agent, reviewer, default_version, settings):
     settings.QA_DISPUTE_WINDOW_DAYS = 7
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version, days_ago=3)
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version, days_ago=3)
     assert disputes.dispute_refusal(evaluation=evaluation) is None
     deadline = disputes.dispute_deadline(evaluation)
     assert deadline == evaluation.submitted_at + timedelta(days=7)
@@ -465,10 +461,10 @@ def test_dispute_refusal_reads_the_deadline(agent, reviewer, version, settings):
     assert "ended on" in disputes.dispute_refusal(evaluation=evaluation, now=deadline + timedelta(seconds=1))
 
 
-def test_a_choice_takes_only_its_own_options(agent, reviewer, version, manager):
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version)
-    tone = criterion(version, "Tone")
-    dispute = open_one(evaluation, agent, version, title="Tone", reason="Friendly.")
+def test_a_choice_takes_only_its_own_options(agent, reviewer, default_version, manager):
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version)
+    tone = criterion(default_version, "Tone")
+    dispute = open_one(evaluation, agent, default_version, title="Tone", reason="Friendly.")
     foreign = (
         make_published_version().sections.get(title="Resolution").criteria.get(title="Tone").options.first()
     )

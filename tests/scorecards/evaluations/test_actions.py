@@ -4,18 +4,27 @@ submit flow through the scoring form."""
 import pytest
 from django.urls import reverse
 
-from scorecards.models import CalibrationSession, Dispute, Evaluation
-from tests.factories import CallFactory
-from tests.scorecards.calibration_helpers import FOUR_CRITERIA, calibrate, make_reviewers, make_session
-from tests.scorecards.evaluation_helpers import form_data, published
-from tests.scorecards.feedback_helpers import default_version, make_evaluation
+from scorecards.disputes import services as disputes
+from scorecards.models import CalibrationSession, Evaluation
+from tests.factories import (
+    FOUR_CRITERIA,
+    CallFactory,
+    calibrated,
+    criterion,
+    evaluation_of,
+    make_published_version,
+    make_reviewers,
+    make_session,
+)
+from tests.scorecards.evaluations.scoring_form import form_data
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def evaluation(agent, call_type, reviewer):
-    return make_evaluation(agent=agent, version=default_version(call_type), reviewer=reviewer)
+def evaluation(agent, default_version, reviewer):
+    """Submitted by `reviewer` on a call of `agent`, with full marks."""
+    return evaluation_of(agent, version=default_version, reviewer=reviewer)
 
 
 def _actions(client, user, evaluation):
@@ -41,15 +50,15 @@ def test_the_lead_and_reviewer_see_history_but_no_agent_actions(client, lead, re
 
 
 def test_an_acknowledged_evaluation_offers_nothing_more_to_the_agent(client, agent, evaluation):
-    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.ACKNOWLEDGED)
+    disputes.acknowledge(evaluation=evaluation, by=agent)
     page = _actions(client, agent, evaluation)
     assert reverse("feedback:acknowledge", args=[evaluation.pk]) not in page
     assert reverse("feedback:dispute", args=[evaluation.pk]) not in page
 
 
 def test_the_manager_is_offered_the_open_dispute(client, manager, agent, evaluation):
-    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.DISPUTED)
-    dispute = Dispute.objects.create(evaluation=evaluation, opened_by=agent)
+    greeting = criterion(evaluation.version, "Greeting")
+    dispute = disputes.open_dispute(evaluation=evaluation, by=agent, items=[(greeting, "I greeted.")])
     page = _actions(client, manager, evaluation)
     assert reverse("feedback:resolve", args=[dispute.pk]) in page
 
@@ -63,14 +72,14 @@ def test_reviewers_are_offered_to_score_a_call_but_not_its_agent(client, reviewe
 
 
 def test_the_last_calibration_submit_closes_the_session_and_returns_to_it(client, manager, call_type):
-    published(call_type, FOUR_CRITERIA)
+    make_published_version(call_type, FOUR_CRITERIA)
     call = CallFactory(call_type=call_type)
     reviewers = make_reviewers(2)
     session = make_session(call, manager, reviewers)
     answers = {"Greeting": 1, "Diagnosis": 3, "Tone": "Good", "Callback": 1}
-    calibrate(session, manager, answers)
-    calibrate(session, reviewers[0], answers)
-    last = calibrate(session, reviewers[1], answers, submit=False)
+    calibrated(session, manager, answers)
+    calibrated(session, reviewers[0], answers)
+    last = calibrated(session, reviewers[1], answers, submit=False)
 
     client.force_login(reviewers[1])
     response = client.post(

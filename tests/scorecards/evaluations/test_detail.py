@@ -5,16 +5,15 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from scorecards.evaluations.services import save_draft, start_evaluation, submit_evaluation
-from scorecards.models import RecordingNote
-from tests.factories import CallFactory, UserFactory
-from tests.scorecards.evaluation_helpers import (
-    FULL_ANSWERS,
-    answers_by_id,
+from scorecards.evaluations.services import add_recording_note, start_evaluation, submit_evaluation
+from tests.factories import (
+    COMPLETE_ANSWERS,
+    CallFactory,
+    UserFactory,
     criteria_of,
     draft,
+    make_published_version,
     many_criteria,
-    published,
     submitted,
 )
 
@@ -22,26 +21,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def version(call_type):
-    return published(call_type)
-
-
-@pytest.fixture
-def evaluation(call, reviewer, version):
+def evaluation(call, reviewer, default_version):
     """A submitted evaluation of `agent`'s call, with comments, a note and feedback."""
-    evaluation = start_evaluation(call=call, reviewer=reviewer)
-    criteria = criteria_of(version)
-    save_draft(
-        evaluation=evaluation,
-        answers=answers_by_id(version, FULL_ANSWERS),
-        comments={criteria["Tone"].pk: "Friendly but a bit rushed."},
+    evaluation = draft(
+        call,
+        reviewer,
+        COMPLETE_ANSWERS,
+        comments={"Tone": "Friendly but a bit rushed."},
         strengths="Greeted the customer by name.",
         improvements="Confirm the fix before closing.",
-        by=reviewer,
     )
-    RecordingNote.objects.create(
-        evaluation=evaluation, at_seconds=Decimal("83.5"), body="Long silence", author=reviewer
-    )
+    add_recording_note(evaluation=evaluation, at_seconds=Decimal("83.5"), body="Long silence", by=reviewer)
     submit_evaluation(evaluation=evaluation, by=reviewer)
     evaluation.refresh_from_db()
     return evaluation
@@ -61,8 +51,8 @@ def test_the_evaluated_agent_reads_it_once_submitted(client, agent, evaluation):
     assert client.get(url(evaluation)).status_code == 200
 
 
-def test_the_evaluated_agent_cannot_see_a_draft(client, agent, call, reviewer, version):
-    evaluation = draft(call, reviewer, FULL_ANSWERS)
+def test_the_evaluated_agent_cannot_see_a_draft(client, agent, call, reviewer, default_version):
+    evaluation = draft(call, reviewer, COMPLETE_ANSWERS)
     client.force_login(agent)
     assert client.get(url(evaluation)).status_code == 404
 
@@ -90,7 +80,7 @@ def test_other_reviewers_read_submitted_ones_but_not_drafts(client, call, review
     assert client.get(url(their_draft)).status_code == 404
 
 
-def test_the_reviewer_sees_their_draft_with_a_way_back_to_the_form(client, call, reviewer, version):
+def test_the_reviewer_sees_their_draft_with_a_way_back_to_the_form(client, call, reviewer, default_version):
     evaluation = draft(call, reviewer, {"Greeting": 1})
     client.force_login(reviewer)
     response = client.get(url(evaluation))
@@ -135,7 +125,7 @@ def test_page_shows_answers_comments_notes_feedback_and_the_explainer(client, ag
 def test_queries_do_not_grow_with_the_scorecard(
     client, call, reviewer, agent, count, django_assert_num_queries
 ):
-    version = published(call.call_type, many_criteria(count))
+    version = make_published_version(call.call_type, many_criteria(count))
     answers = {}
     for title, criterion in criteria_of(version).items():
         answers[title] = "Good" if criterion.kind == "choice" else 1

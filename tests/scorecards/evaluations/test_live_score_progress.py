@@ -4,8 +4,15 @@ import pytest
 from django.urls import reverse
 
 from scorecards.evaluations.services import start_evaluation
-from tests.factories import AgentFactory, CallFactory, CallTypeFactory, UserFactory
-from tests.scorecards.evaluation_helpers import NA, form_data, published
+from tests.factories import (
+    NA,
+    AgentFactory,
+    CallFactory,
+    CallTypeFactory,
+    UserFactory,
+    make_published_version,
+)
+from tests.scorecards.evaluations.scoring_form import form_data
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -18,7 +25,9 @@ def reviewer():
 
 @pytest.fixture
 def version():
-    return published(CallTypeFactory(name="Support", slug="support"))  # five criteria, pass mark 85
+    return make_published_version(
+        CallTypeFactory(name="Support", slug="support")
+    )  # five criteria, pass mark 85
 
 
 @pytest.fixture

@@ -9,8 +9,15 @@ from django.urls import reverse
 from scorecards.builder import services as builder
 from scorecards.evaluations.services import move_draft_to_published, stored_answers
 from scorecards.models import Criterion, Evaluation, ScorecardVersion
-from tests.factories import AgentFactory, CallFactory, CallTypeFactory, UserFactory
-from tests.scorecards.evaluation_helpers import NA, draft, published
+from tests.factories import (
+    NA,
+    AgentFactory,
+    CallFactory,
+    CallTypeFactory,
+    UserFactory,
+    draft,
+    make_published_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +34,7 @@ def reviewer():
 
 @pytest.fixture
 def v1():
-    return published(CallTypeFactory(name="Support", slug="support"))
+    return make_published_version(CallTypeFactory(name="Support", slug="support"))
 
 
 @pytest.fixture

@@ -7,8 +7,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.models import Assignment, Evaluation
-from tests.factories import AgentFactory, CallFactory, CallTypeFactory, UserFactory
-from tests.scorecards.evaluation_helpers import FULL_ANSWERS, draft, form_data, published
+from tests.factories import (
+    COMPLETE_ANSWERS,
+    AgentFactory,
+    CallFactory,
+    CallTypeFactory,
+    UserFactory,
+    draft,
+    make_published_version,
+)
+from tests.scorecards.evaluations.scoring_form import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +28,7 @@ def reviewer():
 
 @pytest.fixture
 def version():
-    return published(CallTypeFactory(name="Support", slug="support"))
+    return make_published_version(CallTypeFactory(name="Support", slug="support"))
 
 
 @pytest.fixture
@@ -44,7 +52,7 @@ def test_submitting_lands_on_the_next_call_of_the_queue(client, reviewer, versio
     queue = _queue(reviewer, version, agent, 3)
     evaluation = draft(CallFactory(agent=agent, call_type=version.scorecard.call_type), reviewer)
     client.force_login(reviewer)
-    data = form_data(version, FULL_ANSWERS, action="submit")
+    data = form_data(version, COMPLETE_ANSWERS, action="submit")
     response = client.post(reverse("evaluations:edit", args=[evaluation.pk]), data, follow=True)
     html = response.content.decode()
     assert 'id="next-in-queue"' in html and queue[-1].call.external_id in html
@@ -57,11 +65,12 @@ def test_submitting_lands_on_the_next_call_of_the_queue(client, reviewer, versio
 
 def test_nothing_is_offered_when_the_queue_is_empty_or_to_someone_else(client, reviewer, version, agent):
     evaluation = draft(
-        CallFactory(agent=agent, call_type=version.scorecard.call_type), reviewer, FULL_ANSWERS
+        CallFactory(agent=agent, call_type=version.scorecard.call_type), reviewer, COMPLETE_ANSWERS
     )
     client.force_login(reviewer)
     client.post(
-        reverse("evaluations:edit", args=[evaluation.pk]), form_data(version, FULL_ANSWERS, action="submit")
+        reverse("evaluations:edit", args=[evaluation.pk]),
+        form_data(version, COMPLETE_ANSWERS, action="submit"),
     )
     url = reverse("evaluations:detail", args=[evaluation.pk])
     assert 'id="next-in-queue"' not in client.get(url).content.decode()  # empty queue
@@ -78,11 +87,12 @@ def test_the_offer_costs_one_query_whatever_the_queue(
     client, reviewer, version, agent, size, django_assert_num_queries
 ):
     evaluation = draft(
-        CallFactory(agent=agent, call_type=version.scorecard.call_type), reviewer, FULL_ANSWERS
+        CallFactory(agent=agent, call_type=version.scorecard.call_type), reviewer, COMPLETE_ANSWERS
     )
     client.force_login(reviewer)
     client.post(
-        reverse("evaluations:edit", args=[evaluation.pk]), form_data(version, FULL_ANSWERS, action="submit")
+        reverse("evaluations:edit", args=[evaluation.pk]),
+        form_data(version, COMPLETE_ANSWERS, action="submit"),
     )
     _queue(reviewer, version, agent, size)
     url = reverse("evaluations:detail", args=[evaluation.pk])

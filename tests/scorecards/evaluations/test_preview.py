@@ -6,68 +6,60 @@ from django.urls import reverse
 from scorecards.evaluations.forms import answer_field
 from scorecards.evaluations.services import start_evaluation
 from scorecards.models import Answer, Evaluation
-from tests.factories import UserFactory
-from tests.scorecards.evaluation_helpers import (
-    FULL_ANSWERS,
+from tests.factories import (
+    COMPLETE_ANSWERS,
     NA,
+    UserFactory,
     criteria_of,
-    form_data,
+    make_published_version,
     many_criteria,
-    published,
     submitted,
     two_sections,
 )
+from tests.scorecards.evaluations.scoring_form import form_data
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def version(call_type):
-    return published(call_type)
-
-
-@pytest.fixture
-def evaluation(call, reviewer, version):
-    return start_evaluation(call=call, reviewer=reviewer)
-
-
 def url(evaluation):
     return reverse("evaluations:preview", args=[evaluation.pk])
 
 
-def test_anonymous_is_sent_to_login(client, evaluation):
-    response = client.post(url(evaluation), {})
+def test_anonymous_is_sent_to_login(client, empty_draft):
+    response = client.post(url(empty_draft), {})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_a_draft_is_not_there_for_its_agent(client, agent, evaluation):
+def test_a_draft_is_not_there_for_its_agent(client, agent, empty_draft):
     """404 before 403: the agent may not see a draft."""
     client.force_login(agent)
-    assert client.post(url(evaluation), {}).status_code == 404
+    assert client.post(url(empty_draft), {}).status_code == 404
 
 
-def test_another_reviewers_draft_is_not_there_for_them(client, evaluation):
+def test_another_reviewers_draft_is_not_there_for_them(client, empty_draft):
     client.force_login(UserFactory(username="reviewer2", is_reviewer=True))
-    assert client.post(url(evaluation), {}).status_code == 404
+    assert client.post(url(empty_draft), {}).status_code == 404
 
 
-def test_submitted_evaluation_has_no_preview(client, call, reviewer, version):
+def test_submitted_evaluation_has_no_preview(client, call, reviewer, default_version):
     evaluation = submitted(call, reviewer)
     client.force_login(reviewer)
     assert client.post(url(evaluation), {}).status_code == 403
 
 
-def test_wrong_method(client, reviewer, evaluation):
+def test_wrong_method(client, reviewer, empty_draft):
     client.force_login(reviewer)
-    assert client.get(url(evaluation)).status_code == 405
+    assert client.get(url(empty_draft)).status_code == 405
 
 
-def test_partial_answers_score_what_is_answered_and_list_the_rest(client, reviewer, evaluation, version):
+def test_partial_answers_score_what_is_answered_and_list_the_rest(
+    client, reviewer, empty_draft, default_version
+):
     client.force_login(reviewer)
     response = client.post(
-        url(evaluation), form_data(version, {"Greeting": 1, "Diagnosed the issue": 2}), **HTMX
+        url(empty_draft), form_data(default_version, {"Greeting": 1, "Diagnosed the issue": 2}), **HTMX
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -81,18 +73,20 @@ def test_partial_answers_score_what_is_answered_and_list_the_rest(client, review
     assert "3 criteria still unanswered" in html
     for title in ("Verified identity", "Tone", "Offered a callback"):
         assert title in html
-    assert not Answer.objects.filter(evaluation=evaluation).exists()  # nothing saved
+    assert not Answer.objects.filter(evaluation=empty_draft).exists()  # nothing saved
 
 
-def test_complete_answers_give_the_submitted_score(client, reviewer, evaluation, version):
+def test_complete_answers_give_the_submitted_score(client, reviewer, empty_draft, default_version):
     client.force_login(reviewer)
-    html = client.post(url(evaluation), form_data(version, FULL_ANSWERS), **HTMX).content.decode()
+    html = client.post(
+        url(empty_draft), form_data(default_version, COMPLETE_ANSWERS), **HTMX
+    ).content.decode()
     assert 'id="live-score-value">83.3%' in html
     assert "Every criterion is answered." in html
 
 
 def test_auto_fail_shows_the_score_before(client, reviewer, call):
-    version = published(call.call_type, two_sections(critical="evaluation"))
+    version = make_published_version(call.call_type, two_sections(critical="evaluation"))
     evaluation = start_evaluation(call=call, reviewer=reviewer)
     client.force_login(reviewer)
     html = client.post(
@@ -104,7 +98,7 @@ def test_auto_fail_shows_the_score_before(client, reviewer, call):
 
 
 def test_pass_when_at_the_pass_mark(client, reviewer, call):
-    version = published(call.call_type, two_sections(), pass_mark=60, method="total_points")
+    version = make_published_version(call.call_type, two_sections(), pass_mark=60, method="total_points")
     evaluation = start_evaluation(call=call, reviewer=reviewer)
     client.force_login(reviewer)
     html = client.post(
@@ -113,27 +107,27 @@ def test_pass_when_at_the_pass_mark(client, reviewer, call):
     assert 'id="live-score-value">60.0%' in html and "Pass" in html and "Fail" not in html
 
 
-def test_invalid_and_na_answers_are_left_out(client, reviewer, evaluation, version):
+def test_invalid_and_na_answers_are_left_out(client, reviewer, empty_draft, default_version):
     client.force_login(reviewer)
-    data = form_data(version, {"Greeting": 0, "Offered a callback": NA})
-    data[answer_field(criteria_of(version)["Diagnosed the issue"].pk)] = "99"
-    response = client.post(url(evaluation), data, **HTMX)
+    data = form_data(default_version, {"Greeting": 0, "Offered a callback": NA})
+    data[answer_field(criteria_of(default_version)["Diagnosed the issue"].pk)] = "99"
+    response = client.post(url(empty_draft), data, **HTMX)
     assert response.status_code == 200
     explanation = response.context["explanation"]
     assert explanation.score == 0
     assert [c.title for c in explanation.unanswered] == ["Verified identity", "Diagnosed the issue", "Tone"]
 
 
-def test_nothing_answered_has_no_score_yet(client, reviewer, evaluation):
+def test_nothing_answered_has_no_score_yet(client, reviewer, empty_draft):
     client.force_login(reviewer)
-    html = client.post(url(evaluation), {}, **HTMX).content.decode()
+    html = client.post(url(empty_draft), {}, **HTMX).content.decode()
     assert 'id="live-score-value">—' in html and "No score yet" in html
-    assert evaluation.status == Evaluation.Status.DRAFT
+    assert empty_draft.status == Evaluation.Status.DRAFT
 
 
 @pytest.mark.parametrize("count", [5, 40])
 def test_queries_do_not_grow_with_the_scorecard(client, reviewer, call, count, django_assert_num_queries):
-    version = published(call.call_type, many_criteria(count))
+    version = make_published_version(call.call_type, many_criteria(count))
     evaluation = start_evaluation(call=call, reviewer=reviewer)
     data = form_data(version, {title: 1 for title, c in criteria_of(version).items() if c.kind == "yes_no"})
     client.force_login(reviewer)

@@ -21,7 +21,6 @@ from scorecards.evaluations.services import (
 from scorecards.models import (
     Answer,
     Assignment,
-    CalibrationSession,
     Evaluation,
     EvaluationChange,
     RecordingNote,
@@ -30,15 +29,16 @@ from scorecards.models import (
 )
 from scorecards.scoring import engine as scoring
 from scorecards.scoring.spec import build_spec, spec_from_outline, version_outline
-from tests.factories import CallFactory, UserFactory
-from tests.scorecards.evaluation_helpers import (
-    FULL_ANSWERS,
+from tests.factories import (
+    COMPLETE_ANSWERS,
     NA,
+    CallFactory,
+    UserFactory,
     answers_by_id,
     criteria_of,
     draft,
+    make_published_version,
     many_criteria,
-    published,
     submitted,
     two_sections,
 )
@@ -46,17 +46,14 @@ from tests.scorecards.evaluation_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def version(call_type):
-    return published(call_type)
-
-
 # --- start_evaluation --------------------------------------------------------------------------------------
 
 
-def test_start_from_assignment_uses_the_published_version_and_copies_the_agent(call, reviewer, version):
-    old = version
-    current = published(call.call_type)  # v2 is now in force, v1 retired
+def test_start_from_assignment_uses_the_published_version_and_copies_the_agent(
+    call, reviewer, default_version
+):
+    old = default_version
+    current = make_published_version(call.call_type)  # v2 is now in force, v1 retired
     assignment = Assignment.objects.create(call=call, reviewer=reviewer)
     evaluation = start_evaluation(assignment=assignment, reviewer=reviewer)
     assert evaluation.status == Evaluation.Status.DRAFT
@@ -66,7 +63,7 @@ def test_start_from_assignment_uses_the_published_version_and_copies_the_agent(c
     assert evaluation.reviewer == reviewer
 
 
-def test_start_is_idempotent(call, reviewer, version):
+def test_start_is_idempotent(call, reviewer, default_version):
     assignment = Assignment.objects.create(call=call, reviewer=reviewer)
     first = start_evaluation(assignment=assignment, reviewer=reviewer)
     again = start_evaluation(assignment=assignment, reviewer=reviewer)
@@ -75,7 +72,7 @@ def test_start_is_idempotent(call, reviewer, version):
     assert Evaluation.objects.count() == 1
 
 
-def test_start_call_without_assignment_resumes_the_reviewers_draft(call, reviewer, version):
+def test_start_call_without_assignment_resumes_the_reviewers_draft(call, reviewer, default_version):
     first = start_evaluation(call=call, reviewer=reviewer)
     assert first.assignment is None
     assert start_evaluation(call=call, reviewer=reviewer).pk == first.pk
@@ -85,25 +82,25 @@ def test_start_call_without_assignment_resumes_the_reviewers_draft(call, reviewe
         start_evaluation(call=call, reviewer=other)
 
 
-def test_start_returns_the_submitted_evaluation_instead_of_a_second_one(call, reviewer, version):
+def test_start_returns_the_submitted_evaluation_instead_of_a_second_one(call, reviewer, default_version):
     done = submitted(call, reviewer)
     assert start_evaluation(call=call, reviewer=reviewer).pk == done.pk
     assert Evaluation.objects.count() == 1
 
 
-def test_someone_elses_assignment_is_refused(call, reviewer, version):
+def test_someone_elses_assignment_is_refused(call, reviewer, default_version):
     assignment = Assignment.objects.create(call=call, reviewer=UserFactory(username="r2", is_reviewer=True))
     with pytest.raises(PermissionDenied):
         start_evaluation(assignment=assignment, reviewer=reviewer)
 
 
-def test_cancelled_assignment_is_refused(call, reviewer, version):
+def test_cancelled_assignment_is_refused(call, reviewer, default_version):
     assignment = Assignment.objects.create(call=call, reviewer=reviewer, status=Assignment.Status.CANCELLED)
     with pytest.raises(ValidationError):
         start_evaluation(assignment=assignment, reviewer=reviewer)
 
 
-def test_nobody_evaluates_their_own_call(version, call_type):
+def test_nobody_evaluates_their_own_call(default_version, call_type):
     reviewer_agent = UserFactory(username="both", is_reviewer=True, is_agent=True)
     own_call = CallFactory(agent=reviewer_agent, call_type=call_type)
     with pytest.raises(ValidationError, match="own call"):
@@ -111,18 +108,18 @@ def test_nobody_evaluates_their_own_call(version, call_type):
 
 
 def test_call_type_without_published_scorecard(call, reviewer):
-    published(call.call_type, status=ScorecardVersion.Status.DRAFT)
+    make_published_version(call.call_type, status=ScorecardVersion.Status.DRAFT)
     with pytest.raises(ValidationError, match="no published scorecard"):
         start_evaluation(call=call, reviewer=reviewer)
 
 
-def test_calibration_uses_the_sessions_version_and_only_participants(call, reviewer, manager, version):
-    session_version = version
-    published(call.call_type)  # a newer version is in force; the session keeps its own
-    session = CalibrationSession.objects.create(call=call, version=session_version, created_by=manager)
-    session.participants.add(reviewer)
+def test_calibration_uses_the_sessions_version_and_only_participants(
+    call, reviewer, default_version, calibration_session
+):
+    session = calibration_session  # opened on default_version, the version in force then
+    make_published_version(call.call_type)  # a newer version is in force; the session keeps its own
     evaluation = start_evaluation(calibration_session=session, reviewer=reviewer)
-    assert evaluation.version == session_version
+    assert evaluation.version == default_version
     assert evaluation.calibration_session == session
     assert start_evaluation(calibration_session=session, reviewer=reviewer).pk == evaluation.pk
     with pytest.raises(PermissionDenied):
@@ -132,12 +129,14 @@ def test_calibration_uses_the_sessions_version_and_only_participants(call, revie
 # --- save_draft --------------------------------------------------------------------------------------------
 
 
-def test_draft_keeps_partial_answers_and_comments_and_resumes(call, reviewer, version):
-    criteria = criteria_of(version)
+def test_draft_keeps_partial_answers_and_comments_and_resumes(call, reviewer, default_version):
+    criteria = criteria_of(default_version)
     evaluation = start_evaluation(call=call, reviewer=reviewer)
     save_draft(
         evaluation=evaluation,
-        answers=answers_by_id(version, {"Greeting": 1, "Tone": "Excellent", "Offered a callback": NA}),
+        answers=answers_by_id(
+            default_version, {"Greeting": 1, "Tone": "Excellent", "Offered a callback": NA}
+        ),
         comments={criteria["Diagnosed the issue"].pk: "  Asked good questions.  "},
         strengths="Calm",
         improvements="Summarise",
@@ -167,7 +166,7 @@ def test_draft_keeps_partial_answers_and_comments_and_resumes(call, reviewer, ve
     # Resume and change: an answer taken back disappears, a changed one is updated in place.
     save_draft(
         evaluation=start_evaluation(call=call, reviewer=reviewer),
-        answers=answers_by_id(version, {"Greeting": 0}),
+        answers=answers_by_id(default_version, {"Greeting": 0}),
         comments={},
         strengths="Calm",
         improvements="",
@@ -188,9 +187,9 @@ def test_draft_keeps_partial_answers_and_comments_and_resumes(call, reviewer, ve
         ("Tone", 999_999, "Choose one of the options"),
     ],
 )
-def test_draft_refuses_invalid_answers(call, reviewer, version, title, value, message):
+def test_draft_refuses_invalid_answers(call, reviewer, default_version, title, value, message):
     evaluation = start_evaluation(call=call, reviewer=reviewer)
-    criterion = criteria_of(version)[title]
+    criterion = criteria_of(default_version)[title]
     with pytest.raises(ValidationError) as raised:
         save_draft(
             evaluation=evaluation,
@@ -204,11 +203,14 @@ def test_draft_refuses_invalid_answers(call, reviewer, version, title, value, me
     assert not Answer.objects.filter(evaluation=evaluation).exists()
 
 
-def test_option_of_another_criterion_is_refused(call, reviewer, version):
+def test_option_of_another_criterion_is_refused(call, reviewer, default_version):
     evaluation = start_evaluation(call=call, reviewer=reviewer)
-    criteria = criteria_of(version)
+    criteria = criteria_of(default_version)
     foreign_option = (
-        published(None, [("S", 1, [("Q", "choice", 1, {})])]).sections.get().criteria.get().options.first()
+        make_published_version(None, [("S", 1, [("Q", "choice", 1, {})])])
+        .sections.get()
+        .criteria.get()
+        .options.first()
     )
     with pytest.raises(ValidationError):
         save_draft(
@@ -221,8 +223,8 @@ def test_option_of_another_criterion_is_refused(call, reviewer, version):
         )
 
 
-def test_only_the_reviewer_saves_and_only_a_draft(call, reviewer, version):
-    evaluation = draft(call, reviewer, FULL_ANSWERS)
+def test_only_the_reviewer_saves_and_only_a_draft(call, reviewer, default_version):
+    evaluation = draft(call, reviewer, COMPLETE_ANSWERS)
     other = UserFactory(username="r2", is_reviewer=True)
     with pytest.raises(PermissionDenied):
         save_draft(evaluation=evaluation, answers={}, comments={}, strengths="x", improvements="", by=other)
@@ -236,11 +238,11 @@ def test_only_the_reviewer_saves_and_only_a_draft(call, reviewer, version):
 # --- submit_evaluation -------------------------------------------------------------------------------------
 
 
-def test_submit_refuses_a_missing_answer(call, reviewer, version):
-    answers = dict(FULL_ANSWERS)
+def test_submit_refuses_a_missing_answer(call, reviewer, default_version):
+    answers = dict(COMPLETE_ANSWERS)
     del answers["Diagnosed the issue"], answers["Offered a callback"]
     evaluation = draft(call, reviewer, answers)
-    criteria = criteria_of(version)
+    criteria = criteria_of(default_version)
     with pytest.raises(ValidationError) as raised:
         submit_evaluation(evaluation=evaluation, by=reviewer)
     errors = raised.value.message_dict
@@ -250,17 +252,17 @@ def test_submit_refuses_a_missing_answer(call, reviewer, version):
     assert evaluation.status == Evaluation.Status.DRAFT and evaluation.submitted_at is None
 
 
-def test_submit_refuses_without_a_strength(call, reviewer, version):
-    evaluation = draft(call, reviewer, FULL_ANSWERS, strengths="   ")
+def test_submit_refuses_without_a_strength(call, reviewer, default_version):
+    evaluation = draft(call, reviewer, COMPLETE_ANSWERS, strengths="   ")
     with pytest.raises(ValidationError) as raised:
         submit_evaluation(evaluation=evaluation, by=reviewer)
     assert list(raised.value.message_dict) == ["strengths"]
     assert "what went well" in raised.value.message_dict["strengths"][0]
 
 
-def test_submit_refuses_stored_answers_out_of_range_or_na_not_allowed(call, reviewer, version):
-    evaluation = draft(call, reviewer, FULL_ANSWERS)
-    criteria = criteria_of(version)
+def test_submit_refuses_stored_answers_out_of_range_or_na_not_allowed(call, reviewer, default_version):
+    evaluation = draft(call, reviewer, COMPLETE_ANSWERS)
+    criteria = criteria_of(default_version)
     # Written behind the service's back (e.g. by the admin): the submit still checks.
     Answer.objects.filter(evaluation=evaluation, criterion=criteria["Diagnosed the issue"]).update(value=9)
     Answer.objects.filter(evaluation=evaluation, criterion=criteria["Greeting"]).update(is_na=True)
@@ -272,21 +274,21 @@ def test_submit_refuses_stored_answers_out_of_range_or_na_not_allowed(call, revi
 
 
 def test_submit_stores_the_engines_scores_and_each_answers_points(
-    call, reviewer, version, django_capture_on_commit_callbacks
+    call, reviewer, default_version, django_capture_on_commit_callbacks
 ):
     assignment = Assignment.objects.create(call=call, reviewer=reviewer)
     evaluation = start_evaluation(assignment=assignment, reviewer=reviewer)
-    answers = answers_by_id(version, FULL_ANSWERS)
+    answers = answers_by_id(default_version, COMPLETE_ANSWERS)
     save_draft(
         evaluation=evaluation, answers=answers, comments={}, strengths="Kind", improvements="", by=reviewer
     )
     with django_capture_on_commit_callbacks(execute=True):
         result = submit_evaluation(evaluation=evaluation, by=reviewer)
 
-    criteria = criteria_of(version)
+    criteria = criteria_of(default_version)
     points = {pk: NA if value is NA else value for pk, value in answers.items()}
     points[criteria["Tone"].pk] = 2  # "Good" earns 2 points
-    expected = scoring.score(build_spec(version), points)
+    expected = scoring.score(build_spec(default_version), points)
     assert result.score == expected.score == Fraction(250, 3)  # (40 × 1 + 60 × 13/18) ÷ 100 × 100
 
     evaluation.refresh_from_db()
@@ -312,10 +314,10 @@ def test_submit_stores_the_engines_scores_and_each_answers_points(
 
 
 def test_submit_tells_the_agent_in_the_app_and_by_email(
-    call, reviewer, version, django_capture_on_commit_callbacks, settings
+    call, reviewer, default_version, django_capture_on_commit_callbacks, settings
 ):
     settings.QA_SITE_URL = "https://qa.example.com/"
-    evaluation = draft(call, reviewer, FULL_ANSWERS)
+    evaluation = draft(call, reviewer, COMPLETE_ANSWERS)
     with django_capture_on_commit_callbacks(execute=True):
         submit_evaluation(evaluation=evaluation, by=reviewer)
     notification = Notification.objects.get(recipient=call.agent)
@@ -328,8 +330,8 @@ def test_submit_tells_the_agent_in_the_app_and_by_email(
     assert f"https://qa.example.com{evaluation.get_absolute_url()}" in mail.outbox[0].body
 
 
-def test_email_waits_for_the_commit(call, reviewer, version, django_capture_on_commit_callbacks):
-    evaluation = draft(call, reviewer, FULL_ANSWERS)
+def test_email_waits_for_the_commit(call, reviewer, default_version, django_capture_on_commit_callbacks):
+    evaluation = draft(call, reviewer, COMPLETE_ANSWERS)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         submit_evaluation(evaluation=evaluation, by=reviewer)
     assert mail.outbox == []
@@ -337,14 +339,12 @@ def test_email_waits_for_the_commit(call, reviewer, version, django_capture_on_c
 
 
 def test_calibration_evaluations_tell_nobody(
-    call, reviewer, manager, version, django_capture_on_commit_callbacks
+    reviewer, default_version, calibration_session, django_capture_on_commit_callbacks
 ):
-    session = CalibrationSession.objects.create(call=call, version=version, created_by=manager)
-    session.participants.add(reviewer)
-    evaluation = start_evaluation(calibration_session=session, reviewer=reviewer)
+    evaluation = start_evaluation(calibration_session=calibration_session, reviewer=reviewer)
     save_draft(
         evaluation=evaluation,
-        answers=answers_by_id(version, FULL_ANSWERS),
+        answers=answers_by_id(default_version, COMPLETE_ANSWERS),
         comments={},
         strengths="Calm",
         improvements="",
@@ -356,7 +356,7 @@ def test_calibration_evaluations_tell_nobody(
 
 
 def test_critical_failure_stores_auto_fail_and_the_score_before(call, reviewer):
-    version = published(call.call_type, two_sections(critical="evaluation"))
+    version = make_published_version(call.call_type, two_sections(critical="evaluation"))
     evaluation = submitted(call, reviewer, {"One": 0, "Two": 1, "Three": 1})
     assert evaluation.version == version
     assert evaluation.score == 0 and evaluation.auto_failed and evaluation.passed is False
@@ -364,14 +364,14 @@ def test_critical_failure_stores_auto_fail_and_the_score_before(call, reviewer):
 
 
 def test_all_na_has_no_score(call, reviewer):
-    published(call.call_type, [("S", 1, [("Maybe", "yes_no", 1, {"allows_na": True})])])
+    make_published_version(call.call_type, [("S", 1, [("Maybe", "yes_no", 1, {"allows_na": True})])])
     evaluation = submitted(call, reviewer, {"Maybe": NA})
     assert evaluation.status == Evaluation.Status.SUBMITTED
     assert evaluation.score is None and evaluation.passed is None
 
 
-def test_only_the_reviewer_submits(call, reviewer, version):
-    evaluation = draft(call, reviewer, FULL_ANSWERS)
+def test_only_the_reviewer_submits(call, reviewer, default_version):
+    evaluation = draft(call, reviewer, COMPLETE_ANSWERS)
     with pytest.raises(PermissionDenied):
         submit_evaluation(evaluation=evaluation, by=UserFactory(username="r2", is_reviewer=True))
 
@@ -379,9 +379,9 @@ def test_only_the_reviewer_submits(call, reviewer, version):
 # --- recompute_evaluation ----------------------------------------------------------------------------------
 
 
-def test_recompute_after_an_adjusted_answer(call, reviewer, version):
+def test_recompute_after_an_adjusted_answer(call, reviewer, default_version):
     evaluation = submitted(call, reviewer)
-    criteria = criteria_of(version)
+    criteria = criteria_of(default_version)
     answer = evaluation.answers.get(criterion=criteria["Diagnosed the issue"])
     answer.value = 4
     answer.save(update_fields=["value"])
@@ -394,17 +394,19 @@ def test_recompute_after_an_adjusted_answer(call, reviewer, version):
     assert answer.points == 4
 
 
-def test_evaluation_score_matches_the_engine(version):
-    criteria = criteria_of(version)
+def test_evaluation_score_matches_the_engine(default_version):
+    criteria = criteria_of(default_version)
     answers = {criteria["Greeting"].pk: 0, criteria["Diagnosed the issue"].pk: 2}
-    expected = scoring.score(build_spec(version), answers).score
-    assert evaluation_score(version, answers).score == expected
-    assert evaluation_score(version, answers, outline=version_outline(version)).score == expected
+    expected = scoring.score(build_spec(default_version), answers).score
+    assert evaluation_score(default_version, answers).score == expected
+    assert (
+        evaluation_score(default_version, answers, outline=version_outline(default_version)).score == expected
+    )
 
 
 @pytest.mark.parametrize("sections", [None, many_criteria(40), two_sections("section")])
 def test_the_spec_from_an_outline_is_the_builders(call_type, sections):
-    version = published(call_type, sections, method="total_points", pass_mark=70)
+    version = make_published_version(call_type, sections, method="total_points", pass_mark=70)
     Section.objects.create(version=version, title="Empty", position=99)  # left out by both
     assert spec_from_outline(version, version_outline(version)) == build_spec(version)
 
@@ -412,8 +414,8 @@ def test_the_spec_from_an_outline_is_the_builders(call_type, sections):
 # --- notes -------------------------------------------------------------------------------------------------
 
 
-def test_notes_only_by_the_reviewer_of_a_draft(call, reviewer, version):
-    evaluation = draft(call, reviewer, FULL_ANSWERS)
+def test_notes_only_by_the_reviewer_of_a_draft(call, reviewer, default_version):
+    evaluation = draft(call, reviewer, COMPLETE_ANSWERS)
     note = add_recording_note(
         evaluation=evaluation, at_seconds=Decimal("12.5"), body=" Hold music ", by=reviewer
     )
@@ -432,9 +434,9 @@ def test_notes_only_by_the_reviewer_of_a_draft(call, reviewer, version):
 
 
 def test_in_app_only_stores_the_notification_but_sends_no_email(
-    call, reviewer, version, django_capture_on_commit_callbacks
+    call, reviewer, default_version, django_capture_on_commit_callbacks
 ):
-    evaluation = draft(call, reviewer, FULL_ANSWERS)
+    evaluation = draft(call, reviewer, COMPLETE_ANSWERS)
     with django_capture_on_commit_callbacks(execute=True), in_app_only():
         submit_evaluation(evaluation=evaluation, by=reviewer)
     assert Notification.objects.filter(recipient=call.agent).count() == 1

@@ -5,22 +5,13 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from scorecards.models import Assignment, Evaluation, ScorecardVersion
-from tests.factories import CallFactory, UserFactory
-from tests.scorecards.evaluation_helpers import (
-    published,
-    submitted,
-)
+from tests.factories import CallFactory, UserFactory, make_published_version, submitted
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def version(call_type):
-    return published(call_type)
-
-
-@pytest.fixture
-def assignment(call, reviewer, version):
+def assignment(call, reviewer, default_version):
     return Assignment.objects.create(call=call, reviewer=reviewer)
 
 
@@ -81,7 +72,7 @@ def test_a_submitted_one_opens_its_read_view(client, call, reviewer, assignment)
 
 
 def test_no_published_scorecard_is_explained(client, reviewer, call):
-    published(call.call_type, status=ScorecardVersion.Status.DRAFT)
+    make_published_version(call.call_type, status=ScorecardVersion.Status.DRAFT)
     assignment = Assignment.objects.create(call=call, reviewer=reviewer)
     client.force_login(reviewer)
     response = client.post(start_url(assignment))
@@ -93,39 +84,39 @@ def test_no_published_scorecard_is_explained(client, reviewer, call):
 # --- a call without an assignment --------------------------------------------------------------------------
 
 
-def test_call_anonymous_is_sent_to_login(client, call, version):
+def test_call_anonymous_is_sent_to_login(client, call, default_version):
     response = client.post(call_url(call))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_call_agent_and_lead_are_forbidden(client, agent, lead, call, version):
+def test_call_agent_and_lead_are_forbidden(client, agent, lead, call, default_version):
     client.force_login(agent)
     assert client.post(call_url(call)).status_code == 403
     client.force_login(lead)
     assert client.post(call_url(call)).status_code == 403
 
 
-def test_call_wrong_method(client, reviewer, call, version):
+def test_call_wrong_method(client, reviewer, call, default_version):
     client.force_login(reviewer)
     assert client.get(call_url(call)).status_code == 405
 
 
-def test_unknown_call_is_404(client, reviewer, version):
+def test_unknown_call_is_404(client, reviewer, default_version):
     client.force_login(reviewer)
     assert client.post(reverse("evaluations:start_call", args=[999_999])).status_code == 404
 
 
-def test_call_start_and_resume(client, reviewer, call, version):
+def test_call_start_and_resume(client, reviewer, call, default_version):
     client.force_login(reviewer)
     response = client.post(call_url(call))
     evaluation = Evaluation.objects.get()
     assert response["Location"] == reverse("evaluations:edit", args=[evaluation.pk])
-    assert evaluation.assignment is None and evaluation.version == version
+    assert evaluation.assignment is None and evaluation.version == default_version
     assert client.post(call_url(call))["Location"] == response["Location"]
     assert Evaluation.objects.count() == 1
 
 
-def test_own_call_is_refused_with_a_message(client, call_type, version):
+def test_own_call_is_refused_with_a_message(client, call_type, default_version):
     both = UserFactory(username="both", is_reviewer=True, is_agent=True)
     own = CallFactory(agent=both, call_type=call_type)
     client.force_login(both)

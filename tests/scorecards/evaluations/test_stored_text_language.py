@@ -6,30 +6,19 @@ from django.utils import translation
 
 from qa_center.people.models import Notification
 from scorecards.feedback import selectors as feedback
-from tests.factories import UserFactory
-from tests.scorecards.evaluation_helpers import published, submitted
+from tests.factories import submitted
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def version(call_type):
-    return published(call_type)
-
-
-@pytest.fixture
-def second_reviewer(db):
-    return UserFactory(username="reviewer2", is_reviewer=True)
-
-
-def test_the_history_names_the_submit_in_the_readers_language(call, version, reviewer):
+def test_the_history_names_the_submit_in_the_readers_language(call, default_version, reviewer):
     evaluation = submitted(call, reviewer)
     with translation.override("es"):
         rows = feedback.evaluation_history(evaluation=evaluation)
         assert rows[0].what == translation.gettext("Submitted") != "Submitted"
 
 
-def test_notifications_are_written_in_the_centers_language(client, call, version, reviewer, settings):
+def test_notifications_are_written_in_the_centers_language(client, call, default_version, reviewer, settings):
     settings.LANGUAGE_CODE = "es"
     with translation.override("lv"):  # the reviewer happens to use Latvian
         submitted(call, reviewer)

@@ -5,8 +5,15 @@ from django.urls import reverse
 
 from scorecards.evaluations.services import start_evaluation
 from scorecards.models import Criterion, Evaluation
-from tests.factories import AgentFactory, CallFactory, CallTypeFactory, UserFactory
-from tests.scorecards.evaluation_helpers import FULL_ANSWERS, form_data, published
+from tests.factories import (
+    COMPLETE_ANSWERS,
+    AgentFactory,
+    CallFactory,
+    CallTypeFactory,
+    UserFactory,
+    make_published_version,
+)
+from tests.scorecards.evaluations.scoring_form import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +25,7 @@ def reviewer():
 
 @pytest.fixture
 def version():
-    return published(CallTypeFactory(name="Support", slug="support"))
+    return make_published_version(CallTypeFactory(name="Support", slug="support"))
 
 
 @pytest.fixture
@@ -34,7 +41,7 @@ def _summary(html: str) -> str:
 
 def test_only_the_strength_missing_is_named(client, reviewer, evaluation, version):
     client.force_login(reviewer)
-    data = form_data(version, FULL_ANSWERS, strengths="", action="submit")
+    data = form_data(version, COMPLETE_ANSWERS, strengths="", action="submit")
     response = client.post(reverse("evaluations:edit", args=[evaluation.pk]), data)
     assert response.status_code == 200
     summary = _summary(response.content.decode())
@@ -46,7 +53,7 @@ def test_only_the_strength_missing_is_named(client, reviewer, evaluation, versio
 
 def test_the_unanswered_criteria_are_named_and_linked(client, reviewer, evaluation, version):
     client.force_login(reviewer)
-    answers = {title: value for title, value in FULL_ANSWERS.items() if title != "Tone"}
+    answers = {title: value for title, value in COMPLETE_ANSWERS.items() if title != "Tone"}
     data = form_data(version, answers, action="submit")
     summary = _summary(client.post(reverse("evaluations:edit", args=[evaluation.pk]), data).content.decode())
     tone = Criterion.objects.get(section__version=version, title="Tone")

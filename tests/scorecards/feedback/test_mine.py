@@ -6,22 +6,12 @@ import json
 import pytest
 from django.urls import reverse
 
-from scorecards.models import CalibrationSession, Evaluation
-from tests.factories import UserFactory
-from tests.scorecards.feedback_helpers import (
-    GREETING_MISSED,
-    default_version,
-    make_evaluation,
-)
+from scorecards.models import Evaluation
+from tests.factories import FULL_MARKS, GREETING_MISSED, UserFactory, calibrated, evaluation_of
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("feedback:mine")
-
-
-@pytest.fixture
-def version(call_type):
-    return default_version(call_type)
 
 
 def listed(response) -> list[Evaluation]:
@@ -46,18 +36,17 @@ def test_post_is_not_allowed(client, agent):
 
 
 def test_agent_sees_only_their_own_regular_submitted_evaluations(
-    client, agent, other_agent, reviewer, manager, version, call
+    client, agent, other_agent, reviewer, default_version, calibration_session
 ):
-    mine = make_evaluation(
-        agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED, days_ago=2
+    mine = evaluation_of(
+        agent, reviewer=reviewer, version=default_version, answers=GREETING_MISSED, days_ago=2
     )
-    acknowledged = make_evaluation(
-        agent=agent, reviewer=reviewer, version=version, days_ago=3, status=Evaluation.Status.ACKNOWLEDGED
+    acknowledged = evaluation_of(
+        agent, reviewer=reviewer, version=default_version, days_ago=3, status=Evaluation.Status.ACKNOWLEDGED
     )
-    make_evaluation(agent=other_agent, reviewer=reviewer, version=version)
-    make_evaluation(agent=agent, reviewer=reviewer, version=version, status=Evaluation.Status.DRAFT)
-    session = CalibrationSession.objects.create(call=call, version=version, created_by=manager)
-    make_evaluation(agent=agent, reviewer=reviewer, version=version, calibration_session=session, call=call)
+    evaluation_of(other_agent, reviewer=reviewer, version=default_version)
+    evaluation_of(agent, reviewer=reviewer, version=default_version, status=Evaluation.Status.DRAFT)
+    calibrated(calibration_session, reviewer, FULL_MARKS)
 
     client.force_login(agent)
     response = client.get(URL)
@@ -75,19 +64,19 @@ def test_agent_sees_only_their_own_regular_submitted_evaluations(
     assert reverse("feedback:dispute", args=[acknowledged.pk]) not in html
 
 
-def test_no_dispute_button_after_the_window(client, agent, reviewer, version, settings):
+def test_no_dispute_button_after_the_window(client, agent, reviewer, default_version, settings):
     settings.QA_DISPUTE_WINDOW_DAYS = 7
-    late = make_evaluation(agent=agent, reviewer=reviewer, version=version, days_ago=8)
+    late = evaluation_of(agent, reviewer=reviewer, version=default_version, days_ago=8)
     client.force_login(agent)
     response = client.get(URL)
     assert response.context["rows"][0]["can_dispute"] is False
     assert reverse("feedback:dispute", args=[late.pk]) not in response.content.decode()
 
 
-def test_chart_data_strengths_and_weakest_are_on_the_page(client, agent, reviewer, version):
+def test_chart_data_strengths_and_weakest_are_on_the_page(client, agent, reviewer, default_version):
     for days in (1, 2, 3):
-        make_evaluation(
-            agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED, days_ago=days
+        evaluation_of(
+            agent, reviewer=reviewer, version=default_version, answers=GREETING_MISSED, days_ago=days
         )
     client.force_login(agent)
     response = client.get(URL)
@@ -112,11 +101,11 @@ def test_empty_page_says_so(client, agent):
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_query_count_does_not_grow_with_the_evaluations(
-    client, agent, version, count, django_assert_num_queries
+    client, agent, default_version, count, django_assert_num_queries
 ):
     reviewers = [UserFactory(username=f"rev{n}", is_reviewer=True) for n in range(3)]
     for n in range(count):
-        make_evaluation(agent=agent, reviewer=reviewers[n % 3], version=version, days_ago=n % 20 + 0.5)
+        evaluation_of(agent, reviewer=reviewers[n % 3], version=default_version, days_ago=n % 20 + 0.5)
     client.force_login(agent)
     # session, user, page count, page rows, summary, trend, criteria stats, unread notifications
     with django_assert_num_queries(8):

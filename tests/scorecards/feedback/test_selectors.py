@@ -8,13 +8,20 @@ import pytest
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from scorecards.disputes import services as disputes
 from scorecards.feedback import selectors as feedback
-from scorecards.models import CalibrationSession, Evaluation
-from tests.factories import AgentFactory
-from tests.scorecards.feedback_helpers import (
+from scorecards.models import Evaluation
+from tests.factories import (
     FULL_MARKS,
-    default_version,
-    make_evaluation,
+    GREETING_MISSED,
+    NA,
+    AgentFactory,
+    CallTypeFactory,
+    calibrated,
+    criterion,
+    evaluation_of,
+    make_published_version,
+    pin,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,20 +39,17 @@ def monday(weeks_ago: int):
 
 
 @pytest.fixture
-def version(call_type):
-    return default_version(call_type)
-
-
-@pytest.fixture
-def data_set(agent, other_agent, reviewer, manager, version, call):
+def data_set(agent, other_agent, reviewer, default_version, calibration_session):
     """The agent's evaluations in the last 90 days (e1–e5) and several that must not count (e6–e9).
+    Their scores are pinned round numbers (tests.factories.pin); the criteria's numbers come from the answers.
 
     Criterion fractions over e1, e2, e3, e5:
         Greeting           1, 1, 1, 1            → full 4/4  (strength)
         Verified identity  1, 1, 0, 1            → full 3/4  (strength)
         Diagnosed (0..4)   2, 1, 2, 3            → mean 0.5  (weakest)
         Tone               Excellent, Good, Poor, Good → 1, 2/3, 0, 2/3: mean 7/12, full 1/4 (weak)
-        Offered a callback 1, na, na, 0          → 2 answers: fewer than 3, left out
+        Offered a callback 1, N/A, N/A, 0        → 2 answers: fewer than 3, left out
+    e4 has no score: it is on another call type's scorecard, whose one criterion may be N/A, and was N/A.
     """
 
     def answers(verified, diagnosed, tone, callback):
@@ -65,36 +69,40 @@ def data_set(agent, other_agent, reviewer, manager, version, call):
         "Offered a callback": 0,
     }
     e = {}
-    common = {"agent": agent, "reviewer": reviewer, "version": version}
-    e[1] = make_evaluation(
+    common = {"agent": agent, "reviewer": reviewer, "version": default_version}
+    e[1] = evaluation_of(
         **common, answers=answers(1, 2, "Excellent", 1), score=80, submitted_at=tuesday_noon(3)
     )
-    e[2] = make_evaluation(
+    e[2] = evaluation_of(
         **common,
-        answers=answers(1, 1, "Good", "na"),
+        answers=answers(1, 1, "Good", NA),
         score=90,
         submitted_at=tuesday_noon(3) + timedelta(hours=1),
     )
-    e[3] = make_evaluation(
+    e[3] = evaluation_of(
         **common,
-        answers=answers(0, 2, "Poor", "na"),
+        answers=answers(0, 2, "Poor", NA),
         score=70,
         submitted_at=tuesday_noon(1),
         status=Evaluation.Status.DISPUTED,
     )
-    e[4] = make_evaluation(**common, answers={}, score=0, submitted_at=tuesday_noon(1) + timedelta(hours=2))
-    Evaluation.objects.filter(pk=e[4].pk).update(score=None, passed=None)  # every criterion N/A: no score
-    e[5] = make_evaluation(**common, answers=answers(1, 3, "Good", 0), score=60, submitted_at=tuesday_noon(2))
+    callbacks = make_published_version(
+        CallTypeFactory(name="Callbacks", slug="callbacks"),
+        [("Callback", 1, [("Called back when promised", "yes_no", 1, {"allows_na": True})])],
+    )
+    e[4] = evaluation_of(
+        agent,
+        reviewer=reviewer,
+        version=callbacks,
+        answers={"Called back when promised": NA},  # every criterion N/A: no score
+        submitted_at=tuesday_noon(1) + timedelta(hours=2),
+    )
+    e[5] = evaluation_of(**common, answers=answers(1, 3, "Good", 0), score=60, submitted_at=tuesday_noon(2))
     # Never counted: calibration, a draft, older than 90 days (listed, not counted), another agent's.
-    session = CalibrationSession.objects.create(call=call, version=version, created_by=manager)
-    e[6] = make_evaluation(
-        **common, answers=zero, score=10, submitted_at=tuesday_noon(1), calibration_session=session, call=call
-    )
-    e[7] = make_evaluation(
-        **common, answers=zero, score=20, submitted_at=tuesday_noon(1), status=Evaluation.Status.DRAFT
-    )
-    e[8] = make_evaluation(**common, answers=zero, score=0, days_ago=120)
-    e[9] = make_evaluation(agent=other_agent, reviewer=reviewer, version=version, answers=zero, score=5)
+    e[6] = pin(calibrated(calibration_session, reviewer, zero), score=10, submitted_at=tuesday_noon(1))
+    e[7] = evaluation_of(**common, answers=zero, status=Evaluation.Status.DRAFT)
+    e[8] = evaluation_of(**common, answers=zero, score=0, days_ago=120)
+    e[9] = evaluation_of(other_agent, reviewer=reviewer, version=default_version, answers=zero, score=5)
     return e
 
 
@@ -150,23 +158,21 @@ def test_an_agent_without_evaluations_has_no_data_not_zero(agent):
     assert data.trend == [] and data.strengths == [] and data.weakest == []
 
 
-def test_criteria_of_several_versions_add_up_by_title(agent, reviewer, call_type):
-    from tests.scorecards.builder_helpers import make_published_version
-
-    v1 = default_version(call_type)
+def test_criteria_of_several_versions_add_up_by_title(agent, reviewer, call_type, default_version):
+    v1 = default_version
     for _ in range(2):
-        make_evaluation(agent=agent, reviewer=reviewer, version=v1, answers={**FULL_MARKS, "Greeting": 0})
+        evaluation_of(agent, reviewer=reviewer, version=v1, answers={**FULL_MARKS, "Greeting": 0})
     v2 = make_published_version(call_type)  # v1 is retired; same titles
-    make_evaluation(agent=agent, reviewer=reviewer, version=v2, answers={**FULL_MARKS, "Greeting": 0})
+    evaluation_of(agent, reviewer=reviewer, version=v2, answers={**FULL_MARKS, "Greeting": 0})
     data = feedback.my_feedback(agent=agent)
     greeting = next(s for s in data.weakest if s.title == "Greeting")
     assert (greeting.answers, greeting.full, greeting.average) == (3, 0, 0.0)
 
 
-def test_team_feedback_rows_and_numbers(lead, team, agent, data_set, reviewer, version):
+def test_team_feedback_rows_and_numbers(lead, team, agent, data_set, reviewer, default_version):
     agent3 = AgentFactory(username="agent3", team=team, first_name="Bea", last_name="Brown")
     quiet = AgentFactory(username="agent4", team=team, first_name="Cy", last_name="Cole")
-    make_evaluation(agent=agent3, reviewer=reviewer, version=version, score=95, submitted_at=tuesday_noon(1))
+    evaluation_of(agent3, reviewer=reviewer, version=default_version, score=95, submitted_at=tuesday_noon(1))
 
     data = feedback.team_feedback(lead=lead)
 
@@ -203,12 +209,9 @@ def test_team_of_another_lead_is_separate(other_lead, data_set):
     assert data.summary.average == pytest.approx(5.0)
 
 
-def test_history_wording(agent, reviewer, version, manager):
-    from scorecards.disputes import services as disputes
-    from tests.scorecards.feedback_helpers import GREETING_MISSED, criterion
-
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED)
-    greeting = criterion(version, "Greeting")
+def test_history_wording(agent, reviewer, default_version, manager):
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version, answers=GREETING_MISSED)
+    greeting = criterion(default_version, "Greeting")
     dispute = disputes.open_dispute(evaluation=evaluation, by=agent, items=[(greeting, "I did greet.")])
     disputes.resolve_dispute(
         dispute=dispute,
@@ -219,6 +222,7 @@ def test_history_wording(agent, reviewer, version, manager):
     )
     rows = [(row.what, row.before, row.after) for row in feedback.evaluation_history(evaluation=evaluation)]
     assert rows == [
+        ("Submitted", "Draft", "86.7% · passed"),  # the reviewer's submission, written by submit_evaluation
         ("Dispute opened", "Submitted", "Disputed"),
         ("Criterion disputed", "", ""),
         ("Answer adjusted", "No (0 / 1 points)", "Yes (1 / 1 points)"),

@@ -4,12 +4,7 @@ nobody else's agents, and only team leads."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import AgentFactory
-from tests.scorecards.feedback_helpers import (
-    GREETING_MISSED,
-    default_version,
-    make_evaluation,
-)
+from tests.factories import GREETING_MISSED, AgentFactory, evaluation_of
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +13,6 @@ URL = reverse("feedback:team")
 
 def agent_url(agent) -> str:
     return reverse("feedback:team_agent", args=[agent.pk])
-
-
-@pytest.fixture
-def version(call_type):
-    return default_version(call_type)
 
 
 def test_anonymous_is_sent_to_login(client, agent):
@@ -45,10 +35,12 @@ def test_wrong_method(client, lead, agent):
     assert client.post(agent_url(agent)).status_code == 405
 
 
-def test_lead_sees_their_agents_with_numbers(client, lead, team, agent, other_agent, reviewer, version):
-    make_evaluation(agent=agent, reviewer=reviewer, version=version, score=90)
-    make_evaluation(agent=agent, reviewer=reviewer, version=version, score=70)
-    make_evaluation(agent=other_agent, reviewer=reviewer, version=version, score=10)
+def test_lead_sees_their_agents_with_numbers(
+    client, lead, team, agent, other_agent, reviewer, default_version
+):
+    evaluation_of(agent, reviewer=reviewer, version=default_version, score=90)
+    evaluation_of(agent, reviewer=reviewer, version=default_version, score=70)
+    evaluation_of(other_agent, reviewer=reviewer, version=default_version, score=10)
     teammate = AgentFactory(username="teammate", team=team)
     client.force_login(lead)
     response = client.get(URL)
@@ -66,8 +58,8 @@ def test_lead_sees_their_agents_with_numbers(client, lead, team, agent, other_ag
     assert "80.0%" in html and "50%" in html
 
 
-def test_lead_drills_into_an_agent(client, lead, agent, reviewer, version):
-    evaluation = make_evaluation(agent=agent, reviewer=reviewer, version=version, answers=GREETING_MISSED)
+def test_lead_drills_into_an_agent(client, lead, agent, reviewer, default_version):
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version, answers=GREETING_MISSED)
     client.force_login(lead)
     response = client.get(agent_url(agent))
     assert response.status_code == 200
@@ -85,10 +77,12 @@ def test_agent_of_another_team_is_404(client, lead, other_agent, reviewer):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_query_count_does_not_grow(client, lead, team, reviewer, version, count, django_assert_num_queries):
+def test_query_count_does_not_grow(
+    client, lead, team, reviewer, default_version, count, django_assert_num_queries
+):
     agents = [AgentFactory(username=f"member{n}", team=team) for n in range(3)]
     for n in range(count):
-        make_evaluation(agent=agents[n % 3], reviewer=reviewer, version=version, days_ago=n % 20 + 0.5)
+        evaluation_of(agents[n % 3], reviewer=reviewer, version=default_version, days_ago=n % 20 + 0.5)
     client.force_login(lead)
     # session, user, agents with their numbers, summary, trend, criteria stats, unread notifications
     with django_assert_num_queries(7):

@@ -6,25 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from scorecards.models import Assignment, Evaluation, ScorecardVersion
+from scorecards.models import Assignment, ScorecardVersion
 from scorecards.sampling.services import assign_call, cancel_assignment, reassign
-from tests.factories import AgentFactory, CallFactory, UserFactory
-from tests.scorecards.sampling_helpers import (
-    make_evaluation,
-    publish_scorecard,
-)
+from tests.factories import NO_CRITERIA, AgentFactory, CallFactory, draft, make_published_version
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def version(call_type):
-    return publish_scorecard(call_type)
-
-
-@pytest.fixture
-def second_reviewer(db):
-    return UserFactory(username="reviewer2", is_reviewer=True)
 
 
 def codes(excinfo) -> list[str]:
@@ -34,7 +20,7 @@ def codes(excinfo) -> list[str]:
 # --- assign_call ----------------------------------------------------------------------------------------
 
 
-def test_a_manager_assigns_a_call_to_a_reviewer(call, reviewer, manager, version):
+def test_a_manager_assigns_a_call_to_a_reviewer(call, reviewer, manager, sampling_version):
     assignment = assign_call(call=call, reviewer=reviewer, assigned_by=manager)
     assignment.refresh_from_db()
     assert (assignment.call, assignment.reviewer, assignment.assigned_by) == (call, reviewer, manager)
@@ -43,7 +29,7 @@ def test_a_manager_assigns_a_call_to_a_reviewer(call, reviewer, manager, version
     assert abs(assignment.due_at - (timezone.now() + timedelta(days=7))) < timedelta(minutes=1)
 
 
-def test_an_explicit_due_date_is_kept(call, reviewer, manager, version):
+def test_an_explicit_due_date_is_kept(call, reviewer, manager, sampling_version):
     due = timezone.now() + timedelta(days=2)
     assert assign_call(call=call, reviewer=reviewer, assigned_by=manager, due_at=due).due_at == due
 
@@ -53,7 +39,7 @@ def test_an_explicit_due_date_is_kept(call, reviewer, manager, version):
     [{"is_reviewer": False, "is_qa_manager": True}, {"is_active": False}],
     ids=["not a reviewer", "inactive reviewer"],
 )
-def test_only_active_reviewers_may_be_given_calls(call, reviewer, manager, version, change):
+def test_only_active_reviewers_may_be_given_calls(call, reviewer, manager, sampling_version, change):
     for name, value in change.items():
         setattr(reviewer, name, value)
     reviewer.save()
@@ -63,7 +49,7 @@ def test_only_active_reviewers_may_be_given_calls(call, reviewer, manager, versi
     assert not Assignment.objects.exists()
 
 
-def test_a_reviewer_is_never_given_their_own_call(team, call_type, manager, version):
+def test_a_reviewer_is_never_given_their_own_call(team, call_type, manager, sampling_version):
     reviewer_agent = AgentFactory(username="both", team=team, is_reviewer=True)
     own_call = CallFactory(agent=reviewer_agent, call_type=call_type)
     with pytest.raises(ValidationError) as excinfo:
@@ -72,7 +58,7 @@ def test_a_reviewer_is_never_given_their_own_call(team, call_type, manager, vers
     assert not Assignment.objects.exists()
 
 
-def test_a_call_already_in_a_queue_is_refused(call, reviewer, second_reviewer, manager, version):
+def test_a_call_already_in_a_queue_is_refused(call, reviewer, second_reviewer, manager, sampling_version):
     assign_call(call=call, reviewer=reviewer, assigned_by=manager)
     with pytest.raises(ValidationError) as excinfo:
         assign_call(call=call, reviewer=second_reviewer, assigned_by=manager)
@@ -81,7 +67,7 @@ def test_a_call_already_in_a_queue_is_refused(call, reviewer, second_reviewer, m
 
 
 def test_a_call_whose_assignment_was_cancelled_may_be_assigned_again(
-    call, reviewer, second_reviewer, manager, version
+    call, reviewer, second_reviewer, manager, sampling_version
 ):
     Assignment.objects.create(call=call, reviewer=reviewer, status=Assignment.Status.CANCELLED)
     assign_call(call=call, reviewer=second_reviewer, assigned_by=manager)
@@ -91,7 +77,7 @@ def test_a_call_whose_assignment_was_cancelled_may_be_assigned_again(
 @pytest.mark.parametrize("status", [ScorecardVersion.Status.DRAFT, ScorecardVersion.Status.RETIRED, None])
 def test_a_call_type_without_a_published_scorecard_is_refused(call, reviewer, manager, status):
     if status:
-        publish_scorecard(call.call_type, status=status)
+        make_published_version(call.call_type, NO_CRITERIA, status=status)
     with pytest.raises(ValidationError) as excinfo:
         assign_call(call=call, reviewer=reviewer, assigned_by=manager)
     assert codes(excinfo) == ["no_scorecard"]
@@ -108,7 +94,7 @@ def test_a_call_without_a_call_type_is_refused(agent, reviewer, manager):
 
 
 @pytest.fixture
-def assignment(call, reviewer, manager, version):
+def assignment(call, reviewer, manager, sampling_version):
     return assign_call(call=call, reviewer=reviewer, assigned_by=manager)
 
 
@@ -164,15 +150,9 @@ def test_a_stale_copy_cannot_cancel_an_assignment_closed_meanwhile(assignment):
 
 
 def test_a_started_evaluation_keeps_the_assignment_where_it_is(
-    assignment, reviewer, second_reviewer, manager, version
+    assignment, reviewer, second_reviewer, manager, sampling_version
 ):
-    make_evaluation(
-        call=assignment.call,
-        reviewer=assignment.reviewer,
-        version=version,
-        status=Evaluation.Status.DRAFT,
-        assignment=assignment,
-    )
+    draft(assignment.call, assignment.reviewer, assignment=assignment)
     with pytest.raises(ValidationError) as excinfo:
         reassign(assignment=assignment, reviewer=second_reviewer, by=manager)
     assert codes(excinfo) == ["started"]

@@ -7,11 +7,8 @@ import pytest
 
 from scorecards.models import Assignment
 from scorecards.sampling.services import MONTH, WEEK, period_containing, previous_period, run_sampling
-from tests.scorecards.sampling_helpers import (
-    make_rule,
-    publish_scorecard,
-    qualifying_call,
-)
+from tests.factories import NO_CRITERIA, SamplingRuleFactory, make_published_version
+from tests.scorecards.sampling.sampled_week import qualifying_call
 
 
 @pytest.mark.parametrize(
@@ -69,8 +66,8 @@ def test_weekly_and_monthly_runs_take_the_calls_inside_their_own_boundaries(
 ):
     settings.TIME_ZONE = "Europe/Riga"
     riga = ZoneInfo("Europe/Riga")
-    publish_scorecard(call_type)
-    rule = make_rule(call_type, calls_per_agent=10)
+    make_published_version(call_type, NO_CRITERIA)
+    rule = SamplingRuleFactory(call_type=call_type, calls_per_agent=10)
 
     def call_at(external_id, *moment):
         return qualifying_call(
@@ -113,8 +110,8 @@ def test_weekly_and_monthly_runs_take_the_calls_inside_their_own_boundaries(
 
 @pytest.mark.django_db
 def test_a_weekly_run_ignores_monthly_rules(agent, reviewer, call_type):
-    publish_scorecard(call_type)
-    make_rule(call_type, period=MONTH)
+    make_published_version(call_type, NO_CRITERIA)
+    SamplingRuleFactory(call_type=call_type, period=MONTH)
     qualifying_call(agent=agent, call_type=call_type)
     run = run_sampling(period=period_containing(kind=WEEK, day=date(2024, 3, 6)))
     assert run.assignments_created == 0

@@ -1,22 +1,22 @@
 """Which calls the sampler may draw: the rule's filters, a published scorecard, not reviewed yet."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
-from scorecards.models import Assignment, CalibrationSession, Evaluation, ScorecardVersion
+from scorecards.calibration import services as calibration
+from scorecards.models import Assignment, Evaluation, ScorecardVersion
 from scorecards.sampling.services import SKIPPED_NO_SCORECARD, WEEK, period_containing, run_sampling
-from tests.factories import CallFactory, CallTypeFactory
-from tests.scorecards.sampling_helpers import (
-    WEEK_DAY,
-    at,
-    make_evaluation,
-    make_rule,
-    publish_scorecard,
-    qualifying_call,
+from tests.factories import (
+    NO_CRITERIA,
+    CallFactory,
+    CallTypeFactory,
+    SamplingRuleFactory,
+    calibrated,
+    make_published_version,
+    make_session,
+    submitted,
 )
+from tests.scorecards.sampling.sampled_week import WEEK_DAY, at, qualifying_call
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,6 @@ PERIOD = period_containing(kind=WEEK, day=WEEK_DAY)
 
 def drawn_external_ids() -> set[str]:
     return set(Assignment.objects.values_list("call__external_id", flat=True))
-
-
-@pytest.fixture
-def version(call_type):
-    return publish_scorecard(call_type)
 
 
 @pytest.mark.parametrize(
@@ -48,9 +43,9 @@ def version(call_type):
     ],
 )
 def test_the_rules_filters_decide_which_calls_qualify(
-    agent, reviewer, call_type, version, rule_values, call_values, qualifies
+    agent, reviewer, call_type, sampling_version, rule_values, call_values, qualifies
 ):
-    make_rule(call_type, calls_per_agent=5, **rule_values)
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=5, **rule_values)
     qualifying_call(agent=agent, call_type=call_type, external_id="CANDIDATE", **call_values)
 
     run = run_sampling(period=PERIOD)
@@ -60,8 +55,8 @@ def test_the_rules_filters_decide_which_calls_qualify(
     assert (row["calls"], row["candidates"]) == (1, 1 if qualifies else 0)
 
 
-def test_an_uploaded_recording_counts_as_a_recording(agent, reviewer, call_type, version):
-    make_rule(call_type)
+def test_an_uploaded_recording_counts_as_a_recording(agent, reviewer, call_type, sampling_version):
+    SamplingRuleFactory(call_type=call_type)
     call = qualifying_call(agent=agent, call_type=call_type, external_id="FILE", recording_url="")
     call.recording_file.save("file.wav", ContentFile(b"RIFF...."))
     run_sampling(period=PERIOD)
@@ -73,8 +68,8 @@ def test_call_types_without_a_published_scorecard_are_skipped_and_reported(
     agent, reviewer, call_type, status
 ):
     if status:
-        publish_scorecard(call_type, status=status)
-    make_rule(call_type)
+        make_published_version(call_type, NO_CRITERIA, status=status)
+    SamplingRuleFactory(call_type=call_type)
     qualifying_call(agent=agent, call_type=call_type)
 
     run = run_sampling(period=PERIOD)
@@ -84,26 +79,26 @@ def test_call_types_without_a_published_scorecard_are_skipped_and_reported(
     assert (rule["call_type_id"], rule["skipped"], rule["agents"]) == (call_type.pk, SKIPPED_NO_SCORECARD, [])
 
 
-def test_only_the_rules_call_type_is_drawn(agent, reviewer, call_type, version):
-    make_rule(call_type, calls_per_agent=5)
+def test_only_the_rules_call_type_is_drawn(agent, reviewer, call_type, sampling_version):
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=5)
     other_type = CallTypeFactory(name="Retention", slug="retention")
-    publish_scorecard(other_type)  # published, but no rule
+    make_published_version(other_type, NO_CRITERIA)  # published, but no rule
     qualifying_call(agent=agent, call_type=call_type, external_id="MINE")
     qualifying_call(agent=agent, call_type=other_type, external_id="OTHER")
     run_sampling(period=PERIOD)
     assert drawn_external_ids() == {"MINE"}
 
 
-def test_inactive_rules_are_not_applied(agent, reviewer, call_type, version):
-    make_rule(call_type, is_active=False)
+def test_inactive_rules_are_not_applied(agent, reviewer, call_type, sampling_version):
+    SamplingRuleFactory(call_type=call_type, is_active=False)
     qualifying_call(agent=agent, call_type=call_type)
     run = run_sampling(period=PERIOD)
     assert run.report["rules"] == []
     assert not Assignment.objects.exists()
 
 
-def test_calls_without_an_agent_are_not_sampled(reviewer, call_type, version):
-    make_rule(call_type)
+def test_calls_without_an_agent_are_not_sampled(reviewer, call_type, sampling_version):
+    SamplingRuleFactory(call_type=call_type)
     CallFactory(
         agent=None, call_type=call_type, started_at=at(WEEK_DAY), recording_url="https://x.example/r.mp3"
     )
@@ -113,13 +108,13 @@ def test_calls_without_an_agent_are_not_sampled(reviewer, call_type, version):
 
 
 def test_assigned_and_evaluated_calls_count_towards_the_quota_and_are_not_drawn_again(
-    agent, reviewer, manager, call_type, version
+    agent, reviewer, manager, call_type, sampling_version
 ):
-    make_rule(call_type, calls_per_agent=3)
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=3)
     assigned = qualifying_call(agent=agent, call_type=call_type, external_id="ASSIGNED")
     Assignment.objects.create(call=assigned, reviewer=reviewer, assigned_by=manager)
     evaluated = qualifying_call(agent=agent, call_type=call_type, external_id="EVALUATED")
-    make_evaluation(call=evaluated, reviewer=reviewer, version=version)
+    submitted(evaluated, reviewer, {})
     for number in range(3):
         qualifying_call(agent=agent, call_type=call_type, external_id=f"FREE-{number}")
 
@@ -132,13 +127,14 @@ def test_assigned_and_evaluated_calls_count_towards_the_quota_and_are_not_drawn_
     assert new <= {"FREE-0", "FREE-1", "FREE-2"}
 
 
-def test_a_calibration_evaluation_does_not_count_as_reviewed(agent, reviewer, manager, call_type, version):
-    make_rule(call_type, calls_per_agent=1)
-    calibrated = qualifying_call(agent=agent, call_type=call_type, external_id="CALIBRATED")
-    session = CalibrationSession.objects.create(
-        call=calibrated, version=version, created_by=manager, closed_at=timezone.now() - timedelta(days=1)
-    )
-    make_evaluation(call=calibrated, reviewer=reviewer, version=version, calibration_session=session)
+def test_a_calibration_evaluation_does_not_count_as_reviewed(
+    agent, reviewer, second_reviewer, manager, call_type, sampling_version
+):
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=1)
+    calibration_call = qualifying_call(agent=agent, call_type=call_type, external_id="CALIBRATED")
+    session = make_session(calibration_call, manager, [reviewer, second_reviewer])
+    calibrated(session, reviewer, {})
+    calibration.close_session(session=session, by=manager)
 
     run_sampling(period=PERIOD)
 

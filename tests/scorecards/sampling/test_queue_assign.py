@@ -7,20 +7,18 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from scorecards.models import Assignment
-from tests.factories import AgentFactory, CallFactory, CallTypeFactory, UserFactory
-from tests.scorecards.evaluation_helpers import published, submitted
-from tests.scorecards.sampling_helpers import (
-    publish_scorecard,
+from tests.factories import (
+    AgentFactory,
+    CallFactory,
+    CallTypeFactory,
+    UserFactory,
+    make_published_version,
+    submitted,
 )
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("queue:assign")
-
-
-@pytest.fixture
-def version(call_type):
-    return publish_scorecard(call_type)
 
 
 def test_anonymous_is_sent_to_login(client, call, reviewer):
@@ -31,7 +29,7 @@ def test_anonymous_is_sent_to_login(client, call, reviewer):
 
 
 @pytest.mark.parametrize("role", ["agent", "other_agent", "lead", "reviewer"])
-def test_everyone_but_qa_managers_is_forbidden(client, request, role, call, reviewer, version):
+def test_everyone_but_qa_managers_is_forbidden(client, request, role, call, reviewer, sampling_version):
     client.force_login(request.getfixturevalue(role))
     assert client.post(URL, {"call": call.external_id, "reviewer": reviewer.pk}).status_code == 403
     assert not Assignment.objects.exists()
@@ -51,7 +49,7 @@ def test_reloading_the_address_after_a_refusal_goes_back_to_the_sampling_page(cl
     assert response.status_code == 302 and response["Location"] == reverse("queue:manage")
 
 
-def test_assign_by_external_id(client, manager, reviewer, call, version):
+def test_assign_by_external_id(client, manager, reviewer, call, sampling_version):
     client.force_login(manager)
     response = client.post(URL, {"call": call.external_id, "reviewer": reviewer.pk, "due": "2030-01-15"})
     assert response.status_code == 302
@@ -63,7 +61,7 @@ def test_assign_by_external_id(client, manager, reviewer, call, version):
 
 
 def test_assign_by_number_and_an_external_id_wins_over_a_number(
-    client, manager, reviewer, agent, call_type, version
+    client, manager, reviewer, agent, call_type, sampling_version
 ):
     by_number = CallFactory(agent=agent, call_type=call_type)
     looks_like_a_number = CallFactory(agent=agent, call_type=call_type, external_id=str(by_number.pk + 1000))
@@ -80,25 +78,25 @@ def refused(client, data) -> str:
     return response.content.decode()
 
 
-def test_an_unknown_call_is_refused(client, manager, reviewer, version):
+def test_an_unknown_call_is_refused(client, manager, reviewer, sampling_version):
     client.force_login(manager)
     assert "No call with this id." in refused(client, {"call": "NOPE", "reviewer": reviewer.pk})
 
 
-def test_a_reviewer_may_not_be_given_their_own_call(client, manager, team, call_type, version):
+def test_a_reviewer_may_not_be_given_their_own_call(client, manager, team, call_type, sampling_version):
     both = AgentFactory(username="both", team=team, is_reviewer=True)
     own = CallFactory(agent=both, call_type=call_type)
     client.force_login(manager)
     assert "may not score their own call" in refused(client, {"call": own.external_id, "reviewer": both.pk})
 
 
-def test_someone_without_the_reviewer_role_is_not_offered(client, manager, call, version):
+def test_someone_without_the_reviewer_role_is_not_offered(client, manager, call, sampling_version):
     client.force_login(manager)
     page = refused(client, {"call": call.external_id, "reviewer": manager.pk})
     assert "Select a valid choice" in page
 
 
-def test_a_call_already_in_a_queue_is_refused(client, manager, reviewer, call, version):
+def test_a_call_already_in_a_queue_is_refused(client, manager, reviewer, call, sampling_version):
     other = UserFactory(username="reviewer2", is_reviewer=True)
     Assignment.objects.create(call=call, reviewer=other)
     client.force_login(manager)
@@ -110,7 +108,7 @@ def test_a_call_already_in_a_queue_is_refused(client, manager, reviewer, call, v
 
 def test_an_evaluated_call_says_by_whom_and_when(client, manager, reviewer, agent):
     scorer = UserFactory(username="scorer", first_name="Sam", last_name="Scorer", is_reviewer=True)
-    sales = published(CallTypeFactory(name="Sales", slug="sales"))
+    sales = make_published_version(CallTypeFactory(name="Sales", slug="sales"))
     call = CallFactory(agent=agent, call_type=sales.scorecard.call_type)
     evaluation = submitted(call, scorer)
     client.force_login(manager)

@@ -5,13 +5,15 @@ from django.urls import reverse
 
 from scorecards.models import Assignment, SamplingRun
 from scorecards.sampling.services import WEEK, period_containing, run_sampling
-from tests.factories import CallFactory, CallTypeFactory, UserFactory
-from tests.scorecards.sampling_helpers import (
-    WEEK_DAY,
-    make_rule,
-    publish_scorecard,
-    qualifying_calls,
+from tests.factories import (
+    NO_CRITERIA,
+    CallFactory,
+    CallTypeFactory,
+    SamplingRuleFactory,
+    UserFactory,
+    make_published_version,
 )
+from tests.scorecards.sampling.sampled_week import WEEK_DAY, qualifying_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +39,10 @@ def test_wrong_method(client, manager, method):
 
 
 def test_the_page_shows_rules_runs_workload_and_open_assignments(client, manager, reviewer, agent, call_type):
-    publish_scorecard(call_type)
-    rule = make_rule(call_type, calls_per_agent=4)
+    make_published_version(call_type, NO_CRITERIA)
+    rule = SamplingRuleFactory(call_type=call_type, calls_per_agent=4)
     unpublished = CallTypeFactory(name="Retention", slug="retention")
-    make_rule(unpublished, calls_per_agent=4)
+    SamplingRuleFactory(call_type=unpublished, calls_per_agent=4)
     qualifying_calls(3, agent=agent, call_type=call_type)
     run = run_sampling(period=period_containing(kind=WEEK, day=WEEK_DAY), created_by=manager)
     client.force_login(manager)
@@ -69,10 +71,10 @@ def test_the_page_shows_rules_runs_workload_and_open_assignments(client, manager
 def test_the_page_costs_the_same_number_of_queries_however_much_there_is(
     client, django_assert_num_queries, manager, agent, call_type, size
 ):
-    publish_scorecard(call_type)
+    make_published_version(call_type, NO_CRITERIA)
     for number in range(size):
         kind = CallTypeFactory()
-        make_rule(kind)
+        SamplingRuleFactory(call_type=kind)
         reviewer = UserFactory(is_reviewer=True)
         Assignment.objects.create(call=CallFactory(agent=agent, call_type=call_type), reviewer=reviewer)
         SamplingRun.objects.create(period_start=WEEK_DAY, period_end=WEEK_DAY, seed=f"seed-{number}")

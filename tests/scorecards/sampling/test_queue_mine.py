@@ -6,26 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from scorecards.models import Assignment, Evaluation
-from tests.factories import CallFactory, UserFactory
-from tests.scorecards.sampling_helpers import (
-    make_evaluation,
-    publish_scorecard,
-)
+from scorecards.models import Assignment
+from tests.factories import CallFactory, draft, pin, submitted
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("queue:mine")
-
-
-@pytest.fixture
-def version(call_type):
-    return publish_scorecard(call_type)
-
-
-@pytest.fixture
-def second_reviewer(db):
-    return UserFactory(username="reviewer2", is_reviewer=True)
 
 
 def queued_ids(response) -> list[int]:
@@ -53,7 +39,7 @@ def test_wrong_method(client, reviewer, method):
     assert getattr(client, method)(URL).status_code == 405
 
 
-def test_a_manager_sees_only_their_own_queue(client, manager, reviewer, call, version):
+def test_a_manager_sees_only_their_own_queue(client, manager, reviewer, call, sampling_version):
     Assignment.objects.create(call=call, reviewer=reviewer)
     client.force_login(manager)
     response = client.get(URL)
@@ -65,7 +51,7 @@ def test_a_manager_sees_only_their_own_queue(client, manager, reviewer, call, ve
 
 
 def test_a_reviewer_sees_their_open_assignments_soonest_due_first(
-    client, reviewer, second_reviewer, agent, call_type, version
+    client, reviewer, second_reviewer, agent, call_type, sampling_version
 ):
     now = timezone.now()
     later = Assignment.objects.create(
@@ -100,43 +86,29 @@ def test_a_reviewer_sees_their_open_assignments_soonest_due_first(
 
 
 def test_started_assignments_show_as_drafts_and_submitted_ones_as_recent(
-    client, reviewer, second_reviewer, agent, call_type, version
+    client, reviewer, second_reviewer, agent, call_type, sampling_version
 ):
     started = Assignment.objects.create(
         call=CallFactory(agent=agent, call_type=call_type, external_id="STARTED"), reviewer=reviewer
     )
-    draft = make_evaluation(
-        call=started.call,
-        reviewer=reviewer,
-        version=version,
-        status=Evaluation.Status.DRAFT,
-        assignment=started,
-    )
-    submitted = make_evaluation(
-        call=CallFactory(agent=agent, call_type=call_type, external_id="SUBMITTED"),
-        reviewer=reviewer,
-        version=version,
+    started_draft = draft(started.call, reviewer, assignment=started)
+    recent = pin(
+        submitted(CallFactory(agent=agent, call_type=call_type, external_id="SUBMITTED"), reviewer, {}),
         score=92,
-        passed=True,
     )
-    make_evaluation(
-        call=CallFactory(agent=agent, call_type=call_type, external_id="SOMEONE-ELSES"),
-        reviewer=second_reviewer,
-        version=version,
-        status=Evaluation.Status.DRAFT,
-    )
+    draft(CallFactory(agent=agent, call_type=call_type, external_id="SOMEONE-ELSES"), second_reviewer)
     client.force_login(reviewer)
 
     response = client.get(URL)
 
     assert queued_ids(response) == []
-    assert list(response.context["drafts"]) == [draft]
-    assert list(response.context["submitted"]) == [submitted]
+    assert list(response.context["drafts"]) == [started_draft]
+    assert list(response.context["submitted"]) == [recent]
     page = response.content.decode()
     assert "SOMEONE-ELSES" not in page
     assert "92.0" in page
-    assert reverse("evaluations:edit", args=[draft.pk]) in page
-    assert reverse("evaluations:detail", args=[submitted.pk]) in page
+    assert reverse("evaluations:edit", args=[started_draft.pk]) in page
+    assert reverse("evaluations:detail", args=[recent.pk]) in page
 
 
 def test_an_empty_queue_says_so(client, reviewer):
@@ -150,15 +122,15 @@ def test_an_empty_queue_says_so(client, reviewer):
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_queue_costs_the_same_number_of_queries_for_3_or_30_assignments(
-    client, django_assert_num_queries, reviewer, agent, call_type, version, size
+    client, django_assert_num_queries, reviewer, agent, call_type, sampling_version, size
 ):
     for number in range(size):
         call = CallFactory(agent=agent, call_type=call_type)
         assignment = Assignment.objects.create(call=call, reviewer=reviewer)
-        if number % 3 == 0:
-            make_evaluation(call=call, reviewer=reviewer, version=version, status=Evaluation.Status.DRAFT)
-        if number % 3 == 1:
-            make_evaluation(call=call, reviewer=reviewer, version=version, assignment=assignment)
+        if number % 3 == 0:  # a draft of another call, scored outside the queue
+            draft(CallFactory(agent=agent, call_type=call_type), reviewer)
+        if number % 3 == 1:  # scored from the queue: the assignment is done
+            submitted(call, reviewer, {}, assignment=assignment)
     client.force_login(reviewer)
     # Session, user, the navigation's unread-notification badge, count + page of the queue, drafts, submitted,
     # and the filters' call types and agents (only those of the queue).

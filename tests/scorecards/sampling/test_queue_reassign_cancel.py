@@ -3,29 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from scorecards.models import Assignment, Evaluation
-from tests.factories import UserFactory
-from tests.scorecards.sampling_helpers import (
-    make_evaluation,
-    publish_scorecard,
-)
+from scorecards.models import Assignment
+from tests.factories import draft
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def version(call_type):
-    return publish_scorecard(call_type)
-
-
-@pytest.fixture
-def assignment(call, reviewer, version):
+def assignment(call, reviewer, sampling_version):
     return Assignment.objects.create(call=call, reviewer=reviewer)
-
-
-@pytest.fixture
-def second_reviewer(db):
-    return UserFactory(username="reviewer2", is_reviewer=True)
 
 
 def url(name: str, assignment) -> str:
@@ -96,15 +82,9 @@ def test_a_manager_reassigns_an_open_assignment(client, manager, assignment, sec
 
 
 def test_a_started_assignment_is_not_reassigned(
-    client, manager, reviewer, assignment, second_reviewer, version
+    client, manager, reviewer, assignment, second_reviewer, sampling_version
 ):
-    make_evaluation(
-        call=assignment.call,
-        reviewer=reviewer,
-        version=version,
-        status=Evaluation.Status.DRAFT,
-        assignment=assignment,
-    )
+    draft(assignment.call, reviewer, assignment=assignment)
     client.force_login(manager)
     response = client.post(url("reassign", assignment), {"reviewer": second_reviewer.pk})
     assert response.status_code == 200

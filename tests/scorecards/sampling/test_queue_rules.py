@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from scorecards.models import SamplingRule
-from tests.factories import CallTypeFactory
-from tests.scorecards.sampling_helpers import make_rule
+from tests.factories import CallTypeFactory, SamplingRuleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def rule_data(call_type, **values) -> dict:
 
 @pytest.fixture
 def rule(call_type):
-    return make_rule(call_type, calls_per_agent=2)
+    return SamplingRuleFactory(call_type=call_type, calls_per_agent=2)
 
 
 def urls(rule) -> dict[str, str]:
@@ -124,7 +123,7 @@ def test_a_manager_edits_a_rule(client, manager, rule):
 
 
 def test_moving_a_rule_onto_a_call_type_that_has_one_is_refused(client, manager, rule):
-    other = make_rule(CallTypeFactory(name="Retention", slug="retention"))
+    other = SamplingRuleFactory(call_type=CallTypeFactory(name="Retention", slug="retention"))
     client.force_login(manager)
     response = client.post(reverse("queue:rule-edit", args=[other.pk]), rule_data(rule.call_type))
     assert "call_type" in response.context["form"].errors

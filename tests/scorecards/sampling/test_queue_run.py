@@ -7,12 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.models import Assignment, SamplingRun
-from tests.scorecards.sampling_helpers import (
-    WEEK_DAY,
-    make_rule,
-    publish_scorecard,
-    qualifying_calls,
-)
+from tests.factories import NO_CRITERIA, SamplingRuleFactory, make_published_version
+from tests.scorecards.sampling.sampled_week import WEEK_DAY, qualifying_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +17,8 @@ URL = reverse("queue:run")
 
 @pytest.fixture
 def sampled_center(agent, reviewer, call_type):
-    publish_scorecard(call_type)
-    make_rule(call_type, calls_per_agent=2)
+    make_published_version(call_type, NO_CRITERIA)
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=2)
     qualifying_calls(5, agent=agent, call_type=call_type)
 
 

@@ -4,22 +4,17 @@ import pytest
 from django.urls import reverse
 
 from scorecards.sampling.services import WEEK, period_containing, run_sampling
-from tests.factories import CallTypeFactory
-from tests.scorecards.sampling_helpers import (
-    WEEK_DAY,
-    make_rule,
-    publish_scorecard,
-    qualifying_calls,
-)
+from tests.factories import NO_CRITERIA, CallTypeFactory, SamplingRuleFactory, make_published_version
+from tests.scorecards.sampling.sampled_week import WEEK_DAY, qualifying_calls
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def run(agent, other_agent, reviewer, call_type):
-    publish_scorecard(call_type)
-    make_rule(call_type, calls_per_agent=3)
-    make_rule(CallTypeFactory(name="Retention", slug="retention"))
+    make_published_version(call_type, NO_CRITERIA)
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=3)
+    SamplingRuleFactory(call_type=CallTypeFactory(name="Retention", slug="retention"))
     qualifying_calls(5, agent=agent, call_type=call_type)
     qualifying_calls(1, agent=other_agent, call_type=call_type)
     return run_sampling(period=period_containing(kind=WEEK, day=WEEK_DAY))

@@ -10,14 +10,14 @@ from django.utils import timezone
 from qa_center.people.models import User
 from scorecards.models import Assignment, SamplingRun
 from scorecards.sampling.services import WEEK, period_containing, run_sampling
-from tests.factories import AgentFactory, CallTypeFactory, UserFactory
-from tests.scorecards.sampling_helpers import (
-    WEEK_DAY,
-    make_rule,
-    publish_scorecard,
-    qualifying_call,
-    qualifying_calls,
+from tests.factories import (
+    NO_CRITERIA,
+    AgentFactory,
+    CallTypeFactory,
+    SamplingRuleFactory,
+    make_published_version,
 )
+from tests.scorecards.sampling.sampled_week import WEEK_DAY, qualifying_call, qualifying_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +58,12 @@ def reviewer_agent(team):
 
 
 @pytest.fixture
-def second_reviewer(db):
-    return UserFactory(username="reviewer2", is_reviewer=True)
-
-
-@pytest.fixture
 def center(agent, other_agent, reviewer, reviewer_agent, second_reviewer, call_type, sales):
     """Two call types with published scorecards and rules; three agents with 12 calls of each type."""
     for kind in (call_type, sales):
-        publish_scorecard(kind)
-    make_rule(call_type, calls_per_agent=3)
-    make_rule(sales, calls_per_agent=2)
+        make_published_version(kind, NO_CRITERIA)
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=3)
+    SamplingRuleFactory(call_type=sales, calls_per_agent=2)
     agents = [agent, other_agent, reviewer_agent]
     for person in agents:
         for kind in (call_type, sales):
@@ -95,8 +90,8 @@ def test_same_seed_over_the_same_calls_picks_the_same_calls_and_reviewers(center
 
 
 def test_a_different_seed_picks_different_calls(agent, reviewer, call_type):
-    publish_scorecard(call_type)
-    make_rule(call_type, calls_per_agent=5)
+    make_published_version(call_type, NO_CRITERIA)
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=5)
     qualifying_calls(200, agent=agent, call_type=call_type)
 
     run_sampling(period=PERIOD, seed="seed-a")
@@ -150,8 +145,8 @@ def test_each_agent_gets_the_quota_of_each_call_type_when_enough_calls_exist(cen
 def test_a_shortfall_is_reported_when_fewer_calls_qualify_than_the_quota(
     agent, other_agent, reviewer, call_type
 ):
-    publish_scorecard(call_type)
-    make_rule(call_type, calls_per_agent=3, min_talk_seconds=60)
+    make_published_version(call_type, NO_CRITERIA)
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=3, min_talk_seconds=60)
     qualifying_calls(2, agent=agent, call_type=call_type)
     qualifying_call(agent=other_agent, call_type=call_type, talk_seconds=30)
 
@@ -225,8 +220,8 @@ def test_inactive_reviewers_and_non_reviewers_get_nothing(center, manager, secon
 
 
 def test_calls_no_other_reviewer_can_take_are_reported_not_assigned(reviewer_agent, call_type):
-    publish_scorecard(call_type)
-    make_rule(call_type, calls_per_agent=2)
+    make_published_version(call_type, NO_CRITERIA)
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=2)
     qualifying_calls(3, agent=reviewer_agent, call_type=call_type)
 
     run = run_sampling(period=PERIOD)
@@ -301,8 +296,8 @@ def test_a_run_costs_the_same_number_of_queries_for_few_or_many_agents(
     django_assert_num_queries, reviewer, second_reviewer, call_type, sales, team, agents
 ):
     for kind in (call_type, sales):
-        publish_scorecard(kind)
-        make_rule(kind, calls_per_agent=2)
+        make_published_version(kind, NO_CRITERIA)
+        SamplingRuleFactory(call_type=kind, calls_per_agent=2)
     for _ in range(agents):
         person = AgentFactory(team=team)
         for kind in (call_type, sales):

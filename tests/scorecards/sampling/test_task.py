@@ -8,20 +8,16 @@ from celery.schedules import crontab
 from qa_center.celery import app as celery_app
 from scorecards.models import Assignment, SamplingRun
 from scorecards.sampling import tasks
-from tests.scorecards.sampling_helpers import (
-    WEEK_DAY,
-    make_rule,
-    publish_scorecard,
-    qualifying_calls,
-)
+from tests.factories import NO_CRITERIA, SamplingRuleFactory, make_published_version
+from tests.scorecards.sampling.sampled_week import WEEK_DAY, qualifying_calls
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def sampled_center(agent, reviewer, call_type):
-    publish_scorecard(call_type)
-    make_rule(call_type, calls_per_agent=2)
+    make_published_version(call_type, NO_CRITERIA)
+    SamplingRuleFactory(call_type=call_type, calls_per_agent=2)
     qualifying_calls(4, agent=agent, call_type=call_type)
 
 

@@ -8,12 +8,12 @@ from django.template.loader import render_to_string
 from scorecards.evaluations.services import evaluation_score, points_of
 from scorecards.scoring.explain import explain_score
 from scorecards.scoring.spec import criteria_by_id, version_outline
-from tests.scorecards.evaluation_helpers import (
+from tests.factories import (
     NA,
+    TEN_POINT_CRITERIA,
     answers_by_id,
-    published,
+    make_published_version,
     submitted,
-    ten_point_criteria,
     two_sections,
 )
 
@@ -44,7 +44,7 @@ def rows(explanation):
 
 @pytest.mark.parametrize("method", BOTH)
 def test_one_na_and_16_of_20_points(call_type, method):
-    version = published(call_type, ten_point_criteria(), method=method)
+    version = make_published_version(call_type, TEN_POINT_CRITERIA, method=method)
     explanation = explain(version, {"A": 8, "B": 8, "C": NA})
     assert explanation.score == 80 and explanation.passed is False
     assert rows(explanation) == {
@@ -61,7 +61,7 @@ def test_one_na_and_16_of_20_points(call_type, method):
 
 
 def test_two_sections_weighted_sections(call_type):
-    version = published(call_type, two_sections(), method="weighted_sections")
+    version = make_published_version(call_type, two_sections(), method="weighted_sections")
     explanation = explain(version, WORKED)
     assert explanation.score == Fraction(200, 3)
     first, second = explanation.sections
@@ -80,7 +80,7 @@ def test_two_sections_weighted_sections(call_type):
 
 
 def test_two_sections_total_points(call_type):
-    version = published(call_type, two_sections(), method="total_points")
+    version = make_published_version(call_type, two_sections(), method="total_points")
     explanation = explain(version, WORKED)
     # (1 × 40 + 1 × 20) ÷ (2 × 40 + 1 × 20) = 60%.
     assert explanation.score == 60
@@ -97,7 +97,7 @@ def test_two_sections_total_points(call_type):
     ("method", "before"), [("weighted_sections", Fraction(200, 3)), ("total_points", 60)]
 )
 def test_critical_evaluation_scope(call_type, method, before):
-    version = published(call_type, two_sections(critical="evaluation"), method=method)
+    version = make_published_version(call_type, two_sections(critical="evaluation"), method=method)
     explanation = explain(version, WORKED)
     assert explanation.score == 0 and explanation.auto_failed and explanation.auto_fail_scope == "evaluation"
     assert explanation.score_before_autofail == before
@@ -113,7 +113,7 @@ def test_critical_evaluation_scope(call_type, method, before):
     [("weighted_sections", Fraction(100, 3), Fraction(200, 3)), ("total_points", 20, 60)],
 )
 def test_critical_section_scope(call_type, method, after, before):
-    version = published(call_type, two_sections(critical="section"), method=method)
+    version = make_published_version(call_type, two_sections(critical="section"), method=method)
     explanation = explain(version, WORKED)
     assert explanation.score == after and explanation.score_before_autofail == before
     first, second = explanation.sections
@@ -125,14 +125,14 @@ def test_critical_section_scope(call_type, method, after, before):
 
 
 def test_all_na_has_no_score(call_type):
-    version = published(call_type, [("S", 1, [("Maybe", "yes_no", 1, {"allows_na": True})])])
+    version = make_published_version(call_type, [("S", 1, [("Maybe", "yes_no", 1, {"allows_na": True})])])
     explanation = explain(version, {"Maybe": NA})
     assert explanation.score is None and explanation.passed is None
     assert "No score: no criterion applies." in render(explanation)
 
 
 def test_the_evaluation_page_explains_the_stored_score(client, call, reviewer):
-    published(call.call_type, two_sections(critical="section"))
+    make_published_version(call.call_type, two_sections(critical="section"))
     evaluation = submitted(call, reviewer, WORKED)
     client.force_login(reviewer)
     explanation = client.get(evaluation.get_absolute_url()).context["explanation"]

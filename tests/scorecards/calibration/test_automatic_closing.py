@@ -14,15 +14,8 @@ from qa_center.celery import app as celery_app
 from scorecards.calibration import services as calibration
 from scorecards.calibration import tasks
 from scorecards.models import CalibrationSession, Evaluation
-from tests.factories import CallFactory
-from tests.scorecards.calibration_helpers import (  # noqa: F401 (fixtures)
-    KNOWN_ANSWERS,
-    calibrate,
-    make_session,
-    reviewers_fixture,
-    session_fixture,
-    version_fixture,
-)
+from tests.factories import CallFactory, calibrated, make_session
+from tests.scorecards.calibration.known_answers import KNOWN_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +28,10 @@ def _closed_at(session) -> object:
 
 def test_the_last_participants_submit_closes_the_session(session, manager, reviewers):
     for name, reviewer in zip(["r1", "r2"], reviewers, strict=False):
-        calibrate(session, reviewer, KNOWN_ANSWERS[name])
-    calibrate(session, manager, KNOWN_ANSWERS["reference"])
+        calibrated(session, reviewer, KNOWN_ANSWERS[name])
+    calibrated(session, manager, KNOWN_ANSWERS["reference"])
     assert _closed_at(session) is None  # one reviewer still to go
-    calibrate(session, reviewers[2], KNOWN_ANSWERS["r3"])
+    calibrated(session, reviewers[2], KNOWN_ANSWERS["r3"])
     assert _closed_at(session) is not None
 
 
@@ -50,7 +43,7 @@ def _complete_but_open(session, manager, reviewers) -> None:
         ("r2", reviewers[1]),
         ("r3", reviewers[2]),
     ]:
-        calibrate(session, person, KNOWN_ANSWERS[name], submit=False)
+        calibrated(session, person, KNOWN_ANSWERS[name], submit=False)
     Evaluation.objects.filter(calibration_session=session).update(
         status=Evaluation.Status.SUBMITTED, submitted_at=timezone.now()
     )
@@ -65,7 +58,7 @@ def test_no_calibration_page_writes_on_get(client, session, manager, reviewers, 
         ("r2", reviewers[1]),
         ("r3", reviewers[2]),
     ]:
-        calibrate(closed, person, KNOWN_ANSWERS[name])
+        calibrated(closed, person, KNOWN_ANSWERS[name])
     assert _closed_at(closed) is not None
     client.force_login(manager)
     urls = [
@@ -89,9 +82,9 @@ def test_no_calibration_page_writes_on_get(client, session, manager, reviewers, 
 def test_the_task_closes_sessions_past_their_deadline_with_what_was_submitted(
     session, manager, reviewers, agent, call_type
 ):
-    calibrate(session, manager, KNOWN_ANSWERS["reference"])
-    calibrate(session, reviewers[0], KNOWN_ANSWERS["r1"])
-    calibrate(session, reviewers[1], KNOWN_ANSWERS["r2"], submit=False)  # a draft at the deadline
+    calibrated(session, manager, KNOWN_ANSWERS["reference"])
+    calibrated(session, reviewers[0], KNOWN_ANSWERS["r1"])
+    calibrated(session, reviewers[1], KNOWN_ANSWERS["r2"], submit=False)  # a draft at the deadline
     later = make_session(
         CallFactory(agent=agent, call_type=call_type),
         manager,

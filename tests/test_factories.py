@@ -1,9 +1,9 @@
-"""The shared test helper builds what its docstring promises (other test modules rely on it)."""
+"""tests.factories.make_published_version builds what its docstring promises (the other tests rely on it)."""
 
 import pytest
 
 from scorecards.models import Criterion, ScorecardVersion
-from tests.scorecards.builder_helpers import make_published_version
+from tests.factories import make_published_version
 
 
 @pytest.mark.django_db

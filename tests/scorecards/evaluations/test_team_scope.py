@@ -9,18 +9,13 @@ from django.apps import apps
 from scorecards.evaluations.services import start_evaluation
 from scorecards.feedback.selectors import my_feedback, team_agents, team_feedback
 from scorecards.models import Evaluation
-from tests.scorecards.evaluation_helpers import published, submitted
+from tests.factories import submitted
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def version(call_type):
-    return published(call_type)
-
-
-@pytest.fixture
-def moved_agent_evaluation(call, reviewer, version, agent, lead, other_team, other_lead):
+def moved_agent_evaluation(call, reviewer, default_version, agent, lead, other_team, other_lead):
     """An evaluation of a call `agent` took for team Blue (lead); the agent has since moved to Green."""
     evaluation = submitted(call, reviewer)
     agent.team = other_team
@@ -28,7 +23,7 @@ def moved_agent_evaluation(call, reviewer, version, agent, lead, other_team, oth
     return evaluation
 
 
-def test_starting_an_evaluation_copies_the_calls_team(call, reviewer, version, team):
+def test_starting_an_evaluation_copies_the_calls_team(call, reviewer, default_version, team):
     assert start_evaluation(call=call, reviewer=reviewer).team == team == call.team
 
 

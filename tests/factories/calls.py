@@ -1,4 +1,4 @@
-"""factory-boy factories shared by every test folder."""
+"""Calls and what comes with them: call types, survey responses, escalations."""
 
 from datetime import timedelta
 
@@ -6,34 +6,7 @@ import factory
 from django.utils import timezone
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
-from qa_center.people.models import Team, User
-
-
-class TeamFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Team
-        django_get_or_create = ("name",)
-
-    name = factory.Sequence(lambda n: f"Team {n}")
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("username",)
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.django.Password("demo-password")
-
-
-class AgentFactory(UserFactory):
-    is_agent = True
-    team = factory.SubFactory(TeamFactory)
-    agent_code = factory.Sequence(lambda n: f"A{n:04d}")
+from tests.factories.people import AgentFactory
 
 
 class CallTypeFactory(factory.django.DjangoModelFactory):
@@ -46,6 +19,8 @@ class CallTypeFactory(factory.django.DjangoModelFactory):
 
 
 class CallFactory(factory.django.DjangoModelFactory):
+    """An answered, resolved inbound call of a new agent, two hours ago (no recording: give one if needed)."""
+
     class Meta:
         model = Call
 
