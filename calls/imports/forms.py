@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from calls.imports.agents import CREATE, LEAVE, MAP, TEAM_NAME_MAX, USERNAME_MAX, AgentChoice
 from calls.imports.mapping import FIELDS_BY_NAME, IMPORT_FIELDS, START_TIME_OF_DAY, start_without_time_of_day
 from calls.imports.presets import PRESETS, find_preset
 from calls.imports.reading import LimitExceeded, check_upload
@@ -213,3 +214,72 @@ class ColumnMappingForm(forms.Form):
             for import_field in IMPORT_FIELDS
             if self.cleaned_data.get(import_field.name)
         }
+
+
+class AgentStepForm(forms.Form):
+    """The import's agent step (calls.imports.agents): per unknown agent value of the file, what to do with
+    its rows. Four fields per value, numbered by its place in the list: the choice, the existing agent (an
+    agent code or username, picked from a list or typed), and the new agent's username and team."""
+
+    use_required_attribute = False
+
+    def __init__(self, *args, entries: list[dict], suggested_usernames: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        actions = [
+            (MAP, _("Map to an existing agent")),
+            (CREATE, _("Create a new agent")),
+            (LEAVE, _("Leave: refuse these rows")),
+        ]
+        for position, entry in enumerate(entries):
+            self.fields[f"action-{position}"] = forms.ChoiceField(
+                label=_("What to do with the rows of “%s”") % entry["value"],
+                choices=actions,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"agent-{position}"] = forms.CharField(
+                label=_("Agent"), required=False, max_length=USERNAME_MAX
+            )
+            self.fields[f"username-{position}"] = forms.CharField(
+                label=_("Username"),
+                required=False,
+                max_length=USERNAME_MAX,
+                initial=suggested_usernames.get(entry["value"], ""),
+            )
+            self.fields[f"team-{position}"] = forms.CharField(
+                label=_("Team"), required=False, max_length=TEAM_NAME_MAX, initial=entry.get("team", "")
+            )
+
+    def rows(self):
+        """(entry, choice field, agent field, username field, team field, error) per unknown value."""
+        for position, entry in enumerate(self.entries):
+            yield {
+                "entry": entry,
+                "action": self[f"action-{position}"],
+                "agent": self[f"agent-{position}"],
+                "username": self[f"username-{position}"],
+                "team": self[f"team-{position}"],
+                "errors": [
+                    error
+                    for name in ("action", "agent", "username", "team")
+                    for error in self.errors.get(f"{name}-{position}", [])
+                ],
+            }
+
+    def choices(self) -> list[AgentChoice]:
+        data = self.cleaned_data
+        return [
+            AgentChoice(
+                value=entry["value"],
+                action=data.get(f"action-{position}") or "",
+                agent=data.get(f"agent-{position}", "").strip(),
+                username=data.get(f"username-{position}", "").strip(),
+                team=" ".join(data.get(f"team-{position}", "").split()),
+            )
+            for position, entry in enumerate(self.entries)
+        ]
+
+    def add_row_errors(self, errors: dict[int, str]) -> None:
+        for position, message in errors.items():
+            self.add_error(f"action-{position}", message)

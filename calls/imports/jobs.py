@@ -19,9 +19,10 @@ How a job ends (issue 7, part 4), each state with its own colour (ImportJob.COLO
 - The second row with an external id already seen in the file is refused ("same external id as line N"):
   the first occurrence imports. Two rows for one call in one export are a mistake of the export, and which
   of them should win is not ours to guess.
-- A pending job (waiting for its mapping, or queued and not yet claimed by a worker) can be cancelled or
-  deleted. Both are conditional on the job still being unclaimed, and the worker's claim is conditional on
-  the job still pending, so a job is never both cancelled and run.
+- A job that no worker has claimed (waiting for its mapping or for its agent step, calls.imports.agents,
+  or queued) can be cancelled or deleted. Both are conditional on the job still being unclaimed, and the
+  worker's claim is conditional on the job still pending (a job waiting for its agents is not), so a job
+  is never both cancelled and run.
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def create_import_job(*, uploaded_file, user) -> ImportJob:
     return job
 
 
-def _job_data(job: ImportJob) -> bytes:
+def job_data(job: ImportJob) -> bytes:
     if not job.file:
         raise FileRefused(_("The uploaded file is no longer available; upload it again."))
     try:
@@ -195,29 +196,40 @@ def _job_data(job: ImportJob) -> bytes:
 
 
 def preview_job(*, job: ImportJob, rows: int = 5) -> Preview:
-    return preview_table(data=_job_data(job), file_name=job.original_name, rows=rows)
+    return preview_table(data=job_data(job), file_name=job.original_name, rows=rows)
 
 
 def configure_import_job(
-    *, job: ImportJob, columns: dict[str, str], date_format: str, mapping: ImportMapping | None
+    *,
+    job: ImportJob,
+    columns: dict[str, str],
+    date_format: str,
+    mapping: ImportMapping | None,
+    unknown_agents: dict | None = None,
 ) -> bool:
     """Record the mapping on a pending job. False when the job was already configured (a double submit)
     or cancelled meanwhile.
 
     `mapping` is the saved mapping the columns were pre-filled from, if any; the user may have edited them
-    since, which the snapshot lets the job page tell."""
+    since, which the snapshot lets the job page tell. With `unknown_agents` (calls.imports.agents: the
+    file's agent values no agent matches), the job waits for its agent step instead of being ready to run."""
     validate_columns(columns=columns)
     snapshot = _mapping_snapshot(mapping)
+    status = ImportJob.Status.NEEDS_AGENTS if unknown_agents else ImportJob.Status.PENDING
+    values = {
+        "columns": columns,
+        "date_format": date_format,
+        "mapping": mapping,
+        "mapping_snapshot": snapshot,
+        "status": status,
+        "unknown_agents": unknown_agents or {},
+    }
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING, columns={}).update(
-        columns=columns, date_format=date_format, mapping=mapping, mapping_snapshot=snapshot
+        **values
     )
     if updated:
-        job.columns, job.date_format, job.mapping, job.mapping_snapshot = (
-            columns,
-            date_format,
-            mapping,
-            snapshot,
-        )
+        for name, value in values.items():
+            setattr(job, name, value)
     return bool(updated)
 
 
@@ -251,7 +263,7 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
     job_id = job.pk
     try:
         result = import_calls_from_file(
-            data=_job_data(job),
+            data=job_data(job),
             file_name=job.original_name,
             columns=job.columns,
             date_format=job.date_format,
@@ -308,12 +320,13 @@ def _finish(job: ImportJob, *, status: str, message: str, **counts: int) -> Impo
 
 
 def cancel_import_job(*, job: ImportJob) -> bool:
-    """Cancel a job no worker has claimed (waiting for its mapping, or queued), and remove its file.
+    """Cancel a job no worker has claimed (waiting for its mapping or its agents, or queued), and remove
+    its file.
 
     False when a worker claimed it first (or it had already ended): the conditional UPDATE and the claim's
     (status still pending) cannot both succeed."""
     name = job.file.name
-    cancelled = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
+    cancelled = ImportJob.objects.filter(pk=job.pk, status__in=ImportJob.UNCLAIMED).update(
         status=ImportJob.Status.CANCELLED,
         finished_at=timezone.now(),
         file="",

@@ -1,4 +1,5 @@
-"""Import pages (QA managers only): upload, map columns, follow the progress, read and download refused rows.
+"""Import pages (QA managers only): upload, map columns, set up unknown agents (calls.imports.agents), follow
+the progress, read and download refused rows.
 
 QA managers share imports: every manager sees every job and every saved mapping.
 """
@@ -15,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from calls.access import get_import_job_for, get_import_mapping_for, require_qa_manager
-from calls.imports import jobs, presets, tasks
-from calls.imports.forms import ColumnMappingForm, UploadForm, max_upload_bytes
+from calls.fields import agent_candidates
+from calls.imports import agents, jobs, presets, tasks
+from calls.imports.forms import AgentStepForm, ColumnMappingForm, UploadForm, max_upload_bytes
 from calls.imports.mapping import IMPORT_FIELDS, call_list_problem, suggest_columns
 from calls.imports.presets import PRESETS
 from calls.imports.reading import MAX_COLUMNS, FileRefused
 from calls.models import ImportJob, ImportMapping
 from qa_center import csv_cells
+from qa_center.people.models import Team
 
 JOBS_PER_PAGE = 25
 ERRORS_PER_PAGE = 50
@@ -88,6 +91,8 @@ def job_mapping(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         columns, date_format = form.columns(), form.cleaned_data["date_format"]
+        # Read before the transaction: the scan reads the whole file, and holds no lock meanwhile.
+        unknown = agents.scan_job_agents(job=job, columns=columns).as_json()
         with transaction.atomic():
             if form.cleaned_data["save_as"]:
                 mapping = presets.save_mapping(
@@ -96,8 +101,13 @@ def job_mapping(request, pk):
                     date_format=date_format,
                     user=request.user,
                 )
-            if jobs.configure_import_job(job=job, columns=columns, date_format=date_format, mapping=mapping):
+            configured = jobs.configure_import_job(
+                job=job, columns=columns, date_format=date_format, mapping=mapping, unknown_agents=unknown
+            )
+            if configured and job.status == ImportJob.Status.PENDING:
                 tasks.import_calls.delay_on_commit(job.pk)
+        if configured and job.status == ImportJob.Status.NEEDS_AGENTS:
+            return redirect("imports:agents", job.pk)
         return redirect("imports:detail", job.pk)
     context = {
         "job": job,
@@ -111,6 +121,50 @@ def job_mapping(request, pk):
         "not_a_call_list": call_list_problem(suggested=by_header_names),
     }
     return render(request, "calls/imports/mapping.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def job_agents(request, pk):
+    """The agent step: the file's agent values that no agent matches, each mapped, created or left."""
+    job = get_import_job_for(request.user, pk)
+    if job.status != ImportJob.Status.NEEDS_AGENTS:
+        return redirect("imports:detail", job.pk)
+    entries = job.unknown_agents.get("values", [])
+    suggested = {} if request.method == "POST" else agents.suggested_usernames([e["value"] for e in entries])
+    form = AgentStepForm(request.POST or None, entries=entries, suggested_usernames=suggested)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applied = agents.apply_agent_choices(job=job, choices=form.choices(), user=request.user)
+        except agents.ChoicesRefused as exc:
+            form.add_row_errors(exc.errors)
+        else:
+            if applied is None:
+                messages.error(request, _("This import is no longer waiting for its agents."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Agents created: %(created)s; teams created: %(teams)s; names mapped to agents: "
+                        "%(aliases)s; left (their rows are refused): %(left)s. The import has started."
+                    )
+                    % {
+                        "created": applied.created_agents,
+                        "teams": applied.created_teams,
+                        "aliases": applied.aliases,
+                        "left": applied.left,
+                    },
+                )
+            return redirect("imports:detail", job.pk)
+    context = {
+        "job": job,
+        "form": form,
+        "more_values": job.unknown_agents.get("more_values", 0),
+        "more_rows": job.unknown_agents.get("more_rows", 0),
+        "agents": agent_candidates().only("username", "agent_code", "first_name", "last_name"),
+        "teams": Team.objects.values_list("name", flat=True),
+    }
+    return render(request, "calls/imports/agents.html", context)
 
 
 @require_GET

@@ -1,0 +1,330 @@
+"""The import's agent step (issue 7, part 3): a file naming agents the center has not set up yet.
+
+Exports often name agents otherwise than the center does (first names, a login of the phone system), and
+every row naming such an agent would be refused. So, when a QA manager saves a job's mapping:
+
+- `scan_unknown_agents` reads the file once (the reader streams it) and collects the values of its agent
+  column that the agent rule (calls.fields.AGENT_KEYS, the import's converter itself) does not match:
+  distinct values, grouped as the rule reads them (stripped, case-insensitive), each with its number of rows
+  and the file's most frequent team for those rows when the team column is mapped. Most rows first;
+  MAX_LISTED values are listed and the rest counted ("N more values on M rows"): their rows are refused.
+  The scan runs in the request, before the job is queued: the file is at most QA_IMPORT_MAX_UPLOAD_MB, and
+  only two cells of each row are looked at.
+- None unknown: the job is queued as before. Some: the job waits as "Agents to set up"
+  (ImportJob.Status.NEEDS_AGENTS), holding the list (ImportJob.unknown_agents); no worker claims it, and it
+  can be cancelled or deleted like any job that has not run.
+- The step lists each value with its rows and one choice each: map it to an existing agent (by the agent
+  rule: agent code or username), create a new agent (username derived from the value, editable; agent
+  code = the value; team: an existing team's name, a new team's name, or none; the file's team for those
+  rows when it has one), or leave it (its rows are refused with their lines, as before). No choice is
+  assumed: an empty one is an error on its row.
+- `apply_agent_choices` checks every choice first (an unknown agent, an empty or invalid username, one
+  taken or given twice, an agent code taken): any error → nothing created, each error on its row. Then, in
+  one transaction: the new teams, the new agents (people records with an unusable password: they sign in
+  after a password reset), an AgentAlias for each value mapped to an existing agent (saved for good: the
+  next file from the same system matches, in the import and in the API alike), and the job is queued, by a
+  conditional UPDATE from "Agents to set up" (a job cancelled meanwhile is not queued, and nothing is
+  created).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from calls.fields import AGENT_KEYS, agent_candidates, agents_by_key
+from calls.imports import jobs, tasks
+from calls.imports.converters import InvalidValue, References, converter_for, datetime_adapter
+from calls.imports.mapping import FIELDS_BY_NAME, normalise_header
+from calls.imports.reading import FileRefused, FileUnreadable, read_table
+from calls.models import AgentAlias, ImportJob
+from qa_center.people.models import Team, User
+
+MAX_LISTED = 500  # distinct unknown values listed in the step; the rest are counted
+MAP, CREATE, LEAVE = "map", "create", "leave"
+USERNAME_MAX = User._meta.get_field("username").max_length
+AGENT_CODE_MAX = User._meta.get_field("agent_code").max_length
+TEAM_NAME_MAX = Team._meta.get_field("name").max_length
+
+
+@dataclass
+class UnknownAgents:
+    values: list[dict[str, Any]] = field(default_factory=list)  # {"value", "rows", "team"}, most rows first
+    more_values: int = 0
+    more_rows: int = 0
+
+    def as_json(self) -> dict:
+        if not self.values:
+            return {}
+        return {"values": self.values, "more_values": self.more_values, "more_rows": self.more_rows}
+
+
+def scan_job_agents(*, job: ImportJob, columns: dict[str, str]) -> UnknownAgents:
+    """`scan_unknown_agents` of the job's file; none when the file is gone (the job refuses it)."""
+    try:
+        data = jobs.job_data(job)
+    except FileRefused:
+        return UnknownAgents()
+    return scan_unknown_agents(data=data, file_name=job.original_name, columns=columns)
+
+
+def scan_unknown_agents(*, data: bytes, file_name: str, columns: dict[str, str]) -> UnknownAgents:
+    """The agent values of the file that no agent matches (see the module's docstring); none when the agent
+    column is not mapped or not in the file (the import notes that), or the file cannot be read (the job
+    refuses it when it runs)."""
+    found = UnknownAgents()
+    agent_header = columns.get("agent")
+    if not agent_header:
+        return found
+    try:
+        table = read_table(data=data, file_name=file_name)
+    except FileRefused:  # the job, when it runs, refuses the file with its reason
+        return found
+    positions: dict[str, int] = {}
+    for index, header in enumerate(table.headers):
+        positions.setdefault(normalise_header(header), index)
+    agent_at = positions.get(normalise_header(agent_header))
+    if agent_at is None:
+        return found
+    team_at = positions.get(normalise_header(columns.get("team") or ""))
+    convert = converter_for(FIELDS_BY_NAME["agent"], References.load(["agent"]), "", datetime_adapter())
+    rows: Counter[str] = Counter()  # folded value → rows
+    spelling: dict[str, str] = {}  # folded value → the first spelling in the file
+    teams: dict[str, Counter[str]] = {}
+    try:
+        for _line, cells in table.records:
+            raw = cells[agent_at] if agent_at < len(cells) else ""
+            key = raw.strip().casefold()
+            if key not in rows:
+                try:
+                    convert(raw)
+                    continue
+                except InvalidValue:
+                    spelling[key] = raw.strip()
+                    teams[key] = Counter()
+            rows[key] += 1
+            if team_at is not None and team_at < len(cells) and (team := cells[team_at].strip()):
+                teams[key][team] += 1
+    except FileUnreadable:
+        pass  # the import stops at the same line, and says so
+    ranked = sorted(rows.items(), key=lambda item: (-item[1], item[0]))
+    for key, count in ranked[:MAX_LISTED]:
+        team = teams[key].most_common(1)[0][0] if teams[key] else ""
+        found.values.append({"value": spelling[key], "rows": count, "team": team})
+    found.more_values = max(len(ranked) - MAX_LISTED, 0)
+    found.more_rows = sum(count for _key, count in ranked[MAX_LISTED:])
+    return found
+
+
+# --- The step ---------------------------------------------------------------------------------------------
+
+_NOT_IN_USERNAME = re.compile(r"[^\w.@+-]+")
+
+
+def derived_username(value: str) -> str:
+    """A username for a new agent named `value` in a file: "Anna Maria" → "anna.maria"."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    text = _NOT_IN_USERNAME.sub(".", (ascii_text or value).casefold()).strip(".")
+    return text[:USERNAME_MAX] or "agent"
+
+
+def suggested_usernames(values: list[str]) -> dict[str, str]:
+    """{value → a derived username that is free}: one query for the usernames taken among the candidates."""
+    derived = {value: derived_username(value) for value in values}
+    stems = set(derived.values())
+    taken = (
+        {
+            name.casefold()
+            for name in User.objects.filter(username__iregex=_prefix_regex(stems)).values_list(
+                "username", flat=True
+            )
+        }
+        if stems
+        else set()
+    )
+    given: dict[str, str] = {}
+    for value, stem in derived.items():
+        candidate, number = stem, 1
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = f"{stem[: USERNAME_MAX - len(str(number))]}{number}"
+        taken.add(candidate.casefold())
+        given[value] = candidate
+    return given
+
+
+def _prefix_regex(stems: set[str]) -> str:
+    return "^(" + "|".join(re.escape(stem) for stem in sorted(stems)) + r")[0-9]*$"
+
+
+@dataclass
+class AgentChoice:
+    value: str
+    action: str  # MAP, CREATE, LEAVE or "" (none chosen)
+    agent: str = ""  # MAP: the agent code or username of an existing agent
+    username: str = ""  # CREATE
+    team: str = ""  # CREATE: an existing team's name, a new team's name, or empty
+
+
+class ChoicesRefused(Exception):
+    def __init__(self, errors: dict[int, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors  # position of the choice → the reason, shown on its row
+
+
+@dataclass
+class Applied:
+    created_agents: int = 0
+    created_teams: int = 0
+    aliases: int = 0
+    left: int = 0
+
+
+def apply_agent_choices(*, job: ImportJob, choices: list[AgentChoice], user) -> Applied | None:
+    """Carry out the manager's choices and queue the job, all or nothing (see the module's docstring).
+
+    ChoicesRefused with the reasons per row when a choice cannot be carried out (nothing is written);
+    None when the job is no longer waiting for its agents (cancelled, or the step submitted twice)."""
+    plan = _checked(choices)
+    applied = Applied(left=sum(1 for choice in choices if choice.action == LEAVE))
+    with transaction.atomic():
+        queued = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.NEEDS_AGENTS).update(
+            status=ImportJob.Status.PENDING
+        )
+        if not queued:
+            return None
+        teams = {key: team for key, team in plan.teams.items() if team is not None}
+        new_teams = [Team(name=plan.new_team_names[key]) for key, team in plan.teams.items() if team is None]
+        for team in Team.objects.bulk_create(new_teams):
+            teams[team.name.casefold()] = team
+        applied.created_teams = len(new_teams)
+        unusable = make_password(None)
+        agents = [
+            User(
+                username=choice.username,
+                agent_code=choice.value,
+                first_name=choice.value if not any(c.isdigit() for c in choice.value) else "",
+                is_agent=True,
+                team=teams.get(choice.team.casefold()) if choice.team else None,
+                password=unusable,
+            )
+            for choice in plan.creates
+        ]
+        User.objects.bulk_create(agents)
+        applied.created_agents = len(agents)
+        # A name saved earlier for someone who is no longer an agent gives way to the manager's choice.
+        names = [choice.value.lower() for choice, _pk in plan.maps]
+        AgentAlias.objects.annotate(folded=Lower("name")).filter(folded__in=names).delete()
+        AgentAlias.objects.bulk_create(
+            [
+                AgentAlias(name=choice.value, agent_id=agent_pk, job=job, created_by=user)
+                for choice, agent_pk in plan.maps
+            ]
+        )
+        applied.aliases = len(plan.maps)
+        job.status = ImportJob.Status.PENDING
+        tasks.import_calls.delay_on_commit(job.pk)
+    return applied
+
+
+@dataclass
+class _Plan:
+    creates: list[AgentChoice] = field(default_factory=list)
+    maps: list[tuple[AgentChoice, int]] = field(default_factory=list)
+    teams: dict[str, Team | None] = field(default_factory=dict)  # folded name → team, or None: create
+    new_team_names: dict[str, str] = field(default_factory=dict)  # folded name → the name as first given
+
+
+def _checked(choices: list[AgentChoice]) -> _Plan:
+    """What the choices will write, or ChoicesRefused: three queries (agents, teams, usernames and codes)."""
+    errors: dict[int, str] = {}
+    plan = _Plan()
+    keys = list(agent_candidates().values_list(*AGENT_KEYS, "pk"))
+    exact, folded = agents_by_key(keys), agents_by_key(keys, fold=True)
+    creating = [(i, c) for i, c in enumerate(choices) if c.action == CREATE]
+    usernames = {c.username.lower() for _i, c in creating if c.username}
+    codes = {c.value.lower() for _i, c in creating}
+    taken_usernames: set[str] = set()
+    taken_codes: set[str] = set()
+    existing_teams: dict[str, Team] = {}
+    if creating:
+        same = User.objects.annotate(folded_username=Lower("username"), folded_code=Lower("agent_code"))
+        for username, code in same.filter(
+            Q(folded_username__in=usernames) | Q(folded_code__in=codes)
+        ).values_list("username", "agent_code"):
+            taken_usernames.add(username.casefold())
+            taken_codes.add(code.casefold())
+        existing_teams = {team.name.casefold(): team for team in Team.objects.all()}
+    seen_usernames: dict[str, int] = {}
+    validate_username = UnicodeUsernameValidator()
+    for position, choice in enumerate(choices):
+        if choice.action == LEAVE:
+            continue
+        if choice.action == MAP:
+            wanted = choice.agent.strip()
+            if not wanted:
+                errors[position] = _("Choose the agent these rows belong to.")
+                continue
+            pk = exact.get(wanted) or folded.get(wanted.casefold())
+            if pk is None:
+                errors[position] = _("No agent has the agent code or username “%s”.") % wanted
+                continue
+            if len(choice.value) > AgentAlias._meta.get_field("name").max_length:
+                errors[position] = _("This value is too long to be saved as an agent's other name.")
+                continue
+            plan.maps.append((choice, pk))
+        elif choice.action == CREATE:
+            error = _username_error(choice.username, validate_username)
+            folded_name = choice.username.casefold()
+            if error is None and folded_name in taken_usernames:
+                error = _("The username “%s” is taken; choose another.") % choice.username
+            if error is None and folded_name in seen_usernames:
+                error = _("The username “%(name)s” is also given on the row of “%(other)s”.") % {
+                    "name": choice.username,
+                    "other": choices[seen_usernames[folded_name]].value,
+                }
+            if error is None and len(choice.value) > AGENT_CODE_MAX:
+                error = _("This value is longer than an agent code (%(max)s characters): map it instead.") % {
+                    "max": AGENT_CODE_MAX
+                }
+            if error is None and choice.value.casefold() in taken_codes:
+                error = _("Another person already has the agent code “%s”.") % choice.value
+            if error is None and len(choice.team) > TEAM_NAME_MAX:
+                error = _("A team name has at most %(max)s characters.") % {"max": TEAM_NAME_MAX}
+            if error is not None:
+                errors[position] = error
+                continue
+            seen_usernames.setdefault(folded_name, position)
+            if choice.team:
+                # An existing team by its name, whatever the case; else a new one (once per name).
+                plan.teams.setdefault(choice.team.casefold(), existing_teams.get(choice.team.casefold()))
+                plan.new_team_names.setdefault(choice.team.casefold(), choice.team)
+            plan.creates.append(choice)
+        else:
+            errors[position] = _("Choose what to do with these rows.")
+    if errors:
+        raise ChoicesRefused(errors)
+    return plan
+
+
+def _username_error(username: str, validate) -> str | None:
+    if not username:
+        return _("Give the new agent a username.")
+    if len(username) > USERNAME_MAX:
+        return _("A username has at most %(max)s characters.") % {"max": USERNAME_MAX}
+    try:
+        validate(username)
+    except ValidationError:
+        return _("A username may hold letters, digits and @ . + - _ only.")
+    return None
