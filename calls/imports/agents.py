@@ -8,6 +8,8 @@ every row naming such an agent would be refused. So, when a QA manager saves a j
   distinct values, grouped as the rule reads them (stripped, case-insensitive), each with its number of rows
   and the file's most frequent team for those rows when the team column is mapped. Most rows first;
   MAX_LISTED values are listed and the rest counted ("N more values on M rows"): their rows are refused.
+  With a team column, its names that no team has (the import would refuse their rows too) are listed
+  alike.
   The scan runs in the request, before the job is queued: the file is at most QA_IMPORT_MAX_UPLOAD_MB, and
   only two cells of each row are looked at.
 - None unknown: the job is queued as before. Some: the job waits as "Agents to set up"
@@ -16,11 +18,11 @@ every row naming such an agent would be refused. So, when a QA manager saves a j
 - The step lists each value with its rows and one choice each: map it to an existing agent (by the agent
   rule: agent code or username), create a new agent (username derived from the value, editable; agent
   code = the value; team: an existing team's name, a new team's name, or none; the file's team for those
-  rows when it has one), or leave it (its rows are refused with their lines, as before). No choice is
-  assumed: an empty one is an error on its row.
+  rows when it has one), or leave it (its rows are refused with their lines, as before); and each unknown
+  team: create it, or leave its rows refused. No choice is assumed: an empty one is an error on its row.
 - `apply_agent_choices` checks every choice first (an unknown agent, an empty or invalid username, one
   taken or given twice, an agent code taken): any error → nothing created, each error on its row. Then, in
-  one transaction: the new teams, the new agents (people records with an unusable password: they sign in
+  one transaction: the new teams (once per name, whatever its case; an existing team by its name), the new agents (people records with an unusable password: they sign in
   after a password reset), an AgentAlias for each value mapped to an existing agent (saved for good: the
   next file from the same system matches, in the import and in the API alike), and the job is queued, by a
   conditional UPDATE from "Agents to set up" (a job cancelled meanwhile is not queued, and nothing is
@@ -63,11 +65,21 @@ class UnknownAgents:
     values: list[dict[str, Any]] = field(default_factory=list)  # {"value", "rows", "team"}, most rows first
     more_values: int = 0
     more_rows: int = 0
+    teams: list[dict[str, Any]] = field(default_factory=list)  # {"value", "rows"}: team names no team has
+    more_teams: int = 0
+    more_team_rows: int = 0
 
     def as_json(self) -> dict:
-        if not self.values:
+        if not self.values and not self.teams:
             return {}
-        return {"values": self.values, "more_values": self.more_values, "more_rows": self.more_rows}
+        return {
+            "values": self.values,
+            "more_values": self.more_values,
+            "more_rows": self.more_rows,
+            "teams": self.teams,
+            "more_teams": self.more_teams,
+            "more_team_rows": self.more_team_rows,
+        }
 
 
 def scan_job_agents(*, job: ImportJob, columns: dict[str, str]) -> UnknownAgents:
@@ -79,13 +91,39 @@ def scan_job_agents(*, job: ImportJob, columns: dict[str, str]) -> UnknownAgents
     return scan_unknown_agents(data=data, file_name=job.original_name, columns=columns)
 
 
+class _Tally:
+    """Rows per value that a lookup converter refuses, grouped as the rule reads them (stripped, folded)."""
+
+    def __init__(self, convert):
+        self.convert = convert
+        self.rows: Counter[str] = Counter()  # folded value → rows
+        self.spelling: dict[str, str] = {}  # folded value → its first spelling in the file
+
+    def add(self, raw: str) -> str | None:
+        """The folded value when `raw` is unknown (counted), else None."""
+        key = raw.strip().casefold()
+        if key not in self.rows:
+            try:
+                self.convert(raw)
+                return None
+            except InvalidValue:
+                self.spelling[key] = raw.strip()
+        self.rows[key] += 1
+        return key
+
+    def ranked(self) -> tuple[list[tuple[str, int]], int, int]:
+        """(listed (folded value, rows), most rows first; values not listed; their rows)."""
+        ranked = sorted(self.rows.items(), key=lambda item: (-item[1], item[0]))
+        rest = ranked[MAX_LISTED:]
+        return ranked[:MAX_LISTED], len(rest), sum(count for _key, count in rest)
+
+
 def scan_unknown_agents(*, data: bytes, file_name: str, columns: dict[str, str]) -> UnknownAgents:
-    """The agent values of the file that no agent matches (see the module's docstring); none when the agent
-    column is not mapped or not in the file (the import notes that), or the file cannot be read (the job
-    refuses it when it runs)."""
+    """The agent values (and team names) of the file that no agent (team) matches (see the module's
+    docstring); none when those columns are not mapped or not in the file (the import notes that), or the
+    file cannot be read (the job refuses it when it runs)."""
     found = UnknownAgents()
-    agent_header = columns.get("agent")
-    if not agent_header:
+    if not columns.get("agent") and not columns.get("team"):
         return found
     try:
         table = read_table(data=data, file_name=file_name)
@@ -94,36 +132,33 @@ def scan_unknown_agents(*, data: bytes, file_name: str, columns: dict[str, str])
     positions: dict[str, int] = {}
     for index, header in enumerate(table.headers):
         positions.setdefault(normalise_header(header), index)
-    agent_at = positions.get(normalise_header(agent_header))
-    if agent_at is None:
-        return found
+    agent_at = positions.get(normalise_header(columns.get("agent") or ""))
     team_at = positions.get(normalise_header(columns.get("team") or ""))
-    convert = converter_for(FIELDS_BY_NAME["agent"], References.load(["agent"]), "", datetime_adapter())
-    rows: Counter[str] = Counter()  # folded value → rows
-    spelling: dict[str, str] = {}  # folded value → the first spelling in the file
-    teams: dict[str, Counter[str]] = {}
+    if agent_at is None and team_at is None:
+        return found
+    refs = References.load(["agent", "team"])
+    adapt = datetime_adapter()
+    unknown_agents = _Tally(converter_for(FIELDS_BY_NAME["agent"], refs, "", adapt))
+    unknown_teams = _Tally(converter_for(FIELDS_BY_NAME["team"], refs, "", adapt))
+    teams_of: dict[str, Counter[str]] = {}  # an unknown agent's folded value → the file's teams of its rows
     try:
         for _line, cells in table.records:
-            raw = cells[agent_at] if agent_at < len(cells) else ""
-            key = raw.strip().casefold()
-            if key not in rows:
-                try:
-                    convert(raw)
-                    continue
-                except InvalidValue:
-                    spelling[key] = raw.strip()
-                    teams[key] = Counter()
-            rows[key] += 1
-            if team_at is not None and team_at < len(cells) and (team := cells[team_at].strip()):
-                teams[key][team] += 1
+            team = cells[team_at].strip() if team_at is not None and team_at < len(cells) else ""
+            if team_at is not None:
+                unknown_teams.add(team)
+            if agent_at is None:
+                continue
+            key = unknown_agents.add(cells[agent_at] if agent_at < len(cells) else "")
+            if key is not None and team:
+                teams_of.setdefault(key, Counter())[team] += 1
     except FileUnreadable:
         pass  # the import stops at the same line, and says so
-    ranked = sorted(rows.items(), key=lambda item: (-item[1], item[0]))
-    for key, count in ranked[:MAX_LISTED]:
-        team = teams[key].most_common(1)[0][0] if teams[key] else ""
-        found.values.append({"value": spelling[key], "rows": count, "team": team})
-    found.more_values = max(len(ranked) - MAX_LISTED, 0)
-    found.more_rows = sum(count for _key, count in ranked[MAX_LISTED:])
+    listed, found.more_values, found.more_rows = unknown_agents.ranked()
+    for key, count in listed:
+        team = teams_of[key].most_common(1)[0][0] if key in teams_of else ""
+        found.values.append({"value": unknown_agents.spelling[key], "rows": count, "team": team})
+    listed, found.more_teams, found.more_team_rows = unknown_teams.ranked()
+    found.teams = [{"value": unknown_teams.spelling[key], "rows": count} for key, count in listed]
     return found
 
 
@@ -177,10 +212,17 @@ class AgentChoice:
     team: str = ""  # CREATE: an existing team's name, a new team's name, or empty
 
 
+@dataclass
+class TeamChoice:
+    value: str  # a team name of the file's team column that no team has
+    action: str  # CREATE, LEAVE or "" (none chosen)
+
+
 class ChoicesRefused(Exception):
-    def __init__(self, errors: dict[int, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors  # position of the choice → the reason, shown on its row
+    def __init__(self, errors: dict[int, str], team_errors: dict[int, str] | None = None):
+        super().__init__("; ".join([*errors.values(), *(team_errors or {}).values()]))
+        self.errors = errors  # position of the agent choice → the reason, shown on its row
+        self.team_errors = team_errors or {}  # position of the team choice → the reason
 
 
 @dataclass
@@ -191,12 +233,14 @@ class Applied:
     left: int = 0
 
 
-def apply_agent_choices(*, job: ImportJob, choices: list[AgentChoice], user) -> Applied | None:
+def apply_agent_choices(
+    *, job: ImportJob, choices: list[AgentChoice], user, team_choices: list[TeamChoice] = ()
+) -> Applied | None:
     """Carry out the manager's choices and queue the job, all or nothing (see the module's docstring).
 
     ChoicesRefused with the reasons per row when a choice cannot be carried out (nothing is written);
     None when the job is no longer waiting for its agents (cancelled, or the step submitted twice)."""
-    plan = _checked(choices)
+    plan = _checked(choices, list(team_choices))
     applied = Applied(left=sum(1 for choice in choices if choice.action == LEAVE))
     with transaction.atomic():
         queued = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.NEEDS_AGENTS).update(
@@ -246,10 +290,21 @@ class _Plan:
     new_team_names: dict[str, str] = field(default_factory=dict)  # folded name → the name as first given
 
 
-def _checked(choices: list[AgentChoice]) -> _Plan:
+def _checked(choices: list[AgentChoice], team_choices: list[TeamChoice]) -> _Plan:
     """What the choices will write, or ChoicesRefused: three queries (agents, teams, usernames and codes)."""
     errors: dict[int, str] = {}
+    team_errors: dict[int, str] = {}
     plan = _Plan()
+    existing_teams: dict[str, Team] = {}
+    if team_choices or any(choice.action == CREATE for choice in choices):
+        existing_teams = {team.name.casefold(): team for team in Team.objects.all()}
+    for position, team_choice in enumerate(team_choices):
+        if team_choice.action == CREATE:
+            key = team_choice.value.casefold()
+            plan.teams.setdefault(key, existing_teams.get(key))
+            plan.new_team_names.setdefault(key, team_choice.value)
+        elif team_choice.action != LEAVE:
+            team_errors[position] = _("Choose whether to create this team.")
     keys = list(agent_candidates().values_list(*AGENT_KEYS, "pk"))
     exact, folded = agents_by_key(keys), agents_by_key(keys, fold=True)
     creating = [(i, c) for i, c in enumerate(choices) if c.action == CREATE]
@@ -257,7 +312,6 @@ def _checked(choices: list[AgentChoice]) -> _Plan:
     codes = {c.value.lower() for _i, c in creating}
     taken_usernames: set[str] = set()
     taken_codes: set[str] = set()
-    existing_teams: dict[str, Team] = {}
     if creating:
         same = User.objects.annotate(folded_username=Lower("username"), folded_code=Lower("agent_code"))
         for username, code in same.filter(
@@ -265,7 +319,6 @@ def _checked(choices: list[AgentChoice]) -> _Plan:
         ).values_list("username", "agent_code"):
             taken_usernames.add(username.casefold())
             taken_codes.add(code.casefold())
-        existing_teams = {team.name.casefold(): team for team in Team.objects.all()}
     seen_usernames: dict[str, int] = {}
     validate_username = UnicodeUsernameValidator()
     for position, choice in enumerate(choices):
@@ -313,8 +366,8 @@ def _checked(choices: list[AgentChoice]) -> _Plan:
             plan.creates.append(choice)
         else:
             errors[position] = _("Choose what to do with these rows.")
-    if errors:
-        raise ChoicesRefused(errors)
+    if errors or team_errors:
+        raise ChoicesRefused(errors, team_errors)
     return plan
 
 

@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from calls.imports.agents import CREATE, LEAVE, MAP, TEAM_NAME_MAX, USERNAME_MAX, AgentChoice
+from calls.imports.agents import CREATE, LEAVE, MAP, TEAM_NAME_MAX, USERNAME_MAX, AgentChoice, TeamChoice
 from calls.imports.mapping import FIELDS_BY_NAME, IMPORT_FIELDS, START_TIME_OF_DAY, start_without_time_of_day
 from calls.imports.presets import PRESETS, find_preset
 from calls.imports.reading import LimitExceeded, check_upload
@@ -219,13 +219,28 @@ class ColumnMappingForm(forms.Form):
 class AgentStepForm(forms.Form):
     """The import's agent step (calls.imports.agents): per unknown agent value of the file, what to do with
     its rows. Four fields per value, numbered by its place in the list: the choice, the existing agent (an
-    agent code or username, picked from a list or typed), and the new agent's username and team."""
+    agent code or username, picked from a list or typed), and the new agent's username and team. Then one
+    choice per unknown team name of the file: create the team, or leave its rows refused."""
 
     use_required_attribute = False
 
-    def __init__(self, *args, entries: list[dict], suggested_usernames: dict[str, str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        entries: list[dict],
+        suggested_usernames: dict[str, str],
+        team_entries: list[dict] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.entries = entries
+        self.entries, self.team_entries = entries, list(team_entries)
+        for position, entry in enumerate(self.team_entries):
+            self.fields[f"teamaction-{position}"] = forms.ChoiceField(
+                label=_("What to do with the team “%s”") % entry["value"],
+                choices=[(CREATE, _("Create this team")), (LEAVE, _("Leave: refuse these rows"))],
+                required=False,
+                widget=forms.RadioSelect,
+            )
         actions = [
             (MAP, _("Map to an existing agent")),
             (CREATE, _("Create a new agent")),
@@ -267,6 +282,17 @@ class AgentStepForm(forms.Form):
                 ],
             }
 
+    def team_rows(self):
+        for position, entry in enumerate(self.team_entries):
+            name = f"teamaction-{position}"
+            yield {"entry": entry, "action": self[name], "errors": self.errors.get(name, [])}
+
+    def team_choices(self) -> list[TeamChoice]:
+        return [
+            TeamChoice(value=entry["value"], action=self.cleaned_data.get(f"teamaction-{position}") or "")
+            for position, entry in enumerate(self.team_entries)
+        ]
+
     def choices(self) -> list[AgentChoice]:
         data = self.cleaned_data
         return [
@@ -280,6 +306,8 @@ class AgentStepForm(forms.Form):
             for position, entry in enumerate(self.entries)
         ]
 
-    def add_row_errors(self, errors: dict[int, str]) -> None:
+    def add_row_errors(self, errors: dict[int, str], team_errors: dict[int, str]) -> None:
         for position, message in errors.items():
             self.add_error(f"action-{position}", message)
+        for position, message in team_errors.items():
+            self.add_error(f"teamaction-{position}", message)

@@ -132,12 +132,19 @@ def job_agents(request, pk):
         return redirect("imports:detail", job.pk)
     entries = job.unknown_agents.get("values", [])
     suggested = {} if request.method == "POST" else agents.suggested_usernames([e["value"] for e in entries])
-    form = AgentStepForm(request.POST or None, entries=entries, suggested_usernames=suggested)
+    form = AgentStepForm(
+        request.POST or None,
+        entries=entries,
+        suggested_usernames=suggested,
+        team_entries=job.unknown_agents.get("teams", []),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            applied = agents.apply_agent_choices(job=job, choices=form.choices(), user=request.user)
+            applied = agents.apply_agent_choices(
+                job=job, choices=form.choices(), team_choices=form.team_choices(), user=request.user
+            )
         except agents.ChoicesRefused as exc:
-            form.add_row_errors(exc.errors)
+            form.add_row_errors(exc.errors, exc.team_errors)
         else:
             if applied is None:
                 messages.error(request, _("This import is no longer waiting for its agents."))
@@ -161,6 +168,8 @@ def job_agents(request, pk):
         "form": form,
         "more_values": job.unknown_agents.get("more_values", 0),
         "more_rows": job.unknown_agents.get("more_rows", 0),
+        "more_teams": job.unknown_agents.get("more_teams", 0),
+        "more_team_rows": job.unknown_agents.get("more_team_rows", 0),
         "agents": agent_candidates().only("username", "agent_code", "first_name", "last_name"),
         "teams": Team.objects.values_list("name", flat=True),
     }

@@ -66,6 +66,42 @@ def test_the_scan_lists_unknown_agent_values_with_their_rows_and_team_most_rows_
     assert (found.more_values, found.more_rows) == (0, 0)
 
 
+def test_the_scan_lists_team_names_no_team_has(jdoe):
+    rows = rows_naming(("A100", "Sales"), ("A100", "blue"), ("A100", "sales"), ("A100", ""))
+    found = scan_unknown_agents(data=make_csv(TEAM_HEADER, rows), file_name="c.csv", columns=TEAM_COLUMNS)
+    assert (found.values, found.teams) == ([], [{"value": "Sales", "rows": 2}])
+    assert found.as_json()["teams"] == [{"value": "Sales", "rows": 2}]
+
+
+def test_unknown_teams_created_or_left(jdoe, manager, django_capture_on_commit_callbacks):
+    job = make_job(rows_naming(("A100", "Sales"), ("A100", "Night"), ("A100", "Sales")))
+    assert [t["value"] for t in job.unknown_agents["teams"]] == ["Sales", "Night"]
+    team_choices = [agents.TeamChoice("Sales", agents.CREATE), agents.TeamChoice("Night", agents.LEAVE)]
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = apply_agent_choices(job=job, choices=[], team_choices=team_choices, user=manager)
+    assert applied.created_teams == 1
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.error_count) == (ImportJob.Status.PARTIAL, 2, 1)
+    assert call("C1").team.name == "Sales" and call("C3").team.name == "Sales"
+    assert job.row_errors.get().line_number == 3
+
+
+def test_a_team_without_a_choice_is_refused_on_its_row(jdoe, manager):
+    job = make_job(rows_naming(("Anna", "Sales")))
+    with pytest.raises(ChoicesRefused) as refused:
+        apply_agent_choices(
+            job=job,
+            choices=[AgentChoice("Anna", agents.LEAVE)],
+            team_choices=[agents.TeamChoice("Sales", "")],
+            user=manager,
+        )
+    assert (refused.value.errors, refused.value.team_errors) == (
+        {},
+        {0: "Choose whether to create this team."},
+    )
+    assert not Team.objects.filter(name="Sales").exists()
+
+
 def test_the_scan_without_a_team_column_or_an_agent_column(jdoe):
     data = make_csv(BASIC_HEADER, [basic_row("C1", agent="Anna")])
     found = scan_unknown_agents(data=data, file_name="calls.csv", columns=BASIC_COLUMNS)
@@ -346,6 +382,10 @@ def test_a_refused_submit_shows_each_error_on_its_row_and_keeps_what_was_typed(c
     rows = list(response.context["form"].rows())
     assert rows[0]["errors"] == ["The username “jdoe” is taken; choose another."]
     assert rows[1]["errors"] == ["Choose what to do with these rows."]
+    teams = list(response.context["form"].team_rows())
+    assert [(t["entry"]["value"], t["errors"]) for t in teams] == [
+        ("Sales", ["Choose whether to create this team."])
+    ]
     assert rows[0]["team"].value() == "Sales"
     assert "Nothing was created" in response.content.decode()
     assert not Team.objects.filter(name="Sales").exists()
@@ -360,6 +400,7 @@ def test_the_step_submitted_runs_the_import(client, manager, jdoe, django_captur
         "action-1": "create",
         "username-1": "bruno",
         "team-1": "Sales",
+        "teamaction-0": "create",  # the file's "Sales" (Bruno's new team): created once
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(step_url(job), post)
