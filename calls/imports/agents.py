@@ -9,8 +9,7 @@ every row naming such an agent would be refused. So, when a QA manager saves a j
   and the file's most frequent team for those rows when the team column is mapped. Most rows first;
   MAX_LISTED values are listed and the rest counted ("N more values on M rows"): their rows are refused.
   With a team column, its names that no team has (the import would refuse their rows too) are listed
-  alike.
-  The scan runs in the request, before the job is queued: the file is at most QA_IMPORT_MAX_UPLOAD_MB, and
+  alike. The scan runs in the request, before the job is queued: the file is at most QA_IMPORT_MAX_UPLOAD_MB, and
   only two cells of each row are looked at.
 - None unknown: the job is queued as before. Some: the job waits as "Agents to set up"
   (ImportJob.Status.NEEDS_AGENTS), holding the list (ImportJob.unknown_agents); no worker claims it, and it
@@ -22,11 +21,12 @@ every row naming such an agent would be refused. So, when a QA manager saves a j
   team: create it, or leave its rows refused. No choice is assumed: an empty one is an error on its row.
 - `apply_agent_choices` checks every choice first (an unknown agent, an empty or invalid username, one
   taken or given twice, an agent code taken): any error → nothing created, each error on its row. Then, in
-  one transaction: the new teams (once per name, whatever its case; an existing team by its name), the new agents (people records with an unusable password: they sign in
-  after a password reset), an AgentAlias for each value mapped to an existing agent (saved for good: the
-  next file from the same system matches, in the import and in the API alike), and the job is queued, by a
-  conditional UPDATE from "Agents to set up" (a job cancelled meanwhile is not queued, and nothing is
-  created).
+  one transaction: the new teams (once per name, whatever its case; an existing team by its name), the new
+  agents (people records with an unusable password: they sign in after a password reset; their first name
+  is the value unless it holds a digit, as a code does), an AgentAlias for each value mapped to an
+  existing agent (saved for good: the next file from the same system matches, in the import and in the
+  API alike; one mapped by mistake is corrected in the admin), and the job is queued, by a conditional
+  UPDATE from "Agents to set up" (a job cancelled meanwhile is not queued, and nothing is created).
 """
 
 from __future__ import annotations

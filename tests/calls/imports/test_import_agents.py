@@ -313,6 +313,25 @@ def test_a_job_waiting_for_its_agents_can_be_cancelled_and_then_the_step_creates
     assert jobs.run_import_job(job_id=job.pk) is None
 
 
+def test_the_step_page_offers_cancel_and_the_cancel_view_cancels(client, manager, jdoe):
+    job = make_job()
+    client.force_login(manager)
+    html = client.get(step_url(job)).content.decode()
+    assert (
+        reverse("imports:cancel", args=[job.pk]) in html and reverse("imports:delete", args=[job.pk]) in html
+    )
+    response = client.post(reverse("imports:cancel", args=[job.pk]))
+    assert response["Location"] == reverse("imports:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.file.name) == (ImportJob.Status.CANCELLED, "")
+    # The step is over: its address sends back to the job page, and a late submit creates nothing.
+    late = {"action-0": "create", "username-0": "anna", "action-1": "leave", "teamaction-0": "create"}
+    assert client.post(step_url(job), late)["Location"] == reverse("imports:detail", args=[job.pk])
+    assert (
+        not User.objects.filter(username="anna").exists() and not Team.objects.filter(name="Sales").exists()
+    )
+
+
 def test_a_job_waiting_for_its_agents_can_be_deleted(jdoe):
     job = make_job()
     assert jobs.delete_import_job(job=job)
