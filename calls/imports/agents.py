@@ -9,8 +9,8 @@ every row naming such an agent would be refused. So, when a QA manager saves a j
   and the file's most frequent team for those rows when the team column is mapped. Most rows first;
   MAX_LISTED values are listed and the rest counted ("N more values on M rows"): their rows are refused.
   With a team column, its names that no team has (the import would refuse their rows too) are listed
-  alike. The scan runs in the request, before the job is queued: the file is at most QA_IMPORT_MAX_UPLOAD_MB, and
-  only two cells of each row are looked at.
+  alike. The scan runs in the request, before the job is queued: the file is at most
+  QA_IMPORT_MAX_UPLOAD_MB, and only two cells of each row are looked at.
 - None unknown: the job is queued as before. Some: the job waits as "Agents to set up"
   (ImportJob.Status.NEEDS_AGENTS), holding the list (ImportJob.unknown_agents); no worker claims it, and it
   can be cancelled or deleted like any job that has not run.
