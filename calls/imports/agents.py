@@ -1,7 +1,7 @@
 """The import's agent step (issue 7, part 3): a file naming agents the center has not set up yet.
 
 Exports often name agents otherwise than the center does (first names, a login of the phone system), and
-every row naming such an agent would be refused. So, when a QA manager saves a job's mapping:
+every row naming such an agent would be refused. So, when a job whose mapping names an agent or a team column runs, before it writes anything:
 
 - `scan_unknown_agents` reads the file once (the reader streams it) and collects the values of its agent
   column that the agent rule (calls.fields.AGENT_KEYS, the import's converter itself) does not match:
@@ -9,11 +9,13 @@ every row naming such an agent would be refused. So, when a QA manager saves a j
   and the file's most frequent team for those rows when the team column is mapped. Most rows first;
   MAX_LISTED values are listed and the rest counted ("N more values on M rows"): their rows are refused.
   With a team column, its names that no team has (the import would refuse their rows too) are listed
-  alike. The scan runs in the request, before the job is queued: the file is at most
-  QA_IMPORT_MAX_UPLOAD_MB, and only two cells of each row are looked at.
-- None unknown: the job is queued as before. Some: the job waits as "Agents to set up"
-  (ImportJob.Status.NEEDS_AGENTS), holding the list (ImportJob.unknown_agents); no worker claims it, and it
-  can be cancelled or deleted like any job that has not run.
+  alike. The scan runs in the worker (calls.imports.jobs), not in the request that saves the mapping: an
+  .xlsx sheet reads at a few thousand rows a second, which no request should wait for. A CSV file's scan
+  costs about a tenth of its import; an .xlsx file is read twice (the scan, then the import).
+- None unknown: the job imports at once, as before. Some: the job gives its claim back and waits as
+  "Agents to set up" (ImportJob.Status.NEEDS_AGENTS, started_at cleared), holding the list
+  (ImportJob.unknown_agents); no worker claims it, and it can be cancelled or deleted like any job that has
+  not run. Its page (polling) reloads into the step's button.
 - The step lists each value with its rows and one choice each: map it to an existing agent (by the agent
   rule: agent code or username), create a new agent (username derived from the value, editable; agent
   code = the value; team: an existing team's name, a new team's name, or none; the file's team for those
@@ -26,7 +28,8 @@ every row naming such an agent would be refused. So, when a QA manager saves a j
   is the value unless it holds a digit, as a code does), an AgentAlias for each value mapped to an
   existing agent (saved for good: the next file from the same system matches, in the import and in the
   API alike; one mapped by mistake is corrected in the admin), and the job is queued, by a conditional
-  UPDATE from "Agents to set up" (a job cancelled meanwhile is not queued, and nothing is created).
+  UPDATE from "Agents to set up" (a job cancelled meanwhile is not queued, and nothing is created). The
+  job keeps its list, which tells its second run that the step is done: it is not scanned again.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +50,6 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from calls.fields import AGENT_KEYS, agent_candidates, agents_by_key
-from calls.imports import jobs, tasks
 from calls.imports.converters import InvalidValue, References, converter_for, datetime_adapter
 from calls.imports.mapping import FIELDS_BY_NAME, normalise_header
 from calls.imports.reading import FileRefused, FileUnreadable, read_table
@@ -54,6 +57,7 @@ from calls.models import AgentAlias, ImportJob
 from qa_center.people.models import Team, User
 
 MAX_LISTED = 500  # distinct unknown values listed in the step; the rest are counted
+SCAN_TICK = 50_000  # rows between two heartbeats of the job while its file is scanned
 MAP, CREATE, LEAVE = "map", "create", "leave"
 USERNAME_MAX = User._meta.get_field("username").max_length
 AGENT_CODE_MAX = User._meta.get_field("agent_code").max_length
@@ -80,15 +84,6 @@ class UnknownAgents:
             "more_teams": self.more_teams,
             "more_team_rows": self.more_team_rows,
         }
-
-
-def scan_job_agents(*, job: ImportJob, columns: dict[str, str]) -> UnknownAgents:
-    """`scan_unknown_agents` of the job's file; none when the file is gone (the job refuses it)."""
-    try:
-        data = jobs.job_data(job)
-    except FileRefused:
-        return UnknownAgents()
-    return scan_unknown_agents(data=data, file_name=job.original_name, columns=columns)
 
 
 class _Tally:
@@ -118,12 +113,19 @@ class _Tally:
         return ranked[:MAX_LISTED], len(rest), sum(count for _key, count in rest)
 
 
-def scan_unknown_agents(*, data: bytes, file_name: str, columns: dict[str, str]) -> UnknownAgents:
+def needs_scan(columns: dict[str, str]) -> bool:
+    return bool(columns.get("agent") or columns.get("team"))
+
+
+def scan_unknown_agents(
+    *, data: bytes, file_name: str, columns: dict[str, str], alive: Callable[[], None] | None = None
+) -> UnknownAgents:
     """The agent values (and team names) of the file that no agent (team) matches (see the module's
     docstring); none when those columns are not mapped or not in the file (the import notes that), or the
-    file cannot be read (the job refuses it when it runs)."""
+    file cannot be read (the job refuses it when it runs). `alive` is called every SCAN_TICK rows (the
+    job's heartbeat)."""
     found = UnknownAgents()
-    if not columns.get("agent") and not columns.get("team"):
+    if not needs_scan(columns):
         return found
     try:
         table = read_table(data=data, file_name=file_name)
@@ -142,7 +144,9 @@ def scan_unknown_agents(*, data: bytes, file_name: str, columns: dict[str, str])
     unknown_teams = _Tally(converter_for(FIELDS_BY_NAME["team"], refs, "", adapt))
     teams_of: dict[str, Counter[str]] = {}  # an unknown agent's folded value → the file's teams of its rows
     try:
-        for _line, cells in table.records:
+        for number, (_line, cells) in enumerate(table.records, start=1):
+            if alive is not None and not number % SCAN_TICK:
+                alive()
             team = cells[team_at].strip() if team_at is not None and team_at < len(cells) else ""
             if team_at is not None:
                 unknown_teams.add(team)
@@ -240,6 +244,8 @@ def apply_agent_choices(
 
     ChoicesRefused with the reasons per row when a choice cannot be carried out (nothing is written);
     None when the job is no longer waiting for its agents (cancelled, or the step submitted twice)."""
+    from calls.imports import tasks  # the task runs the jobs service, which calls this module's scan
+
     plan = _checked(choices, list(team_choices))
     applied = Applied(left=sum(1 for choice in choices if choice.action == LEAVE))
     with transaction.atomic():

@@ -2,7 +2,8 @@
 
 The flow: a QA manager uploads a file (`create_import_job`), maps its columns to call fields
 (`reading.preview_table`, `mapping.suggest_columns`, `configure_import_job`), then a Celery task runs
-`run_import_job`, which calls `import_calls_from_file`, the one import routine also used by
+`run_import_job`, which first checks the file's agents and teams (calls.imports.agents: unknown ones stop
+the job at the agent step, and it runs again after it), then calls `import_calls_from_file`, the one import routine also used by
 `manage.py import_calls` and the benchmark.
 
 Rows are written in batches of settings.QA_IMPORT_BATCH_SIZE, each in its own transaction with the job's
@@ -38,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from calls.imports.agents import needs_scan, scan_unknown_agents
 from calls.imports.mapping import join_start_columns, validate_columns
 from calls.imports.reading import FileRefused, Preview, preview_table, read_table
 from calls.imports.writer import Plan, RowRefused, bulk_write_settings, frozen_changes, write_calls
@@ -200,36 +202,25 @@ def preview_job(*, job: ImportJob, rows: int = 5) -> Preview:
 
 
 def configure_import_job(
-    *,
-    job: ImportJob,
-    columns: dict[str, str],
-    date_format: str,
-    mapping: ImportMapping | None,
-    unknown_agents: dict | None = None,
+    *, job: ImportJob, columns: dict[str, str], date_format: str, mapping: ImportMapping | None
 ) -> bool:
     """Record the mapping on a pending job. False when the job was already configured (a double submit)
     or cancelled meanwhile.
 
     `mapping` is the saved mapping the columns were pre-filled from, if any; the user may have edited them
-    since, which the snapshot lets the job page tell. With `unknown_agents` (calls.imports.agents: the
-    file's agent values no agent matches), the job waits for its agent step instead of being ready to run."""
+    since, which the snapshot lets the job page tell."""
     validate_columns(columns=columns)
     snapshot = _mapping_snapshot(mapping)
-    status = ImportJob.Status.NEEDS_AGENTS if unknown_agents else ImportJob.Status.PENDING
-    values = {
-        "columns": columns,
-        "date_format": date_format,
-        "mapping": mapping,
-        "mapping_snapshot": snapshot,
-        "status": status,
-        "unknown_agents": unknown_agents or {},
-    }
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING, columns={}).update(
-        **values
+        columns=columns, date_format=date_format, mapping=mapping, mapping_snapshot=snapshot
     )
     if updated:
-        for name, value in values.items():
-            setattr(job, name, value)
+        job.columns, job.date_format, job.mapping, job.mapping_snapshot = (
+            columns,
+            date_format,
+            mapping,
+            snapshot,
+        )
     return bool(updated)
 
 
@@ -262,8 +253,11 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
 def _run_claimed_job(job: ImportJob) -> ImportJob:
     job_id = job.pk
     try:
+        data = job_data(job)
+        if _stopped_for_agents(job, data):
+            return job
         result = import_calls_from_file(
-            data=job_data(job),
+            data=data,
             file_name=job.original_name,
             columns=job.columns,
             date_format=job.date_format,
@@ -302,6 +296,27 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
         unchanged_count=result.unchanged,
         error_count=result.refused,
     )
+
+
+def _stopped_for_agents(job: ImportJob, data: bytes) -> bool:
+    """Whether the file names agents or teams nobody has (calls.imports.agents): then the job gives its claim
+    back and waits for its agent step. A job that went through the step keeps its list: no second scan."""
+    if job.unknown_agents or not needs_scan(job.columns):
+        return False
+
+    def alive():
+        ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+
+    unknown = scan_unknown_agents(
+        data=data, file_name=job.original_name, columns=job.columns, alive=alive
+    ).as_json()
+    if not unknown:
+        return False
+    waiting = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.NEEDS_AGENTS, started_at=None, heartbeat_at=None, unknown_agents=unknown
+    )
+    job.refresh_from_db()
+    return bool(waiting)
 
 
 def refuse_import_job(*, job: ImportJob, message: str) -> ImportJob:

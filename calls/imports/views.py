@@ -91,8 +91,6 @@ def job_mapping(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         columns, date_format = form.columns(), form.cleaned_data["date_format"]
-        # Read before the transaction: the scan reads the whole file, and holds no lock meanwhile.
-        unknown = agents.scan_job_agents(job=job, columns=columns).as_json()
         with transaction.atomic():
             if form.cleaned_data["save_as"]:
                 mapping = presets.save_mapping(
@@ -101,13 +99,8 @@ def job_mapping(request, pk):
                     date_format=date_format,
                     user=request.user,
                 )
-            configured = jobs.configure_import_job(
-                job=job, columns=columns, date_format=date_format, mapping=mapping, unknown_agents=unknown
-            )
-            if configured and job.status == ImportJob.Status.PENDING:
+            if jobs.configure_import_job(job=job, columns=columns, date_format=date_format, mapping=mapping):
                 tasks.import_calls.delay_on_commit(job.pk)
-        if configured and job.status == ImportJob.Status.NEEDS_AGENTS:
-            return redirect("imports:agents", job.pk)
         return redirect("imports:detail", job.pk)
     context = {
         "job": job,
@@ -191,8 +184,10 @@ def job_progress(request, pk):
     """The progress fragment that the job page polls every second while the import runs."""
     job = get_import_job_for(request.user, pk)
     response = render(request, "calls/imports/_progress.html", {"job": job})
-    if job.is_finished and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"  # once: the reloaded page shows the refused rows, and does not poll
+    stopped = job.is_finished or job.status == ImportJob.Status.NEEDS_AGENTS
+    if stopped and request.headers.get("HX-Request"):
+        # Once: the reloaded page shows the refused rows (or the agent step's button), and does not poll.
+        response["HX-Refresh"] = "true"
     return response
 
 

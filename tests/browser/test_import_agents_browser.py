@@ -41,10 +41,14 @@ def test_a_manager_maps_one_unknown_agent_and_creates_the_other(
     page.wait_for_url("**/imports/*/mapping/")
     page.click("#mapping-form button[type=submit]")
 
-    # The agent step lists the two unknown values with their rows.
-    page.wait_for_url("**/imports/*/agents/")
+    # The worker (eager in tests) stops the job before writing anything: the job page leads to the step,
+    # which lists the two unknown values with their rows.
     job = ImportJob.objects.get()
-    assert job.status == ImportJob.Status.NEEDS_AGENTS
+    page.wait_for_url(f"**{reverse('imports:detail', args=[job.pk])}")
+    page.click("#set-up-agents")
+    page.wait_for_url("**/imports/*/agents/")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.NEEDS_AGENTS and not Call.objects.exists()
     rows = page.locator("#unknown-agents tbody tr")
     assert rows.evaluate_all("rows => rows.map(row => row.dataset.value)") == ["Anna", "Bruno"]
     anna_row = page.locator("#unknown-agents tr[data-value='Anna']")

@@ -41,15 +41,14 @@ SAMPLE = rows_naming(
 
 
 def make_job(rows=SAMPLE, *, user=None, columns=TEAM_COLUMNS, header=TEAM_HEADER) -> ImportJob:
-    """A job whose mapping was just saved, as the mapping page does it (scan, then configure)."""
+    """A job mapped and run by a worker, which stops it at the agent step when the file names unknown ones."""
     data = make_csv(header, rows)
     job = ImportJob.objects.create(
         file=ContentFile(data, name="calls.csv"), original_name="calls.csv", created_by=user
     )
-    unknown = agents.scan_job_agents(job=job, columns=columns).as_json()
-    assert jobs.configure_import_job(
-        job=job, columns=columns, date_format="", mapping=None, unknown_agents=unknown
-    )
+    assert jobs.configure_import_job(job=job, columns=columns, date_format="", mapping=None)
+    assert jobs.run_import_job(job_id=job.pk) is not None
+    job.refresh_from_db()
     return job
 
 
@@ -118,17 +117,26 @@ def test_the_scan_lists_at_most_max_listed_values_and_counts_the_rest(jdoe, monk
     assert (found.more_values, found.more_rows) == (2, 3)  # Di (2 rows) and Cy (1 row)
 
 
-def test_a_file_whose_agents_are_all_known_is_queued_as_before(jdoe, django_capture_on_commit_callbacks):
-    job = make_job(rows_naming(("A100", ""), ("jdoe", "")))
-    assert (job.status, job.unknown_agents) == (ImportJob.Status.PENDING, {})
+def test_a_file_whose_agents_and_teams_are_all_known_imports_at_once(jdoe):
+    job = make_job(rows_naming(("A100", "Blue"), ("jdoe", "")))
+    assert (job.status, job.unknown_agents, job.created_count) == (ImportJob.Status.DONE, {}, 2)
 
 
 def test_a_job_waiting_for_its_agents_is_not_run_by_a_worker(jdoe):
     job = make_job()
     assert job.status == ImportJob.Status.NEEDS_AGENTS
+    assert (job.started_at, job.processed_rows) == (None, 0)  # the claim is given back, nothing written
     assert [v["value"] for v in job.unknown_agents["values"]] == ["Anna", "bruno"]
     assert jobs.run_import_job(job_id=job.pk) is None
     assert not Call.objects.exists()
+
+
+def test_the_scan_keeps_the_jobs_heartbeat(jdoe, monkeypatch):
+    monkeypatch.setattr(agents, "SCAN_TICK", 2)
+    beats = []
+    data = make_csv(TEAM_HEADER, SAMPLE)
+    scan_unknown_agents(data=data, file_name="c.csv", columns=TEAM_COLUMNS, alive=lambda: beats.append(1))
+    assert len(beats) == 4  # 8 rows
 
 
 # --- Applying the choices ---------------------------------------------------------------------------------
@@ -353,17 +361,23 @@ def step_url(job) -> str:
     return reverse("imports:agents", args=[job.pk])
 
 
-def test_the_mapping_page_leads_to_the_step_when_the_file_names_unknown_agents(client, manager, jdoe):
+def test_the_job_page_leads_to_the_step_when_the_file_names_unknown_agents(
+    client, manager, jdoe, django_capture_on_commit_callbacks
+):
     client.force_login(manager)
     data = make_csv(TEAM_HEADER, SAMPLE)
     job = ImportJob.objects.create(file=ContentFile(data, name="calls.csv"), original_name="calls.csv")
     post = {**TEAM_COLUMNS, "date_format": "", "save_as": ""}
-    response = client.post(reverse("imports:mapping", args=[job.pk]), post)
-    assert response["Location"] == step_url(job)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:mapping", args=[job.pk]), post)
+    assert response["Location"] == reverse("imports:detail", args=[job.pk])
     job.refresh_from_db()
     assert job.status == ImportJob.Status.NEEDS_AGENTS and not Call.objects.exists()
     detail = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     assert step_url(job) in detail and 'hx-trigger="every 1s"' not in detail
+    # The page that polled while the worker scanned reloads once into the step's button.
+    progress = client.get(reverse("imports:progress", args=[job.pk]), headers={"HX-Request": "true"})
+    assert progress["HX-Refresh"] == "true"
 
 
 def test_the_step_page_lists_each_value_with_its_rows_a_free_username_and_the_files_team(

@@ -142,9 +142,11 @@ def test_upload_map_and_import(client, manager, jdoe, django_capture_on_commit_c
         "date_format": "",
         "save_as": "Office PBX",
     }
-    response = client.post(reverse("imports:mapping", args=[job.pk]), mapping_post)
-    # "ghost" is no agent: the agent step first, where its row is left to be refused.
-    assert response["Location"] == reverse("imports:agents", args=[job.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:mapping", args=[job.pk]), mapping_post)
+    assert response["Location"] == reverse("imports:detail", args=[job.pk])
+    # "ghost" is no agent: the worker stops at the agent step, where its row is left to be refused.
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.NEEDS_AGENTS
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("imports:agents", args=[job.pk]), {"action-0": "leave"})
     assert response["Location"] == reverse("imports:detail", args=[job.pk])
