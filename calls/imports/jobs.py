@@ -312,11 +312,12 @@ def _stopped_for_agents(job: ImportJob, data: bytes) -> bool:
     ).as_json()
     if not unknown:
         return False
-    waiting = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+    # Conditional: a job the stalled-job sweep failed meanwhile stays failed (and is not imported either).
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.NEEDS_AGENTS, started_at=None, heartbeat_at=None, unknown_agents=unknown
     )
     job.refresh_from_db()
-    return bool(waiting)
+    return True
 
 
 def refuse_import_job(*, job: ImportJob, message: str) -> ImportJob:
