@@ -9,6 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext as _
 
 from calls.models import (
+    AgentAlias,
     Call,
     CallType,
     Escalation,
@@ -143,6 +144,16 @@ class EscalationAdmin(admin.ModelAdmin):
     list_filter = ("type",)
     list_select_related = ("call",)
     raw_id_fields = ("call",)
+
+
+@admin.register(AgentAlias)
+class AgentAliasAdmin(admin.ModelAdmin):
+    """Names saved in imports' agent steps: one mapped by mistake is corrected or deleted here."""
+
+    list_display = ("name", "agent", "created_by", "created_at")
+    search_fields = ("name", "agent__username", "agent__agent_code")
+    raw_id_fields = ("agent",)
+    readonly_fields = ("job", "created_by", "created_at")
 
 
 @admin.register(ImportMapping)

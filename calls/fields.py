@@ -80,8 +80,12 @@ BLANK_TEXT_FIELDS = tuple(f.name for f in CALL_FIELDS if f.kind in {"text", "url
 
 # --- How a call names its agent -------------------------------------------------------------------------
 
-# Strongest first: a phone system's agent code wins over a username that happens to be the same string.
-AGENT_KEYS = ("agent_code", "username")
+# Strongest first: a phone system's agent code wins over a username that happens to be the same string,
+# and both over an alias a QA manager saved in an import's agent step (calls.models.AgentAlias). The alias
+# is a reverse relation: `values_list(*AGENT_KEYS, …)` gives one row per alias of an agent (and one with
+# None for an agent without any), which agents_by_key takes as they come.
+OWN_AGENT_KEYS = ("agent_code", "username")
+AGENT_KEYS = (*OWN_AGENT_KEYS, "agent_aliases__name")
 
 
 def agent_candidates() -> QuerySet[User]:
@@ -90,14 +94,16 @@ def agent_candidates() -> QuerySet[User]:
 
 
 def agents_by_key(rows: Iterable[tuple[Any, ...]], *, fold: bool = False) -> dict[str, T]:
-    """{key a call may name its agent by → agent}, from rows of (*AGENT_KEYS values, agent).
+    """{key a call may name its agent by → agent}, from rows of (*AGENT_KEYS values, agent), strongest
+    key first (rows of the first keys alone, such as (agent code, username, agent), are read alike).
 
     With `fold`, the keys are casefolded (for a case-insensitive second try). Among agents whose keys
     fold alike, the first row wins.
     """
     rows = list(rows)
     found: dict[str, T] = {}
-    for position in reversed(range(len(AGENT_KEYS))):  # weakest first, so that a stronger key overrides
+    width = max((len(row) - 1 for row in rows), default=0)  # the keys before the agent
+    for position in reversed(range(width)):  # weakest first, so that a stronger key overrides
         level: dict[str, T] = {}
         for row in rows:
             if key := row[position]:
@@ -107,8 +113,8 @@ def agents_by_key(rows: Iterable[tuple[Any, ...]], *, fold: bool = False) -> dic
 
 
 def agent_key(agent) -> str:
-    """The key a call names `agent` by when read back: the strongest one the agent has."""
-    return next(value for name in AGENT_KEYS if (value := getattr(agent, name)))
+    """The key a call names `agent` by when read back: the strongest one the agent has of its own."""
+    return next(value for name in OWN_AGENT_KEYS if (value := getattr(agent, name)))
 
 
 # --- What an update writes ------------------------------------------------------------------------------

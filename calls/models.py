@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -338,6 +339,9 @@ class ImportMapping(models.Model):
 class ImportJob(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
+        # Mapped, but the file names agents the center does not know: the manager maps or creates them
+        # (calls.imports.agents), and the job is queued then.
+        NEEDS_AGENTS = "needs_agents", _("Agents to set up")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Done")
         PARTIAL = "partial", _("Done with refused rows")
@@ -346,10 +350,13 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Not claimed by a worker yet: such a job can be cancelled (calls.imports.jobs.cancel_import_job).
+    UNCLAIMED = frozenset({Status.PENDING, Status.NEEDS_AGENTS})
     FINISHED = frozenset({Status.DONE, Status.PARTIAL, Status.REFUSED, Status.FAILED, Status.CANCELLED})
     # The Bootstrap colour of each state, for its badge and its progress bar alike.
     COLOURS = {
         Status.PENDING: "info",
+        Status.NEEDS_AGENTS: "light",
         Status.RUNNING: "primary",
         Status.DONE: "success",
         Status.PARTIAL: "warning",
@@ -369,8 +376,11 @@ class ImportJob(models.Model):
     # The mapping as used by this job, so later edits to the saved mapping do not rewrite history.
     columns = models.JSONField(_("columns"), default=dict)
     date_format = models.CharField(_("date format"), max_length=50, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
     message = models.TextField(_("message"), blank=True, help_text=_("Why a whole file was refused."))
+    # The file's agent values that no agent matched when the mapping was saved (calls.imports.agents):
+    # {"values": [{"value", "rows", "team"}…], "more_values", "more_rows"}; {} when there were none.
+    unknown_agents = models.JSONField(_("unknown agents"), default=dict, blank=True)
     # The uploader's language: the worker writes the refused rows' reasons in it.
     language = models.CharField(_("language"), max_length=10, blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
@@ -417,7 +427,7 @@ class ImportJob(models.Model):
 
     @property
     def can_cancel(self) -> bool:
-        return self.status == self.Status.PENDING
+        return self.status in self.UNCLAIMED
 
     @property
     def can_delete(self) -> bool:
@@ -477,6 +487,49 @@ class ImportRowError(models.Model):
 
     def __str__(self):
         return _("line %(line)s: %(reason)s") % {"line": self.line_number, "reason": self.message}
+
+
+class AgentAlias(models.Model):
+    """Another name a phone system's export gives an agent (a first name, an old login), saved by a QA
+    manager in an import's agent step: the import and the API then match it (calls.fields.AGENT_KEYS), after
+    the agent codes and usernames, case-insensitively."""
+
+    name = models.CharField(_("name in the file"), max_length=150)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="agent_aliases",
+    )
+    job = models.ForeignKey(
+        ImportJob,
+        verbose_name=_("learnt in the import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # One name means one agent, whatever its case.
+            models.UniqueConstraint(Lower("name"), name="calls_agent_alias_unique_name"),
+        ]
+        verbose_name = _("agent alias")
+        verbose_name_plural = _("agent aliases")
+
+    def __str__(self):
+        return f"{self.name} → {self.agent}"
 
 
 def hash_token(raw: str) -> str:

@@ -207,6 +207,20 @@ class World:
         )
 
     @cached_property
+    def agents_job(self):
+        """An import mapped, waiting for its agent step: the file names an agent nobody is."""
+        data = make_csv(BASIC_HEADER, [basic_row("C1", agent="Anna")])
+        unknown = {"values": [{"value": "Anna", "rows": 1, "team": ""}], "more_values": 0, "more_rows": 0}
+        return ImportJob.objects.create(
+            file=ContentFile(data, name="calls.csv"),
+            original_name="calls.csv",
+            created_by=self.manager,
+            columns=BASIC_COLUMNS,
+            status=ImportJob.Status.NEEDS_AGENTS,
+            unknown_agents=unknown,
+        )
+
+    @cached_property
     def call_type(self):
         return CallTypeFactory(name="Complaints", slug="complaints")
 
@@ -361,6 +375,12 @@ TABLE: dict[str, Case] = {
     "imports:new": Case(none, GET=managers_only(200), POST=managers_only(200)),
     "imports:detail": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
     "imports:mapping": Case(pk_of("import_job"), GET=managers_only(200), POST=managers_only(200)),
+    "imports:agents": Case(
+        pk_of("agents_job"),
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {"action-0": "leave"},
+    ),
     "imports:progress": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
     "imports:cancel": Case(pk_of("import_job"), GET=WRONG_METHOD, POST=managers_only(302)),
     "imports:delete": Case(pk_of("import_job"), GET=WRONG_METHOD, POST=managers_only(302)),

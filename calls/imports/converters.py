@@ -16,9 +16,10 @@ The rules for messy values (decisions, so that a reader can find the rule here):
   Excel date cell's midnight and an Excel time cell's 1899-12-30 are dropped. US dates (MM/DD/YYYY)
   only when the mapping's date format says so (e.g. `%m/%d/%Y %H:%M:%S`); with a date format, ISO 8601 is
   still accepted, day-first dates are not. Times without a zone are in settings.TIME_ZONE.
-- Agent: by agent code, then username (calls.fields.agents_by_key), exact, then case-insensitive. Team: by
-  name, case-insensitive. Call type: by code (slug) or name, case-insensitive. An unknown agent, team or
-  call type refuses the row.
+- Agent: by agent code, then username, then a name saved for the agent in an import's agent step
+  (calls.fields.AGENT_KEYS, agents_by_key), exact, then case-insensitive. Team: by name,
+  case-insensitive. Call type: by code (slug) or name, case-insensitive. An unknown agent, team or call
+  type refuses the row (unknown agents and teams are offered to set up first: calls.imports.agents).
 
 Speed: references (agents, teams, call types) are loaded once per file; converters of columns whose values
 repeat (agents, booleans, durations…) remember their results; values come out ready for the database

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from calls.imports.agents import CREATE, LEAVE, MAP, TEAM_NAME_MAX, USERNAME_MAX, AgentChoice, TeamChoice
 from calls.imports.mapping import FIELDS_BY_NAME, IMPORT_FIELDS, START_TIME_OF_DAY, start_without_time_of_day
 from calls.imports.presets import PRESETS, find_preset
 from calls.imports.reading import LimitExceeded, check_upload
@@ -213,3 +214,100 @@ class ColumnMappingForm(forms.Form):
             for import_field in IMPORT_FIELDS
             if self.cleaned_data.get(import_field.name)
         }
+
+
+class AgentStepForm(forms.Form):
+    """The import's agent step (calls.imports.agents): per unknown agent value of the file, what to do with
+    its rows. Four fields per value, numbered by its place in the list: the choice, the existing agent (an
+    agent code or username, picked from a list or typed), and the new agent's username and team. Then one
+    choice per unknown team name of the file: create the team, or leave its rows refused."""
+
+    use_required_attribute = False
+
+    def __init__(
+        self,
+        *args,
+        entries: list[dict],
+        suggested_usernames: dict[str, str],
+        team_entries: list[dict] = (),
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.entries, self.team_entries = entries, list(team_entries)
+        for position, entry in enumerate(self.team_entries):
+            self.fields[f"teamaction-{position}"] = forms.ChoiceField(
+                label=_("What to do with the team “%s”") % entry["value"],
+                choices=[(CREATE, _("Create this team")), (LEAVE, _("Leave: refuse these rows"))],
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        actions = [
+            (MAP, _("Map to an existing agent")),
+            (CREATE, _("Create a new agent")),
+            (LEAVE, _("Leave: refuse these rows")),
+        ]
+        for position, entry in enumerate(entries):
+            self.fields[f"action-{position}"] = forms.ChoiceField(
+                label=_("What to do with the rows of “%s”") % entry["value"],
+                choices=actions,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"agent-{position}"] = forms.CharField(
+                label=_("Agent"), required=False, max_length=USERNAME_MAX
+            )
+            self.fields[f"username-{position}"] = forms.CharField(
+                label=_("Username"),
+                required=False,
+                max_length=USERNAME_MAX,
+                initial=suggested_usernames.get(entry["value"], ""),
+            )
+            self.fields[f"team-{position}"] = forms.CharField(
+                label=_("Team"), required=False, max_length=TEAM_NAME_MAX, initial=entry.get("team", "")
+            )
+
+    def rows(self):
+        """(entry, choice field, agent field, username field, team field, error) per unknown value."""
+        for position, entry in enumerate(self.entries):
+            yield {
+                "entry": entry,
+                "action": self[f"action-{position}"],
+                "agent": self[f"agent-{position}"],
+                "username": self[f"username-{position}"],
+                "team": self[f"team-{position}"],
+                "errors": [
+                    error
+                    for name in ("action", "agent", "username", "team")
+                    for error in self.errors.get(f"{name}-{position}", [])
+                ],
+            }
+
+    def team_rows(self):
+        for position, entry in enumerate(self.team_entries):
+            name = f"teamaction-{position}"
+            yield {"entry": entry, "action": self[name], "errors": self.errors.get(name, [])}
+
+    def team_choices(self) -> list[TeamChoice]:
+        return [
+            TeamChoice(value=entry["value"], action=self.cleaned_data.get(f"teamaction-{position}") or "")
+            for position, entry in enumerate(self.team_entries)
+        ]
+
+    def choices(self) -> list[AgentChoice]:
+        data = self.cleaned_data
+        return [
+            AgentChoice(
+                value=entry["value"],
+                action=data.get(f"action-{position}") or "",
+                agent=data.get(f"agent-{position}", "").strip(),
+                username=data.get(f"username-{position}", "").strip(),
+                team=" ".join(data.get(f"team-{position}", "").split()),
+            )
+            for position, entry in enumerate(self.entries)
+        ]
+
+    def add_row_errors(self, errors: dict[int, str], team_errors: dict[int, str]) -> None:
+        for position, message in errors.items():
+            self.add_error(f"action-{position}", message)
+        for position, message in team_errors.items():
+            self.add_error(f"teamaction-{position}", message)

@@ -2,7 +2,8 @@
 
 The flow: a QA manager uploads a file (`create_import_job`), maps its columns to call fields
 (`reading.preview_table`, `mapping.suggest_columns`, `configure_import_job`), then a Celery task runs
-`run_import_job`, which calls `import_calls_from_file`, the one import routine also used by
+`run_import_job`, which first checks the file's agents and teams (calls.imports.agents: unknown ones stop
+the job at the agent step, and it runs again after it), then calls `import_calls_from_file`, the one import routine also used by
 `manage.py import_calls` and the benchmark.
 
 Rows are written in batches of settings.QA_IMPORT_BATCH_SIZE, each in its own transaction with the job's
@@ -19,9 +20,10 @@ How a job ends (issue 7, part 4), each state with its own colour (ImportJob.COLO
 - The second row with an external id already seen in the file is refused ("same external id as line N"):
   the first occurrence imports. Two rows for one call in one export are a mistake of the export, and which
   of them should win is not ours to guess.
-- A pending job (waiting for its mapping, or queued and not yet claimed by a worker) can be cancelled or
-  deleted. Both are conditional on the job still being unclaimed, and the worker's claim is conditional on
-  the job still pending, so a job is never both cancelled and run.
+- A job that no worker has claimed (waiting for its mapping or for its agent step, calls.imports.agents,
+  or queued) can be cancelled or deleted. Both are conditional on the job still being unclaimed, and the
+  worker's claim is conditional on the job still pending (a job waiting for its agents is not), so a job
+  is never both cancelled and run.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from calls.imports.agents import needs_scan, scan_unknown_agents
 from calls.imports.mapping import join_start_columns, validate_columns
 from calls.imports.reading import FileRefused, Preview, preview_table, read_table
 from calls.imports.writer import Plan, RowRefused, bulk_write_settings, frozen_changes, write_calls
@@ -184,7 +187,7 @@ def create_import_job(*, uploaded_file, user) -> ImportJob:
     return job
 
 
-def _job_data(job: ImportJob) -> bytes:
+def job_data(job: ImportJob) -> bytes:
     if not job.file:
         raise FileRefused(_("The uploaded file is no longer available; upload it again."))
     try:
@@ -195,7 +198,7 @@ def _job_data(job: ImportJob) -> bytes:
 
 
 def preview_job(*, job: ImportJob, rows: int = 5) -> Preview:
-    return preview_table(data=_job_data(job), file_name=job.original_name, rows=rows)
+    return preview_table(data=job_data(job), file_name=job.original_name, rows=rows)
 
 
 def configure_import_job(
@@ -250,8 +253,11 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
 def _run_claimed_job(job: ImportJob) -> ImportJob:
     job_id = job.pk
     try:
+        data = job_data(job)
+        if _stopped_for_agents(job, data):
+            return job
         result = import_calls_from_file(
-            data=_job_data(job),
+            data=data,
             file_name=job.original_name,
             columns=job.columns,
             date_format=job.date_format,
@@ -292,6 +298,28 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
     )
 
 
+def _stopped_for_agents(job: ImportJob, data: bytes) -> bool:
+    """Whether the file names agents or teams nobody has (calls.imports.agents): then the job gives its claim
+    back and waits for its agent step. A job that went through the step keeps its list: no second scan."""
+    if job.unknown_agents or not needs_scan(job.columns):
+        return False
+
+    def alive():
+        ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+
+    unknown = scan_unknown_agents(
+        data=data, file_name=job.original_name, columns=job.columns, alive=alive
+    ).as_json()
+    if not unknown:
+        return False
+    # Conditional: a job the stalled-job sweep failed meanwhile stays failed (and is not imported either).
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.NEEDS_AGENTS, started_at=None, heartbeat_at=None, unknown_agents=unknown
+    )
+    job.refresh_from_db()
+    return True
+
+
 def refuse_import_job(*, job: ImportJob, message: str) -> ImportJob:
     """The whole file is refused (found before anything was written): the job page shows `message`."""
     return _finish(job, status=ImportJob.Status.REFUSED, message=message)
@@ -308,12 +336,13 @@ def _finish(job: ImportJob, *, status: str, message: str, **counts: int) -> Impo
 
 
 def cancel_import_job(*, job: ImportJob) -> bool:
-    """Cancel a job no worker has claimed (waiting for its mapping, or queued), and remove its file.
+    """Cancel a job no worker has claimed (waiting for its mapping or its agents, or queued), and remove
+    its file.
 
     False when a worker claimed it first (or it had already ended): the conditional UPDATE and the claim's
     (status still pending) cannot both succeed."""
     name = job.file.name
-    cancelled = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
+    cancelled = ImportJob.objects.filter(pk=job.pk, status__in=ImportJob.UNCLAIMED).update(
         status=ImportJob.Status.CANCELLED,
         finished_at=timezone.now(),
         file="",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.job_new, name="new"),
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/mapping/", views.job_mapping, name="mapping"),
+    path("<int:pk>/agents/", views.job_agents, name="agents"),
     path("<int:pk>/progress/", views.job_progress, name="progress"),
     path("<int:pk>/cancel/", views.job_cancel, name="cancel"),
     path("<int:pk>/delete/", views.job_delete, name="delete"),

@@ -1,4 +1,5 @@
-"""Import pages (QA managers only): upload, map columns, follow the progress, read and download refused rows.
+"""Import pages (QA managers only): upload, map columns, set up unknown agents (calls.imports.agents), follow
+the progress, read and download refused rows.
 
 QA managers share imports: every manager sees every job and every saved mapping.
 """
@@ -15,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from calls.access import get_import_job_for, get_import_mapping_for, require_qa_manager
-from calls.imports import jobs, presets, tasks
-from calls.imports.forms import ColumnMappingForm, UploadForm, max_upload_bytes
+from calls.fields import agent_candidates
+from calls.imports import agents, jobs, presets, tasks
+from calls.imports.forms import AgentStepForm, ColumnMappingForm, UploadForm, max_upload_bytes
 from calls.imports.mapping import IMPORT_FIELDS, call_list_problem, suggest_columns
 from calls.imports.presets import PRESETS
 from calls.imports.reading import MAX_COLUMNS, FileRefused
 from calls.models import ImportJob, ImportMapping
 from qa_center import csv_cells
+from qa_center.people.models import Team
 
 JOBS_PER_PAGE = 25
 ERRORS_PER_PAGE = 50
@@ -113,6 +116,59 @@ def job_mapping(request, pk):
     return render(request, "calls/imports/mapping.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def job_agents(request, pk):
+    """The agent step: the file's agent values that no agent matches, each mapped, created or left."""
+    job = get_import_job_for(request.user, pk)
+    if job.status != ImportJob.Status.NEEDS_AGENTS:
+        return redirect("imports:detail", job.pk)
+    entries = job.unknown_agents.get("values", [])
+    suggested = {} if request.method == "POST" else agents.suggested_usernames([e["value"] for e in entries])
+    form = AgentStepForm(
+        request.POST or None,
+        entries=entries,
+        suggested_usernames=suggested,
+        team_entries=job.unknown_agents.get("teams", []),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            applied = agents.apply_agent_choices(
+                job=job, choices=form.choices(), team_choices=form.team_choices(), user=request.user
+            )
+        except agents.ChoicesRefused as exc:
+            form.add_row_errors(exc.errors, exc.team_errors)
+        else:
+            if applied is None:
+                messages.error(request, _("This import is no longer waiting for its agents."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Agents created: %(created)s; teams created: %(teams)s; names mapped to agents: "
+                        "%(aliases)s; left (their rows are refused): %(left)s. The import has started."
+                    )
+                    % {
+                        "created": applied.created_agents,
+                        "teams": applied.created_teams,
+                        "aliases": applied.aliases,
+                        "left": applied.left,
+                    },
+                )
+            return redirect("imports:detail", job.pk)
+    context = {
+        "job": job,
+        "form": form,
+        "more_values": job.unknown_agents.get("more_values", 0),
+        "more_rows": job.unknown_agents.get("more_rows", 0),
+        "more_teams": job.unknown_agents.get("more_teams", 0),
+        "more_team_rows": job.unknown_agents.get("more_team_rows", 0),
+        "agents": agent_candidates().only("username", "agent_code", "first_name", "last_name"),
+        "teams": Team.objects.values_list("name", flat=True),
+    }
+    return render(request, "calls/imports/agents.html", context)
+
+
 @require_GET
 @login_required
 def job_detail(request, pk):
@@ -128,8 +184,10 @@ def job_progress(request, pk):
     """The progress fragment that the job page polls every second while the import runs."""
     job = get_import_job_for(request.user, pk)
     response = render(request, "calls/imports/_progress.html", {"job": job})
-    if job.is_finished and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"  # once: the reloaded page shows the refused rows, and does not poll
+    stopped = job.is_finished or job.status == ImportJob.Status.NEEDS_AGENTS
+    if stopped and request.headers.get("HX-Request"):
+        # Once: the reloaded page shows the refused rows (or the agent step's button), and does not poll.
+        response["HX-Refresh"] = "true"
     return response
 
 

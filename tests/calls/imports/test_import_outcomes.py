@@ -35,8 +35,8 @@ def run_job(data: bytes, *, columns=None, mapping=None, name="calls.csv") -> Imp
 
 
 GOOD = [basic_row("C1"), basic_row("C2")]
-SOME_REFUSED = [basic_row("C1"), basic_row("C2", agent="ghost")]
-ALL_REFUSED = [basic_row("C1", agent="ghost"), basic_row("C2", started_at="yesterday")]
+SOME_REFUSED = [basic_row("C1"), basic_row("C2", talk="ghost")]
+ALL_REFUSED = [basic_row("C1", talk="ghost"), basic_row("C2", started_at="yesterday")]
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_a_job_with_every_row_refused_lists_them_and_says_nothing_was_imported(c
     html = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     assert "Every row was refused; nothing was imported." in html
     assert "The file was refused" not in html  # the file itself was fine
-    assert 'id="refused-rows"' in html and "unknown agent “ghost”" in html
+    assert 'id="refused-rows"' in html and "talk_seconds: “ghost” is not a duration" in html
     assert not Call.objects.exists()
 
 
@@ -113,7 +113,7 @@ def test_a_reimport_counts_created_updated_unchanged_and_refused(jdoe):
         basic_row("C3", answered="yes"),  # another spelling of the same value
         basic_row("C4", talk="0:05:00"),  # the same 300 seconds, written as H:MM:SS
         basic_row("C5"),  # new
-        basic_row("C6", agent="ghost"),  # refused
+        basic_row("C6", talk="ghost"),  # refused
     ]
     again = run_job(make_csv(BASIC_HEADER, rows))
     counts = (again.created_count, again.updated_count, again.unchanged_count, again.error_count)

@@ -23,7 +23,7 @@ def make_job(data: bytes, *, columns=None, user=None, name="calls.csv") -> Impor
 
 
 def good_file() -> bytes:
-    return make_csv(BASIC_HEADER, [basic_row("C1"), basic_row("C2", agent="ghost"), basic_row("C3")])
+    return make_csv(BASIC_HEADER, [basic_row("C1"), basic_row("C2", talk="ghost"), basic_row("C3")])
 
 
 def test_task_enqueued_on_commit_imports_the_job(jdoe, manager, django_capture_on_commit_callbacks):

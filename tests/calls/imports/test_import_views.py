@@ -145,6 +145,11 @@ def test_upload_map_and_import(client, manager, jdoe, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("imports:mapping", args=[job.pk]), mapping_post)
     assert response["Location"] == reverse("imports:detail", args=[job.pk])
+    # "ghost" is no agent: the worker stops at the agent step, where its row is left to be refused.
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.NEEDS_AGENTS
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:agents", args=[job.pk]), {"action-0": "leave"})
+    assert response["Location"] == reverse("imports:detail", args=[job.pk])
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PARTIAL
     assert (job.created_count, job.error_count) == (2, 1)
