@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0007_import_job_outcomes_and_mapping_snapshot'),
+        ('calls', '0008_survey_answers_without_calls'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
