@@ -1,6 +1,7 @@
 """The call list's mechanism for large volumes: keyset pages equal offset pages, capped counts, the lead's
 scope from led team ids, every offered sort served by an index, and the stored durations."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -289,3 +290,21 @@ def test_the_durations_are_stored_by_the_database_whoever_writes(agent):
     )
     bulk = Call.objects.get(external_id="BULK")
     assert (bulk.wait_time_seconds, bulk.handle_time_seconds) == (7, None)
+
+
+# --- The dropdowns ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [None, "", "2"])
+def test_the_many_options_select_writes_what_django_writes(value):
+    from django import forms
+
+    from calls.pages.forms import ManyOptionsSelect
+
+    choices = [("", "Any"), (1, "Ann <&> Co"), (2, "Bob “B”")]
+    attrs = {"class": "form-select", "id": "id_agent", "disabled": False, "required": True}
+    expected = forms.Select(choices=choices).render("agent", value, attrs=attrs)
+    between_tags = re.compile(r">\s+<")
+    assert ManyOptionsSelect(choices=choices).render("agent", value, attrs=attrs) == between_tags.sub(
+        "><", expected
+    )
