@@ -21,10 +21,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
-from qa_center.paging import KeysetOrder
+from qa_center.paging import CappedCount, KeysetOrder
 from qa_center.people.models import Team, User
 from qa_center.rates import rate
 
@@ -104,9 +105,21 @@ def led_team_ids(user: User) -> tuple[int, ...]:
     return tuple(Team.objects.filter(lead=user).order_by("pk").values_list("pk", flat=True))
 
 
-def calls_in_scope(*, user: User, team_ids: tuple[int, ...] | None = None) -> QuerySet[Call]:
+# Past this many matching calls, a page's rows are found by walking the list's order (its index) and testing
+# each call, which meets 50 matches within a few thousand calls; below it, from the selective side (an
+# escalation, a survey, a team's index) and sorting the few matches. Each way is the slow one for the other case.
+DENSE_FROM = 2_000
+
+
+def calls_in_scope(
+    *, user: User, team_ids: tuple[int, ...] | None = None, dense: bool = False
+) -> QuerySet[Call]:
     """`Call.objects.visible_to(user)`, the one rule, with a team lead's teams given as ids: the same calls,
-    but no row joins its team to compare the lead (`team_ids` from `led_team_ids`; fetched when not given)."""
+    but no row joins its team to compare the lead (`team_ids` from `led_team_ids`; fetched when not given).
+
+    `dense`: the lead's scope is written so that no index serves it (an expression of the columns), which
+    leaves the planner the index of the list's order: "agent = me OR team IN (...)" served by two indexes
+    means sorting every one of the teams' calls for one page."""
     if not user.is_authenticated:
         return Call.objects.none()
     if user.sees_all_calls:
@@ -115,6 +128,9 @@ def calls_in_scope(*, user: User, team_ids: tuple[int, ...] | None = None) -> Qu
         return Call.objects.visible_to(user)
     if team_ids is None:
         team_ids = led_team_ids(user)
+    if dense:
+        calls = Call.objects.alias(scope_agent=Coalesce("agent_id", 0), scope_team=Coalesce("team_id", 0))
+        return calls.filter(Q(scope_agent=user.pk) | Q(scope_team__in=team_ids))
     return Call.objects.filter(Q(agent=user) | Q(team_id__in=team_ids))
 
 
@@ -131,9 +147,12 @@ def _prefix(field: str, text: str) -> Q:
     return condition
 
 
-def _filter(queryset: QuerySet[Call], filters: CallFilters) -> QuerySet[Call]:
-    """Every condition from the selective side, and none needing an annotation or a join: the count and the
-    page's rows run the same WHERE, and the count runs it alone."""
+def _filter(queryset: QuerySet[Call], filters: CallFilters, *, dense: bool = False) -> QuerySet[Call]:
+    """Every condition written so that no annotation or join is needed, the count running it alone.
+
+    Escalations and surveys: from their side (the ids of the escalated calls, through the escalation's and
+    the survey's indexes) to count, and for the rows of a sparse result; `dense`: as a test of each call
+    (EXISTS), for the rows of a result dense enough that walking the list's order meets a page quickly."""
     if filters.q:
         queryset = queryset.filter(
             _prefix("external_id", filters.q)
@@ -160,33 +179,77 @@ def _filter(queryset: QuerySet[Call], filters: CallFilters) -> QuerySet[Call]:
         queryset = queryset.filter(resolved=filters.resolved)
     if filters.escalated is not None:
         # From the escalation side: the (few) escalated calls' ids, not a subquery per call.
-        escalated = Q(pk__in=Escalation.objects.values("call_id"))
+        escalated = (
+            Q(Exists(Escalation.objects.filter(call=OuterRef("pk"))))
+            if dense
+            else Q(pk__in=Escalation.objects.values("call_id"))
+        )
         queryset = queryset.filter(escalated if filters.escalated else ~escalated)
     if filters.has_recording is True:
         queryset = queryset.with_recording()
     elif filters.has_recording is False:
         queryset = queryset.filter(recording_file="", recording_url="")
-    surveys = Q()
+    surveys: dict[str, int] = {}
     if filters.nps:
-        low, high = NPS_BANDS[filters.nps]
-        surveys &= Q(nps__gte=low, nps__lte=high)
+        surveys["nps__gte"], surveys["nps__lte"] = NPS_BANDS[filters.nps]
     if filters.csat_min is not None:
-        surveys &= Q(csat__gte=filters.csat_min)
+        surveys["csat__gte"] = filters.csat_min
     if filters.csat_max is not None:
-        surveys &= Q(csat__lte=filters.csat_max)
-    if surveys:
-        # From the survey side, through its (nps, call) / (csat, call) index.
-        queryset = queryset.filter(pk__in=SurveyResponse.objects.filter(surveys).values("call_id"))
+        surveys["csat__lte"] = filters.csat_max
+    if surveys and dense:
+        queryset = queryset.filter(Exists(SurveyResponse.objects.filter(**surveys, call=OuterRef("pk"))))
+    elif surveys:
+        # An inner join (one survey per call: no duplicates) that the planner can drive from the survey's
+        # (nps, call) / (csat, call) index and stop at the count's cap; "IN (subquery)" would first list
+        # every matching survey.
+        queryset = queryset.filter(**{f"survey__{condition}": value for condition, value in surveys.items()})
     return queryset
 
 
 @dataclass(frozen=True)
 class CallListing:
-    """The call list's two queries: `counted` (the filters alone) and `rows` (annotated, in `order`)."""
+    """The call list's queries: `counted` (the filters alone), and the rows in `order` for a given count."""
 
     counted: QuerySet[Call]
-    rows: QuerySet[Call]
     order: KeysetOrder
+    user: User
+    filters: CallFilters | None
+    sort: str
+    team_ids: tuple[int, ...] | None
+
+    def rows_for(self, count: CappedCount | None = None) -> QuerySet[Call]:
+        """The rows, annotated for display and ordered; written for a dense result unless `count` is small."""
+        dense = count is None or count.capped or count.value >= DENSE_FROM
+        rows = _matching(
+            user=self.user, filters=self.filters, sort=self.sort, team_ids=self.team_ids, dense=dense
+        )
+        return (
+            rows.select_related("agent", "team", "call_type")
+            .defer("transcript")
+            .annotate(
+                # For the page's rows only: the count never sees these.
+                has_escalation=Exists(Escalation.objects.filter(call=OuterRef("pk"))),
+                survey_nps=F("survey__nps"),
+                survey_csat=F("survey__csat"),
+            )
+            .order_by(*self.order.order_by())
+        )
+
+    @property
+    def rows(self) -> QuerySet[Call]:
+        return self.rows_for(None)
+
+
+def _matching(
+    *, user: User, filters: CallFilters | None, sort: str, team_ids: tuple[int, ...] | None, dense: bool
+) -> QuerySet[Call]:
+    calls = calls_in_scope(user=user, team_ids=team_ids, dense=dense)
+    if filters is None:
+        return calls.none()
+    calls = _filter(calls, filters, dense=dense)
+    if column := SORTS_NEEDING_A_VALUE.get(sort.removeprefix("-")):
+        calls = calls.filter(**{f"{column}__isnull": False})
+    return calls
 
 
 def call_listing(
@@ -199,23 +262,12 @@ def call_listing(
     """The calls `user` may see that match `filters` (None: filters that were not valid, which match nothing):
     what to count, and what to show in which order."""
     sort = normalise_sort(sort)
-    counted = calls_in_scope(user=user, team_ids=team_ids)
-    counted = counted.none() if filters is None else _filter(counted, filters)
-    if column := SORTS_NEEDING_A_VALUE.get(sort.removeprefix("-")):
-        counted = counted.filter(**{f"{column}__isnull": False})
-    order = sort_order(sort)
-    rows = (
-        counted.select_related("agent", "team", "call_type")
-        .defer("transcript")
-        .annotate(
-            # For the page's rows only: the count never sees these.
-            has_escalation=Exists(Escalation.objects.filter(call=OuterRef("pk"))),
-            survey_nps=F("survey__nps"),
-            survey_csat=F("survey__csat"),
-        )
-        .order_by(*order.order_by())
+    if user.is_authenticated and user.is_team_lead and team_ids is None:
+        team_ids = led_team_ids(user)
+    counted = _matching(user=user, filters=filters, sort=sort, team_ids=team_ids, dense=False)
+    return CallListing(
+        counted=counted, order=sort_order(sort), user=user, filters=filters, sort=sort, team_ids=team_ids
     )
-    return CallListing(counted=counted, rows=rows, order=order)
 
 
 def calls_for_list(*, user: User, filters: CallFilters, sort: str = DEFAULT_SORT) -> QuerySet[Call]:

@@ -11,6 +11,7 @@
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,7 +166,7 @@ def _page_number(value) -> int:
 
 
 def paginate(
-    rows: QuerySet,
+    rows: QuerySet | Callable[[CappedCount], QuerySet],
     *,
     counted: QuerySet,
     params,
@@ -176,8 +177,11 @@ def paginate(
     """The page of `rows` that the query string `params` asks for, with the capped count of `counted`.
 
     With an `order`, links go by keyset (`after=` / `before=`); without one (a sort no index serves both ways),
-    by OFFSET. `rows` must already be ordered by `order.order_by()` when one is given."""
+    by OFFSET. `rows` must already be ordered by `order.order_by()` when one is given; it may be a function
+    of the count, for lists that find a few rows and many rows in different ways."""
     count = capped_count(counted, cap=cap)
+    if callable(rows):
+        rows = rows(count)
     number = _page_number(params.get("page"))
     after = order.parse(rows.model, params["after"]) if order and params.get("after") else None
     before = order.parse(rows.model, params["before"]) if order and params.get("before") else None

@@ -97,7 +97,7 @@ def call_list(request):
     filters = CallFilters(**form.cleaned_data) if form.is_valid() else None
     listing = call_listing(user=request.user, filters=filters, sort=sort, team_ids=team_ids)
     page = paginate(
-        listing.rows,
+        listing.rows_for,
         counted=listing.counted,
         params=request.GET,
         per_page=CALLS_PER_PAGE,

@@ -4,7 +4,8 @@ For each size, builds (once; reused while its size matches) a SQLite database un
 development database — with 500 agents in 25 teams and N calls spread over the last 12 months, surveys on ~30%
 and escalations on ~5% of them, written with executemany on a raw connection (the stored durations are the
 database's to fill). Then, through Django's test Client (full stack, no network, DEBUG off), requests every
-variant of the call list 30 times after a warm-up and records p50 / p95 of the server time and the variant's
+variant of the call list 30 times after a warm-up and records p50 / p95 of the server time (wall clock, and
+the process's CPU time, which a shared machine inflates less), of the time spent in SQL, and the variant's
 query count. Each size runs in its own process (Django binds one database per process). Writes
 var/bench/lists.json:
 
@@ -257,12 +258,24 @@ def measure(*, calls: int) -> dict:
         url = f"/calls/?{urlencode(params)}" if params else "/calls/"
         for _ in range(WARM_UP):
             assert client.get(url).status_code == 200
-        timings, cpu_timings = [], []
+        timings, cpu_timings, database_timings = [], [], []
+        in_database = [0.0]
+
+        def timed(execute, sql, *args, in_database=in_database):
+            began = time.perf_counter()
+            try:
+                return execute(sql, *args)
+            finally:
+                in_database[0] += time.perf_counter() - began
+
         for _ in range(REQUESTS):
+            in_database[0] = 0.0
             began, began_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
+            with connection.execute_wrapper(timed):
+                response = client.get(url)
             timings.append((time.perf_counter() - began) * 1000)
             cpu_timings.append((time.process_time() - began_cpu) * 1000)
+            database_timings.append(in_database[0] * 1000)
             assert response.status_code == 200, (name, response.status_code)
         queries = []  # counted on the connection wrapper: SQLite's connection is closed after every request
 
@@ -280,6 +293,9 @@ def measure(*, calls: int) -> dict:
             # CPU time of this process (SQLite runs in it): what a busy, shared machine inflates less.
             "cpu_p50_ms": round(statistics.median(cpu_timings), 1),
             "cpu_p95_ms": round(percentile(cpu_timings, 0.95), 1),
+            # The part spent in the database's queries: what grows with the number of calls, if anything.
+            "db_p50_ms": round(statistics.median(database_timings), 1),
+            "db_p95_ms": round(percentile(database_timings, 0.95), 1),
             "queries": len(queries),
             "rows": html.count("<tr data-external-id="),
             "count": shown,
@@ -288,7 +304,8 @@ def measure(*, calls: int) -> dict:
         figures = results[name]
         print(
             f"  {name:<45} p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms  "
-            f"(CPU {figures['cpu_p50_ms']:>6} / {figures['cpu_p95_ms']:>6})  "
+            f"(CPU {figures['cpu_p50_ms']:>6} / {figures['cpu_p95_ms']:>6}; "
+            f"in SQL {figures['db_p50_ms']:>6} / {figures['db_p95_ms']:>6})  "
             f"{figures['queries']} queries  ({figures['count']}, {figures['rows']} rows shown)",
             flush=True,
         )
