@@ -76,6 +76,7 @@ test: install-test
 bench: install-test
 	$(PY) -m tests.benchmarks.bench_import
 	$(PY) -m tests.benchmarks.bench_evaluation
+	$(PY) -m tests.benchmarks.bench_lists
 
 # Regenerate and compile the Spanish and Latvian catalogues (the compiled .mo files are committed).
 messages: install

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,15 @@ def validate_external_id(value: str) -> None:
     """A call's external id is part of the ingest API's paths (/api/v1/calls/<id>/), so no "/" in it."""
     if "/" in value:
         raise ValidationError(_("An external id cannot contain “/”."), code="slash")
+
+
+def seconds_total(*fields: str) -> Case:
+    """Sum of duration fields where unknown parts count as 0, but all parts unknown stays unknown."""
+    total = Coalesce(F(fields[0]), 0)
+    for field in fields[1:]:
+        total = total + Coalesce(F(field), 0)
+    all_unknown = {f"{field}__isnull": True for field in fields}
+    return Case(When(**all_unknown, then=Value(None)), default=total, output_field=models.IntegerField())
 
 
 class CallType(models.Model):
@@ -118,6 +127,22 @@ class Call(models.Model):
     transcript = models.TextField(_("transcript"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Stored by the database from the durations above (every writer, API, import SQL, bulk insert and
+    # admin alike, sets them without knowing), so that the call list can sort by them from an index.
+    wait_time_seconds = models.GeneratedField(
+        verbose_name=_("wait (s)"),
+        expression=seconds_total("ivr_wait_seconds", "queue_wait_seconds"),
+        output_field=models.IntegerField(null=True),
+        db_persist=True,
+        null=True,
+    )
+    handle_time_seconds = models.GeneratedField(
+        verbose_name=_("handle time (s)"),
+        expression=seconds_total("talk_seconds", "hold_seconds", "wrap_up_seconds"),
+        output_field=models.IntegerField(null=True),
+        db_persist=True,
+        null=True,
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -137,6 +162,12 @@ class Call(models.Model):
             # First-contact resolution: later contacts on the same case.
             models.Index(fields=["case_id", "started_at"], name="call_case_started_idx"),
             models.Index(fields=["customer_id", "started_at"], name="call_customer_started_idx"),
+            # The call list's agent and team dropdowns for a team lead: "has this agent a call in a led team?"
+            # (team first: with the agent first it would compete with call_agent_started_idx for an agent's list)
+            models.Index(fields=["team", "agent"], name="call_team_agent_idx"),
+            # The call list's sorts by wait and by handle time, with the tie-break (both directions).
+            models.Index(fields=["wait_time_seconds", "started_at", "id"], name="call_wait_idx"),
+            models.Index(fields=["handle_time_seconds", "started_at", "id"], name="call_handle_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -236,6 +267,9 @@ class SurveyResponse(models.Model):
             models.Index(fields=["segment", "responded_at"], name="survey_segment_responded_idx"),
             # Linking answers that came with a case id to the case's calls.
             models.Index(fields=["case_id"], name="survey_case_idx", condition=~Q(case_id="")),
+            # The call list's NPS and CSAT filters, read from the survey side.
+            models.Index(fields=["nps", "call"], name="survey_nps_call_idx"),
+            models.Index(fields=["csat", "call"], name="survey_csat_call_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(nps__isnull=True) | Q(nps__lte=10), name="survey_nps_0_10"),

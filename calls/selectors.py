@@ -15,16 +15,17 @@ An unknown outcome (`answered` neither true nor false) is in no answer-rate deno
 answered nor abandoned.
 """
 
-import functools
-import operator
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from calls.models import Call, CallType, Escalation
+from calls.models import Call, CallType, Escalation, SurveyResponse
+from qa_center.paging import CappedCount, KeysetOrder
 from qa_center.people.models import Team, User
 from qa_center.rates import rate
 
@@ -35,14 +36,19 @@ NPS_BANDS: dict[str, tuple[int, int]] = {
     "detractor": (0, 6),
 }
 
-# Sort keys offered on the list → the columns they order by (a whitelist: nothing else reaches order_by).
+# Sort keys offered on the list → the columns of a total order (a whitelist: nothing else reaches order_by).
+# Each one is served by an index on exactly these columns (calls.models.Call.Meta.indexes), scanned forward or
+# backward, so the tie-break follows the sort's direction. Not offered: agent and call type. Their order is a
+# related table's column (a name), which no index on calls serves: at a million calls the database sorted
+# every row in a temporary B-tree (3 s). Filtering by agent or call type is index-served instead.
 SORT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "started_at": ("started_at",),
-    "agent": ("agent__first_name", "agent__last_name", "agent__username"),
-    "call_type": ("call_type__name",),
-    "wait": ("wait_total",),
-    "handle": ("handle_total",),
+    "started_at": ("started_at", "id"),
+    "wait": ("wait_time_seconds", "started_at", "id"),
+    "handle": ("handle_time_seconds", "started_at", "id"),
 }
+# Sorting by a duration lists the calls whose duration is known: unknown ones have no place in that order
+# (SQLite and PostgreSQL put NULLs at opposite ends, and "NULLS LAST" is not something an index serves).
+SORTS_NEEDING_A_VALUE = {"wait": "wait_time_seconds", "handle": "handle_time_seconds"}
 DEFAULT_SORT = "-started_at"
 CASE_CALLS_LIMIT = 10
 
@@ -75,17 +81,16 @@ def nps_band(nps: int | None) -> str | None:
 
 
 def normalise_sort(value: str | None) -> str:
-    """The requested sort if it is one we offer ("agent" or "-agent"), else the default."""
+    """The requested sort if it is one we offer ("wait" or "-wait"), else the default."""
     if value and value.removeprefix("-") in SORT_COLUMNS:
         return value
     return DEFAULT_SORT
 
 
-def _seconds_total(*fields: str):
-    """Sum of duration fields where unknown parts count as 0, but all parts unknown stays unknown."""
-    all_unknown = {f"{field}__isnull": True for field in fields}
-    total = functools.reduce(operator.add, (Coalesce(F(field), 0) for field in fields))
-    return Case(When(**all_unknown, then=Value(None)), default=total, output_field=IntegerField())
+def sort_order(sort: str) -> KeysetOrder:
+    """The total order behind a sort key, which also drives keyset pagination."""
+    sort = normalise_sort(sort)
+    return KeysetOrder(fields=SORT_COLUMNS[sort.removeprefix("-")], descending=sort.startswith("-"))
 
 
 def _start_of_day(day: date) -> datetime:
@@ -93,12 +98,66 @@ def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _filter(queryset: QuerySet[Call], filters: CallFilters) -> QuerySet[Call]:
+def led_team_ids(user: User) -> tuple[int, ...]:
+    """The teams `user` leads (one small query; none for anyone who is not a team lead)."""
+    if not (user.is_authenticated and user.is_team_lead) or user.sees_all_calls:
+        return ()
+    return tuple(Team.objects.filter(lead=user).order_by("pk").values_list("pk", flat=True))
+
+
+# Past this many matching calls, a page's rows are found by walking the list's order (its index) and testing
+# each call, which meets 50 matches within a few thousand calls; below it, from the selective side (an
+# escalation, a survey, a team's index) and sorting the few matches. Each way is the slow one for the other case.
+DENSE_FROM = 2_000
+
+
+def calls_in_scope(
+    *, user: User, team_ids: tuple[int, ...] | None = None, dense: bool = False
+) -> QuerySet[Call]:
+    """`Call.objects.visible_to(user)`, the one rule, with a team lead's teams given as ids: the same calls,
+    but no row joins its team to compare the lead (`team_ids` from `led_team_ids`; fetched when not given).
+
+    `dense`: the lead's scope is written so that no index serves it (an expression of the columns), which
+    leaves the planner the index of the list's order: "agent = me OR team IN (...)" served by two indexes
+    means sorting every one of the teams' calls for one page."""
+    if not user.is_authenticated:
+        return Call.objects.none()
+    if user.sees_all_calls:
+        return Call.objects.all()
+    if not user.is_team_lead:
+        return Call.objects.visible_to(user)
+    if team_ids is None:
+        team_ids = led_team_ids(user)
+    if dense:
+        calls = Call.objects.alias(scope_agent=Coalesce("agent_id", 0), scope_team=Coalesce("team_id", 0))
+        return calls.filter(Q(scope_agent=user.pk) | Q(scope_team__in=team_ids))
+    return Call.objects.filter(Q(agent=user) | Q(team_id__in=team_ids))
+
+
+def _prefix(field: str, text: str) -> Q:
+    """`field` starts with `text`, exactly as written (capital letters matter), in a form an index serves.
+
+    On SQLite, LIKE ignores case and so cannot use the (case-sensitive) index; a range on the column can:
+    every string that starts with `text` sorts at or after `text` and before `text` with its last character
+    bumped. Elsewhere `startswith` (LIKE 'text%') alone."""
+    condition = Q(**{f"{field}__startswith": text})
+    if connection.vendor == "sqlite":
+        upper = text[:-1] + chr(min(ord(text[-1]) + 1, sys.maxunicode))
+        condition &= Q(**{f"{field}__gte": text, f"{field}__lt": upper})
+    return condition
+
+
+def _filter(queryset: QuerySet[Call], filters: CallFilters, *, dense: bool = False) -> QuerySet[Call]:
+    """Every condition written so that no annotation or join is needed, the count running it alone.
+
+    Escalations and surveys: from their side (the ids of the escalated calls, through the escalation's and
+    the survey's indexes) to count, and for the rows of a sparse result; `dense`: as a test of each call
+    (EXISTS), for the rows of a result dense enough that walking the list's order meets a page quickly."""
     if filters.q:
         queryset = queryset.filter(
-            Q(external_id__icontains=filters.q)
-            | Q(case_id__icontains=filters.q)
-            | Q(customer_id__icontains=filters.q)
+            _prefix("external_id", filters.q)
+            | _prefix("case_id", filters.q)
+            | _prefix("customer_id", filters.q)
         )
     if filters.case:
         queryset = queryset.filter(case_id=filters.case)
@@ -119,65 +178,128 @@ def _filter(queryset: QuerySet[Call], filters: CallFilters) -> QuerySet[Call]:
     if filters.resolved is not None:
         queryset = queryset.filter(resolved=filters.resolved)
     if filters.escalated is not None:
-        queryset = queryset.filter(has_escalation=filters.escalated)
+        # From the escalation side: the (few) escalated calls' ids, not a subquery per call.
+        escalated = (
+            Q(Exists(Escalation.objects.filter(call=OuterRef("pk"))))
+            if dense
+            else Q(pk__in=Escalation.objects.values("call_id"))
+        )
+        queryset = queryset.filter(escalated if filters.escalated else ~escalated)
     if filters.has_recording is True:
         queryset = queryset.with_recording()
     elif filters.has_recording is False:
         queryset = queryset.filter(recording_file="", recording_url="")
+    surveys: dict[str, int] = {}
     if filters.nps:
-        low, high = NPS_BANDS[filters.nps]
-        queryset = queryset.filter(survey_nps__gte=low, survey_nps__lte=high)
+        surveys["nps__gte"], surveys["nps__lte"] = NPS_BANDS[filters.nps]
     if filters.csat_min is not None:
-        queryset = queryset.filter(survey_csat__gte=filters.csat_min)
+        surveys["csat__gte"] = filters.csat_min
     if filters.csat_max is not None:
-        queryset = queryset.filter(survey_csat__lte=filters.csat_max)
+        surveys["csat__lte"] = filters.csat_max
+    if surveys and dense:
+        queryset = queryset.filter(Exists(SurveyResponse.objects.filter(**surveys, call=OuterRef("pk"))))
+    elif surveys:
+        # An inner join (one survey per call: no duplicates) that the planner can drive from the survey's
+        # (nps, call) / (csat, call) index and stop at the count's cap; "IN (subquery)" would first list
+        # every matching survey.
+        queryset = queryset.filter(**{f"survey__{condition}": value for condition, value in surveys.items()})
     return queryset
 
 
-def _ordering(sort: str) -> list:
+@dataclass(frozen=True)
+class CallListing:
+    """The call list's queries: `counted` (the filters alone), and the rows in `order` for a given count."""
+
+    counted: QuerySet[Call]
+    order: KeysetOrder
+    user: User
+    filters: CallFilters | None
+    sort: str
+    team_ids: tuple[int, ...] | None
+
+    def rows_for(self, count: CappedCount | None = None) -> QuerySet[Call]:
+        """The rows, annotated for display and ordered; written for a dense result unless `count` is small."""
+        dense = count is None or count.capped or count.value >= DENSE_FROM
+        rows = _matching(
+            user=self.user, filters=self.filters, sort=self.sort, team_ids=self.team_ids, dense=dense
+        )
+        return (
+            rows.select_related("agent", "team", "call_type")
+            .defer("transcript")
+            .annotate(
+                # For the page's rows only: the count never sees these.
+                has_escalation=Exists(Escalation.objects.filter(call=OuterRef("pk"))),
+                survey_nps=F("survey__nps"),
+                survey_csat=F("survey__csat"),
+            )
+            .order_by(*self.order.order_by())
+        )
+
+    @property
+    def rows(self) -> QuerySet[Call]:
+        return self.rows_for(None)
+
+
+def _matching(
+    *, user: User, filters: CallFilters | None, sort: str, team_ids: tuple[int, ...] | None, dense: bool
+) -> QuerySet[Call]:
+    calls = calls_in_scope(user=user, team_ids=team_ids, dense=dense)
+    if filters is None:
+        return calls.none()
+    calls = _filter(calls, filters, dense=dense)
+    if column := SORTS_NEEDING_A_VALUE.get(sort.removeprefix("-")):
+        calls = calls.filter(**{f"{column}__isnull": False})
+    return calls
+
+
+def call_listing(
+    *,
+    user: User,
+    filters: CallFilters | None,
+    sort: str = DEFAULT_SORT,
+    team_ids: tuple[int, ...] | None = None,
+) -> CallListing:
+    """The calls `user` may see that match `filters` (None: filters that were not valid, which match nothing):
+    what to count, and what to show in which order."""
     sort = normalise_sort(sort)
-    descending = sort.startswith("-")
-    key = sort.removeprefix("-")
-    # Unknown values (no agent, no wait recorded) go last whichever the direction.
-    columns = [
-        F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
-        for column in SORT_COLUMNS[key]
-    ]
-    # A total order, so that pages never repeat or skip a call.
-    if key == "started_at":
-        return [*columns, "-id" if descending else "id"]
-    return [*columns, "-started_at", "-id"]
+    if user.is_authenticated and user.is_team_lead and team_ids is None:
+        team_ids = led_team_ids(user)
+    counted = _matching(user=user, filters=filters, sort=sort, team_ids=team_ids, dense=False)
+    return CallListing(
+        counted=counted, order=sort_order(sort), user=user, filters=filters, sort=sort, team_ids=team_ids
+    )
 
 
 def calls_for_list(*, user: User, filters: CallFilters, sort: str = DEFAULT_SORT) -> QuerySet[Call]:
-    """The calls `user` may see that match `filters`, with every flag the list shows annotated.
-
-    One query per page whatever the number of rows: related rows come by join, flags by annotation.
-    """
-    queryset = (
-        Call.objects.visible_to(user)
-        .select_related("agent", "team", "call_type")
-        .defer("transcript")
-        .annotate(
-            has_escalation=Exists(Escalation.objects.filter(call=OuterRef("pk"))),
-            survey_nps=F("survey__nps"),
-            survey_csat=F("survey__csat"),
-            wait_total=_seconds_total("ivr_wait_seconds", "queue_wait_seconds"),
-            handle_total=_seconds_total("talk_seconds", "hold_seconds", "wrap_up_seconds"),
-        )
-    )
-    return _filter(queryset, filters).order_by(*_ordering(sort))
+    """The calls `user` may see that match `filters`, annotated and ordered as the list shows them."""
+    return call_listing(user=user, filters=filters, sort=sort).rows
 
 
-def agents_for_filter(*, user: User) -> QuerySet[User]:
-    """The agents whose calls `user` may see: the only ones worth offering in the agent filter."""
-    visible = Call.objects.visible_to(user).filter(agent=OuterRef("pk"))
-    return User.objects.filter(Exists(visible)).order_by("first_name", "last_name", "username")
+def agents_for_filter(*, user: User, team_ids: tuple[int, ...] | None = None) -> QuerySet[User]:
+    """The agents whose calls `user` may see: the only ones worth offering in the agent filter.
+
+    Asked of each person ("has this agent a call here?"), an index probe each, never a scan of the calls."""
+    agents = User.objects.order_by("first_name", "last_name", "username")
+    if user.sees_all_calls:
+        return agents.filter(Exists(Call.objects.filter(agent=OuterRef("pk"))))
+    if team_ids is None:
+        team_ids = led_team_ids(user)
+    in_led_team = Exists(
+        Call.objects.filter(agent=OuterRef("pk"), team_id__in=team_ids)
+    )  # (agent, team) index
+    own = Q(pk=user.pk) & Exists(Call.objects.filter(agent=OuterRef("pk")))
+    return agents.filter(in_led_team | own)
 
 
-def teams_for_filter(*, user: User) -> QuerySet[Team]:
-    visible = Call.objects.visible_to(user).filter(team=OuterRef("pk"))
-    return Team.objects.filter(Exists(visible)).order_by("name")
+def teams_for_filter(*, user: User, team_ids: tuple[int, ...] | None = None) -> QuerySet[Team]:
+    """The teams whose calls `user` may see: the teams they lead and those of their own calls."""
+    teams = Team.objects.order_by("name")
+    if user.sees_all_calls:
+        return teams.filter(Exists(Call.objects.filter(team=OuterRef("pk"))))
+    if team_ids is None:
+        team_ids = led_team_ids(user)
+    led = Q(pk__in=team_ids) & Exists(Call.objects.filter(team=OuterRef("pk")))
+    return teams.filter(led | Exists(Call.objects.filter(agent=user, team=OuterRef("pk"))))
 
 
 def escalations_of(*, call: Call) -> QuerySet[Escalation]:
