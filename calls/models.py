@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,12 +21,15 @@ def validate_external_id(value: str) -> None:
 
 
 def seconds_total(*fields: str) -> Case:
-    """Sum of duration fields where unknown parts count as 0, but all parts unknown stays unknown."""
-    total = Coalesce(F(fields[0]), 0)
-    for field in fields[1:]:
-        total = total + Coalesce(F(field), 0)
+    """Sum of duration fields where unknown parts count as 0, but all parts unknown stays unknown. In 64-bit
+    integers: each part may be as large as the 32-bit column holds, and PostgreSQL refuses a 32-bit sum that
+    overflows (the whole row's write would fail)."""
+    parts = [Coalesce(Cast(F(field), models.BigIntegerField()), 0) for field in fields]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
     all_unknown = {f"{field}__isnull": True for field in fields}
-    return Case(When(**all_unknown, then=Value(None)), default=total, output_field=models.IntegerField())
+    return Case(When(**all_unknown, then=Value(None)), default=total, output_field=models.BigIntegerField())
 
 
 class CallType(models.Model):
@@ -132,14 +135,14 @@ class Call(models.Model):
     wait_time_seconds = models.GeneratedField(
         verbose_name=_("wait (s)"),
         expression=seconds_total("ivr_wait_seconds", "queue_wait_seconds"),
-        output_field=models.IntegerField(null=True),
+        output_field=models.BigIntegerField(null=True),
         db_persist=True,
         null=True,
     )
     handle_time_seconds = models.GeneratedField(
         verbose_name=_("handle time (s)"),
         expression=seconds_total("talk_seconds", "hold_seconds", "wrap_up_seconds"),
-        output_field=models.IntegerField(null=True),
+        output_field=models.BigIntegerField(null=True),
         db_persist=True,
         null=True,
     )
@@ -153,8 +156,8 @@ class Call(models.Model):
         indexes = [
             # The call list's default order and every KPI's period filter.
             models.Index(fields=["-started_at", "-id"], name="call_started_idx"),
-            # An agent's own calls, and per-agent KPIs.
-            models.Index(fields=["agent", "started_at"], name="call_agent_started_idx"),
+            # An agent's own calls (with the list's tie-break, so no sort is left over), and per-agent KPIs.
+            models.Index(fields=["agent", "started_at", "id"], name="call_agent_started_id_idx"),
             # A team lead's view, and per-team KPIs.
             models.Index(fields=["team", "started_at"], name="call_team_started_idx"),
             # Per-call-type KPIs and sampling.
@@ -163,7 +166,7 @@ class Call(models.Model):
             models.Index(fields=["case_id", "started_at"], name="call_case_started_idx"),
             models.Index(fields=["customer_id", "started_at"], name="call_customer_started_idx"),
             # The call list's agent and team dropdowns for a team lead: "has this agent a call in a led team?"
-            # (team first: with the agent first it would compete with call_agent_started_idx for an agent's list)
+            # (team first: with the agent first it would compete with call_agent_started_id_idx for an agent's list)
             models.Index(fields=["team", "agent"], name="call_team_agent_idx"),
             # The call list's sorts by wait and by handle time, with the tie-break (both directions).
             models.Index(fields=["wait_time_seconds", "started_at", "id"], name="call_wait_idx"),
