@@ -6,6 +6,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+class AddStoredGeneratedField(migrations.AddField):
+    """SQLite cannot add a STORED generated column with ALTER TABLE ("cannot add a STORED column"): there the
+    table is rebuilt with it, as Django does for the columns ALTER TABLE cannot add. Elsewhere, AddField."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        to_model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, to_model):
+            from_model = from_state.apps.get_model(app_label, self.model_name)
+            schema_editor._remake_table(from_model, create_field=to_model._meta.get_field(self.name))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -19,12 +32,12 @@ class Migration(migrations.Migration):
             model_name='call',
             name='call_agent_started_idx',
         ),
-        migrations.AddField(
+        AddStoredGeneratedField(
             model_name='call',
             name='handle_time_seconds',
             field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(hold_seconds__isnull=True, talk_seconds__isnull=True, then=models.Value(None), wrap_up_seconds__isnull=True), default=django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.functions.comparison.Coalesce(django.db.models.functions.comparison.Cast(models.F('talk_seconds'), models.BigIntegerField()), 0), '+', django.db.models.functions.comparison.Coalesce(django.db.models.functions.comparison.Cast(models.F('hold_seconds'), models.BigIntegerField()), 0)), '+', django.db.models.functions.comparison.Coalesce(django.db.models.functions.comparison.Cast(models.F('wrap_up_seconds'), models.BigIntegerField()), 0)), output_field=models.BigIntegerField()), null=True, output_field=models.BigIntegerField(null=True), verbose_name='handle time (s)'),
         ),
-        migrations.AddField(
+        AddStoredGeneratedField(
             model_name='call',
             name='wait_time_seconds',
             field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(ivr_wait_seconds__isnull=True, queue_wait_seconds__isnull=True, then=models.Value(None)), default=django.db.models.expressions.CombinedExpression(django.db.models.functions.comparison.Coalesce(django.db.models.functions.comparison.Cast(models.F('ivr_wait_seconds'), models.BigIntegerField()), 0), '+', django.db.models.functions.comparison.Coalesce(django.db.models.functions.comparison.Cast(models.F('queue_wait_seconds'), models.BigIntegerField()), 0)), output_field=models.BigIntegerField()), null=True, output_field=models.BigIntegerField(null=True), verbose_name='wait (s)'),
