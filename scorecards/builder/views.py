@@ -34,10 +34,10 @@ from scorecards.builder.forms import (
     VersionSettingsForm,
 )
 from scorecards.evaluations.forms import posted_answers
-from scorecards.evaluations.services import evaluation_score, points_of
+from scorecards.evaluations.services import explained_score
 from scorecards.models import Criterion, ScorecardVersion, Section
 from scorecards.scoring import spec
-from scorecards.scoring.explain import Explanation, explain_score, section_shares
+from scorecards.scoring.explain import section_shares
 
 
 def _edit_url(version_id: int, anchor: str = "") -> str:
@@ -158,16 +158,9 @@ def version_detail(request, pk):
         "sections": sections,
         "can_comment": can_comment,
         "is_manager": roles.is_manager(request.user),
-        "explanation": _tried(version, sections, {}),
+        "explanation": explained_score(version, sections, {}),
     }
     return render(request, "scorecards/builder/version.html", context)
-
-
-def _tried(version: ScorecardVersion, outline, data) -> Explanation:
-    """The score the answers posted in `data` would give on `version`, through the engine (no query)."""
-    criteria = spec.criteria_by_id(outline)
-    answers = posted_answers(criteria.values(), data)
-    return explain_score(evaluation_score(version, points_of(criteria, answers), outline=outline), outline)
 
 
 @require_POST
@@ -175,7 +168,9 @@ def _tried(version: ScorecardVersion, outline, data) -> Explanation:
 def version_try(request, pk):
     """The "try it" panel: the score of the answers posted, saving nothing (htmx swaps it in)."""
     version = get_version_for(request.user, pk)
-    explanation = _tried(version, spec.version_outline(version), request.POST)
+    outline = spec.version_outline(version)
+    answers = posted_answers(spec.criteria_by_id(outline).values(), request.POST)
+    explanation = explained_score(version, outline, answers)
     return render(request, "scorecards/evaluations/_score_panel.html", {"explanation": explanation})
 
 

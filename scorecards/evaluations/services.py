@@ -32,6 +32,7 @@ from scorecards.models import (
     Section,
 )
 from scorecards.scoring import engine as scoring
+from scorecards.scoring.explain import Explanation, explain_score
 from scorecards.scoring.spec import build_spec, criteria_by_id, spec_from_outline, version_outline
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "answer_state",
     "delete_recording_note",
     "evaluation_score",
+    "explained_score",
     "move_draft_to_published",
     "published_version_for",
     "points_of",
@@ -138,6 +140,15 @@ def score_fields(result: scoring.ScoreResult) -> dict:
         "auto_failed": result.auto_failed,
         "passed": result.passed,
     }
+
+
+def explained_score(
+    version: ScorecardVersion, outline: list[Section], answers: Mapping[int, AnswerValue]
+) -> Explanation:
+    """The score `answers` give on `version`, explained (valid answers only; others count as unanswered):
+    the live score, the read view and "try it" alike. No query: `outline` is spec.version_outline's."""
+    result = evaluation_score(version, points_of(criteria_by_id(outline), answers), outline=outline)
+    return explain_score(result, outline)
 
 
 def set_answer(answer: Answer, criterion: Criterion, value: AnswerValue | None) -> Answer:

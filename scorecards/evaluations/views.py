@@ -20,9 +20,8 @@ from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, post
 from scorecards.evaluations.services import (
     add_recording_note,
     delete_recording_note,
-    evaluation_score,
+    explained_score,
     move_draft_to_published,
-    points_of,
     save_draft,
     start_evaluation,
     stored_answers,
@@ -31,18 +30,11 @@ from scorecards.evaluations.services import (
 )
 from scorecards.models import Dispute, Evaluation, RecordingNote
 from scorecards.sampling.services import queue_of
-from scorecards.scoring.explain import Explanation, explain_score
 from scorecards.scoring.spec import criteria_by_id, version_outline
 
 EDIT_TEMPLATE = "scorecards/evaluations/edit.html"
 SCORE_PANEL_TEMPLATE = "scorecards/evaluations/_score_panel.html"
 NOTES_TEMPLATE = "scorecards/evaluations/_notes.html"
-
-
-def _explanation(evaluation: Evaluation, outline, criteria, answers) -> Explanation:
-    """The score of `answers` (valid ones; others count as unanswered), explained. No query."""
-    result = evaluation_score(evaluation.version, points_of(criteria, answers), outline=outline)
-    return explain_score(result, outline)
 
 
 def _is_htmx(request) -> bool:
@@ -165,7 +157,7 @@ def edit(request, pk):
         "evaluation": evaluation,
         "call": evaluation.call,
         "form": form,
-        "explanation": _explanation(evaluation, outline, criteria, answers),
+        "explanation": explained_score(evaluation.version, outline, answers),
         "notes": _notes_of(evaluation),
         "note_form": RecordingNoteForm(),
         "can_change": True,
@@ -208,7 +200,7 @@ def preview(request, pk):
     criteria = criteria_by_id(outline)
     # No form here: it is asked for on every change, and invalid answers just count as unanswered until saved.
     answers = posted_answers(criteria.values(), request.POST)
-    context = {"evaluation": evaluation, "explanation": _explanation(evaluation, outline, criteria, answers)}
+    context = {"evaluation": evaluation, "explanation": explained_score(evaluation.version, outline, answers)}
     return render(request, SCORE_PANEL_TEMPLATE, context)
 
 
@@ -238,7 +230,7 @@ def detail(request, pk):
         "evaluation": evaluation,
         "call": evaluation.call,
         "sections": sections,
-        "explanation": _explanation(evaluation, outline, criteria, values),
+        "explanation": explained_score(evaluation.version, outline, values),
         "notes": _notes_of(evaluation),
         "next_assignment": _next_in_queue(request.user, evaluation),
         **_feedback_actions(request.user, evaluation),
