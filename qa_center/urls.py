@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from calls.pages import views as call_views
+from qa_center.home import views as home_views
 from qa_center.people import views as people_views
 
 urlpatterns = [
-    path("", call_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", people_views.set_language, name="set_language"),
     path("calls/", include("calls.pages.urls")),
