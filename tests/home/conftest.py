@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.factories import UserFactory, make_published_version
 from tests.home.helpers import HOME
 
 
@@ -14,3 +15,14 @@ def home(client):
         return client.get(HOME)
 
     return get
+
+
+@pytest.fixture
+def default_version(call_type):
+    """`call_type`'s published scorecard (DEFAULT_SECTIONS, pass mark 85), as in the scorecards' tests."""
+    return make_published_version(call_type)
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory(username="reviewer2", is_reviewer=True)
