@@ -22,7 +22,7 @@ from calls.imports.selectors import imports_needing_attention
 from qa_center.people import roles
 from qa_center.people.models import User
 from scorecards.builder.selectors import scorecard_drafts
-from scorecards.calibration.selectors import sessions_to_close
+from scorecards.calibration.selectors import sessions_to_close, sessions_to_score
 from scorecards.disputes.selectors import awaiting_acknowledgement, open_disputes
 from scorecards.disputes.services import dispute_deadline
 from scorecards.feedback.selectors import agents_below_pass_mark, score_trend, team_week
@@ -63,7 +63,8 @@ class Section:
 
 
 def _first(queryset: QuerySet) -> tuple[list, int]:
-    """The first ITEM_ROWS rows and the total: two queries, whatever the total."""
+    """The first ITEM_ROWS rows and the total: two queries whatever the total (one when the rows are fewer
+    than ITEM_ROWS: they are the total)."""
     rows = list(queryset[:ITEM_ROWS])
     total = len(rows) if len(rows) < ITEM_ROWS else queryset.order_by().count()
     return rows, total
@@ -193,11 +194,25 @@ def reviewer_drafts(user: User, now: datetime) -> Item:
     )
 
 
+def reviewer_calibration(user: User, now: datetime) -> Item:
+    rows, total = _first(sessions_to_score(user=user))
+    return Item(
+        key="calibration-to-score",
+        title=_("Calibration sessions to score"),
+        template=_item_template("calibration_to_score"),
+        rows=rows,
+        total=total,
+        empty=_("No calibration session is waiting for your answers."),
+        link=reverse("calibration:list"),
+        link_label=_("All calibration sessions"),
+    )
+
+
 def reviewer_section(user: User, now: datetime) -> Section:
     return Section(
         key="reviewer",
         title=_("QA reviewer"),
-        items=[reviewer_queue(user, now), reviewer_drafts(user, now)],
+        items=[reviewer_queue(user, now), reviewer_drafts(user, now), reviewer_calibration(user, now)],
     )
 
 

@@ -1,4 +1,4 @@
-"""Read queries of calibration for pages outside it (the QA manager's home page)."""
+"""Read queries of calibration for pages outside it (the home pages)."""
 
 from django.db.models import F, QuerySet
 
@@ -6,7 +6,7 @@ from qa_center.people.models import User
 from scorecards.calibration.services import sessions_for_list
 from scorecards.models import CalibrationSession
 
-__all__ = ["sessions_to_close"]
+__all__ = ["sessions_to_close", "sessions_to_score"]
 
 
 def sessions_to_close(*, user: User) -> QuerySet[CalibrationSession]:
@@ -17,3 +17,9 @@ def sessions_to_close(*, user: User) -> QuerySet[CalibrationSession]:
         .filter(closed_at__isnull=True)
         .order_by(F("deadline").asc(nulls_last=True), "created_at", "pk")
     )
+
+
+def sessions_to_score(*, user: User) -> QuerySet[CalibrationSession]:
+    """The open sessions in which `user` takes part and has not submitted yet (a draft may be saved), the
+    nearest deadline first."""
+    return sessions_to_close(user=user).filter(is_participant=True, my_submitted=False)

@@ -16,7 +16,7 @@ MANAGER_ITEMS = [
     "scorecard-drafts",
     "sampling-shortfalls",
 ]
-REVIEWER_ITEMS = ["my-queue", "my-drafts"]
+REVIEWER_ITEMS = ["my-queue", "my-drafts", "calibration-to-score"]
 LEAD_ITEMS = ["team-week", "team-below-pass-mark", "team-disputes"]
 AGENT_ITEMS = ["to-acknowledge", "my-score"]
 

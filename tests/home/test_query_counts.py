@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 SIZES = [10, 1000]
 # Besides each item's own queries: the session, the user, the notification bell's count.
 MANAGER_QUERIES = 13  # 5 lists × (rows + total)
-REVIEWER_QUERIES = 7  # the queue's figures, its next call, the drafts (rows + total)
+REVIEWER_QUERIES = 9  # the queue's figures, its next call, the drafts and calibration (rows + total each)
 LEAD_QUERIES = 9  # the week (summary + rows), below the pass mark (rows + total), disputes (rows + total)
 AGENT_QUERIES = 7  # waiting (rows + total), the latest score, the two periods' means
 
@@ -64,7 +64,9 @@ def test_manager_home(
 
 
 @pytest.mark.parametrize("count", SIZES)
-def test_reviewer_home(client, reviewer, agent, call_type, default_version, count, django_assert_num_queries):
+def test_reviewer_home(
+    client, reviewer, manager, agent, call_type, default_version, count, django_assert_num_queries
+):
     many_assignments(count, reviewer=reviewer, agent=agent, call_type=call_type, due_in=-timedelta(hours=1))
     many_evaluations(
         count,
@@ -76,9 +78,12 @@ def test_reviewer_home(client, reviewer, agent, call_type, default_version, coun
         prefix="DRAFT",
         assignments=True,
     )
+    call = CallFactory(agent=agent, call_type=call_type)
+    many_open_sessions(count, call=call, version=default_version, manager=manager, reviewers=[reviewer])
     response = get_home(client, reviewer, django_assert_num_queries, REVIEWER_QUERIES)
     assert item_of(response, "my-queue").data["figures"].overdue == count
     assert item_of(response, "my-drafts").total == count
+    assert item_of(response, "calibration-to-score").total == count
 
 
 def team_of_agents(count: int, *, team) -> list[User]:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.models import Assignment, Evaluation
-from tests.factories import CallFactory, draft
+from tests.factories import FULL_MARKS, CallFactory, UserFactory, calibrated, draft, make_session
 from tests.home.helpers import item_of
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,32 @@ def test_drafts_to_finish_are_the_reviewers_own(
 
 def test_no_draft_says_so(home, reviewer):
     assert "No draft to finish." in home(reviewer).content.decode()
+
+
+def test_calibration_sessions_waiting_for_the_reviewers_answers(
+    home, manager, reviewer, second_reviewer, agent, call_type, default_version
+):
+    third = UserFactory(username="reviewer3", is_reviewer=True)
+
+    def session(title, reviewers):
+        return make_session(CallFactory(agent=agent, call_type=call_type), manager, reviewers, title=title)
+
+    to_score = session("To score", [reviewer, second_reviewer])
+    started = session("Started", [reviewer, second_reviewer])
+    calibrated(started, reviewer, {"Greeting": 1}, submit=False)
+    submitted = session("Submitted", [reviewer, second_reviewer])
+    calibrated(submitted, reviewer, FULL_MARKS)
+    not_mine = session("Not mine", [second_reviewer, third])
+
+    response = home(reviewer)
+    item = item_of(response, "calibration-to-score")
+    assert {session.pk for session in item.rows} == {to_score.pk, started.pk}
+    html = response.content.decode()
+    assert f'action="{reverse("calibration:score", args=[to_score.pk])}"' in html
+    assert "draft saved" in html
+    for absent in (submitted, not_mine):
+        assert reverse("calibration:detail", args=[absent.pk]) not in html
+
+
+def test_no_calibration_to_score_says_so(home, reviewer):
+    assert "No calibration session is waiting for your answers." in home(reviewer).content.decode()
