@@ -25,7 +25,9 @@ def imports_needing_attention(*, now: datetime) -> QuerySet[ImportJob]:
     """Import jobs a QA manager should look at, newest first, each annotated with `attention` (why):
     failed or refused as a whole, done with refused rows (in the last ATTENTION_DAYS days), waiting for their
     agents to be set up, or stuck (queued and never claimed, or running with no sign of life, for STUCK_AFTER).
-    A job waiting for its column mapping is the uploader's unfinished step, not listed."""
+    A job waiting for its column mapping is the uploader's unfinished step, not listed. A queued job's age is
+    counted from its upload (the job keeps no time of queueing): one mapped long after its upload may show as
+    stuck for the moment it waits for a worker."""
     recent = Q(created_at__gte=now - timedelta(days=ATTENTION_DAYS))
     cutoff = now - STUCK_AFTER
     queued_unclaimed = Q(status=ImportJob.Status.PENDING, created_at__lt=cutoff) & ~Q(columns={})

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from calls.imports.selectors import imports_needing_attention
 from qa_center.people import roles
@@ -25,7 +26,7 @@ from scorecards.builder.selectors import scorecard_drafts
 from scorecards.calibration.selectors import sessions_to_close, sessions_to_score
 from scorecards.disputes.selectors import awaiting_acknowledgement, open_disputes
 from scorecards.disputes.services import dispute_deadline
-from scorecards.feedback.selectors import agents_below_pass_mark, score_trend, team_week
+from scorecards.feedback.selectors import RECENT_DAYS, agents_below_pass_mark, score_trend, team_week
 from scorecards.sampling.selectors import DUE_SOON, queue_figures, runs_with_shortfall
 from scorecards.sampling.services import drafts_of, queue_of
 
@@ -236,14 +237,24 @@ def team_evaluations_this_week(user: User, now: datetime) -> Item:
 
 
 def team_below_pass_mark(user: User, now: datetime) -> Item:
-    rows, total = _first(agents_below_pass_mark(lead=user, now=now))
+    rows, total = _first(agents_below_pass_mark(lead=user, now=now, days=RECENT_DAYS))
     return Item(
         key="team-below-pass-mark",
-        title=_("Agents below the pass mark (last 30 days)"),
+        title=ngettext(
+            "Agents below the pass mark (last %(days)d day)",
+            "Agents below the pass mark (last %(days)d days)",
+            RECENT_DAYS,
+        )
+        % {"days": RECENT_DAYS},
         template=_item_template("below_pass_mark"),
         rows=rows,
         total=total,
-        empty=_("No agent of your teams is below the pass mark over the last 30 days."),
+        empty=ngettext(
+            "No agent of your teams is below the pass mark over the last %(days)d day.",
+            "No agent of your teams is below the pass mark over the last %(days)d days.",
+            RECENT_DAYS,
+        )
+        % {"days": RECENT_DAYS},
         link=reverse("feedback:team"),
         link_label=_("Team feedback"),
     )

@@ -23,6 +23,7 @@ from scorecards.scoring import engine as scoring
 __all__ = [
     "CRITERION_MIN_ANSWERS",
     "FEEDBACK_DAYS",
+    "RECENT_DAYS",
     "CriterionStat",
     "Feedback",
     "HistoryRow",
@@ -36,6 +37,7 @@ __all__ = [
     "evaluation_history",
     "my_feedback",
     "score_trend",
+    "start_of_week",
     "team_agents",
     "team_feedback",
     "team_week",
@@ -438,6 +440,7 @@ class TeamWeek:
 
 
 def start_of_week(now: datetime) -> datetime:
+    """Monday 00:00 of the week of `now`, in the current time zone."""
     day = timezone.localtime(now).date()
     monday = day - timedelta(days=day.weekday())
     return timezone.make_aware(datetime.combine(monday, datetime.min.time()))
