@@ -12,7 +12,7 @@ waiting (tests/home pin the count at 10 and 1,000 items).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -288,6 +288,18 @@ def team_lead_section(user: User, now: datetime) -> Section:
 # --- Agent -----------------------------------------------------------------------------------------------
 
 
+def time_left(span: timedelta) -> str:
+    """ "5 days, 20 hours", "3 hours", "less than an hour": our own plural forms (Django's lv catalogue puts
+    its day and hour forms in the wrong order, "5 diena")."""
+    days, hours = span.days, span.seconds // 3600
+    parts = []
+    if days:
+        parts.append(ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
+    if hours:
+        parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
+    return ", ".join(parts) if parts else str(_("less than an hour"))
+
+
 def to_acknowledge(user: User, now: datetime) -> Item:
     rows, total = _first(awaiting_acknowledgement(agent=user))
     for evaluation in rows:  # the window of each, from the one rule (no query)
@@ -295,6 +307,8 @@ def to_acknowledge(user: User, now: datetime) -> Item:
         evaluation.can_still_dispute = (
             evaluation.dispute_deadline is not None and now <= evaluation.dispute_deadline
         )
+        if evaluation.can_still_dispute:
+            evaluation.time_left = time_left(evaluation.dispute_deadline - now)
     return Item(
         key="to-acknowledge",
         title=_("Evaluations waiting for you"),

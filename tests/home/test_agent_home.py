@@ -34,7 +34,7 @@ def test_evaluations_waiting_for_acknowledgement_with_their_dispute_window(
     assert [row.can_still_dispute for row in item.rows] == [False, True]
     assert item.rows[1].dispute_deadline == recent.submitted_at + timedelta(days=7)
     html = response.content.decode()
-    assert "4\xa0days, 23\xa0hours left to dispute it" in html
+    assert "4 days, 23 hours left to dispute it" in html
     assert "The time to dispute it has ended: acknowledge it when you have read it." in html
     assert reverse("evaluations:detail", args=[recent.pk]) in html
     assert reverse("evaluations:detail", args=[theirs.pk]) not in html
