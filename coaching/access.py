@@ -102,4 +102,6 @@ def get_action_item_for(user, pk, *, for_tick: bool = False) -> ActionItem:
 
 def get_feed_owner(token: str) -> CalendarFeed:
     """The feed whose token this is (the URL is the credential: no sign-in); 404 for any other string."""
-    return get_object_or_404(CalendarFeed.objects.select_related("user"), user__is_active=True, token_hash=hash_feed_token(token))
+    return get_object_or_404(
+        CalendarFeed.objects.select_related("user"), user__is_active=True, token_hash=hash_feed_token(token)
+    )

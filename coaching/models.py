@@ -114,7 +114,9 @@ class CoachingSession(models.Model):
         verbose_name = _("coaching session")
         verbose_name_plural = _("coaching sessions")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="coaching_session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="coaching_session_ends_after_start"
+            ),
         ]
         indexes = [
             # The overlap check and the lead's week view: a person's sessions around a time.
@@ -206,7 +208,8 @@ class AgendaItem(models.Model):
                 name="agenda_item_evaluation_has_evaluation",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="strength") | ~Q(criterion_title=""), name="agenda_item_strength_has_criterion"
+                condition=~Q(kind="strength") | ~Q(criterion_title=""),
+                name="agenda_item_strength_has_criterion",
             ),
             models.CheckConstraint(condition=~Q(kind="free") | ~Q(text=""), name="agenda_item_free_has_text"),
             models.UniqueConstraint(
@@ -270,8 +273,12 @@ class SentReminder(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    action_item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    session = models.ForeignKey(
+        CoachingSession, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    action_item = models.ForeignKey(
+        ActionItem, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -308,4 +315,3 @@ class CalendarFeed(models.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
-

@@ -242,7 +242,11 @@ class World:
     def coaching_session(self):
         start = timezone.now() - timedelta(hours=1)
         return CoachingSession.objects.create(
-            lead=self.lead, agent=self.agent, starts_at=start, ends_at=start + timedelta(minutes=30), place="Room 1"
+            lead=self.lead,
+            agent=self.agent,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            place="Room 1",
         )
 
     @cached_property
@@ -275,7 +279,9 @@ class World:
 
     @cached_property
     def agenda_item(self):
-        return AgendaItem.objects.create(session=self.coaching_session, kind=AgendaItem.Kind.FREE, text="Holds")
+        return AgendaItem.objects.create(
+            session=self.coaching_session, kind=AgendaItem.Kind.FREE, text="Holds"
+        )
 
     @cached_property
     def feed_token(self) -> str:
@@ -774,7 +780,9 @@ TABLE: dict[str, Case] = {
     "coaching:action_done[the lead's item]": Case(
         lambda world: {"item_pk": world.leads_action_item.pk}, GET=WRONG_METHOD, POST=coaching_change(302)
     ),
-    "coaching:reschedule": Case(pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)),
+    "coaching:reschedule": Case(
+        pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)
+    ),
     "coaching:cancel": Case(pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)),
     "coaching:complete": Case(pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)),
     "coaching:no_show": Case(pk_of("coaching_session"), GET=WRONG_METHOD, POST=coaching_change(302)),

@@ -22,14 +22,15 @@ def session_time(day, start, minutes: int) -> SessionTime:
     """The session's instants from a local day and start time and a duration in minutes."""
     zone = timezone.get_current_timezone()
     naive = datetime.combine(day, start)
-    starts_at = timezone.make_aware(naive, zone)
-    if timezone.localtime(starts_at, zone).replace(tzinfo=None) != naive:
+    starts_at = timezone.make_aware(naive, zone).astimezone(UTC)
+    # Through UTC and back: a wall-clock time the clocks skip comes back an hour later.
+    if starts_at.astimezone(zone).replace(tzinfo=None) != naive:
         raise ValidationError(
             _("%(time)s does not exist on that day: the clocks go forward. Choose another time.")
             % {"time": start.strftime("%H:%M")},
             code="nonexistent_time",
         )
-    starts_at = starts_at.astimezone(UTC)  # add the duration in real time, not on the wall clock
+    # The duration is added in real time (to the UTC instant), not on the wall clock.
     return SessionTime(starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes))
 
 
@@ -41,7 +42,9 @@ class _WhenFields(forms.Form):
         initial=30,
         validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)],
     )
-    place = forms.CharField(label=_("Place"), max_length=200, help_text=_("A room, a desk, a meeting corner."))
+    place = forms.CharField(
+        label=_("Place"), max_length=200, help_text=_("A room, a desk, a meeting corner.")
+    )
 
     def clean(self):
         data = super().clean()
@@ -63,7 +66,9 @@ class ScheduleForm(_WhenFields):
         label=_("Scenario to practise"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Role-play only, e.g. an escalation: the customer asks for a manager; you play the customer."),
+        help_text=_(
+            "Role-play only, e.g. an escalation: the customer asks for a manager; you play the customer."
+        ),
     )
     evaluation = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -133,15 +138,21 @@ class ConfirmForm(forms.Form):
 class AgendaForm(forms.Form):
     """The lead's picks among the suggestions (coaching.sessions.selectors.agenda_suggestions): nothing else."""
 
-    evaluations = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    evaluations = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
     strengths = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, suggestions, **kwargs):
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
-        self.fields["evaluations"].choices = [(s.evaluation.pk, s.evaluation.pk) for s in suggestions.evaluations]
+        self.fields["evaluations"].choices = [
+            (s.evaluation.pk, s.evaluation.pk) for s in suggestions.evaluations
+        ]
         self.fields["strengths"].choices = [(s.title, s.title) for s in suggestions.strengths]
 
     def picked_evaluations(self):
         chosen = set(self.cleaned_data["evaluations"])
-        return [(s.evaluation, s.weakest_title) for s in self.suggestions.evaluations if s.evaluation.pk in chosen]
+        return [
+            (s.evaluation, s.weakest_title) for s in self.suggestions.evaluations if s.evaluation.pk in chosen
+        ]

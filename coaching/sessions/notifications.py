@@ -22,7 +22,9 @@ __all__ = [
 
 
 def _when(params: dict) -> str:
-    return date_format(timezone.localtime(datetime.fromisoformat(params["starts_at"])), "SHORT_DATETIME_FORMAT")
+    return date_format(
+        timezone.localtime(datetime.fromisoformat(params["starts_at"])), "SHORT_DATETIME_FORMAT"
+    )
 
 
 def _kind(params: dict) -> str:
@@ -48,15 +50,16 @@ SESSION_CANCELLED = event(
 )
 SESSION_COMPLETED = event(
     "coaching_session_completed",
-    message=lambda p: _(
-        "Your coaching session with %(with)s is recorded: confirm that you took part and add your comment."
-    )
-    % _names(p),
+    message=lambda p: (
+        _("Your coaching session with %(with)s is recorded: confirm that you took part and add your comment.")
+        % _names(p)
+    ),
 )
 SESSION_REMINDER = event(
     "coaching_session_reminder",
-    message=lambda p: _("Reminder: coaching session (%(kind)s) with %(with)s tomorrow, %(when)s, %(place)s.")
-    % _names(p),
+    message=lambda p: (
+        _("Reminder: coaching session (%(kind)s) with %(with)s tomorrow, %(when)s, %(place)s.") % _names(p)
+    ),
 )
 
 
@@ -82,7 +85,10 @@ def notify_session(session: CoachingSession, *, recipient, what) -> None:
     """Tell `recipient` (the agent or the lead) about the session; the other person is named."""
     other = session.lead if recipient.pk == session.agent_id else session.agent
     notify(
-        recipient=recipient, event=what, params=session_params(session, other=other), url=session.get_absolute_url()
+        recipient=recipient,
+        event=what,
+        params=session_params(session, other=other),
+        url=session.get_absolute_url(),
     )
 
 

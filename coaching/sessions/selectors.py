@@ -155,7 +155,9 @@ def agenda_suggestions(session: CoachingSession, *, now: datetime | None = None)
     strengths_on_agenda = {item.criterion_title for item in items if item.kind == AgendaItem.Kind.STRENGTH}
 
     evaluations = []
-    for evaluation in _agenda_evaluations(session, since=since, weak_titles=weak_titles)[:SUGGESTED_EVALUATIONS]:
+    for evaluation in _agenda_evaluations(session, since=since, weak_titles=weak_titles)[
+        :SUGGESTED_EVALUATIONS
+    ]:
         preselected = bool(evaluation.failed_count or evaluation.on_weak)
         suggestion = EvaluationSuggestion(
             evaluation=evaluation,
@@ -391,7 +393,9 @@ def past_sessions(*, user: User, now: datetime | None = None) -> QuerySet:
 
 def open_action_items(*, owner: User) -> QuerySet:
     """The action items `owner` has to do: theirs as the agent of a session, or as its lead."""
-    mine = Q(owner=ActionItem.Owner.AGENT, session__agent=owner) | Q(owner=ActionItem.Owner.LEAD, session__lead=owner)
+    mine = Q(owner=ActionItem.Owner.AGENT, session__agent=owner) | Q(
+        owner=ActionItem.Owner.LEAD, session__lead=owner
+    )
     return (
         ActionItem.objects.filter(mine, done_at__isnull=True)
         .exclude(session__status=Status.CANCELLED)
@@ -445,7 +449,9 @@ def agents_to_coach(*, lead: User, now: datetime | None = None) -> QuerySet:
         evaluations__score__isnull=False,
     )
     recent = base & Q(evaluations__submitted_at__gte=now - span)
-    previous = base & Q(evaluations__submitted_at__gte=now - 2 * span, evaluations__submitted_at__lt=now - span)
+    previous = base & Q(
+        evaluations__submitted_at__gte=now - 2 * span, evaluations__submitted_at__lt=now - span
+    )
     return (
         coachable_agents(lead)
         .exclude(Exists(recent_session))
@@ -462,13 +468,17 @@ def agents_to_coach(*, lead: User, now: datetime | None = None) -> QuerySet:
 
 def home_items_for_lead(user: User, *, now: datetime | None = None) -> LeadHome:
     """The team lead's coaching on the home page: sessions today and the rest of this week, agendas still to
-    prepare (the next 7 days), overdue action items, and agents who need a session (five queries)."""
+    prepare (the next 7 days), overdue action items, and agents who need a session (four queries)."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     tomorrow = local_midnight(today + timedelta(days=1))
     week_end = local_midnight(monday_of(today) + timedelta(days=7))
     scheduled = CoachingSession.objects.filter(lead=user, status=Status.SCHEDULED).select_related("agent")
-    this_week = list(scheduled.filter(starts_at__gte=local_midnight(today), starts_at__lt=max(week_end, tomorrow)).order_by("starts_at", "pk"))
+    this_week = list(
+        scheduled.filter(
+            starts_at__gte=local_midnight(today), starts_at__lt=max(week_end, tomorrow)
+        ).order_by("starts_at", "pk")
+    )
     return LeadHome(
         today=[s for s in this_week if s.starts_at < tomorrow],
         this_week=[s for s in this_week if s.starts_at >= tomorrow],
@@ -496,5 +506,7 @@ def home_items_for_agent(user: User, *, now: datetime | None = None) -> AgentHom
     ).exclude(session__status=Status.CANCELLED)
     return AgentHome(
         next_session=next_session,
-        open_action_items=list(items.select_related("session", "session__lead").order_by("due_on", "pk")[:HOME_LIMIT]),
+        open_action_items=list(
+            items.select_related("session", "session__lead").order_by("due_on", "pk")[:HOME_LIMIT]
+        ),
     )

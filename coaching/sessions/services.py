@@ -66,7 +66,9 @@ def _span(session: CoachingSession) -> str:
     return _("%(day)s from %(start)s to %(end)s") % {
         "day": date_format(start, "SHORT_DATE_FORMAT"),
         "start": time_format(start, "TIME_FORMAT"),
-        "end": time_format(end, "TIME_FORMAT") if end.date() == start.date() else date_format(end, "SHORT_DATETIME_FORMAT"),
+        "end": time_format(end, "TIME_FORMAT")
+        if end.date() == start.date()
+        else date_format(end, "SHORT_DATETIME_FORMAT"),
     }
 
 
@@ -123,7 +125,9 @@ def schedule_session(
 ) -> CoachingSession:
     """Book a session of `lead` with an agent of their team; ValidationError when either is busy then."""
     if not coachable_agents(lead).filter(pk=agent.pk).exists():
-        raise ValidationError(_("%(agent)s is not an agent of your team.") % {"agent": agent}, code="not_team")
+        raise ValidationError(
+            _("%(agent)s is not an agent of your team.") % {"agent": agent}, code="not_team"
+        )
     if from_evaluation is not None and from_evaluation.agent_id != agent.pk:
         raise ValidationError(_("That evaluation is not of this agent."), code="other_agent")
     with transaction.atomic():
@@ -234,7 +238,9 @@ def complete_session(
     now = now or timezone.now()
     _require_started(session, now=now)
     if follow_up_evaluations and follow_up_on is None:
-        raise ValidationError(_("Give the follow-up date the extra evaluations start from."), code="follow_up_date")
+        raise ValidationError(
+            _("Give the follow-up date the extra evaluations start from."), code="follow_up_date"
+        )
     if follow_up_on is not None and follow_up_on < timezone.localtime(session.starts_at).date():
         raise ValidationError(_("The follow-up date cannot be before the session."), code="follow_up_before")
     with transaction.atomic():
@@ -249,12 +255,16 @@ def complete_session(
         notifications.notify_session(session, recipient=session.agent, what=notifications.SESSION_COMPLETED)
 
 
-def confirm_participation(*, session: CoachingSession, by: User, comment: str, now: datetime | None = None) -> None:
+def confirm_participation(
+    *, session: CoachingSession, by: User, comment: str, now: datetime | None = None
+) -> None:
     """The agent confirms they took part (once; the time is kept) and may add or change their comment."""
     if by.pk != session.agent_id:
         raise ValidationError(_("Only the agent confirms their participation."), code="not_agent")
     if not session.is_completed:
-        raise ValidationError(_("You can confirm once the session is recorded as held."), code="not_completed")
+        raise ValidationError(
+            _("You can confirm once the session is recorded as held."), code="not_completed"
+        )
     fields = {"agent_comment": comment}
     if session.agent_confirmed_at is None:
         fields["agent_confirmed_at"] = now or timezone.now()
@@ -305,7 +315,9 @@ def save_agenda(
         position += 1
     for title in dict.fromkeys(strengths):
         items.append(
-            AgendaItem(session=session, kind=AgendaItem.Kind.STRENGTH, criterion_title=title, position=position)
+            AgendaItem(
+                session=session, kind=AgendaItem.Kind.STRENGTH, criterion_title=title, position=position
+            )
         )
         position += 1
     AgendaItem.objects.bulk_create(items)

@@ -1,6 +1,6 @@
 """Celery tasks of coaching sessions: thin, idempotent, run by beat (qa_center/celery.py)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.db import OperationalError
@@ -12,10 +12,13 @@ from coaching.sessions import reminders, services
 FOLLOW_UP_DAYS = 60
 
 
-@shared_task(name="coaching.send_reminders", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
-def send_coaching_reminders() -> int:
-    """Session reminders for tomorrow and overdue action items; a reminder already sent is never sent again."""
-    return reminders.send_due_reminders()
+@shared_task(
+    name="coaching.send_reminders", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def send_coaching_reminders(at: str | None = None) -> int:
+    """Session reminders for tomorrow and overdue action items, as due at `at` (ISO instant; default now). A
+    reminder already sent is never sent again."""
+    return reminders.send_due_reminders(now=datetime.fromisoformat(at) if at else None)
 
 
 @shared_task(

@@ -53,7 +53,9 @@ def index(request):
     user = request.user
     access.require_coaching_role(user)
     if roles.is_manager(user):
-        sessions = CoachingSession.objects.select_related("lead", "agent").order_by(*ALL_SESSIONS_ORDER.order_by())
+        sessions = CoachingSession.objects.select_related("lead", "agent").order_by(
+            *ALL_SESSIONS_ORDER.order_by()
+        )
         page = paginate(
             sessions,
             counted=CoachingSession.objects.all(),
@@ -122,7 +124,11 @@ def schedule(request):
     evaluation = None
     if source.get("evaluation"):
         evaluation = get_evaluation_for(request.user, source["evaluation"])
-    agents = access.coachable_agents(request.user).select_related("team").order_by("first_name", "last_name", "username")
+    agents = (
+        access.coachable_agents(request.user)
+        .select_related("team")
+        .order_by("first_name", "last_name", "username")
+    )
     initial = {"kind": CoachingSession.Kind.FEEDBACK_REVIEW}
     if evaluation is not None:
         initial |= {"agent": evaluation.agent_id, "evaluation": evaluation.pk}
@@ -147,7 +153,9 @@ def schedule(request):
             messages.success(request, _("Session booked. Prepare its agenda now or later."))
             return redirect("coaching:agenda", pk=session.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "coaching/sessions/schedule.html", {"form": form, "evaluation": evaluation}, status=status)
+    return render(
+        request, "coaching/sessions/schedule.html", {"form": form, "evaluation": evaluation}, status=status
+    )
 
 
 # --- A session ----------------------------------------------------------------------------------------------
@@ -266,7 +274,9 @@ def agenda(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_agenda(
-                session=session, evaluations=form.picked_evaluations(), strengths=form.cleaned_data["strengths"]
+                session=session,
+                evaluations=form.picked_evaluations(),
+                strengths=form.cleaned_data["strengths"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -292,13 +302,22 @@ def _session_form_page(request, session, form, *, template, status=200):
 def reschedule(request, pk):
     session = access.get_session_for(request.user, pk, for_change=True)
     local = timezone.localtime(session.starts_at)
-    initial = {"day": local.date(), "start": local.time(), "duration": session.duration_minutes, "place": session.place}
+    initial = {
+        "day": local.date(),
+        "start": local.time(),
+        "duration": session.duration_minutes,
+        "place": session.place,
+    }
     form = RescheduleForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.reschedule_session(
-                session=session, by=request.user, when=data["when"], place=data["place"], reason=data["reason"]
+                session=session,
+                by=request.user,
+                when=data["when"],
+                place=data["place"],
+                reason=data["reason"],
             )
         except ValidationError as error:
             form.add_error("start" if error.code in ("lead_busy", "agent_busy") else None, error)
@@ -306,7 +325,9 @@ def reschedule(request, pk):
             messages.success(request, _("Session moved; the agent was told."))
             return redirect(session)
     status = 400 if request.method == "POST" else 200
-    return _session_form_page(request, session, form, template="coaching/sessions/reschedule.html", status=status)
+    return _session_form_page(
+        request, session, form, template="coaching/sessions/reschedule.html", status=status
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -332,7 +353,11 @@ def complete(request, pk):
     """Record the session as held: the notes, and the follow-up evaluations sampling is asked for."""
     session = access.get_session_for(request.user, pk, for_change=True)
     local_day = timezone.localtime(session.starts_at).date()
-    initial = {"notes": session.notes, "follow_up_on": local_day + timedelta(days=14), "follow_up_evaluations": 2}
+    initial = {
+        "notes": session.notes,
+        "follow_up_on": local_day + timedelta(days=14),
+        "follow_up_evaluations": 2,
+    }
     form = CompleteForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -352,7 +377,9 @@ def complete(request, pk):
             messages.success(request, _("Session recorded as held; the agent is asked to confirm."))
             return redirect(session)
     status = 400 if request.method == "POST" else 200
-    return _session_form_page(request, session, form, template="coaching/sessions/complete.html", status=status)
+    return _session_form_page(
+        request, session, form, template="coaching/sessions/complete.html", status=status
+    )
 
 
 @require_POST
@@ -376,7 +403,9 @@ def confirm(request, pk):
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
-            services.confirm_participation(session=session, by=request.user, comment=form.cleaned_data["comment"])
+            services.confirm_participation(
+                session=session, by=request.user, comment=form.cleaned_data["comment"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
