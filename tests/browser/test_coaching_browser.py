@@ -53,7 +53,9 @@ def test_lead_schedules_builds_the_agenda_and_the_agent_ticks_the_action_item(
     page.wait_for_url(live_server.url + session.get_absolute_url())
     agenda = page.locator("#agenda").inner_text()
     assert failed.call.external_id in agenda and full.call.external_id in agenda
-    assert set(AgendaItem.objects.filter(session=session, kind="evaluation").values_list("evaluation", flat=True)) == {
+    assert set(
+        AgendaItem.objects.filter(session=session, kind="evaluation").values_list("evaluation", flat=True)
+    ) == {
         failed.pk,
         full.pk,
     }
