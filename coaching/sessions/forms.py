@@ -15,7 +15,6 @@ from coaching.sessions.services import SessionTime
 
 MIN_MINUTES = 5
 MAX_MINUTES = 8 * 60
-DURATIONS = [15, 30, 45, 60, 90, 120]
 
 
 def session_time(day, start, minutes: int) -> SessionTime:
