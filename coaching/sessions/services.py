@@ -107,7 +107,12 @@ def _refuse_overlaps(*, lead: User, agent: User, when: SessionTime, exclude_pk: 
 def _lock_people(*people: User) -> None:
     """Serialise bookings of the same people: two requests checking the same free slot would both find it
     free. Row locks on PostgreSQL; SQLite's write transactions already run one at a time."""
-    list(User.objects.select_for_update().filter(pk__in=sorted({p.pk for p in people})).values_list("pk"))
+    list(
+        User.objects.select_for_update()
+        .filter(pk__in={p.pk for p in people})
+        .order_by("pk")
+        .values_list("pk")
+    )
 
 
 # --- Scheduling ---------------------------------------------------------------------------------------------
