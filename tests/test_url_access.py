@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from calls.models import ImportJob, ImportMapping, IngestToken
+from coaching.models import ActionItem, AgendaItem, CalendarFeed, CoachingSession, hash_feed_token
 from qa_center.people.models import Notification
 from scorecards.disputes import services as disputes
 from scorecards.evaluations.services import start_evaluation
@@ -236,6 +237,57 @@ class World:
     def notification(self):
         return Notification.objects.create(recipient=self.agent, message="Evaluated", url="/feedback/")
 
+    # Coaching: `lead` coaches `agent`; the session started an hour ago, so it can be recorded as held.
+    @cached_property
+    def coaching_session(self):
+        start = timezone.now() - timedelta(hours=1)
+        return CoachingSession.objects.create(
+            lead=self.lead,
+            agent=self.agent,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            place="Room 1",
+        )
+
+    @cached_property
+    def held_session(self):
+        start = timezone.now() - timedelta(days=2)
+        return CoachingSession.objects.create(
+            lead=self.lead,
+            agent=self.agent,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            place="Room 2",
+            status=CoachingSession.Status.COMPLETED,
+            completed_at=start + timedelta(minutes=30),
+        )
+
+    @cached_property
+    def agents_action_item(self):
+        return ActionItem.objects.create(
+            session=self.coaching_session, description="Greet by name", due_on=timezone.localdate()
+        )
+
+    @cached_property
+    def leads_action_item(self):
+        return ActionItem.objects.create(
+            session=self.coaching_session,
+            description="Book a role-play",
+            owner=ActionItem.Owner.LEAD,
+            due_on=timezone.localdate(),
+        )
+
+    @cached_property
+    def agenda_item(self):
+        return AgendaItem.objects.create(
+            session=self.coaching_session, kind=AgendaItem.Kind.FREE, text="Holds"
+        )
+
+    @cached_property
+    def feed_token(self) -> str:
+        CalendarFeed.objects.create(user=self.agent, token_hash=hash_feed_token("agents-feed-token"))
+        return "agents-feed-token"
+
 
 # --- The table ---------------------------------------------------------------------------------------------
 
@@ -332,6 +384,25 @@ DRAFT_EVALUATION_CHANGE = {
 
 def draft_change(reviewer_status) -> dict:
     return DRAFT_EVALUATION_CHANGE | {"reviewer": reviewer_status}
+
+
+# A coaching session of `lead` with `agent`: the agent and their lead read it, QA managers read all; only the
+# session's lead changes it (others who read it: 403); reviewers have no coaching (403).
+COACHING_READ = page(
+    agent=200, other_agent=404, reviewer=403, lead=200, other_lead=404, manager=200, superuser=200
+)
+
+
+def coaching_change(lead_status) -> dict:
+    return page(
+        agent=403, other_agent=404, reviewer=403, lead=lead_status, other_lead=404, manager=403, superuser=403
+    )
+
+
+def coaching_leads(status) -> dict:
+    return page(
+        agent=403, other_agent=403, reviewer=403, lead=status, other_lead=status, manager=403, superuser=403
+    )
 
 
 # The scorecard builder refuses non-managers changes to a published version they can read: 403.
@@ -671,6 +742,75 @@ TABLE: dict[str, Case] = {
             agent=403, other_agent=403, reviewer=403, lead=403, other_lead=403, manager=403, superuser=403
         ),
         POST=WRONG_METHOD,
+    ),
+    # --- Coaching sessions
+    "coaching:index": Case(
+        none,
+        GET=page(
+            agent=200, other_agent=200, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "coaching:week": Case(none, GET=coaching_leads(200), POST=WRONG_METHOD),
+    # An empty booking is refused next to its fields.
+    "coaching:schedule": Case(none, GET=coaching_leads(200), POST=coaching_leads(400)),
+    "coaching:detail": Case(pk_of("coaching_session"), GET=COACHING_READ, POST=WRONG_METHOD),
+    "coaching:agenda": Case(pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(302)),
+    "coaching:agenda_add": Case(pk_of("coaching_session"), GET=WRONG_METHOD, POST=coaching_change(400)),
+    "coaching:agenda_remove": Case(
+        lambda world: {"pk": world.coaching_session.pk, "item_pk": world.agenda_item.pk},
+        GET=WRONG_METHOD,
+        POST=coaching_change(302),
+    ),
+    "coaching:agenda_remove[another session's item]": Case(
+        lambda world: {"pk": world.held_session.pk, "item_pk": world.agenda_item.pk},
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=404, other_agent=404, reviewer=403, lead=404, other_lead=404, manager=404, superuser=404
+        ),
+    ),
+    "coaching:notes": Case(pk_of("coaching_session"), GET=WRONG_METHOD, POST=coaching_change(302)),
+    "coaching:action_add": Case(pk_of("coaching_session"), GET=WRONG_METHOD, POST=coaching_change(400)),
+    # The agent ticks the items they own; the lead any item of their session.
+    "coaching:action_done": Case(
+        lambda world: {"item_pk": world.agents_action_item.pk},
+        GET=WRONG_METHOD,
+        POST=coaching_change(302) | {"agent": 302},
+    ),
+    "coaching:action_done[the lead's item]": Case(
+        lambda world: {"item_pk": world.leads_action_item.pk}, GET=WRONG_METHOD, POST=coaching_change(302)
+    ),
+    "coaching:reschedule": Case(
+        pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)
+    ),
+    "coaching:cancel": Case(pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)),
+    "coaching:complete": Case(pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)),
+    "coaching:no_show": Case(pk_of("coaching_session"), GET=WRONG_METHOD, POST=coaching_change(302)),
+    # After the session, the agent confirms: only the agent (the lead and the managers who read it: 403).
+    "coaching:confirm": Case(
+        pk_of("held_session"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=302, other_agent=404, reviewer=403, lead=403, other_lead=404, manager=403, superuser=403
+        ),
+    ),
+    "coaching:ics": Case(pk_of("coaching_session"), GET=COACHING_READ, POST=WRONG_METHOD),
+    # Each person's own feed; a POST without an action is a bad request.
+    "coaching:calendar_feed": Case(
+        none,
+        GET=page(
+            agent=200, other_agent=200, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+        ),
+        POST=page(
+            agent=400, other_agent=400, reviewer=403, lead=400, other_lead=400, manager=400, superuser=400
+        ),
+    ),
+    # The feed's token is its credential: whoever holds it reads the feed, signed in or not.
+    "coaching:feed": Case(
+        lambda world: {"token": world.feed_token}, GET=everyone(200, anonymous=200), POST=WRONG_METHOD
+    ),
+    "coaching:feed[unknown token]": Case(
+        lambda world: {"token": "not-a-feed"}, GET=everyone(404, anonymous=404), POST=WRONG_METHOD
     ),
 }
 

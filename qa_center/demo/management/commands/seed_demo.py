@@ -137,5 +137,13 @@ class Command(BaseCommand):
                 "unread": qa.unread_notifications,
             }
         )
+        self.stdout.write(
+            _("  %(sessions)d coaching sessions (%(held)d held), %(actions)d open action items")
+            % {
+                "sessions": qa.coaching_sessions,
+                "held": qa.held_coaching_sessions,
+                "actions": qa.open_action_items,
+            }
+        )
         if not qa.activity_added:
             self.stdout.write(_("  (the QA activity was already there: none added)"))
