@@ -14,7 +14,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
-from qa_center.demo import activity, calls, people, recordings, scorecards
+from coaching.models import LibraryEntry
+from qa_center.demo import activity, calls, library, people, recordings, scorecards
 from qa_center.people.models import Notification, Team, User
 from qa_center.rates import rate
 from scorecards.models import (
@@ -48,13 +49,14 @@ class DemoRequest:
 Step = Callable[[DemoRequest], Mapping[str, int]]
 
 #: In order: people before their calls, calls before their recordings and scorecards, scorecards before the
-#: QA activity on them.
+#: QA activity on them, the recordings and evaluations before the library entries on them.
 STEPS: list[Step] = [
     people.seed,  # teams, people, roles and logins
     calls.seed,  # call types; calls with surveys and escalations
     recordings.seed,  # a dozen playable recordings with transcripts
     scorecards.seed,  # scorecards and their versions, comments on criteria, sampling rules
     activity.seed,  # queues, evaluations, disputes, calibration, and the older history
+    library.seed,  # the exemplary-call library on the recordings, and a nomination waiting
 ]
 
 
@@ -90,6 +92,9 @@ class DemoSummary:
     calibration_sessions: int
     closed_calibration_sessions: int
     unread_notifications: int
+    library_entries: int  # approved
+    pending_nominations: int
+    new_library_entries: int
     activity_added: bool
     seconds: float
 
@@ -167,6 +172,9 @@ def _summary(added: Mapping[str, int], *, began: float) -> DemoSummary:
         calibration_sessions=sessions["all"],
         closed_calibration_sessions=sessions["closed"],
         unread_notifications=Notification.objects.filter(read_at__isnull=True).count(),
+        library_entries=LibraryEntry.objects.approved().count(),
+        pending_nominations=LibraryEntry.objects.pending().count(),
+        new_library_entries=added.get("new_library_entries", 0),
         activity_added=bool(added.get("activity_added")),
         seconds=time.monotonic() - began,
         **call_counts,
