@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call, CallType
+from coaching.library.notifications import notify_decision
 from coaching.library.selectors import may_nominate
 from coaching.models import LibraryClip, LibraryEntry, LibraryEntryCriterion, LibraryTag
 from qa_center.people import roles
@@ -143,6 +144,7 @@ def _decide(entry: LibraryEntry, *, by, status: str, reason: str = "") -> None:
     if not changed:
         raise DecisionTaken
     entry.status, entry.decided_by, entry.decided_at, entry.decline_reason = status, by, now, reason
+    notify_decision(entry=entry)
 
 
 def approve(*, entry: LibraryEntry, by) -> LibraryEntry:

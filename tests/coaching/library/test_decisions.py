@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from coaching.library import services
 from coaching.models import LibraryEntry
+from qa_center.people.models import Notification
 from tests.coaching.library.helpers import library_entry, recorded_call
 from tests.factories import evaluation_of
 
@@ -90,3 +91,20 @@ def test_the_review_desk_lists_what_waits_and_what_is_suggested(
 def test_the_review_desk_is_the_managers(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("library:review")).status_code == 403
+
+
+def test_the_nominator_and_the_credited_agent_are_told(pending, manager, reviewer, agent):
+    services.approve(entry=pending, by=manager)
+    told = {n.recipient: n for n in Notification.objects.filter(event__startswith="library_")}
+    assert set(told) == {reviewer, agent}
+    assert "is now in the exemplary-call library" in told[reviewer].message
+    assert pending.call.external_id in told[agent].message
+    assert told[agent].url == pending.get_absolute_url()
+
+
+def test_a_decline_tells_the_nominator_why(agents_other_call, agent, manager):
+    proposal = library_entry(agents_other_call, by=agent)
+    services.decline(entry=proposal, by=manager, reason="The hold music drowns the agent.")
+    (notification,) = Notification.objects.all()
+    assert notification.recipient == agent
+    assert "The hold music drowns the agent." in notification.message
