@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from calls.models import ImportJob, ImportMapping, IngestToken
+from coaching.library import services as library
 from coaching.models import ActionItem, AgendaItem, CalendarFeed, CoachingSession, hash_feed_token
 from qa_center.people.models import Notification
 from scorecards.disputes import services as disputes
@@ -180,6 +181,42 @@ class World:
         call = self.agents_call()
         return make_session(
             call, self.manager, [self.new_reviewer("reviewer3"), self.new_reviewer("reviewer4")]
+        )
+
+    # The exemplary-call library: `call` approved into it, another recorded call of `agent` nominated by the
+    # reviewer and waiting, and a third one to nominate.
+    def _recorded_call(self):
+        call = self.agents_call()
+        call.recording_file.save("call.wav", ContentFile(wav_bytes()), save=True)
+        return call
+
+    @cached_property
+    def library_entry(self):
+        entry = library.nominate(call=self.call, by=self.reviewer, title="A warm welcome")
+        return library.approve(entry=entry, by=self.manager)
+
+    @cached_property
+    def pending_entry(self):
+        return library.nominate(call=self._recorded_call(), by=self.reviewer, title="Waiting")
+
+    @cached_property
+    def nominable_call(self):
+        return self._recorded_call()
+
+    @cached_property
+    def library_clip(self):
+        return library.add_clip(
+            entry=self.library_entry, start_seconds=Decimal(0), end_seconds=Decimal("0.05"), by=self.manager
+        )
+
+    @cached_property
+    def internal_clip(self):
+        return library.add_clip(
+            entry=self.library_entry,
+            start_seconds=Decimal(0),
+            end_seconds=Decimal("0.05"),
+            internal_only=True,
+            by=self.manager,
         )
 
     # Sampling.
@@ -402,6 +439,20 @@ def coaching_change(lead_status) -> dict:
 def coaching_leads(status) -> dict:
     return page(
         agent=403, other_agent=403, reviewer=403, lead=status, other_lead=status, manager=403, superuser=403
+    )
+
+
+def library_pending(allowed) -> dict:
+    """A library nomination waiting for a decision: the QA managers and the reviewer who nominated it read it
+    (and hear its call, which they may hear anyway); for everyone else it does not exist."""
+    return page(
+        agent=404,
+        other_agent=404,
+        reviewer=allowed,
+        lead=404,
+        other_lead=404,
+        manager=allowed,
+        superuser=allowed,
     )
 
 
@@ -812,6 +863,71 @@ TABLE: dict[str, Case] = {
     "coaching:feed[unknown token]": Case(
         lambda world: {"token": "not-a-feed"}, GET=everyone(404, anonymous=404), POST=WRONG_METHOD
     ),
+    # --- The exemplary-call library: every role reads and hears approved entries; QA managers curate them
+    "library:browse": Case(none, GET=everyone(200), POST=WRONG_METHOD),
+    "library:review": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    # Reviewers and managers nominate any call, an agent proposes their own; team leads do not nominate.
+    "library:nominate": Case(
+        lambda world: {"call_pk": world.nominable_call.pk},
+        GET=page(
+            agent=200, other_agent=404, reviewer=200, lead=403, other_lead=403, manager=200, superuser=200
+        ),
+        POST=page(
+            agent=302, other_agent=404, reviewer=302, lead=403, other_lead=403, manager=302, superuser=302
+        ),
+        data=lambda world: {"title": "Great close"},
+    ),
+    "library:evaluation_panel": Case(pk_of("evaluation"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
+    "library:detail": Case(pk_of("library_entry"), GET=everyone(200), POST=WRONG_METHOD),
+    "library:detail[pending]": Case(pk_of("pending_entry"), GET=library_pending(200), POST=WRONG_METHOD),
+    # The one exception to "agents hear only their own calls": an approved entry's recording, for everyone.
+    "library:recording": Case(pk_of("library_entry"), GET=everyone(200), POST=WRONG_METHOD),
+    "library:recording[pending]": Case(pk_of("pending_entry"), GET=library_pending(200), POST=WRONG_METHOD),
+    "library:played": Case(pk_of("library_entry"), GET=WRONG_METHOD, POST=everyone(204)),
+    "library:played[pending]": Case(pk_of("pending_entry"), GET=WRONG_METHOD, POST=library_pending(204)),
+    "library:decide": Case(
+        pk_of("pending_entry"),
+        GET=WRONG_METHOD,
+        POST=library_pending(302) | {"reviewer": 403},  # the nominating reviewer reads it, does not decide
+        data=lambda world: {"decision": "approve"},
+    ),
+    "library:decide[approved]": Case(
+        pk_of("library_entry"),
+        GET=WRONG_METHOD,
+        POST=managers_only(302),  # decided already: the manager is told so
+        data=lambda world: {"decision": "decline", "reason": "No"},
+    ),
+    "library:edit": Case(
+        pk_of("library_entry"),
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {"title": "A warm welcome", "notes": "", "tags": ""},
+    ),
+    "library:clip_add": Case(
+        pk_of("library_entry"),
+        GET=WRONG_METHOD,
+        POST=managers_only(302),
+        data=lambda world: {"start_seconds": "0", "end_seconds": "0.05", "note": "Greeting"},
+    ),
+    "library:clip_delete": Case(
+        lambda world: {"pk": world.library_clip.entry_id, "clip_pk": world.library_clip.pk},
+        GET=WRONG_METHOD,
+        POST=managers_only(302),
+    ),
+    # Internal-only clips are hidden from agents: 404 to them, 403 to the other roles that see them.
+    "library:clip_delete[internal only]": Case(
+        lambda world: {"pk": world.internal_clip.entry_id, "clip_pk": world.internal_clip.pk},
+        GET=WRONG_METHOD,
+        POST=managers_only(302) | {"agent": 404, "other_agent": 404},
+    ),
+    "library:request_anonymity": Case(
+        pk_of("library_entry"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=302, other_agent=403, reviewer=403, lead=403, other_lead=403, manager=403, superuser=403
+        ),
+    ),
+    "library:grant_anonymity": Case(pk_of("library_entry"), GET=WRONG_METHOD, POST=managers_only(302)),
 }
 
 

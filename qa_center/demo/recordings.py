@@ -1,4 +1,4 @@
-"""The demo's recordings: a dozen short dialogues, spoken by espeak-ng (or tones without it), on recent calls.
+"""The demo's recordings: a dozen or so short dialogues, spoken by espeak-ng (or tones without it), on recent calls.
 
 Each recording is the whole conversation, so the call's talk time becomes the recording's length; its transcript
 is timestamped per line. Idempotent: a call that already has its recording (the file still there) is skipped.
@@ -203,6 +203,20 @@ RECORDING_SCRIPTS = [
         C: Quiero dar de baja la línea de mi madre, ya no la usa.
         A: Entendido. Lo tramito ahora mismo; recibirá la confirmación por correo.
         C: Gracias por hacerlo tan fácil.
+        """,
+    ),
+    # The escalation a role-play practises: the customer asks for a manager (a library nomination in the demo).
+    RecordingScript(
+        "Riga Support",
+        "inbound-support",
+        "en",
+        """
+        A: Riga Support, this is {agent}. How can I help?
+        C: This is my third call about the same fault. I want to speak to a manager.
+        A: I understand, and you shouldn't have to call three times. I can book a senior engineer for tomorrow morning.
+        C: Fine, but I still want a manager to know about this.
+        A: Of course. I've added a complaint for my team lead, who will call you back today before six.
+        C: Thank you. That's all I wanted.
         """,
     ),
 ]

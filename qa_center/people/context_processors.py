@@ -24,6 +24,8 @@ def _entries(user):
         yield "coaching:index", _("Coaching")
     # Everyone reads the published scorecards: agents comment on criteria, reviewers read the guidance.
     yield "scorecards:list", _("Scorecards")
+    # Every role listens to the exemplary calls (the one exception to "agents hear only their own calls").
+    yield "library:browse", _("Library")
     if manager:
         yield "queue:manage", _("Sampling")
         yield "feedback:disputes", _("Disputes")

@@ -145,5 +145,13 @@ class Command(BaseCommand):
                 "actions": qa.open_action_items,
             }
         )
+        self.stdout.write(
+            _("  %(entries)d exemplary calls in the library (%(new)d new), %(pending)d nominations waiting")
+            % {
+                "entries": qa.library_entries,
+                "new": qa.new_library_entries,
+                "pending": qa.pending_nominations,
+            }
+        )
         if not qa.activity_added:
             self.stdout.write(_("  (the QA activity was already there: none added)"))
