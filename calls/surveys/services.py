@@ -17,7 +17,8 @@ Used by the survey batch API, the survey import's writer and the call survey end
 - What is replaced and what is kept on an update: the scores and the comment are the answer, replaced
   whole; call, case and segment say where it belongs and are kept when not sent (never unlinked by a
   file without a call column); the time is kept when not sent.
-- Time: `responded_at` as sent (source "given"); without one, a new answer takes its call's start (source
+- Time: `responded_at` as sent (source "given"), from 2000 to a day ahead like a call's times
+  (calls.fields.TimeRange: refused otherwise, for the API and the survey import alike); without one, a new answer takes its call's start (source
   "call"), and follows it (`follow_call_start`) until a time is sent. No time and no call: refused.
 
 Set-based: a batch costs the same handful of queries whatever its size (the calls named, the cases
@@ -35,6 +36,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from calls.fields import TimeRange
 from calls.models import Call, SurveyResponse
 
 TEXT_LIMIT = 100  # response id, call external id, case id, segment
@@ -99,7 +101,7 @@ class SurveyWriteResult:
         return self.count("unchanged")
 
 
-def _own_errors(row: SurveyAnswer) -> dict[str, list[str]]:
+def _own_errors(row: SurveyAnswer, in_range: TimeRange) -> dict[str, list[str]]:
     """What is wrong with the answer on its own, before anything is looked up."""
     errors: dict[str, list[str]] = {}
 
@@ -117,6 +119,8 @@ def _own_errors(row: SurveyAnswer) -> dict[str, list[str]]:
             add(name, _("At most %(max)d characters.") % {"max": TEXT_LIMIT})
     if "/" in row.external_id:
         add("external_id", _("A response id cannot contain “/”."))
+    if row.responded_at is not None and (refused := in_range.refusal(row.responded_at)) is not None:
+        add("responded_at", refused)  # before 2000 or more than a day ahead, as for a call's times
     if not row.external_id and not row.call_external_id and not row.case_id:
         add(
             "external_id",
@@ -182,8 +186,9 @@ def record_survey_answers(
 def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWriteResult:
     result = SurveyWriteResult(statuses=[""] * len(rows))
     errors: dict[int, dict[str, list[str]]] = {}
+    in_range = TimeRange.now()
     for index, row in enumerate(rows):
-        if own := _own_errors(row):
+        if own := _own_errors(row, in_range):
             errors[index] = own
     candidates = [index for index in range(len(rows)) if index not in errors]
 
