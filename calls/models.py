@@ -341,10 +341,19 @@ class Escalation(models.Model):
         )
 
 
+class ImportKind(models.TextChoices):
+    """What a file imports: calls (one row per call), or survey answers (one row per answer)."""
+
+    CALLS = "calls", _("Calls")
+    SURVEYS = "surveys", _("Survey answers")
+
+
 class ImportMapping(models.Model):
-    """A saved mapping from a phone system's export columns to call fields, reusable across imports."""
+    """A saved mapping from an export's columns to the fields of its kind (call or survey answer fields),
+    reusable across imports of that kind."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind, default=ImportKind.CALLS)
     # {"external_id": "Call ID", "started_at": "Start time", ...}: call field → column header.
     columns = models.JSONField(_("columns"), default=dict)
     date_format = models.CharField(
@@ -402,6 +411,9 @@ class ImportJob(models.Model):
         Status.CANCELLED: "secondary",
     }
 
+    Kind = ImportKind
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind, default=ImportKind.CALLS)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     mapping = models.ForeignKey(

@@ -55,6 +55,10 @@ class InvalidValue(ValueError):
     """A cell's value is refused; the message says why, for the user."""
 
 
+class OutOfRange(InvalidValue):
+    """A date that was read, but is before 2000 or more than a day ahead (calls.fields.TimeRange)."""
+
+
 # Converters test the common case first and look for an empty cell or `null` only when it fails: a few
 # million calls per file make every comparison count.
 
@@ -290,7 +294,7 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any]) -> C
                 )
             raise InvalidValue(message) from None
         if (refused := in_range.refusal(value, zone)) is not None:
-            raise InvalidValue(refused)
+            raise OutOfRange(refused)
         if value.tzinfo is None:
             return adapt_naive(value)
         return adapt(value)

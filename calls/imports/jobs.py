@@ -1,4 +1,5 @@
-"""Running an import (DESIGN.md capability 1; issue 2, part 6).
+"""Running an import (DESIGN.md capability 1; issue 2, part 6), of calls or of survey answers (ImportJob.kind,
+calls.imports.kinds: the same flow, the survey answers written by calls.surveys.importing).
 
 The flow: a QA manager uploads a file (`create_import_job`), maps its columns to call fields
 (`reading.preview_table`, `mapping.suggest_columns`, `configure_import_job`), then a Celery task runs
@@ -40,10 +41,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from calls.imports.agents import needs_scan, scan_unknown_agents
-from calls.imports.mapping import join_start_columns, validate_columns
+from calls.imports.kinds import kind_of
+from calls.imports.mapping import join_start_columns
 from calls.imports.reading import FileRefused, Preview, preview_table, read_table
 from calls.imports.writer import Plan, RowRefused, bulk_write_settings, frozen_changes, write_calls
 from calls.models import ImportJob, ImportMapping, ImportRowError
+from calls.surveys.importing import SurveyPlan, write_survey_batch
+from calls.surveys.services import SurveyAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +130,60 @@ def import_calls_from_file(
     return result
 
 
+def import_surveys_from_file(
+    *,
+    data: bytes,
+    file_name: str,
+    columns: dict[str, str],
+    date_format: str = "",
+    job: ImportJob | None = None,
+    batch_size: int | None = None,
+) -> ImportResult:
+    """Import every row of a survey tool's export (calls.surveys.importing): the same reading, batches,
+    refused rows, counters and outcome as `import_calls_from_file`, with the survey plan and writer."""
+    table = read_table(data=data, file_name=file_name)
+    plan = SurveyPlan(headers=table.headers, columns=columns, date_format=date_format)
+    result = ImportResult()
+    if plan.missing:
+        result.notes.append(
+            _("Columns of the mapping not found in the file, not imported: %s.") % ", ".join(plan.missing)
+        )
+    if job is not None:
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=table.estimated_rows)
+    batch_size = batch_size or settings.QA_IMPORT_BATCH_SIZE
+    answers: list[SurveyAnswer] = []
+    lines: list[int] = []
+    sources: list[list[str]] = []  # the cells of each answer's row, should the writer refuse it
+    errors: list[RowError] = []
+
+    def write() -> None:
+        result.total_rows += len(answers) + len(errors)
+        with transaction.atomic():
+            if answers:
+                outcome = write_survey_batch(plan, answers, lines)
+                result.created += outcome.created
+                result.updated += outcome.updated
+                result.unchanged += outcome.unchanged
+                for position, message in outcome.refused:
+                    errors.append(RowError(lines[position], message, table.format_row(sources[position])))
+                errors.sort(key=lambda error: error.line_number)
+            _record_batch(errors, result, job)
+
+    for line_number, cells in table.records:
+        try:
+            answers.append(plan.convert(cells))
+        except RowRefused as exc:
+            errors.append(RowError(line_number, str(exc), table.format_row(cells)))
+        else:
+            lines.append(line_number)
+            sources.append(cells)
+        if len(answers) + len(errors) >= batch_size:
+            write()
+            answers, lines, sources, errors = [], [], [], []
+    write()
+    return result
+
+
 def _refuse_frozen_changes(plan, rows, errors, first_lines, sources, table) -> list[list[Any]]:
     """The batch's rows without those that would change an evaluated call's agent, start or transcript:
     these become refused rows with their line, as in the API (409 there)."""
@@ -151,30 +209,34 @@ def _write_batch(
             result.created += created
             result.updated += updated
             result.unchanged += unchanged
-        result.refused += len(errors)
-        if job is None:
-            result.errors.extend(errors)
-        else:
-            if errors:
-                ImportRowError.objects.bulk_create(
-                    [
-                        ImportRowError(job=job, line_number=e.line_number, message=e.message, raw=e.raw)
-                        for e in errors
-                    ]
-                )
-            ImportJob.objects.filter(pk=job.pk).update(
-                heartbeat_at=timezone.now(),
-                processed_rows=result.total_rows,
-                created_count=result.created,
-                updated_count=result.updated,
-                unchanged_count=result.unchanged,
-                error_count=result.refused,
-            )
+        _record_batch(errors, result, job)
 
 
-def create_import_job(*, uploaded_file, user) -> ImportJob:
-    """Store the upload as a pending job; the file is refused at once when it is not a usable table."""
+def _record_batch(errors: list[RowError], result: ImportResult, job: ImportJob | None) -> None:
+    """A batch's refused rows and the job's counters, in the batch's transaction (either kind)."""
+    result.refused += len(errors)
+    if job is None:
+        result.errors.extend(errors)
+        return
+    if errors:
+        ImportRowError.objects.bulk_create(
+            [ImportRowError(job=job, line_number=e.line_number, message=e.message, raw=e.raw) for e in errors]
+        )
+    ImportJob.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now(),
+        processed_rows=result.total_rows,
+        created_count=result.created,
+        updated_count=result.updated,
+        unchanged_count=result.unchanged,
+        error_count=result.refused,
+    )
+
+
+def create_import_job(*, uploaded_file, user, kind: str = ImportJob.Kind.CALLS) -> ImportJob:
+    """Store the upload as a pending job of `kind` (calls or survey answers); the file is refused at once
+    when it is not a usable table."""
     job = ImportJob.objects.create(
+        kind=kind,
         file=uploaded_file,
         original_name=uploaded_file.name[:255],
         created_by=user,
@@ -209,7 +271,7 @@ def configure_import_job(
 
     `mapping` is the saved mapping the columns were pre-filled from, if any; the user may have edited them
     since, which the snapshot lets the job page tell."""
-    validate_columns(columns=columns)
+    kind_of(job.kind).validate(columns=columns)
     snapshot = _mapping_snapshot(mapping)
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING, columns={}).update(
         columns=columns, date_format=date_format, mapping=mapping, mapping_snapshot=snapshot
@@ -254,9 +316,13 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
     job_id = job.pk
     try:
         data = job_data(job)
-        if _stopped_for_agents(job, data):
+        if job.kind == ImportJob.Kind.SURVEYS:
+            run = import_surveys_from_file  # survey answers name no agent: no agent step
+        elif _stopped_for_agents(job, data):
             return job
-        result = import_calls_from_file(
+        else:
+            run = import_calls_from_file
+        result = run(
             data=data,
             file_name=job.original_name,
             columns=job.columns,

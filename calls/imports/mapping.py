@@ -11,7 +11,8 @@ mapping must follow (presets and saved mappings are in calls.imports.presets).
 - Unmapped columns are ignored.
 - Pre-fill: headers are read by `header_words` (case, spacing, CamelCase, units and flags such as
   "(sec)" or "(Y/N)", abbreviations) and matched with the field names and the one synonym table,
-  HEADER_ALIASES. A file where nothing looks like a call's external id or start is not a call list
+  HEADER_ALIASES (the survey import reads its own fields and synonyms with the same functions: a
+  FieldSet). A file where nothing looks like a call's external id or start is not a call list
   (`call_list_problem`): the mapping page says so.
 """
 
@@ -309,11 +310,32 @@ def _squashed(words: str) -> str:
     return words.replace(" ", "")
 
 
-def _alias_keys() -> dict[str, dict[str, int]]:
+@dataclass(frozen=True)
+class FieldSet:
+    """The fields one kind of import fills (calls, survey answers) and how its headers are pre-filled:
+    `suggest_columns` reads a file's headers with any of them (one matching, whatever the kind)."""
+
+    fields: tuple[ImportField, ...]
+    aliases: dict[str, tuple[str, ...]]
+    # Pairs of fields a mapping takes one of, never both: the pre-fill keeps the first.
+    either: tuple[tuple[str, str], ...] = ()
+    # The date field and the time-of-day field of a start split in two columns (the time alone is none).
+    day: str = ""
+    time_of_day: str = ""
+    # Whether the `day` field may hold a date-time (then a time column beside it is kept only when the
+    # day's header reads as a date, and a column of bare times is moved to the time field).
+    day_may_hold_time: bool = False
+
+    @property
+    def by_name(self) -> dict[str, ImportField]:
+        return {f.name: f for f in self.fields}
+
+
+def _alias_keys(field_set: FieldSet) -> dict[str, dict[str, int]]:
     """{field name → {squashed alias → rank}}: field names and labels first, then the synonyms in order."""
     keys: dict[str, dict[str, int]] = {}
-    for import_field in IMPORT_FIELDS:
-        names = (import_field.name, str(import_field.label), *HEADER_ALIASES.get(import_field.name, ()))
+    for import_field in field_set.fields:
+        names = (import_field.name, str(import_field.label), *field_set.aliases.get(import_field.name, ()))
         ranked: dict[str, int] = {}
         for rank, name in enumerate(names):
             ranked.setdefault(_squashed(header_words(name).words), rank)
@@ -322,24 +344,32 @@ def _alias_keys() -> dict[str, dict[str, int]]:
 
 
 def suggest_columns(
-    *, headers: Iterable[str], columns: dict[str, str] | None = None, rows: Iterable[list[str]] = ()
+    *,
+    headers: Iterable[str],
+    columns: dict[str, str] | None = None,
+    rows: Iterable[list[str]] = (),
+    field_set: FieldSet | None = None,
 ) -> dict[str, str]:
     """A mapping {field → header of this file}: from `columns` (a preset or saved mapping) where its
-    headers exist in the file, else by matching header names with field names and the synonym table.
+    headers exist in the file, else by matching header names with field names and the synonym table of
+    `field_set` (default: the call import's, CALL_FIELD_SET).
 
     `rows` (the first rows of the file, optional) tell a column of bare times of day from a date-time."""
+    field_set = field_set or CALL_FIELD_SET
+    fields = field_set.fields
     headers = [h for h in headers if h]
     by_normal = {}
     for header in headers:
         by_normal.setdefault(normalise_header(header), header)
     if columns is not None:
+        known = field_set.by_name
         return {
             name: by_normal[normalise_header(header)]
             for name, header in columns.items()
-            if name in FIELDS_BY_NAME and normalise_header(header) in by_normal
+            if name in known and normalise_header(header) in by_normal
         }
     read = {header: header_words(header) for header in headers}
-    aliases = _alias_keys()
+    aliases = _alias_keys(field_set)
     suggested: dict[str, str] = {}
     taken: set[str] = set()
 
@@ -348,12 +378,12 @@ def suggest_columns(
         taken.add(header)
 
     # Exact field names first, so that a "Generic CSV" file maps completely.
-    for import_field in IMPORT_FIELDS:
+    for import_field in fields:
         own_name = _squashed(header_words(import_field.name).words)
         header = next((h for h in headers if _squashed(read[h].words) == own_name and h not in taken), None)
         if header:
             claim(import_field.name, header)
-    for import_field in IMPORT_FIELDS:
+    for import_field in fields:
         if import_field.name in suggested:
             continue
         ranked = aliases[import_field.name]
@@ -369,15 +399,24 @@ def suggest_columns(
                     break
         if candidates:
             claim(import_field.name, min(candidates)[2])
-    if "answered" in suggested and "abandoned" in suggested:
-        del suggested["abandoned"]
-    _split_start(suggested, headers, list(rows))
+    for kept, dropped in field_set.either:
+        if kept in suggested and dropped in suggested:
+            del suggested[dropped]
+    if field_set.day:
+        _split_start(suggested, headers, list(rows), field_set)
     return suggested
 
 
-def _split_start(suggested: dict[str, str], headers: list[str], rows: list[list[str]]) -> None:
+def _split_start(
+    suggested: dict[str, str], headers: list[str], rows: list[list[str]], field_set: FieldSet
+) -> None:
     """A start split in a date column and a time column maps both; a time column alone is no start."""
-    start, time_of_day = suggested.get("started_at"), suggested.get("started_at_time")
+    day, time_name = field_set.day, field_set.time_of_day
+    start, time_of_day = suggested.get(day), suggested.get(time_name)
+    if not field_set.day_may_hold_time:
+        if time_of_day and not start:
+            del suggested[time_name]
+        return
     if start and rows and time_of_day is None:
         position = headers.index(start)
         values = [row[position] for row in rows if position < len(row) and row[position].strip()]
@@ -385,13 +424,22 @@ def _split_start(suggested: dict[str, str], headers: list[str], rows: list[list[
             # "Start Time" holds times of day: the date is in another column, if the file has one.
             dates = [h for h in headers if h != start and _squashed(header_words(h).words) in _DATE_ONLY]
             if dates:
-                suggested["started_at"], suggested["started_at_time"] = dates[0], start
+                suggested[day], suggested[time_name] = dates[0], start
             return
     if time_of_day and not start:
-        del suggested["started_at_time"]
+        del suggested[time_name]
     elif time_of_day and _squashed(header_words(start).words) not in _DATE_ONLY:
-        del suggested["started_at_time"]  # the start is a date-time already
+        del suggested[time_name]  # the start is a date-time already
 
+
+CALL_FIELD_SET = FieldSet(
+    fields=IMPORT_FIELDS,
+    aliases=HEADER_ALIASES,
+    either=(("answered", "abandoned"),),
+    day="started_at",
+    time_of_day=START_TIME_OF_DAY.name,
+    day_may_hold_time=True,
+)
 
 _DATE_ONLY = {_squashed(words) for words in ("date", "call date", "start date", "day")}
 _BARE_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s*[ap]\.?m\.?)?\Z", re.IGNORECASE)

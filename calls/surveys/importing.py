@@ -27,8 +27,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from calls.imports.converters import InvalidValue, References, converter_for
-from calls.imports.mapping import ImportField, normalise_header
+from calls.imports.converters import InvalidValue, OutOfRange, References, converter_for
+from calls.imports.mapping import FieldSet, ImportField, normalise_header
 from calls.imports.reading import FileRefused
 from calls.imports.writer import RowRefused
 from calls.surveys.services import (
@@ -102,6 +102,25 @@ SURVEY_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "call_external_id": ("call id", "call external id", "interaction id", "conversation id", "contact id"),
     "case_id": ("case", "case id", "ticket", "ticket id", "case number", "ticket number"),
 }
+
+
+SURVEY_FIELD_SET = FieldSet(
+    fields=SURVEY_IMPORT_FIELDS,
+    aliases=SURVEY_HEADER_ALIASES,
+    either=(("responded_at", "responded_on"),),
+    day="responded_on",
+    time_of_day="responded_time",
+)
+
+
+def survey_file_problem(*, suggested: dict[str, str]) -> str:
+    """Why the file does not look like a survey tool's export, from what the pre-fill found; "" when it does."""
+    if suggested.keys() & {"nps", "csat"}:
+        return ""
+    return _(
+        "None of this file's columns looks like an NPS or a CSAT score; this import takes one row per survey "
+        "answer, each with its score. Pick the score column below if the file has it."
+    )
 
 
 def validate_survey_columns(*, columns: dict[str, str]) -> None:
@@ -220,6 +239,8 @@ class SurveyPlan:
                     combined = f"{_date_part(raw)} {time_of_day or '00:00'}"  # a date alone: midnight
                     try:
                         values[name] = convert(combined)
+                    except OutOfRange as exc:  # read, but not a sane time: say so, not "not a date"
+                        messages.append(f"{self.headers[name]}, {self.headers['responded_time']}: {exc}")
                     except ValueError:
                         messages.append(
                             f"{self.headers[name]}, {self.headers['responded_time']}: "
