@@ -38,7 +38,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calls.imports.agents import needs_scan, scan_unknown_agents
 from calls.imports.kinds import kind_of
@@ -46,6 +46,7 @@ from calls.imports.mapping import join_start_columns
 from calls.imports.reading import FileRefused, Preview, preview_table, read_table
 from calls.imports.writer import Plan, RowRefused, bulk_write_settings, frozen_changes, write_calls
 from calls.models import ImportJob, ImportMapping, ImportRowError
+from calls.reasons import as_reason, declare, joined
 from calls.surveys.importing import SurveyPlan, write_survey_batch
 from calls.surveys.services import SurveyAnswer
 
@@ -55,8 +56,39 @@ logger = logging.getLogger(__name__)
 @dataclass
 class RowError:
     line_number: int
-    message: str
+    message: str  # a calls.reasons.Reason (or a text as written)
     raw: str
+
+
+# What the job page says of the job as a whole (calls.reasons: codes, shown in the reader's language).
+MISSING_COLUMNS = declare(
+    "import.missing_columns", gettext_lazy("Columns of the mapping not found in the file, not imported: %s.")
+)
+SAME_EXTERNAL_ID = declare(
+    "import.same_external_id", gettext_lazy("%(header)s: same external id as line %(line)s")
+)
+FILE_GONE = declare(
+    "import.file_gone", gettext_lazy("The uploaded file is no longer available; upload it again.")
+)
+UNEXPECTED_ERROR = declare(
+    "import.unexpected_error",
+    gettext_lazy(
+        "The import stopped on an unexpected error after %(rows)s rows: %(error)s. "
+        "Rows imported before it are kept; importing the file again is safe."
+    ),
+)
+EVERY_ROW_REFUSED = declare(
+    "import.every_row_refused",
+    gettext_lazy("Every row was refused; nothing was imported. The reasons are listed below."),
+)
+CANCELLED = declare("import.cancelled", gettext_lazy("Cancelled before it ran; nothing was imported."))
+WORKER_ENDED = declare(
+    "import.worker_ended",
+    gettext_lazy(
+        "The import stopped: its worker ended before finishing. Rows imported before it are kept; "
+        "importing the file again is safe (rows are updated by external id, never duplicated)."
+    ),
+)
 
 
 @dataclass
@@ -89,9 +121,7 @@ def import_calls_from_file(
     plan = Plan(headers=table.headers, columns=columns, date_format=date_format)
     result = ImportResult()
     if plan.missing:
-        result.notes.append(
-            _("Columns of the mapping not found in the file, not imported: %s.") % ", ".join(plan.missing)
-        )
+        result.notes.append(MISSING_COLUMNS(", ".join(plan.missing)))
     if job is not None:
         ImportJob.objects.filter(pk=job.pk).update(total_rows=table.estimated_rows)
     batch_size = batch_size or settings.QA_IMPORT_BATCH_SIZE
@@ -107,17 +137,14 @@ def import_calls_from_file(
             try:
                 row = convert(cells)
             except RowRefused as exc:
-                errors.append(RowError(line_number, str(exc), table.format_row(cells)))
+                errors.append(RowError(line_number, exc.reason, table.format_row(cells)))
             else:
                 first = first_lines.setdefault(row[0], line_number)
                 if first == line_number:
                     rows.append(row)
                     sources[row[0]] = cells
                 else:
-                    message = _("%(header)s: same external id as line %(line)s") % {
-                        "header": plan.headers["external_id"],
-                        "line": first,
-                    }
+                    message = SAME_EXTERNAL_ID(header=plan.headers["external_id"], line=first)
                     errors.append(RowError(line_number, message, table.format_row(cells)))
             if len(rows) + len(errors) >= batch_size:
                 result.total_rows += len(rows) + len(errors)
@@ -145,9 +172,7 @@ def import_surveys_from_file(
     plan = SurveyPlan(headers=table.headers, columns=columns, date_format=date_format)
     result = ImportResult()
     if plan.missing:
-        result.notes.append(
-            _("Columns of the mapping not found in the file, not imported: %s.") % ", ".join(plan.missing)
-        )
+        result.notes.append(MISSING_COLUMNS(", ".join(plan.missing)))
     if job is not None:
         ImportJob.objects.filter(pk=job.pk).update(total_rows=table.estimated_rows)
     batch_size = batch_size or settings.QA_IMPORT_BATCH_SIZE
@@ -173,7 +198,7 @@ def import_surveys_from_file(
         try:
             answers.append(plan.convert(cells))
         except RowRefused as exc:
-            errors.append(RowError(line_number, str(exc), table.format_row(cells)))
+            errors.append(RowError(line_number, exc.reason, table.format_row(cells)))
         else:
             lines.append(line_number)
             sources.append(cells)
@@ -220,7 +245,16 @@ def _record_batch(errors: list[RowError], result: ImportResult, job: ImportJob |
         return
     if errors:
         ImportRowError.objects.bulk_create(
-            [ImportRowError(job=job, line_number=e.line_number, message=e.message, raw=e.raw) for e in errors]
+            [
+                ImportRowError(
+                    job=job,
+                    line_number=e.line_number,
+                    message=e.message,
+                    reason=as_reason(e.message).as_json(),
+                    raw=e.raw,
+                )
+                for e in errors
+            ]
         )
     ImportJob.objects.filter(pk=job.pk).update(
         heartbeat_at=timezone.now(),
@@ -245,18 +279,18 @@ def create_import_job(*, uploaded_file, user, kind: str = ImportJob.Kind.CALLS) 
     try:
         preview_job(job=job)
     except FileRefused as exc:
-        refuse_import_job(job=job, message=str(exc))
+        refuse_import_job(job=job, message=exc.reason)
     return job
 
 
 def job_data(job: ImportJob) -> bytes:
     if not job.file:
-        raise FileRefused(_("The uploaded file is no longer available; upload it again."))
+        raise FileRefused(FILE_GONE())
     try:
         with job.file.open("rb") as handle:
             return handle.read()
     except FileNotFoundError as exc:
-        raise FileRefused(_("The uploaded file is no longer available; upload it again.")) from exc
+        raise FileRefused(FILE_GONE()) from exc
 
 
 def preview_job(*, job: ImportJob, rows: int = 5) -> Preview:
@@ -330,18 +364,17 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
             job=job,
         )
     except FileRefused as exc:
-        return refuse_import_job(job=job, message=str(exc))
+        return refuse_import_job(job=job, message=exc.reason)
     except Exception as exc:
         logger.exception("Import job %s failed", job_id)
         job.refresh_from_db(fields=["processed_rows"])
+        # The error's own words: a reason of ours (a file unreadable part-way) is shown in the reader's
+        # language, any other exception as it says itself.
+        error = as_reason(exc.args[0] if len(exc.args) == 1 else str(exc))
         return _finish(
             job,
             status=ImportJob.Status.FAILED,
-            message=_(
-                "The import stopped on an unexpected error after %(rows)s rows: %(error)s. "
-                "Rows imported before it are kept; importing the file again is safe."
-            )
-            % {"rows": job.processed_rows, "error": exc},
+            message=UNEXPECTED_ERROR(rows=job.processed_rows, error=error),
         )
     notes = result.notes
     if not result.refused:
@@ -350,11 +383,11 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
         status = ImportJob.Status.PARTIAL
     else:
         status = ImportJob.Status.REFUSED
-        notes = [_("Every row was refused; nothing was imported. The reasons are listed below."), *notes]
+        notes = [EVERY_ROW_REFUSED(), *notes]
     return _finish(
         job,
         status=status,
-        message=" ".join(notes),
+        message=joined(notes, " ") if notes else None,
         total_rows=result.total_rows,
         processed_rows=result.total_rows,
         created_count=result.created,
@@ -387,18 +420,27 @@ def _stopped_for_agents(job: ImportJob, data: bytes) -> bool:
 
 
 def refuse_import_job(*, job: ImportJob, message: str) -> ImportJob:
-    """The whole file is refused (found before anything was written): the job page shows `message`."""
+    """The whole file is refused (found before anything was written): the job page shows `message` (a
+    calls.reasons.Reason, or a text as written)."""
     return _finish(job, status=ImportJob.Status.REFUSED, message=message)
 
 
-def _finish(job: ImportJob, *, status: str, message: str, **counts: int) -> ImportJob:
+def _finish(job: ImportJob, *, status: str, message: str | None, **counts: int) -> ImportJob:
     job.status = status
-    job.message = message
+    job.message, job.message_reason = _stored_message(message)
     job.finished_at = timezone.now()
     for name, value in counts.items():
         setattr(job, name, value)
-    job.save(update_fields=["status", "message", "finished_at", *counts])
+    job.save(update_fields=["status", "message", "message_reason", "finished_at", *counts])
     return job
+
+
+def _stored_message(message: str | None) -> tuple[str, dict | None]:
+    """(text as written now, code and parameters) of a job's message, for ImportJob.message(_reason)."""
+    if not message:
+        return "", None
+    reason = as_reason(message)
+    return str(reason), reason.as_json()
 
 
 def cancel_import_job(*, job: ImportJob) -> bool:
@@ -408,11 +450,13 @@ def cancel_import_job(*, job: ImportJob) -> bool:
     False when a worker claimed it first (or it had already ended): the conditional UPDATE and the claim's
     (status still pending) cannot both succeed."""
     name = job.file.name
+    message, message_reason = _stored_message(CANCELLED())
     cancelled = ImportJob.objects.filter(pk=job.pk, status__in=ImportJob.UNCLAIMED).update(
         status=ImportJob.Status.CANCELLED,
         finished_at=timezone.now(),
         file="",
-        message=_("Cancelled before it ran; nothing was imported."),
+        message=message,
+        message_reason=message_reason,
     )
     if not cancelled:
         return False
@@ -452,13 +496,12 @@ def fail_stalled_import_jobs(*, silent_for: timedelta) -> int:
     failed = 0
     for language in stalled.values_list("language", flat=True).distinct().order_by():
         with translation.override(language or settings.LANGUAGE_CODE):
+            message, message_reason = _stored_message(WORKER_ENDED())
             failed += stalled.filter(language=language).update(
                 status=ImportJob.Status.FAILED,
                 finished_at=timezone.now(),
-                message=_(
-                    "The import stopped: its worker ended before finishing. Rows imported before it are kept; "
-                    "importing the file again is safe (rows are updated by external id, never duplicated)."
-                ),
+                message=message,
+                message_reason=message_reason,
             )
     return failed
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from calls.fields import CALL_FIELDS, CallField
 from calls.imports.converters import join_date_and_time
 from calls.imports.reading import FileRefused, Table
+from calls.reasons import declare
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,25 @@ def _import_fields() -> tuple[ImportField, ...]:
 IMPORT_FIELDS: tuple[ImportField, ...] = _import_fields()
 FIELDS_BY_NAME = {f.name: f for f in IMPORT_FIELDS}
 REQUIRED_FIELDS = tuple(f.name for f in IMPORT_FIELDS if f.required)
+# Each field's label as a reason (calls.reasons), for the messages that name a field: shown in the reader's
+# language.
+FIELD_LABELS = {f.name: declare(f"import.field.{f.name}", f.label) for f in IMPORT_FIELDS}
+
+UNKNOWN_FIELDS = declare("import.unknown_fields", gettext_lazy("Unknown call fields in the mapping: %s."))
+REQUIRED_UNMAPPED = declare(
+    "import.required_unmapped", gettext_lazy("No column is mapped to the required field “%s”.")
+)
+ANSWERED_AND_ABANDONED = declare(
+    "import.answered_and_abandoned", gettext_lazy("Map either “answered” or “abandoned”, not both.")
+)
+SAME_START_COLUMNS = declare(
+    "import.same_start_columns",
+    gettext_lazy("The start's date and its time of day must be two different columns."),
+)
+NO_SUCH_COLUMN = declare(
+    "import.no_such_column",
+    gettext_lazy("The file has no column “%(header)s”, mapped to the field “%(field)s”."),
+)
 SURVEY_FIELDS = tuple(f.name for f in SURVEY_IMPORT_FIELDS)
 
 # The one synonym table: other headers seen in exports, per field, written as `header_words` reads them
@@ -449,18 +469,16 @@ def validate_columns(*, columns: dict[str, str]) -> None:
     """Whole-mapping rules, checked before any file is read."""
     unknown = sorted(set(columns) - set(FIELDS_BY_NAME))
     if unknown:
-        raise FileRefused(_("Unknown call fields in the mapping: %s.") % ", ".join(unknown))
+        raise FileRefused(UNKNOWN_FIELDS(", ".join(unknown)))
     for name in REQUIRED_FIELDS:
         if not columns.get(name):
-            raise FileRefused(
-                _("No column is mapped to the required field “%s”.") % FIELDS_BY_NAME[name].label
-            )
+            raise FileRefused(REQUIRED_UNMAPPED(FIELD_LABELS[name]()))
     if columns.get("answered") and columns.get("abandoned"):
-        raise FileRefused(_("Map either “answered” or “abandoned”, not both."))
+        raise FileRefused(ANSWERED_AND_ABANDONED())
     if columns.get(START_TIME_OF_DAY.name) and normalise_header(columns[START_TIME_OF_DAY.name]) == (
         normalise_header(columns["started_at"])
     ):
-        raise FileRefused(_("The start's date and its time of day must be two different columns."))
+        raise FileRefused(SAME_START_COLUMNS())
 
 
 class _JoinedRow(list):
@@ -482,10 +500,7 @@ def join_start_columns(*, table: Table, columns: dict[str, str]) -> tuple[Table,
     date_at = positions.get(normalise_header(columns.get("started_at", "")))
     time_at = positions.get(normalise_header(time_header))
     if time_at is None:
-        raise FileRefused(
-            _("The file has no column “%(header)s”, mapped to the field “%(field)s”.")
-            % {"header": time_header, "field": START_TIME_OF_DAY.label}
-        )
+        raise FileRefused(NO_SUCH_COLUMN(header=time_header, field=FIELD_LABELS[START_TIME_OF_DAY.name]()))
     if date_at is None:
         return table, columns  # the writer refuses the file for its missing start column
     joined_header = f"{table.headers[date_at]} + {table.headers[time_at]}"

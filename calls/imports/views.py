@@ -24,6 +24,7 @@ from calls.imports.mapping import suggest_columns
 from calls.imports.presets import PRESETS
 from calls.imports.reading import MAX_COLUMNS, FileRefused
 from calls.models import ImportJob, ImportKind, ImportMapping
+from calls.reasons import render as render_reason
 from qa_center import csv_cells
 from qa_center.people.models import Team
 
@@ -77,7 +78,7 @@ def job_mapping(request, pk):
     try:
         preview = jobs.preview_job(job=job)
     except FileRefused as exc:
-        jobs.refuse_import_job(job=job, message=str(exc))
+        jobs.refuse_import_job(job=job, message=exc.reason)
         return redirect("imports:detail", job.pk)
     kind = kind_of(job.kind)
     field_set = kind.field_set
@@ -243,9 +244,10 @@ def job_errors_csv(request, pk):
     def lines():
         # A BOM, so that Excel reads the UTF-8 text correctly.
         yield "\ufeff" + writer.writerow([_("line"), _("reason"), _("row")])
-        rows = job.row_errors.values_list("line_number", "message", "raw").iterator(chunk_size=2000)
-        for row in rows:
-            yield writer.writerow(row)
+        # The reasons in the downloader's language (calls.reasons), as on the job page.
+        rows = job.row_errors.values_list("line_number", "reason", "message", "raw").iterator(chunk_size=2000)
+        for line_number, reason, message, raw in rows:
+            yield writer.writerow([line_number, render_reason(reason, message), raw])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     name = job.original_name.rsplit(".", 1)[0] or "import"
