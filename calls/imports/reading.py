@@ -350,7 +350,7 @@ def _checked_table(headers, records, estimated, description, delimiter) -> Table
     except _TooManyCells as exc:
         raise LimitExceeded(exc.args[0]) from exc
     except FileUnreadable as exc:
-        raise FileRefused(str(exc)) from exc
+        raise FileRefused(exc.args[0]) from exc
     if not sample:
         raise FileRefused(NO_DATA_ROWS())
     width = len(headers)

@@ -43,6 +43,7 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 PAGES = [
     ("imports:list", None, {"get"}),
     ("imports:new", None, {"get", "post"}),
+    ("imports:new_surveys", None, {"get", "post"}),
     ("imports:detail", "job", {"get"}),
     ("imports:mapping", "job", {"get", "post"}),
     ("imports:progress", "job", {"get"}),
