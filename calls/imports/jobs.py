@@ -4,8 +4,15 @@ calls.imports.kinds: the same flow, the survey answers written by calls.surveys.
 The flow: a QA manager uploads a file (`create_import_job`), maps its columns to call fields
 (`reading.preview_table`, `mapping.suggest_columns`, `configure_import_job`), then a Celery task runs
 `run_import_job`, which first checks the file's agents and teams (calls.imports.agents: unknown ones stop
-the job at the agent step, and it runs again after it), then calls `import_calls_from_file`, the one import routine also used by
-`manage.py import_calls` and the benchmark.
+the job at the agent step, and it runs again after it), then calls `import_calls_from_file`, the one import
+routine also used by `manage.py import_calls` and the benchmark. A survey job maps survey fields (the same
+pages, calls.imports.kinds) and runs `import_surveys_from_file`: no agent step (an answer names no agent),
+the survey plan and writer per batch (calls.surveys.importing), and the same refused rows, counters and
+outcomes; the second row repeating a response id or a call is refused like a repeated external id.
+
+Reasons (a refused row's, the job's own message) are stored as a code with its parameters (calls.reasons)
+beside their text in the uploader's language: the job page and the CSV of refused rows show them in the
+reader's language.
 
 Rows are written in batches of settings.QA_IMPORT_BATCH_SIZE, each in its own transaction with the job's
 refused rows and counters, so that the progress bar moves and the heartbeat shows the worker is alive; an
