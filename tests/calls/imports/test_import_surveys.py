@@ -210,3 +210,16 @@ def test_the_survey_upload_page_speaks_of_survey_answers(client, manager):
     html = page.content.decode()
     assert "Import surveys" in html and "survey tool" in html
     assert f'action="{reverse("imports:new_surveys")}"' in html
+
+
+def test_a_file_without_the_mapped_score_column_is_refused_and_a_missing_optional_one_noted(manager):
+    refused = survey_job(manager, ROWS[1:3], columns={**COLUMNS, "nps": "Score", "csat": ""})
+    assert refused.status == ImportJob.Status.REFUSED
+    assert refused.message == "None of the score columns of the mapping is in the file."
+    assert refused.message_reason["code"] == "surveys.no_score_in_file"
+    assert not SurveyResponse.objects.exists()
+
+    noted = survey_job(manager, ROWS[1:3], columns={**COLUMNS, "comment": "Verbatim"})
+    assert noted.status == ImportJob.Status.DONE
+    assert noted.message == "Columns of the mapping not found in the file, not imported: Verbatim."
+    assert SurveyResponse.objects.count() == 2
