@@ -15,8 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qa_center.people.models import User
-from qa_center.rates import rate
+from qa_center.rates import mean, rate
 from scorecards.evaluations.answers import answer_label
+from scorecards.kpis import counted_evaluations, evaluation_counts
 from scorecards.models import Answer, Criterion, Dispute, Evaluation, EvaluationChange
 from scorecards.scoring import engine as scoring
 
@@ -124,28 +125,20 @@ def _chart_data(trend: list[WeekPoint]) -> dict:
 
 
 def _counted() -> QuerySet:
-    return Evaluation.objects.regular().submitted()
+    return counted_evaluations()
 
 
 def _summary(evaluations: QuerySet) -> Summary:
-    # Aliases differ from the field names: an aggregate may not shadow a field another aggregate reads.
-    row = evaluations.aggregate(
-        n=Count("id"),
-        n_scored=Count("score"),
-        mean=Avg("score"),
-        n_passed=Count("id", filter=Q(passed=True)),
-        n_judged=Count("passed"),
-        n_auto_failed=Count("id", filter=Q(auto_failed=True)),
-        n_disputed=Count("id", filter=Q(status__in=[Evaluation.Status.DISPUTED, Evaluation.Status.RESOLVED])),
-    )
+    """The QA counts of scorecards.kpis (the snapshots' too), in one query."""
+    row = evaluations.aggregate(**evaluation_counts())
     return Summary(
-        count=row["n"],
-        scored=row["n_scored"],
-        average=None if row["mean"] is None else float(row["mean"]),
-        passed=row["n_passed"],
-        judged=row["n_judged"],
-        auto_failed=row["n_auto_failed"],
-        disputed=row["n_disputed"],
+        count=row["evaluations"],
+        scored=row["scored_evaluations"],
+        average=mean(row["score_total"], row["scored_evaluations"]),
+        passed=row["passed_evaluations"],
+        judged=row["judged_evaluations"],
+        auto_failed=row["auto_failed_evaluations"],
+        disputed=row["disputed_evaluations"],
     )
 
 
