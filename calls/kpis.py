@@ -49,6 +49,8 @@ __all__ = [
     "call_counts",
     "case_counts",
     "escalated",
+    "escalation_counts",
+    "escalations_of_answered_calls",
     "first_contacts",
     "inbound",
     "survey_counts",
@@ -185,3 +187,16 @@ def survey_counts() -> dict[str, Aggregate]:
         "satisfied": Count("pk", filter=Q(csat__in=CSAT_SATISFIED)),
         "csat_total": Coalesce(Sum("csat", filter=known_csat), 0, output_field=IntegerField()),
     }
+
+
+# --- Escalations by type and by reason -------------------------------------------------------------------------
+
+
+def escalations_of_answered_calls():
+    """The escalations behind the escalation rate by type and by reason (its denominator: answered calls)."""
+    return Escalation.objects.filter(call__answered=True)
+
+
+def escalation_counts() -> dict[str, Aggregate]:
+    """Over `escalations_of_answered_calls` grouped by type or reason: each call counts once per group."""
+    return {"escalated_calls": Count("call", distinct=True)}

@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_center.settings")
 app = Celery("qa_center")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the feature packages that own them, not in each app's top-level tasks.py.
-app.autodiscover_tasks(["qa_center.people", "calls.imports", "scorecards.sampling", "scorecards.calibration"])
+app.autodiscover_tasks(["qa_center.people", "calls.imports", "scorecards.sampling", "scorecards.calibration", "qa_center.kpis"])
 
 
 @signals.import_modules.connect(sender=app)
@@ -46,5 +46,15 @@ app.conf.beat_schedule = {
     "close-calibration-sessions": {
         "task": "scorecards.close_calibration_sessions",
         "schedule": crontab(minute="*/15"),
+    },
+    # KPI snapshots: today and yesterday every few minutes (late data keeps arriving for both); each night,
+    # yesterday and the week or month that has just ended, closed (CELERY_TIMEZONE is the center's).
+    "compute-recent-kpis": {
+        "task": "kpis.compute_recent",
+        "schedule": crontab(minute="*/5"),
+    },
+    "close-kpi-periods": {
+        "task": "kpis.close_previous_periods",
+        "schedule": crontab(hour=0, minute=40),
     },
 }

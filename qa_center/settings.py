@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "calls",
     "scorecards",
     "coaching",
+    "qa_center.kpis",
     "qa_center.demo",
 ]
 
@@ -267,6 +268,10 @@ QA_IMPORT_BATCH_SIZE = env_int("QA_IMPORT_BATCH_SIZE", 2000)
 QA_IMPORT_MAX_UPLOAD_MB = env_int("QA_IMPORT_MAX_UPLOAD_MB", 50)  # 50 MB holds a few hundred thousand calls
 QA_RECORDING_MAX_MB = env_int("QA_RECORDING_MAX_MB", 100)
 QA_ASSIGNMENT_DUE_DAYS = env_int("QA_ASSIGNMENT_DUE_DAYS", 7)
+# Service level: the share of answered inbound calls whose wait was at most this many seconds.
+QA_SERVICE_LEVEL_SECONDS = env_int("QA_SERVICE_LEVEL_SECONDS", 20)
+if QA_SERVICE_LEVEL_SECONDS < 0:
+    raise ImproperlyConfigured("QA_SERVICE_LEVEL_SECONDS must be 0 or more")
 
 LOGGING = {
     "version": 1,
