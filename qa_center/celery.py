@@ -12,7 +12,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_center.settings")
 app = Celery("qa_center")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the feature packages that own them, not in each app's top-level tasks.py.
-app.autodiscover_tasks(["qa_center.people", "calls.imports", "scorecards.sampling", "scorecards.calibration", "qa_center.kpis"])
+app.autodiscover_tasks(
+    ["qa_center.people", "calls.imports", "scorecards.sampling", "scorecards.calibration", "qa_center.kpis"]
+)
 
 
 @signals.import_modules.connect(sender=app)

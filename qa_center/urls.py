@@ -19,6 +19,7 @@ urlpatterns = [
     path("evaluations/", include("scorecards.evaluations.urls")),
     path("feedback/", include("scorecards.feedback.urls")),
     path("calibration/", include("scorecards.calibration.urls")),
+    path("kpis/", include("qa_center.kpis.computations.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

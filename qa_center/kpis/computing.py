@@ -28,7 +28,14 @@ from django.utils import timezone
 from calls import kpis as call_kpis
 from calls.models import Call, SurveyResponse
 from qa_center.kpis import definitions
-from qa_center.kpis.models import CENTER_ID, EscalationSnapshot, KpiComputation, KpiSnapshot, PeriodKind, ScopeKind
+from qa_center.kpis.models import (
+    CENTER_ID,
+    EscalationSnapshot,
+    KpiComputation,
+    KpiSnapshot,
+    PeriodKind,
+    ScopeKind,
+)
 from qa_center.kpis.periods import center_zone, days_between, local_bounds, period_end, periods_touching
 from qa_center.sql_time import LocalDate
 from scorecards import kpis as qa_kpis
@@ -55,7 +62,9 @@ Progress = Callable[[int, int], None]
 # --- The sources: one grouped SELECT each ---------------------------------------------------------------------
 
 
-def _cells(queryset: QuerySet, *, moment: str, agent: str, team: str, call_type: str, start, end, counts, **extra):
+def _cells(
+    queryset: QuerySet, *, moment: str, agent: str, team: str, call_type: str, start, end, counts, **extra
+):
     """`queryset`'s rows in [start, end) of `moment`, grouped by local day, agent, team and call type."""
     day = LocalDate(moment, zone=center_zone(), start=start, end=end)
     return (
@@ -259,7 +268,9 @@ def _roll_up(kind: str, start: date) -> int:
             f"FROM {_table(KpiSnapshot)} WHERE {in_days} GROUP BY scope_kind, scope_id"
         )
         cursor.execute(
-            _upsert(_table(KpiSnapshot), SNAPSHOT_KEY, [*names, "computed_at", "service_level_seconds"], select),
+            _upsert(
+                _table(KpiSnapshot), SNAPSHOT_KEY, [*names, "computed_at", "service_level_seconds"], select
+            ),
             [kind, _date(start), now, *days],
         )
         written = cursor.rowcount
@@ -279,7 +290,9 @@ def _roll_up(kind: str, start: date) -> int:
 
 def _chunks(first_day: date, last_day: date) -> list[tuple[date, date]]:
     days = days_between(first_day, last_day)
-    return [(chunk[0], chunk[-1]) for chunk in (days[i : i + CHUNK_DAYS] for i in range(0, len(days), CHUNK_DAYS))]
+    return [
+        (chunk[0], chunk[-1]) for chunk in (days[i : i + CHUNK_DAYS] for i in range(0, len(days), CHUNK_DAYS))
+    ]
 
 
 def compute_kpis(*, first_day: date, last_day: date, progress: Progress | None = None) -> int:
@@ -320,7 +333,9 @@ def run_computation(computation: KpiComputation, *, progress: Progress | None = 
     )
     computation.save(update_fields=["status", "started_at", "finished_at"])
     try:
-        written = compute_kpis(first_day=computation.first_day, last_day=computation.last_day, progress=progress)
+        written = compute_kpis(
+            first_day=computation.first_day, last_day=computation.last_day, progress=progress
+        )
     except Exception as exc:
         logger.exception("KPI computation %s failed", computation.pk)
         computation.status, computation.message = KpiComputation.Status.FAILED, str(exc)[:2000]

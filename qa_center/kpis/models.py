@@ -51,7 +51,9 @@ class KpiSnapshot(models.Model):
     scope_kind = models.CharField(_("scope"), max_length=10, choices=ScopeKind)
     # A team's, an agent's or a call type's pk; CENTER_ID for the center.
     scope_id = models.PositiveBigIntegerField(_("scope id"))
-    service_level_seconds = models.PositiveIntegerField(_("service level threshold (s)"), default=20, db_default=20)
+    service_level_seconds = models.PositiveIntegerField(
+        _("service level threshold (s)"), default=20, db_default=20
+    )
     computed_at = models.DateTimeField(_("computed at"))
 
     # Calls (calls.kpis.call_counts)
@@ -96,13 +98,15 @@ class KpiSnapshot(models.Model):
         constraints = [
             # The upsert's conflict target: one row per period and scope, however often it is computed.
             models.UniqueConstraint(
-                fields=["period_kind", "period_start", "scope_kind", "scope_id"], name="kpi_snapshot_unique_key"
+                fields=["period_kind", "period_start", "scope_kind", "scope_id"],
+                name="kpi_snapshot_unique_key",
             ),
         ]
         indexes = [
             # A dashboard's trend: one scope's periods of one kind, in order.
             models.Index(
-                fields=["scope_kind", "scope_id", "period_kind", "period_start"], name="kpi_snapshot_scope_idx"
+                fields=["scope_kind", "scope_id", "period_kind", "period_start"],
+                name="kpi_snapshot_scope_idx",
             ),
         ]
 

@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="first_day", required=True, help="First day (YYYY-MM-DD).")
         parser.add_argument("--to", dest="last_day", help="Last day (YYYY-MM-DD); default today.")
-        parser.add_argument("--trigger", default=KpiComputation.Trigger.COMMAND, choices=KpiComputation.Trigger.values)
+        parser.add_argument(
+            "--trigger", default=KpiComputation.Trigger.COMMAND, choices=KpiComputation.Trigger.values
+        )
 
     def handle(self, *args, **options):
         first_day = _day(options["first_day"])
