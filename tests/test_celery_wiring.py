@@ -19,6 +19,10 @@ PROJECT_TASKS = {
     "scorecards.tasks.sample_calls",
     "people.send_notification_email",
     "scorecards.close_calibration_sessions",
+    "kpis.compute_recent",
+    "kpis.close_previous_periods",
+    "kpis.compute_kpis",
+    "kpis.run_computation",
 }
 
 
