@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
-from qa_center.demo import activity, calls, people, recordings, scorecards
+from qa_center.demo import activity, calls, people, recordings, scorecards, snapshots
 from qa_center.people.models import Notification, Team, User
 from qa_center.rates import rate
 from scorecards.models import (
@@ -55,6 +55,7 @@ STEPS: list[Step] = [
     recordings.seed,  # a dozen playable recordings with transcripts
     scorecards.seed,  # scorecards and their versions, comments on criteria, sampling rules
     activity.seed,  # queues, evaluations, disputes, calibration, and the older history
+    snapshots.seed,  # the KPI snapshots of every day with calls or evaluations
 ]
 
 
