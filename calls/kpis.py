@@ -15,7 +15,8 @@ the kpis app (the home page's figures, the resolution rate) count exactly as the
   and call type of its first contact (the earliest call, ties by id); it is resolved once, when any of its
   contacts is. First-contact resolution: the first contact itself is resolved and no further contact on the
   case started within FCR_REPEAT_WINDOW_DAYS after it. Treatment time: from the first contact's start until the
-  case was resolved (its earliest resolved_at), over resolved cases whose resolution time is known.
+  case was resolved (the first contact's resolved_at, else the earliest of the case's), over resolved cases
+  whose resolution time is known.
 - Survey answers count in the period of `responded_at`; answers not linked to a call count at center level only
   (they have no agent, team or call type).
 """
@@ -37,7 +38,6 @@ from django.db.models import (
 )
 from django.db.models.aggregates import Aggregate
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual
 
 from calls.models import Call, Escalation
 from qa_center.sql_time import SecondsBetween, ShiftedByDays
@@ -146,23 +146,30 @@ def case_counts() -> dict[str, Aggregate]:
             .filter(started_at__lte=ShiftedByDays(OuterRef("started_at"), days=FCR_REPEAT_WINDOW_DAYS))
         )
     )
+    # When the case was resolved: its first contact's resolution time (the helpdesk stamps every answered
+    # contact alike), else the earliest of its other contacts'.
     resolved_at = Case(
         When(case_id="", then=F("resolved_at")),
-        default=Subquery(
-            _same_case().filter(resolved_at__isnull=False).order_by("resolved_at").values("resolved_at")[:1]
+        default=Coalesce(
+            F("resolved_at"),
+            Subquery(
+                _same_case()
+                .filter(resolved_at__isnull=False)
+                .order_by("resolved_at")
+                .values("resolved_at")[:1]
+            ),
         ),
     )
+    # NULL unless the case is resolved with a known time: counted and summed as it is (each expression once).
     treatment = Case(
         When(case_resolved, then=SecondsBetween(resolved_at, "started_at")), output_field=FloatField()
     )
-    # Known resolution times only; a resolution stamped before the case opened is not a time either.
-    known_treatment = GreaterThanOrEqual(treatment, Value(0.0))
     return {
         "cases": Count("pk"),
         "resolved_cases": Count("pk", filter=case_resolved),
         "fcr_cases": Count("pk", filter=Q(resolved=True) & ~Q(repeated)),
-        "treatments": Count("pk", filter=known_treatment),
-        "treatment_total": Coalesce(Sum(treatment, filter=known_treatment), 0.0, output_field=FloatField()),
+        "treatments": Count(treatment),
+        "treatment_total": Coalesce(Sum(treatment), 0.0, output_field=FloatField()),
     }
 
 

@@ -1,17 +1,20 @@
 """Computing the KPI snapshots: in the database, and converging however often (or concurrently) it runs.
 
-For a range of days, in one transaction per chunk of days:
+For a range of days, in one transaction per chunk of days (a quarter at most):
 
-1. each source (calls, cases, survey answers, evaluations, escalations) is counted in ONE grouped SELECT per
-   local day × agent × team × call type (the counts of calls.kpis / scorecards.kpis, the day by
-   qa_center.sql_time.LocalDate), into a temporary table: the source's rows are read once;
-2. that small table is summed into the day snapshots of each scope (center, team, agent, call type) with
-   INSERT … SELECT … GROUP BY … ON CONFLICT (key) DO UPDATE: an upsert on the snapshot's unique key.
+1. each source (calls, cases, survey answers, evaluations) is counted in ONE grouped SELECT per local day ×
+   agent × team × call type (the counts of calls.kpis / scorecards.kpis, the day by
+   qa_center.sql_time.LocalDate) into one temporary table of cells: each source's rows are read once;
+2. the agents' day snapshots are the cells summed per day and agent; the cells summed per day, team and call
+   type make a much smaller table, summed in turn into the teams', the call types' and the center's days; each
+   with INSERT … SELECT … GROUP BY … ON CONFLICT (key) DO UPDATE, an upsert on the snapshot's unique key.
+   Escalations by type and by reason go the same way into their own table.
 
-Then each week, month and year that holds one of those days is the sum of its day snapshots (every count is
-additive: a case counts on its first contact's day, a mean is a sum and a count), upserted the same way.
+Then the weeks and months holding those days are the sums of their day snapshots, and the years the sums of
+their months (every count is additive: a case counts on its first contact's day, a mean is a sum and a count),
+one upsert statement per kind of period.
 
-Before writing, the chunk's (or period's) rows are deleted in the same transaction, so a scope that has lost
+Before writing, the chunk's (or periods') rows are deleted in the same transaction, so a scope that has lost
 its last call loses its row ("no data"), and a crash leaves the previous rows. Two runs at once converge on
 the same rows: the unique key and the upsert exclude duplicates, and on PostgreSQL a transaction-level
 advisory lock makes them take turns (SQLite's writers take turns anyway). No call is ever loaded into Python.
@@ -22,7 +25,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
 from django.utils import timezone
 
 from calls import kpis as call_kpis
@@ -44,9 +47,10 @@ __all__ = ["CHUNK_DAYS", "compute_kpis", "record_computation", "run_computation"
 
 logger = logging.getLogger(__name__)
 
-CHUNK_DAYS = 31
+CHUNK_DAYS = 92  # a quarter: few statements, a small temporary table
 ROLLED_UP = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.YEAR)
-CELLS = "kpi_cells"  # the temporary table of one source's cells
+CELLS = "kpi_cells"  # the temporary table of the sources' cells (local day × agent × team × call type)
+TEAM_CELLS = "kpi_team_cells"  # the cells summed per local day × team × call type
 # The cell column that says which scope a row counts for (None: every row counts for the center).
 SCOPE_COLUMNS = {
     ScopeKind.CENTER: None,
@@ -140,6 +144,7 @@ def escalation_cells(start, end, dimension: str):
         start=start,
         end=end,
         counts=call_kpis.escalation_counts(),
+        cell_dimension=Value(dimension),
         cell_value=F(dimension),
     )
 
@@ -189,10 +194,28 @@ def _take_turns(cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def _into_cells(cursor, queryset: QuerySet) -> None:
+def _create(cursor, table: str, columns: list[tuple[str, str]]) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(f'{_q(n)} {t}' for n, t in columns)})")
+
+
+def _add(cursor, table: str, queryset: QuerySet) -> None:
+    """Append the rows of `queryset` (its values() columns, then its aggregates, by name) to `table`."""
     sql, params = queryset.query.sql_with_params()
-    cursor.execute(f"DROP TABLE IF EXISTS {CELLS}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {CELLS} AS {sql}", params)
+    names = [*queryset.query.values_select, *queryset.query.annotation_select]
+    cursor.execute(f"INSERT INTO {table} ({', '.join(_q(n) for n in names)}) {sql}", params)
+
+
+def _count_type(name: str) -> str:
+    field = KpiSnapshot._meta.get_field(name)
+    return (
+        "DOUBLE PRECISION NOT NULL DEFAULT 0"
+        if field.get_internal_type() == "FloatField"
+        else ("BIGINT NOT NULL DEFAULT 0")
+    )
+
+
+CELL_KEY = [("cell_day", "DATE"), ("cell_agent", "BIGINT"), ("cell_team", "BIGINT"), ("cell_type", "BIGINT")]
 
 
 def _scope_select(scope_kind: str, extra_group: str = "") -> tuple[str, str, str]:
@@ -204,34 +227,74 @@ def _scope_select(scope_kind: str, extra_group: str = "") -> tuple[str, str, str
     return column, f"{column} IS NOT NULL", group
 
 
-def _day_snapshots(cursor, queryset: QuerySet, names: tuple[str, ...], now) -> None:
-    _into_cells(cursor, queryset)
-    columns = [*names, "computed_at", "service_level_seconds"]
+def _sum_cells(cursor, *, into: str, source: str, names, group: list[str]) -> None:
+    """`into` (a new temporary table) = `source` summed by `group`: a smaller table for the coarser scopes."""
+    sums = ", ".join(f"SUM({_q(name)}) AS {_q(name)}" for name in names)
+    keys = ", ".join(group)
+    cursor.execute(f"DROP TABLE IF EXISTS {into}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {into} AS SELECT {keys}, {sums} FROM {source} GROUP BY {keys}")
+
+
+def _upsert_days(cursor, *, table: str, model, key, names, scopes, now, extra_group="", params=()) -> None:
+    columns = [*names, "computed_at", *params]
     sums = ", ".join(f"SUM({_q(name)})" for name in names)
-    for scope_kind in SCOPE_COLUMNS:
-        scope, where, group = _scope_select(scope_kind)
+    extra_select = f"{extra_group}, " if extra_group else ""
+    for scope_kind in scopes:
+        scope, where, group = _scope_select(scope_kind, extra_group)
         select = (
-            f"SELECT %s, cell_day, %s, {scope}, {sums}, %s, %s FROM {CELLS} WHERE {where} GROUP BY {group}"
+            f"SELECT %s, cell_day, %s, {scope}, {extra_select}{sums}, %s{', %s' * len(params)} "
+            f"FROM {table} WHERE {where} GROUP BY {group}"
         )
         cursor.execute(
-            _upsert(_table(KpiSnapshot), SNAPSHOT_KEY, columns, select),
-            [PeriodKind.DAY, scope_kind, _datetime(now), definitions.service_level_seconds()],
+            _upsert(_table(model), key, columns, select),
+            [PeriodKind.DAY, scope_kind, _datetime(now), *params.values()],
         )
+
+
+def _day_snapshots(cursor, start: datetime, end: datetime, now) -> None:
+    """Every source's cells into one table (each source's rows read once); the agents' days summed from it, the
+    other scopes' from its sums per day, team and call type (a table many times smaller)."""
+    names = definitions.COUNT_NAMES
+    _create(cursor, CELLS, [*CELL_KEY, *((name, _count_type(name)) for name in names)])
+    for cells, _names in SNAPSHOT_SOURCES:
+        _add(cursor, CELLS, cells(start, end))
+    params = {"service_level_seconds": definitions.service_level_seconds()}
+    common = {"model": KpiSnapshot, "key": SNAPSHOT_KEY, "names": names, "now": now, "params": params}
+    _upsert_days(cursor, table=CELLS, scopes=[ScopeKind.AGENT], **common)
+    _sum_cells(
+        cursor, into=TEAM_CELLS, source=CELLS, names=names, group=["cell_day", "cell_team", "cell_type"]
+    )
+    _upsert_days(
+        cursor, table=TEAM_CELLS, scopes=[ScopeKind.TEAM, ScopeKind.CALL_TYPE, ScopeKind.CENTER], **common
+    )
     cursor.execute(f"DROP TABLE {CELLS}")
+    cursor.execute(f"DROP TABLE {TEAM_CELLS}")
 
 
-def _day_escalations(cursor, queryset: QuerySet, dimension: str, now) -> None:
-    _into_cells(cursor, queryset)
-    for scope_kind in SCOPE_COLUMNS:
-        scope, where, group = _scope_select(scope_kind, "cell_value")
-        select = (
-            f"SELECT %s, cell_day, %s, {scope}, %s, cell_value, SUM(escalated_calls), %s "
-            f"FROM {CELLS} WHERE {where} GROUP BY {group}"
-        )
-        cursor.execute(
-            _upsert(_table(EscalationSnapshot), ESCALATION_KEY, ["escalated_calls", "computed_at"], select),
-            [PeriodKind.DAY, scope_kind, dimension, _datetime(now)],
-        )
+def _day_escalations(cursor, start: datetime, end: datetime, now) -> None:
+    _create(
+        cursor,
+        CELLS,
+        [
+            *CELL_KEY,
+            ("cell_dimension", "VARCHAR(6)"),
+            ("cell_value", "VARCHAR(200)"),
+            ("escalated_calls", "BIGINT"),
+        ],
+    )
+    for dimension in EscalationSnapshot.Dimension.values:
+        _add(cursor, CELLS, escalation_cells(start, end, dimension))
+    _upsert_days(
+        cursor,
+        table=CELLS,
+        model=EscalationSnapshot,
+        key=ESCALATION_KEY,
+        names=["escalated_calls"],
+        scopes=list(SCOPE_COLUMNS),
+        now=now,
+        extra_group="cell_dimension, cell_value",
+        params={},
+    )
     cursor.execute(f"DROP TABLE {CELLS}")
 
 
@@ -244,43 +307,58 @@ def _compute_days(first_day: date, last_day: date) -> int:
         _take_turns(cursor)
         KpiSnapshot.objects.filter(**days).delete()
         EscalationSnapshot.objects.filter(**days).delete()
-        for cells, names in SNAPSHOT_SOURCES:
-            _day_snapshots(cursor, cells(start, end), names, now)
-        for dimension in EscalationSnapshot.Dimension.values:
-            _day_escalations(cursor, escalation_cells(start, end, dimension), dimension, now)
+        _day_snapshots(cursor, start, end, now)
+        _day_escalations(cursor, start, end, now)
         return KpiSnapshot.objects.filter(**days).count()
 
 
-def _roll_up(kind: str, start: date) -> int:
-    """The snapshots of the period (`kind`, `start`): the sums of its day snapshots. Returns how many."""
-    end = period_end(kind, start)
+# The first day of the week (Monday), month or year that holds the date column `period_start`.
+PERIOD_START_SQL = {
+    "sqlite": {
+        PeriodKind.WEEK: "date(period_start, '-' || ((CAST(strftime('%%w', period_start) AS INTEGER) + 6) %% 7) || ' days')",
+        PeriodKind.MONTH: "strftime('%%Y-%%m-01', period_start)",
+        PeriodKind.YEAR: "strftime('%%Y-01-01', period_start)",
+    },
+    "postgresql": {kind: f"date_trunc('{kind}', period_start)::date" for kind in ROLLED_UP},
+}
+
+
+def _roll_up(kind: str, first_day: date, last_day: date) -> int:
+    """The snapshots of every period of `kind` that holds a day of [first_day, last_day]: the sums of their day
+    snapshots (a year's: of its months, computed just before), in one statement per table. Returns how many."""
+    starts = periods_touching(kind, first_day, last_day)
+    first, end = starts[0], period_end(kind, starts[-1])
     names = definitions.COUNT_NAMES
+    period = PERIOD_START_SQL[connection.vendor][kind]
     now = _datetime(timezone.now())
-    days = [PeriodKind.DAY, _date(start), _date(end)]
     in_days = "period_kind = %s AND period_start >= %s AND period_start < %s"
+    parts = PeriodKind.MONTH if kind == PeriodKind.YEAR else PeriodKind.DAY
+    days = [parts, _date(first), _date(end)]
+    periods = {"period_kind": kind, "period_start__gte": first, "period_start__lte": starts[-1]}
     with transaction.atomic(), connection.cursor() as cursor:
         _take_turns(cursor)
-        KpiSnapshot.objects.filter(period_kind=kind, period_start=start).delete()
-        EscalationSnapshot.objects.filter(period_kind=kind, period_start=start).delete()
+        KpiSnapshot.objects.filter(**periods).delete()
+        EscalationSnapshot.objects.filter(**periods).delete()
         sums = ", ".join(f"SUM({_q(name)})" for name in names)
         select = (
-            f"SELECT %s, %s, scope_kind, scope_id, {sums}, %s, MAX(service_level_seconds) "
-            f"FROM {_table(KpiSnapshot)} WHERE {in_days} GROUP BY scope_kind, scope_id"
+            f"SELECT %s, {period}, scope_kind, scope_id, {sums}, %s, MAX(service_level_seconds) "
+            f"FROM {_table(KpiSnapshot)} WHERE {in_days} GROUP BY {period}, scope_kind, scope_id"
         )
         cursor.execute(
             _upsert(
                 _table(KpiSnapshot), SNAPSHOT_KEY, [*names, "computed_at", "service_level_seconds"], select
             ),
-            [kind, _date(start), now, *days],
+            [kind, now, *days],
         )
         written = cursor.rowcount
         select = (
-            f"SELECT %s, %s, scope_kind, scope_id, dimension, value, SUM(escalated_calls), %s "
-            f"FROM {_table(EscalationSnapshot)} WHERE {in_days} GROUP BY scope_kind, scope_id, dimension, value"
+            f"SELECT %s, {period}, scope_kind, scope_id, dimension, value, SUM(escalated_calls), %s "
+            f"FROM {_table(EscalationSnapshot)} WHERE {in_days} "
+            f"GROUP BY {period}, scope_kind, scope_id, dimension, value"
         )
         cursor.execute(
             _upsert(_table(EscalationSnapshot), ESCALATION_KEY, ["escalated_calls", "computed_at"], select),
-            [kind, _date(start), now, *days],
+            [kind, now, *days],
         )
     return written
 
@@ -301,16 +379,15 @@ def compute_kpis(*, first_day: date, last_day: date, progress: Progress | None =
     after each step."""
     if last_day < first_day:
         raise ValueError("last_day is before first_day")
-    periods = [(kind, start) for kind in ROLLED_UP for start in periods_touching(kind, first_day, last_day)]
     chunks = _chunks(first_day, last_day)
-    total, done, written = len(chunks) + len(periods), 0, 0
+    total, done, written = len(chunks) + len(ROLLED_UP), 0, 0
     for chunk_first, chunk_last in chunks:
         written += _compute_days(chunk_first, chunk_last)
         done += 1
         if progress:
             progress(done, total)
-    for kind, start in periods:
-        written += _roll_up(kind, start)
+    for kind in ROLLED_UP:
+        written += _roll_up(kind, first_day, last_day)
         done += 1
         if progress:
             progress(done, total)
