@@ -26,6 +26,8 @@ def utc_offsets(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[da
     def offset(moment: datetime) -> int:
         return int(moment.astimezone(zone).utcoffset().total_seconds())
 
+    # In UTC: arithmetic on datetimes of the zone itself is wall-clock arithmetic, blind to the repeated hour.
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     changes = [(start, offset(start))]
     day = start
     while day < end:

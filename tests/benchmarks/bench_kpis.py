@@ -90,8 +90,9 @@ def generate(count: int, *, raw, placeholder: str) -> None:
     from django.db import connection
 
     pairs, call_types, reviewer, version = _people()
-    connection.close()
     text = placeholder == "?"  # SQLite: the text Django itself writes (UTC, no offset)
+    if text:
+        connection.close()  # the raw connection writes next: no second writer holding the file
 
     def stamp(moment):
         return moment.replace(tzinfo=None).isoformat(sep=" ") if text else moment
