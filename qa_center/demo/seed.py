@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from calls import kpis as call_kpis
 from calls.models import Call, CallType, Escalation, SurveyResponse
 from qa_center.demo import activity, calls, people, recordings, scorecards, snapshots
 from qa_center.people.models import Notification, Team, User
@@ -71,6 +72,7 @@ class DemoSummary:
     new_calls: int
     inbound: int
     inbound_answered: int
+    inbound_with_outcome: int
     answered: int
     resolved: int
     surveys: int
@@ -96,7 +98,8 @@ class DemoSummary:
 
     @property
     def answer_rate(self) -> float | None:
-        return rate(self.inbound_answered, self.inbound)
+        """Answered ÷ inbound calls with a known outcome (calls.kpis, as the KPI snapshots count)."""
+        return rate(self.inbound_answered, self.inbound_with_outcome)
 
 
 def seed_demo(request: DemoRequest, *, allow_production: bool = False) -> DemoSummary:
@@ -119,11 +122,12 @@ def seed_demo(request: DemoRequest, *, allow_production: bool = False) -> DemoSu
 
 def _summary(added: Mapping[str, int], *, began: float) -> DemoSummary:
     demo_calls = Call.objects.filter(external_id__startswith=calls.CALL_PREFIX)
-    inbound = Q(direction=Call.Direction.INBOUND)
+    kpi_counts = call_kpis.call_counts(service_level_seconds=0)
     call_counts = demo_calls.aggregate(
-        calls=Count("id"),
-        inbound=Count("id", filter=inbound),
-        inbound_answered=Count("id", filter=inbound & Q(answered=True)),
+        **{
+            name: kpi_counts[name]
+            for name in ("calls", "inbound", "inbound_answered", "inbound_with_outcome")
+        },
         answered=Count("id", filter=Q(answered=True)),
         resolved=Count("id", filter=Q(resolved=True)),
         recordings=Count("id", filter=~Q(recording_file="")),

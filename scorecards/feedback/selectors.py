@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Avg, Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, TruncWeek
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qa_center.people.models import User
-from qa_center.rates import mean, rate
+from qa_center.rates import mean, rate, rate_expression
 from scorecards.evaluations.answers import answer_label
 from scorecards.kpis import counted_evaluations, evaluation_counts
 from scorecards.models import Answer, Criterion, Dispute, Evaluation, EvaluationChange
@@ -259,13 +259,7 @@ def team_feedback(*, lead: User, days: int = FEEDBACK_DAYS) -> TeamFeedback:
             judged_count=Count("evaluations__passed", filter=in_period),
             last_evaluated_at=Max("evaluations__submitted_at", filter=counted),
         )
-        .annotate(
-            pass_rate=Case(
-                When(judged_count=0, then=Value(None)),
-                default=Cast("passed_count", FloatField()) * 100 / Cast("judged_count", FloatField()),
-                output_field=FloatField(),
-            )
-        )
+        .annotate(pass_rate=rate_expression("passed_count", "judged_count"))
         .order_by("team__name", "first_name", "last_name", "username")
     )
     period = _counted().filter(agent__is_agent=True, team__lead=lead, submitted_at__gte=since)
