@@ -43,7 +43,7 @@ from qa_center.kpis.periods import center_zone, days_between, local_bounds, peri
 from qa_center.sql_time import LocalDate
 from scorecards import kpis as qa_kpis
 
-__all__ = ["CHUNK_DAYS", "compute_kpis", "record_computation", "run_computation"]
+__all__ = ["CHUNK_DAYS", "compute_kpis", "purge_old_computations", "record_computation", "run_computation"]
 
 logger = logging.getLogger(__name__)
 
@@ -426,6 +426,19 @@ def run_computation(computation: KpiComputation, *, progress: Progress | None = 
     computation.finished_at = timezone.now()
     computation.save(update_fields=["status", "snapshots", "message", "finished_at"])
     return computation
+
+
+# The beat records a computation every few minutes: the record of older ones is of no use.
+COMPUTATIONS_KEPT_DAYS = 30
+
+
+def purge_old_computations(*, now: datetime) -> int:
+    """Forget the computations requested more than COMPUTATIONS_KEPT_DAYS ago (finished or not: a run that
+    long ago is over either way). The snapshots stay. Returns how many records went."""
+    deleted, _by_model = KpiComputation.objects.filter(
+        requested_at__lt=now - timedelta(days=COMPUTATIONS_KEPT_DAYS)
+    ).delete()
+    return deleted
 
 
 def recent_days(today: date) -> tuple[date, date]:

@@ -31,7 +31,8 @@ def compute_recent() -> int:
 
 @shared_task(name="kpis.close_previous_periods", **RETRY)
 def close_previous_periods() -> int:
-    """Yesterday, and the week or month that has just ended."""
+    """Yesterday, and the week or month that has just ended; and the old computations' records go."""
+    computing.purge_old_computations(now=timezone.now())
     first_day, last_day = computing.days_to_close(timezone.localdate())
     return _run(first_day, last_day, KpiComputation.Trigger.SCHEDULE)
 

@@ -23,9 +23,19 @@ def test_compute_recent_covers_today_and_yesterday(agent, call_type):
     assert KpiSnapshot.objects.filter(period_kind="day", scope_kind="center").exists()
 
 
-def test_close_previous_periods_covers_yesterday_at_least():
+def test_close_previous_periods_covers_yesterday_and_forgets_old_records():
+    old = KpiComputation.objects.create(
+        first_day=date(2026, 1, 1), last_day=date(2026, 1, 1), trigger="schedule"
+    )
+    recent = KpiComputation.objects.create(
+        first_day=date(2026, 1, 2), last_day=date(2026, 1, 2), trigger="schedule"
+    )
+    KpiComputation.objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=31))
+    KpiComputation.objects.filter(pk=recent.pk).update(requested_at=timezone.now() - timedelta(days=29))
     tasks.close_previous_periods.delay()
-    computation = KpiComputation.objects.get()
+    assert not KpiComputation.objects.filter(pk=old.pk).exists()
+    assert KpiComputation.objects.filter(pk=recent.pk).exists()
+    computation = KpiComputation.objects.exclude(pk=recent.pk).get()
     assert computation.last_day == timezone.localdate() - timedelta(days=1)
 
 
