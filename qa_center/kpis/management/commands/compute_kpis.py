@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qa_center.kpis import computing
 from qa_center.kpis.models import KpiComputation
@@ -16,7 +17,7 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+        raise CommandError(_("%(value)r is not a date (YYYY-MM-DD).") % {"value": value}) from exc
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         first_day = _day(options["first_day"])
         last_day = _day(options["last_day"]) if options["last_day"] else timezone.localdate()
         if last_day < first_day:
-            raise CommandError("--to is before --from")
+            raise CommandError(_("--to is before --from."))
         computation = computing.record_computation(
             first_day=first_day, last_day=last_day, trigger=options["trigger"]
         )
@@ -42,8 +43,13 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{computation.snapshots} snapshots of {first_day} – {last_day} computed in "
-                f"{computation.duration.total_seconds():.1f} s."
+                _("%(snapshots)d snapshots of %(first)s – %(last)s computed in %(seconds).1f s.")
+                % {
+                    "snapshots": computation.snapshots,
+                    "first": first_day,
+                    "last": last_day,
+                    "seconds": computation.duration.total_seconds(),
+                }
             )
         )
 
