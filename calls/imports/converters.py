@@ -38,6 +38,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection
+from django.db.models import DateTimeField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -272,11 +273,39 @@ def datetime_adapter() -> Callable[[datetime], Any]:
     return connection.ops.adapt_datetimefield_value
 
 
+def datetime_reader() -> Callable[[Any], datetime]:
+    """A datetime column's value as the database driver gives it → an aware datetime (what the ORM's own
+    converters give, faster), for rows read with plain SQL."""
+    if connection.vendor == "sqlite" and settings.USE_TZ:
+        database_zone = connection.timezone
+        from_iso = datetime.fromisoformat
+
+        def read(value: Any) -> datetime:
+            if not isinstance(value, datetime):
+                value = from_iso(value)
+            return value if value.tzinfo is not None else value.replace(tzinfo=database_zone)
+
+        return read
+    expression = Value(None, output_field=DateTimeField())
+    converters = [
+        *connection.ops.get_db_converters(expression),
+        *expression.output_field.get_db_converters(connection),
+    ]
+
+    def convert(value: Any) -> datetime:
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
+
+    return convert
+
+
 def _is_utc(zone) -> bool:
     return zone is UTC or getattr(zone, "key", None) in {"UTC", "Etc/UTC"}
 
 
-def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any]) -> Callable[[str], Any]:
+def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any] | None) -> Callable[[str], Any]:
+    """`adapt` None: the values come out as aware datetimes (the survey import's, for the survey service)."""
     zone = timezone.get_default_timezone()
     if connection.vendor == "sqlite" and settings.USE_TZ and _is_utc(zone) and _is_utc(connection.timezone):
         adapt_naive = str  # naive UTC times are already what SQLite stores
@@ -311,6 +340,25 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any]) -> C
 
     parse = parse_with_format if date_format else parse_default
     in_range = TimeRange.now()  # calls.fields: the API's rule too
+
+    def convert_aware(raw: str) -> datetime | None:
+        text = raw.strip()
+        try:
+            value = parse(text)
+        except ValueError:
+            if _is_null(text):
+                return None
+            raise InvalidValue(
+                DATE_FORMAT(value=text, format=date_format) if date_format else NOT_A_DATE(text)
+            ) from None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=zone)
+        if (refused := in_range.refusal(value)) is not None:
+            raise OutOfRange(refused)
+        return value
+
+    if adapt is None:
+        return convert_aware
 
     def convert(raw: str) -> Any:
         text = raw.strip()
@@ -453,8 +501,10 @@ def _memoised(convert: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def converter_for(
-    import_field: ImportField, refs: References, date_format: str, adapt: Callable[[datetime], Any]
+    import_field: ImportField, refs: References, date_format: str, adapt: Callable[[datetime], Any] | None
 ) -> Callable[[str], Any]:
+    """The converter of a mapped column; `adapt` turns datetimes into database values (None: aware
+    datetimes are given as they are)."""
     convert = _plain_converter_for(import_field, refs, date_format, adapt)
     if import_field.kind in _REPEATING or import_field.name in _REPEATING:
         return _memoised(convert)
@@ -462,7 +512,7 @@ def converter_for(
 
 
 def _plain_converter_for(
-    import_field: ImportField, refs: References, date_format: str, adapt: Callable[[datetime], Any]
+    import_field: ImportField, refs: References, date_format: str, adapt: Callable[[datetime], Any] | None
 ) -> Callable[[str], Any]:
     kind = import_field.name if import_field.kind in {"agent", "team", "call_type"} else import_field.kind
     if kind == "text":

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -172,20 +171,13 @@ def validate_survey_columns(*, columns: dict[str, str]) -> None:
         raise FileRefused(NO_TIME_NOR_CALL())
 
 
-def _aware(value: Any) -> datetime | None:
-    """The datetime converter gives values ready for the database driver; the service wants datetimes.
-    Its one text form (SQLite, naive times in UTC) is a naive UTC time."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
 _MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?\Z")
 
 
 def _date_part(text: str) -> str:
     """A date column's date: an export (or Excel) may write a date as a date-time at midnight."""
-    return _MIDNIGHT.sub("", text.strip())
+    text = text.strip()
+    return _MIDNIGHT.sub("", text) if ":" in text else text
 
 
 class SurveyPlan:
@@ -219,76 +211,83 @@ class SurveyPlan:
         if not self._at.keys() & {"nps", "csat"}:
             raise FileRefused(NO_SCORE_IN_FILE())
         refs = References()
-
-        def identity(value: datetime) -> datetime:
-            return value
-
         # A date column read with a time column beside it: the date format (if any) gains the time of day.
         date_only = "responded_time" in self._at and date_format and "%H" not in date_format
-        self._converters: dict[str, Callable[[str], Any]] = {
+        converters: dict[str, Callable[[str], Any]] = {
             name: converter_for(
                 SURVEY_FIELDS_BY_NAME[name],
                 refs,
                 f"{date_format} %H:%M" if name == "responded_on" and date_only else date_format,
-                identity,
+                None,  # times as aware datetimes, as the survey service takes them
             )
             for name in self._at
             if name != "responded_time"
         }
+        # What `convert` reads, worked out once, in the fields' order (the order of a row's reasons): the
+        # columns converted one cell each (name, position, converter, header), and a date column read with
+        # its time-of-day column (position -1: `_read_day_and_time`).
+        self._day_and_time: tuple[int, int, Callable[[str], Any]] | None = None
+        self._cells: list[tuple[str, int, Callable[[str], Any], str]] = []
+        for name, convert in converters.items():
+            if name == "responded_on" and "responded_time" in self._at:
+                self._day_and_time = (self._at[name], self._at["responded_time"], convert)
+                self._cells.append((name, -1, convert, self.headers[name]))
+            else:
+                self._cells.append((name, self._at[name], convert, self.headers[name]))
         # Where the file's answers say which row an answer repeats: response id or call → first line.
         self.first_lines: dict[tuple[str, str], int] = {}
 
-    def _cell(self, cells: list[str], name: str) -> str:
-        return cells[self._at[name]] if name in self._at else ""
-
     def convert(self, cells: list[str]) -> SurveyAnswer:
         """The row's answer, or RowRefused with every reason (prefixed by the column's header)."""
-        if len(cells) > self.width and any(cells[self.width :]):
-            raise RowRefused([CELL_COUNT(cells=len(cells), width=self.width)])
-        if len(cells) < self.width:  # exports drop trailing empty cells (issue 7, item 1)
-            cells = cells + [""] * (self.width - len(cells))
+        if len(cells) != self.width:
+            if len(cells) > self.width and any(cells[self.width :]):
+                raise RowRefused([CELL_COUNT(cells=len(cells), width=self.width)])
+            if len(cells) < self.width:  # exports drop trailing empty cells (issue 7, item 1)
+                cells = cells + [""] * (self.width - len(cells))
         values: dict[str, Any] = {}
-        messages: list[str] = []
-        for name, convert in self._converters.items():
-            raw = self._cell(cells, name)
-            if name == "responded_on":
-                time_of_day = self._cell(cells, "responded_time").strip()
-                if time_of_day and not raw.strip():
-                    messages.append(TIME_NEEDS_DATE(self.headers[name]).about(self.headers["responded_time"]))
-                    continue
-                if "responded_time" in self._at and raw.strip():
-                    combined = f"{_date_part(raw)} {time_of_day or '00:00'}"  # a date alone: midnight
-                    both = f"{self.headers[name]}, {self.headers['responded_time']}"
-                    try:
-                        values[name] = convert(combined)
-                    except OutOfRange as exc:  # read, but not a sane time: say so, not "not a date"
-                        messages.append(exc.reason.about(both))
-                    except ValueError:
-                        messages.append(NOT_DATE_AND_TIME(date=raw.strip(), time=time_of_day).about(both))
-                    continue
+        messages: list[Reason] = []
+        for name, at, convert, header in self._cells:
+            if at < 0:
+                self._read_day_and_time(cells, values, messages)
+                continue
             try:
-                values[name] = convert(raw)
+                values[name] = convert(cells[at])
             except InvalidValue as exc:
-                messages.append(exc.reason.about(self.headers[name]))
+                messages.append(exc.reason.about(header))
             except ValueError:
-                messages.append(NOT_VALID(raw.strip()).about(self.headers[name]))
+                messages.append(NOT_VALID(cells[at].strip()).about(header))
         if messages:
             raise RowRefused(messages)
-        responded_at = values.pop("responded_at", None) or values.pop("responded_on", None)
-        values.pop("responded_on", None)
-        answer = SurveyAnswer(
-            **{
-                name: value if value is not None else ""
-                for name, value in values.items()
-                if name not in {"nps", "csat"}
-            },
-            nps=values.get("nps"),
-            csat=values.get("csat"),
-            responded_at=_aware(responded_at),
-        )
-        if answer.nps is None and answer.csat is None:
+        nps, csat = values.get("nps"), values.get("csat")
+        if nps is None and csat is None:
             raise RowRefused([NO_SCORE()])
-        return answer
+        return SurveyAnswer(
+            external_id=values.get("external_id", ""),
+            nps=nps,
+            csat=csat,
+            comment=values.get("comment", ""),
+            responded_at=values.get("responded_at") or values.get("responded_on"),
+            segment=values.get("segment", ""),
+            call_external_id=values.get("call_external_id", ""),
+            case_id=values.get("case_id", ""),
+        )
+
+    def _read_day_and_time(self, cells: list[str], values: dict[str, Any], messages: list[Reason]) -> None:
+        """The answer's time from its date column and its time-of-day column (a date alone: midnight)."""
+        day_at, time_at, convert = self._day_and_time
+        raw, time_of_day = cells[day_at], cells[time_at].strip()
+        date_header, time_header = self.headers["responded_on"], self.headers["responded_time"]
+        if not raw.strip():
+            if time_of_day:
+                messages.append(TIME_NEEDS_DATE(date_header).about(time_header))
+            return  # neither: no time (the call's, if any)
+        both = f"{date_header}, {time_header}"
+        try:
+            values["responded_on"] = convert(f"{_date_part(raw)} {time_of_day or '00:00'}")
+        except OutOfRange as exc:  # read, but not a sane time: say so, not "not a date"
+            messages.append(exc.reason.about(both))
+        except ValueError:
+            messages.append(NOT_DATE_AND_TIME(date=raw.strip(), time=time_of_day).about(both))
 
 
 @dataclass
@@ -333,9 +332,10 @@ def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[i
     outcome.created, outcome.updated, outcome.unchanged = result.created, result.updated, result.unchanged
     for refused in result.refused:
         outcome.refused.append((kept[refused.index], _field_message(plan, refused.errors)))
-    for index in result.saved:
-        for key in _keys(rows[kept[index]]):
-            plan.first_lines.setdefault(key, lines[kept[index]])
+    for index, status in enumerate(result.statuses):
+        if status != "refused":
+            for key in _keys(rows[kept[index]]):
+                plan.first_lines.setdefault(key, lines[kept[index]])
     outcome.refused.sort()
     return outcome
 

@@ -30,13 +30,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy
 
 from calls.fields import TimeRange
+from calls.imports.converters import datetime_adapter, datetime_reader
 from calls.models import Call, SurveyResponse
 from calls.reasons import declare
 
@@ -130,7 +132,8 @@ class RefusedAnswer:
 class SurveyWriteResult:
     statuses: list[str]  # per row: "created", "updated", "unchanged" or "refused"
     refused: list[RefusedAnswer] = field(default_factory=list)
-    saved: dict[int, SurveyResponse] = field(default_factory=dict)  # row index → stored answer
+    # row index → (pk, the stored values in COLUMNS' order) of each answer written or found unchanged
+    stored: dict[int, tuple[int, tuple[Any, ...]]] = field(default_factory=dict, repr=False)
 
     def count(self, status: str) -> int:
         return self.statuses.count(status)
@@ -147,26 +150,52 @@ class SurveyWriteResult:
     def unchanged(self) -> int:
         return self.count("unchanged")
 
+    @cached_property
+    def saved(self) -> dict[int, SurveyResponse]:
+        """Row index → the stored answer, as a model instance (built on first use: a file's batches only
+        need the statuses)."""
+        names = ["id", *(_ATTNAMES[name] for name in COLUMNS)]
+        order = [names.index(f.attname) for f in SurveyResponse._meta.concrete_fields]
+        saved = {}
+        for index, (pk, values) in self.stored.items():
+            row = (pk, *values)
+            saved[index] = SurveyResponse.from_db(connection.alias, None, [row[i] for i in order])
+        return saved
+
 
 def _own_errors(row: SurveyAnswer, in_range: TimeRange) -> dict[str, list[str]]:
     """What is wrong with the answer on its own, before anything is looked up."""
+    nps, csat, at = row.nps, row.csat, row.responded_at
+    if (
+        (nps is not None or csat is not None)
+        and (nps is None or 0 <= nps <= 10)
+        and (csat is None or 1 <= csat <= 5)
+        and len(row.external_id) <= TEXT_LIMIT
+        and len(row.call_external_id) <= TEXT_LIMIT
+        and len(row.case_id) <= TEXT_LIMIT
+        and len(row.segment) <= TEXT_LIMIT
+        and "/" not in row.external_id
+        and (row.external_id or row.call_external_id or row.case_id)
+        and (at is None or in_range.refusal(at) is None)
+    ):
+        return {}  # the common case, in one pass of cheap tests; the same tests one by one below
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    if row.nps is None and row.csat is None:
+    if nps is None and csat is None:
         add("nps", NEEDS_SCORE())
-    if row.nps is not None and not 0 <= row.nps <= 10:
+    if nps is not None and not 0 <= nps <= 10:
         add("nps", NPS_RANGE())
-    if row.csat is not None and not 1 <= row.csat <= 5:
+    if csat is not None and not 1 <= csat <= 5:
         add("csat", CSAT_RANGE())
     for name in ("external_id", "call_external_id", "case_id", "segment"):
         if len(getattr(row, name)) > TEXT_LIMIT:
             add(name, AT_MOST(max=TEXT_LIMIT))
     if "/" in row.external_id:
         add("external_id", SLASH_IN_RESPONSE_ID())
-    if row.responded_at is not None and (refused := in_range.refusal(row.responded_at)) is not None:
+    if at is not None and (refused := in_range.refusal(at)) is not None:
         add("responded_at", refused)  # before 2000 or more than a day ahead, as for a call's times
     if not row.external_id and not row.call_external_id and not row.case_id:
         add("external_id", NEEDS_KEY())
@@ -226,38 +255,106 @@ def record_survey_answers(
         return _record_once(rows, positions)
 
 
+# Positions in a stored answer's values (COLUMNS' order).
+_EXTERNAL_ID, _CALL, _CASE, _SEGMENT, _NPS, _CSAT, _COMMENT, _AT, _SOURCE = range(len(COLUMNS))
+_ATTNAMES = {name: "call_id" if name == "call" else name for name in COLUMNS}
+GIVEN, FROM_CALL = SOURCE.GIVEN.value, SOURCE.CALL.value
+
+
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model: type, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _select(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Plain SQL for the batch's lookups: the ORM prepares every value of an IN list one by one, which on
+    an import's batches costs more than the queries themselves."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _calls_named(external_ids: set[str]) -> dict[str, tuple[int, datetime]]:
+    """external id → (pk, started_at) of the calls named by the batch."""
+    if not external_ids:
+        return {}
+    read = datetime_reader()
+    sql = (
+        f"SELECT {_column(Call, 'external_id')}, {_column(Call, 'id')}, {_column(Call, 'started_at')} "  # noqa: S608 - identifiers from model metadata
+        f"FROM {_table(Call)} WHERE {_column(Call, 'external_id')} IN ({_placeholders(external_ids)})"
+    )
+    return {external_id: (pk, read(started)) for external_id, pk, started in _select(sql, list(external_ids))}
+
+
+def _calls_of_cases(case_ids: set[str]) -> dict[str, list[tuple[int, datetime]]]:
+    """case id → its calls' (pk, started_at), oldest first."""
+    calls_by_case: dict[str, list[tuple[int, datetime]]] = {}
+    if not case_ids:
+        return calls_by_case
+    read = datetime_reader()
+    started, pk = _column(Call, "started_at"), _column(Call, "id")
+    sql = (
+        f"SELECT {_column(Call, 'case_id')}, {pk}, {started} FROM {_table(Call)} "  # noqa: S608 - identifiers from model metadata
+        f"WHERE {_column(Call, 'case_id')} IN ({_placeholders(case_ids)}) ORDER BY {started}, {pk}"
+    )
+    for case_id, call_pk, call_started in _select(sql, list(case_ids)):
+        calls_by_case.setdefault(case_id, []).append((call_pk, read(call_started)))
+    return calls_by_case
+
+
+def _stored_answers(response_ids: set[str], call_pks: set[int]) -> list[tuple[Any, ...]]:
+    """(pk, *values in COLUMNS' order) of the stored answers with one of these response ids or calls,
+    locked for this transaction where the database can. The response id test repeats the partial unique
+    index's condition, so that the index is used (SQLite otherwise reads the whole table)."""
+    if not response_ids and not call_pks:
+        return []
+    external_id, call = _column(SurveyResponse, "external_id"), _column(SurveyResponse, "call")
+    where = []
+    if response_ids:
+        where.append(f"({external_id} IN ({_placeholders(response_ids)}) AND NOT ({external_id} = ''))")
+    if call_pks:
+        where.append(f"{call} IN ({_placeholders(call_pks)})")
+    columns = ", ".join(_column(SurveyResponse, name) for name in ("id", *COLUMNS))
+    sql = f"SELECT {columns} FROM {_table(SurveyResponse)} WHERE {' OR '.join(where)}"  # noqa: S608 - identifiers from model metadata
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    read = datetime_reader()
+    return [
+        (*row[: _AT + 1], read(row[_AT + 1]), *row[_AT + 2 :])
+        for row in _select(sql, [*response_ids, *call_pks])
+    ]
+
+
 @transaction.atomic
 def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWriteResult:
     result = SurveyWriteResult(statuses=[""] * len(rows))
+    statuses = result.statuses
     errors: dict[int, dict[str, list[str]]] = {}
     in_range = TimeRange.now()
+    candidates = []
     for index, row in enumerate(rows):
         if own := _own_errors(row, in_range):
             errors[index] = own
-    candidates = [index for index in range(len(rows)) if index not in errors]
+        else:
+            candidates.append(index)
 
-    call_ids = {row.call_external_id for i in candidates if (row := rows[i]).call_external_id}
-    calls_by_external_id: dict[str, tuple[int, datetime]] = {}
-    if call_ids:
-        calls_by_external_id = {
-            external_id: (pk, started_at)
-            for external_id, pk, started_at in Call.objects.filter(external_id__in=call_ids).values_list(
-                "external_id", "pk", "started_at"
-            )
-        }
-    case_ids = {row.case_id for i in candidates if (row := rows[i]).case_id and not row.call_external_id}
-    calls_by_case: dict[str, list[tuple[int, datetime]]] = {}
-    if case_ids:
-        case_calls = (
-            Call.objects.filter(case_id__in=case_ids)
-            .order_by("started_at", "pk")
-            .values_list("case_id", "pk", "started_at")
-        )
-        for case_id, pk, started_at in case_calls:
-            calls_by_case.setdefault(case_id, []).append((pk, started_at))
+    calls_by_external_id = _calls_named(
+        {row.call_external_id for i in candidates if (row := rows[i]).call_external_id}
+    )
+    calls_by_case = _calls_of_cases(
+        {row.case_id for i in candidates if (row := rows[i]).case_id and not row.call_external_id}
+    )
 
     # The call each answer links to (None: unlinked, or keeps its stored link).
     targets: dict[int, tuple[int, datetime] | None] = {}
+    linked: list[int] = []
     for index in candidates:
         row = rows[index]
         if row.call_external_id:
@@ -265,158 +362,176 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
             if call is None:
                 errors[index] = {"call_external_id": [NO_SUCH_CALL(id=row.call_external_id)]}
                 continue
-            targets[index] = call
         elif row.case_id and row.case_id in calls_by_case:
-            targets[index] = _case_call(calls_by_case[row.case_id], row.responded_at)
+            call = _case_call(calls_by_case[row.case_id], row.responded_at)
         else:
-            targets[index] = None
-    candidates = [index for index in candidates if index not in errors]
+            call = None
+        targets[index] = call
+        linked.append(index)
+    candidates = linked
 
-    response_ids = {rows[i].external_id for i in candidates if rows[i].external_id}
-    linked = {call[0] for call in targets.values() if call is not None}
-    stored = SurveyResponse.objects.select_for_update().filter(
-        Q(external_id__in=response_ids) | Q(call_id__in=linked)
+    stored = _stored_answers(
+        {rows[i].external_id for i in candidates if rows[i].external_id},
+        {call[0] for call in targets.values() if call is not None},
     )
-    by_external_id: dict[str, SurveyResponse] = {}
-    by_call: dict[int, SurveyResponse] = {}
-    for survey in stored:
-        if survey.external_id:
-            by_external_id[survey.external_id] = survey
-        if survey.call_id is not None:
-            by_call[survey.call_id] = survey
+    # pk → values (COLUMNS' order), and the pks by response id and by call.
+    values_of: dict[int, tuple[Any, ...]] = {}
+    by_external_id: dict[str, int] = {}
+    by_call: dict[int, int] = {}
+    for pk, *values in stored:
+        values_of[pk] = tuple(values)
+        if values[_EXTERNAL_ID]:
+            by_external_id[values[_EXTERNAL_ID]] = pk
+        if values[_CALL] is not None:
+            by_call[values[_CALL]] = pk
 
     first_with_id: dict[str, int] = {}
     first_on_call: dict[int, int] = {}
     claimed: set[int] = set()  # stored answers this batch already writes
-    new: list[tuple[int, SurveyResponse]] = []
-    changed: list[tuple[int, SurveyResponse]] = []
+    new: list[tuple[int, tuple[Any, ...]]] = []  # (row index, values)
+    changed: list[tuple[int, int, tuple[Any, ...]]] = []  # (row index, pk, values)
+    kept = result.stored
     for index in candidates:
         row, target = rows[index], targets[index]
-        if row.external_id and row.external_id in first_with_id:
-            errors[index] = {"external_id": [same_response_id(position(first_with_id[row.external_id]))]}
+        external_id = row.external_id
+        if external_id and external_id in first_with_id:
+            errors[index] = {"external_id": [same_response_id(position(first_with_id[external_id]))]}
             continue
         call_pk = None if target is None else target[0]
         if call_pk is not None and call_pk in first_on_call:
             errors[index] = {"call_external_id": [same_call(position(first_on_call[call_pk]))]}
             continue
 
-        survey = by_external_id.get(row.external_id) if row.external_id else None
+        pk = by_external_id.get(external_id) if external_id else None
         occupant = by_call.get(call_pk) if call_pk is not None else None
-        if survey is None and occupant is not None and (not occupant.external_id or not row.external_id):
-            survey = occupant  # the call's answer, sent again (or now with its response id)
-        if occupant is not None and occupant is not survey:
-            if occupant.external_id:
-                message = CALL_ANSWERED(id=occupant.external_id)
+        if pk is None and occupant is not None and (not values_of[occupant][_EXTERNAL_ID] or not external_id):
+            pk = occupant  # the call's answer, sent again (or now with its response id)
+        if occupant is not None and occupant != pk:
+            if other := values_of[occupant][_EXTERNAL_ID]:
+                message = CALL_ANSWERED(id=other)
             else:
                 message = CALL_ANSWERED_WITH_CALL()
             errors[index] = {"call_external_id": [message]}
             continue
-        if survey is not None and survey.pk in claimed:
+        if pk is not None and pk in claimed:
             errors[index] = {"external_id": [SAME_ANSWER()]}
             continue
-        if target is None and not row.external_id:
+        if target is None and not external_id:
             errors[index] = {"case_id": [CASE_WITHOUT_CALL_NEEDS_ID(case=row.case_id)]}
             continue
-        if survey is None and target is None and row.responded_at is None:
+        if pk is None and target is None and row.responded_at is None:
             message = CASE_WITHOUT_CALL_NEEDS_TIME(case=row.case_id) if row.case_id else NEEDS_TIME()
             errors[index] = {"responded_at": [message]}
             continue
 
-        if row.external_id:
-            first_with_id[row.external_id] = index
+        if external_id:
+            first_with_id[external_id] = index
         if call_pk is not None:
             first_on_call[call_pk] = index
-        values = _values(row, target, survey)
-        if survey is None:
-            survey = SurveyResponse(external_id=row.external_id, **values)
-            new.append((index, survey))
-            result.statuses[index] = "created"
+        if pk is None:
+            values = _new_values(row, target)
+            new.append((index, values))
+            statuses[index] = "created"
         else:
-            claimed.add(survey.pk)
-            differs = [name for name, value in values.items() if getattr(survey, name) != value]
-            if row.external_id and survey.external_id != row.external_id:
-                differs.append("external_id")
-                survey.external_id = row.external_id
-            for name in differs:
-                if name != "external_id":
-                    setattr(survey, name, values[name])
-            if differs:
-                changed.append((index, survey))
-                result.statuses[index] = "updated"
+            claimed.add(pk)
+            old = values_of[pk]
+            values = _updated_values(row, target, old)
+            if values != old:
+                changed.append((index, pk, values))
+                statuses[index] = "updated"
             else:
-                result.statuses[index] = "unchanged"
-        result.saved[index] = survey
+                statuses[index] = "unchanged"
+            kept[index] = (pk, values)
 
-    _write([survey for _index, survey in changed], [survey for _index, survey in new])
+    for (index, values), pk in zip(new, _write(changed, new), strict=True):
+        kept[index] = (pk, values)
     for index, messages in sorted(errors.items()):
-        result.statuses[index] = "refused"
-        result.saved.pop(index, None)
+        statuses[index] = "refused"
         result.refused.append(RefusedAnswer(index, messages))
     return result
 
 
-def _write(changed: list[SurveyResponse], new: list[SurveyResponse]) -> None:
+def _new_values(row: SurveyAnswer, target: tuple[int, datetime] | None) -> tuple[Any, ...]:
+    """The values (COLUMNS' order) of the new answer `row` (see the module's rules): without a time, the
+    call's (an answer with neither is refused before)."""
+    if row.responded_at is not None:
+        at, source = row.responded_at, GIVEN
+    else:
+        at, source = target[1], FROM_CALL
+    call_pk = None if target is None else target[0]
+    return (row.external_id, call_pk, row.case_id, row.segment, row.nps, row.csat, row.comment, at, source)
+
+
+def _updated_values(
+    row: SurveyAnswer, target: tuple[int, datetime] | None, old: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """The values (COLUMNS' order) of the stored answer `old` once `row` updates it (see the module's
+    rules): the scores and comment replaced; call, case, segment and time kept when not sent."""
+    values = list(old)
+    values[_NPS], values[_CSAT], values[_COMMENT] = row.nps, row.csat, row.comment
+    if row.external_id:
+        values[_EXTERNAL_ID] = row.external_id
+    if target is not None:
+        values[_CALL] = target[0]
+    if row.case_id:
+        values[_CASE] = row.case_id
+    if row.segment:
+        values[_SEGMENT] = row.segment
+    if row.responded_at is not None:
+        values[_AT], values[_SOURCE] = row.responded_at, GIVEN
+    elif target is not None and old[_SOURCE] == FROM_CALL:
+        values[_AT], values[_SOURCE] = target[1], FROM_CALL
+    return tuple(values)
+
+
+def _write(
+    changed: list[tuple[int, int, tuple[Any, ...]]], new: list[tuple[int, tuple[Any, ...]]]
+) -> list[int]:
     """One UPDATE and one INSERT through `executemany`, whatever the batch size (the ORM's bulk methods
     split a batch into a statement per hundred rows on SQLite and prepare every value one by one), then
-    one SELECT for the new answers' primary keys."""
+    one SELECT for the new answers' primary keys, returned in `new`'s order."""
     if not changed and not new:
-        return
-    quote = connection.ops.quote_name
-    table = quote(SurveyResponse._meta.db_table)
-    columns = [quote(SurveyResponse._meta.get_field(name).column) for name in COLUMNS]
-    adapt = connection.ops.adapt_datetimefield_value
+        return []
+    table = _table(SurveyResponse)
+    columns = [_column(SurveyResponse, name) for name in COLUMNS]
+    adapt = datetime_adapter()
 
-    def values(survey: SurveyResponse) -> list[Any]:
-        return [
-            adapt(value) if name == "responded_at" else value
-            for name, value in (
-                (name, getattr(survey, name if name != "call" else "call_id")) for name in COLUMNS
-            )
-        ]
+    def prepared(values: tuple[Any, ...]) -> list[Any]:
+        prepared = list(values)
+        prepared[_AT] = adapt(prepared[_AT])
+        return prepared
 
     with connection.cursor() as cursor:
         if changed:
             assignments = ", ".join(f"{column} = %s" for column in columns)
             cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s",  # noqa: S608 - identifiers from model metadata
-                [[*values(survey), survey.pk] for survey in changed],
+                f"UPDATE {table} SET {assignments} WHERE {_column(SurveyResponse, 'id')} = %s",  # noqa: S608 - identifiers from model metadata
+                [[*prepared(values), pk] for _index, pk, values in changed],
             )
         if new:
-            placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 - identifiers from model metadata
-                [values(survey) for survey in new],
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_placeholders(columns)})",  # noqa: S608 - identifiers from model metadata
+                [prepared(values) for _index, values in new],
             )
-    if new:
-        with_id = {survey.external_id: survey for survey in new if survey.external_id}
-        by_call = {survey.call_id: survey for survey in new if not survey.external_id}
-        stored = SurveyResponse.objects.filter(
-            Q(external_id__in=list(with_id)) | Q(external_id="", call_id__in=list(by_call))
-        ).values_list("pk", "external_id", "call_id")
-        for pk, external_id, call_id in stored:
-            (with_id[external_id] if external_id else by_call[call_id]).pk = pk
-
-
-def _values(
-    row: SurveyAnswer, target: tuple[int, datetime] | None, survey: SurveyResponse | None
-) -> dict[str, Any]:
-    """The stored values of the answer `row` writes (see the module's rules)."""
-    values: dict[str, Any] = {"nps": row.nps, "csat": row.csat, "comment": row.comment}
-    if target is not None:
-        values["call_id"] = target[0]
-    elif survey is None:
-        values["call_id"] = None
-    if row.case_id or survey is None:
-        values["case_id"] = row.case_id
-    if row.segment or survey is None:
-        values["segment"] = row.segment
-    if row.responded_at is not None:
-        values["responded_at"] = row.responded_at
-        values["responded_at_source"] = SOURCE.GIVEN
-    elif target is not None and (survey is None or survey.responded_at_source == SOURCE.CALL):
-        values["responded_at"] = target[1]
-        values["responded_at_source"] = SOURCE.CALL
-    return values
+    if not new:
+        return []
+    # A new answer is found again by its response id, else by its call (it has one or the other).
+    with_id = {values[_EXTERNAL_ID]: at for at, (_index, values) in enumerate(new) if values[_EXTERNAL_ID]}
+    by_call = {values[_CALL]: at for at, (_index, values) in enumerate(new) if not values[_EXTERNAL_ID]}
+    external_id, call = _column(SurveyResponse, "external_id"), _column(SurveyResponse, "call")
+    where = []
+    if with_id:
+        where.append(f"({external_id} IN ({_placeholders(with_id)}) AND NOT ({external_id} = ''))")
+    if by_call:
+        where.append(f"({call} IN ({_placeholders(by_call)}) AND {external_id} = '')")
+    sql = (
+        f"SELECT {_column(SurveyResponse, 'id')}, {external_id}, {call} FROM {table} "  # noqa: S608 - identifiers from model metadata
+        f"WHERE {' OR '.join(where)}"
+    )
+    pks = [0] * len(new)
+    for pk, stored_id, call_pk in _select(sql, [*with_id, *by_call]):
+        pks[with_id[stored_id] if stored_id else by_call[call_pk]] = pk
+    return pks
 
 
 def settle_time_source(*, survey: SurveyResponse, changed: Iterable[str]) -> None:
