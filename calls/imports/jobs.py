@@ -201,18 +201,20 @@ def import_surveys_from_file(
                 errors.sort(key=lambda error: error.line_number)
             _record_batch(errors, result, job)
 
-    for line_number, cells in table.records:
-        try:
-            answers.append(plan.convert(cells))
-        except RowRefused as exc:
-            errors.append(RowError(line_number, exc.reason, table.format_row(cells)))
-        else:
-            lines.append(line_number)
-            sources.append(cells)
-        if len(answers) + len(errors) >= batch_size:
-            write()
-            answers, lines, sources, errors = [], [], [], []
-    write()
+    convert = plan.convert
+    with bulk_write_settings():
+        for line_number, cells in table.records:
+            try:
+                answers.append(convert(cells))
+            except RowRefused as exc:
+                errors.append(RowError(line_number, exc.reason, table.format_row(cells)))
+            else:
+                lines.append(line_number)
+                sources.append(cells)
+            if len(answers) + len(errors) >= batch_size:
+                write()
+                answers, lines, sources, errors = [], [], [], []
+        write()
     return result
 
 

@@ -18,6 +18,7 @@ A survey tool's export has one row per answer. The file is read (calls.imports.r
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -234,6 +235,9 @@ class SurveyPlan:
                 self._cells.append((name, -1, convert, self.headers[name]))
             else:
                 self._cells.append((name, self._at[name], convert, self.headers[name]))
+        # A row's values start as a SurveyAnswer's defaults; a date column's time is its `responded_at`.
+        self._empty = {f.name: f.default for f in dataclasses.fields(SurveyAnswer)}
+        self._key = {name: "responded_at" if name == "responded_on" else name for name in converters}
         # Where the file's answers say which row an answer repeats: response id or call → first line.
         self.first_lines: dict[tuple[str, str], int] = {}
 
@@ -244,33 +248,24 @@ class SurveyPlan:
                 raise RowRefused([CELL_COUNT(cells=len(cells), width=self.width)])
             if len(cells) < self.width:  # exports drop trailing empty cells (issue 7, item 1)
                 cells = cells + [""] * (self.width - len(cells))
-        values: dict[str, Any] = {}
+        values = self._empty.copy()
         messages: list[Reason] = []
+        key = self._key
         for name, at, convert, header in self._cells:
             if at < 0:
                 self._read_day_and_time(cells, values, messages)
                 continue
             try:
-                values[name] = convert(cells[at])
+                values[key[name]] = convert(cells[at])
             except InvalidValue as exc:
                 messages.append(exc.reason.about(header))
             except ValueError:
                 messages.append(NOT_VALID(cells[at].strip()).about(header))
         if messages:
             raise RowRefused(messages)
-        nps, csat = values.get("nps"), values.get("csat")
-        if nps is None and csat is None:
+        if values["nps"] is None and values["csat"] is None:
             raise RowRefused([NO_SCORE()])
-        return SurveyAnswer(
-            external_id=values.get("external_id", ""),
-            nps=nps,
-            csat=csat,
-            comment=values.get("comment", ""),
-            responded_at=values.get("responded_at") or values.get("responded_on"),
-            segment=values.get("segment", ""),
-            call_external_id=values.get("call_external_id", ""),
-            case_id=values.get("case_id", ""),
-        )
+        return SurveyAnswer(**values)
 
     def _read_day_and_time(self, cells: list[str], values: dict[str, Any], messages: list[Reason]) -> None:
         """The answer's time from its date column and its time-of-day column (a date alone: midnight)."""
@@ -283,7 +278,7 @@ class SurveyPlan:
             return  # neither: no time (the call's, if any)
         both = f"{date_header}, {time_header}"
         try:
-            values["responded_on"] = convert(f"{_date_part(raw)} {time_of_day or '00:00'}")
+            values["responded_at"] = convert(f"{_date_part(raw)} {time_of_day or '00:00'}")
         except OutOfRange as exc:  # read, but not a sane time: say so, not "not a date"
             messages.append(exc.reason.about(both))
         except ValueError:
@@ -299,43 +294,34 @@ class SurveyBatchOutcome:
     refused: list[tuple[int, Reason]] = field(default_factory=list)
 
 
-def _keys(row: SurveyAnswer) -> list[tuple[str, str]]:
-    """What makes two rows of a file the same answer: the response id, the call."""
-    keys = [("id", row.external_id)] if row.external_id else []
-    if row.call_external_id:
-        keys.append(("call", row.call_external_id))
-    return keys
-
-
 def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[int]) -> SurveyBatchOutcome:
     """Record one batch of converted rows (`lines`: their line numbers); refused rows come back by their
     position in the batch, with the reason for the report. Batches of one file go through one plan, which
-    remembers the answers of earlier batches: a later row repeating one is refused, not merged."""
+    remembers the answers of earlier batches: a later row repeating one is refused, not merged.
+
+    What makes two rows of a file the same answer: the response id, else the call."""
     outcome = SurveyBatchOutcome()
+    first_lines = plan.first_lines
     kept: list[int] = []
     for position, row in enumerate(rows):
-        repeated = next(
-            (
-                (what, plan.first_lines[(what, value)])
-                for what, value in _keys(row)
-                if (what, value) in plan.first_lines
-            ),
-            None,
-        )
-        if repeated is None:
+        if row.external_id and (first := first_lines.get(("id", row.external_id))) is not None:
+            outcome.refused.append((position, same_response_id(LINE(line=first))))
+        elif row.call_external_id and (first := first_lines.get(("call", row.call_external_id))) is not None:
+            outcome.refused.append((position, same_call(LINE(line=first))))
+        else:
             kept.append(position)
-            continue
-        what, first = repeated
-        other = LINE(line=first)
-        outcome.refused.append((position, same_response_id(other) if what == "id" else same_call(other)))
-    result = record_survey_answers(rows=[rows[p] for p in kept], lines=[lines[p] for p in kept])
+    if len(kept) < len(rows):
+        rows, lines = [rows[p] for p in kept], [lines[p] for p in kept]
+    result = record_survey_answers(rows=rows, lines=lines)
     outcome.created, outcome.updated, outcome.unchanged = result.created, result.updated, result.unchanged
     for refused in result.refused:
         outcome.refused.append((kept[refused.index], _field_message(plan, refused.errors)))
-    for index, status in enumerate(result.statuses):
+    for row, line, status in zip(rows, lines, result.statuses, strict=True):
         if status != "refused":
-            for key in _keys(rows[kept[index]]):
-                plan.first_lines.setdefault(key, lines[kept[index]])
+            if row.external_id:
+                first_lines.setdefault(("id", row.external_id), line)
+            if row.call_external_id:
+                first_lines.setdefault(("call", row.call_external_id), line)
     outcome.refused.sort()
     return outcome
 

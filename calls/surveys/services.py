@@ -132,8 +132,9 @@ class RefusedAnswer:
 class SurveyWriteResult:
     statuses: list[str]  # per row: "created", "updated", "unchanged" or "refused"
     refused: list[RefusedAnswer] = field(default_factory=list)
-    # row index → (pk, the stored values in COLUMNS' order) of each answer written or found unchanged
-    stored: dict[int, tuple[int, tuple[Any, ...]]] = field(default_factory=dict, repr=False)
+    # row index → (pk, the stored values in COLUMNS' order) of each answer written or found unchanged; the
+    # pk of a new answer is None until `saved` is read.
+    stored: dict[int, tuple[int | None, tuple[Any, ...]]] = field(default_factory=dict, repr=False)
 
     def count(self, status: str) -> int:
         return self.statuses.count(status)
@@ -152,13 +153,15 @@ class SurveyWriteResult:
 
     @cached_property
     def saved(self) -> dict[int, SurveyResponse]:
-        """Row index → the stored answer, as a model instance (built on first use: a file's batches only
-        need the statuses)."""
+        """Row index → the stored answer, as a model instance. Built on first use, with one query for the
+        new answers' primary keys: a file's batches only need the statuses."""
+        new = [index for index, (pk, _values) in self.stored.items() if pk is None]
+        pks = dict(zip(new, _new_pks([self.stored[index][1] for index in new]), strict=True))
         names = ["id", *(_ATTNAMES[name] for name in COLUMNS)]
         order = [names.index(f.attname) for f in SurveyResponse._meta.concrete_fields]
         saved = {}
         for index, (pk, values) in self.stored.items():
-            row = (pk, *values)
+            row = (pks[index] if pk is None else pk, *values)
             saved[index] = SurveyResponse.from_db(connection.alias, None, [row[i] for i in order])
         return saved
 
@@ -443,8 +446,9 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
                 statuses[index] = "unchanged"
             kept[index] = (pk, values)
 
-    for (index, values), pk in zip(new, _write(changed, new), strict=True):
-        kept[index] = (pk, values)
+    _write(changed, new)
+    for index, values in new:
+        kept[index] = (None, values)
     for index, messages in sorted(errors.items()):
         statuses[index] = "refused"
         result.refused.append(RefusedAnswer(index, messages))
@@ -484,14 +488,11 @@ def _updated_values(
     return tuple(values)
 
 
-def _write(
-    changed: list[tuple[int, int, tuple[Any, ...]]], new: list[tuple[int, tuple[Any, ...]]]
-) -> list[int]:
+def _write(changed: list[tuple[int, int, tuple[Any, ...]]], new: list[tuple[int, tuple[Any, ...]]]) -> None:
     """One UPDATE and one INSERT through `executemany`, whatever the batch size (the ORM's bulk methods
-    split a batch into a statement per hundred rows on SQLite and prepare every value one by one), then
-    one SELECT for the new answers' primary keys, returned in `new`'s order."""
+    split a batch into a statement per hundred rows on SQLite and prepare every value one by one)."""
     if not changed and not new:
-        return []
+        return
     table = _table(SurveyResponse)
     columns = [_column(SurveyResponse, name) for name in COLUMNS]
     adapt = datetime_adapter()
@@ -513,11 +514,16 @@ def _write(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_placeholders(columns)})",  # noqa: S608 - identifiers from model metadata
                 [prepared(values) for _index, values in new],
             )
+
+
+def _new_pks(new: list[tuple[Any, ...]]) -> list[int]:
+    """The primary keys of the new answers `new` (values in COLUMNS' order), in their order: one SELECT.
+    A new answer is found again by its response id, else by its call (it has one or the other)."""
     if not new:
         return []
-    # A new answer is found again by its response id, else by its call (it has one or the other).
-    with_id = {values[_EXTERNAL_ID]: at for at, (_index, values) in enumerate(new) if values[_EXTERNAL_ID]}
-    by_call = {values[_CALL]: at for at, (_index, values) in enumerate(new) if not values[_EXTERNAL_ID]}
+    with_id = {values[_EXTERNAL_ID]: at for at, values in enumerate(new) if values[_EXTERNAL_ID]}
+    by_call = {values[_CALL]: at for at, values in enumerate(new) if not values[_EXTERNAL_ID]}
+    table = _table(SurveyResponse)
     external_id, call = _column(SurveyResponse, "external_id"), _column(SurveyResponse, "call")
     where = []
     if with_id:
