@@ -176,8 +176,7 @@ _MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?\Z")
 
 
 def _date_part(text: str) -> str:
-    """A date column's date: an export (or Excel) may write a date as a date-time at midnight."""
-    text = text.strip()
+    """A date column's (stripped) date: an export (or Excel) may write a date as a date-time at midnight."""
     return _MIDNIGHT.sub("", text) if ":" in text else text
 
 
@@ -270,19 +269,22 @@ class SurveyPlan:
     def _read_day_and_time(self, cells: list[str], values: dict[str, Any], messages: list[Reason]) -> None:
         """The answer's time from its date column and its time-of-day column (a date alone: midnight)."""
         day_at, time_at, convert = self._day_and_time
-        raw, time_of_day = cells[day_at], cells[time_at].strip()
-        date_header, time_header = self.headers["responded_on"], self.headers["responded_time"]
-        if not raw.strip():
+        day, time_of_day = cells[day_at].strip(), cells[time_at].strip()
+        if not day:
             if time_of_day:
-                messages.append(TIME_NEEDS_DATE(date_header).about(time_header))
+                header = self.headers["responded_on"]
+                messages.append(TIME_NEEDS_DATE(header).about(self.headers["responded_time"]))
             return  # neither: no time (the call's, if any)
-        both = f"{date_header}, {time_header}"
         try:
-            values["responded_at"] = convert(f"{_date_part(raw)} {time_of_day or '00:00'}")
+            values["responded_at"] = convert(f"{_date_part(day)} {time_of_day or '00:00'}")
         except OutOfRange as exc:  # read, but not a sane time: say so, not "not a date"
-            messages.append(exc.reason.about(both))
+            messages.append(exc.reason.about(self._both))
         except ValueError:
-            messages.append(NOT_DATE_AND_TIME(date=raw.strip(), time=time_of_day).about(both))
+            messages.append(NOT_DATE_AND_TIME(date=day, time=time_of_day).about(self._both))
+
+    @property
+    def _both(self) -> str:
+        return f"{self.headers['responded_on']}, {self.headers['responded_time']}"
 
 
 @dataclass

@@ -205,6 +205,8 @@ def test_empty_and_null_cells_are_unknown_never_zero(jdoe, empty):
         ("25/12/2024 08:05:00", utc(2024, 12, 25, 8, 5)),
         ("5/3/2024 9:30", utc(2024, 3, 5, 9, 30)),
         ("05.03.2024 14:30", utc(2024, 3, 5, 14, 30)),
+        ("05/03.2024T14:30:15", utc(2024, 3, 5, 14, 30, 15)),
+        ("05/03/2024 9:30:15", utc(2024, 3, 5, 9, 30, 15)),
     ],
 )
 def test_date_formats(jdoe, text, expected):
@@ -249,7 +251,21 @@ def test_naive_times_are_in_the_configured_time_zone(jdoe, settings):
     assert call("C3").started_at == utc(2024, 7, 15, 10)  # an explicit zone wins
 
 
-@pytest.mark.parametrize("text", ["yesterday", "2024-13-01 10:00", "32/01/2024 10:00", "2024/03/05 10:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yesterday",
+        "2024-13-01 10:00",
+        "32/01/2024 10:00",
+        "2024/03/05 10:00",
+        # Day-first forms read as ISO 8601 only where the day-first pattern reads them too.
+        "29/02/2023 10:00",
+        "05/03/2024 14:3Z",
+        "05/03/2024 14:30:1Z",
+        "05/03/2024 14:30:60",
+        "05/03/2024 14:30.5",
+    ],
+)
 def test_unreadable_dates_refuse_the_row(jdoe, text):
     result = run_import(make_csv(BASIC_HEADER, [basic_row(started_at=text)]))
     assert result.refused == 1
