@@ -435,6 +435,7 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
             values = _new_values(row, target)
             new.append((index, values))
             statuses[index] = "created"
+            kept[index] = (None, values)  # its pk: read when `saved` is
         else:
             claimed.add(pk)
             old = values_of[pk]
@@ -447,8 +448,6 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
             kept[index] = (pk, values)
 
     _write(changed, new)
-    for index, values in new:
-        kept[index] = (None, values)
     for index, messages in sorted(errors.items()):
         statuses[index] = "refused"
         result.refused.append(RefusedAnswer(index, messages))
@@ -497,22 +496,17 @@ def _write(changed: list[tuple[int, int, tuple[Any, ...]]], new: list[tuple[int,
     columns = [_column(SurveyResponse, name) for name in COLUMNS]
     adapt = datetime_adapter()
 
-    def prepared(values: tuple[Any, ...]) -> list[Any]:
-        prepared = list(values)
-        prepared[_AT] = adapt(prepared[_AT])
-        return prepared
-
     with connection.cursor() as cursor:
         if changed:
             assignments = ", ".join(f"{column} = %s" for column in columns)
             cursor.executemany(
                 f"UPDATE {table} SET {assignments} WHERE {_column(SurveyResponse, 'id')} = %s",  # noqa: S608 - identifiers from model metadata
-                [[*prepared(values), pk] for _index, pk, values in changed],
+                [(*values[:_AT], adapt(values[_AT]), values[_SOURCE], pk) for _index, pk, values in changed],
             )
         if new:
             cursor.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_placeholders(columns)})",  # noqa: S608 - identifiers from model metadata
-                [prepared(values) for _index, values in new],
+                [(*values[:_AT], adapt(values[_AT]), values[_SOURCE]) for _index, values in new],
             )
 
 
