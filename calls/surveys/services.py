@@ -22,7 +22,10 @@ Used by the survey batch API, the survey import's writer and the call survey end
   "call"), and follows it (`follow_call_start`) until a time is sent. No time and no call: refused.
 
 Set-based: a batch costs the same handful of queries whatever its size (the calls named, the cases
-named, the answers already stored, one UPDATE and one INSERT), not a query per answer.
+named, the answers already stored, one UPDATE and one INSERT; one SELECT more for the new answers' keys
+when the caller reads `saved`), not a query per answer. An import sends a hundred thousand answers through
+here, so the batch is handled as plain values: plain SQL for the lookups (the ORM prepares each value of an
+IN list one by one), tuples rather than a model instance per answer, and model instances only for `saved`.
 """
 
 from __future__ import annotations
