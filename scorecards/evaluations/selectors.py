@@ -1,0 +1,186 @@
+"""The evaluations list (issue 8): the submitted evaluations a QA manager, team lead or reviewer may find,
+filtered, sorted, paged and exported.
+
+Who finds which (the list's scope, narrower than what each may open by link: a reviewer may read every
+submitted evaluation, but "their evaluations" are the ones they wrote):
+- QA managers: every regular evaluation;
+- team leads: those of the teams they lead (Evaluation.team, the team the call was taken for: the same rule as
+  Evaluation.objects.visible_to);
+- reviewers: their own.
+A person with several of these roles finds the union. Agents have "My feedback" instead (403 here).
+Only submitted evaluations (COUNTED_STATUSES) are listed, never calibration ones: drafts are in the reviewer's
+queue, calibration in its sessions, and neither counts in a score.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from qa_center.paging import KeysetOrder
+from qa_center.people import roles
+from qa_center.people.models import Team, User
+from scorecards.models import Evaluation, Scorecard
+
+# Sort keys offered → (the columns of a total order, or None for a name sort no index serves).
+# Date and score go by keyset through an index on exactly these columns (scorecards.models.Evaluation.Meta);
+# agent and reviewer sort by a person's name, a column of another table: paged by OFFSET (paging.paginate
+# without an order), which is what a list of this size affords (tests/benchmarks/bench_lists.py).
+KEYSET_SORTS: dict[str, tuple[str, ...]] = {
+    "date": ("submitted_at", "id"),
+    "score": ("score", "submitted_at", "id"),
+}
+NAME_SORTS: dict[str, tuple[str, ...]] = {
+    "agent": ("agent__first_name", "agent__last_name", "agent__username"),
+    "reviewer": ("reviewer__first_name", "reviewer__last_name", "reviewer__username"),
+}
+SORTS = (*KEYSET_SORTS, *NAME_SORTS)
+DEFAULT_SORT = "-date"
+DISPUTED_STATUSES = (Evaluation.Status.DISPUTED, Evaluation.Status.RESOLVED)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationFilters:
+    """The list's filters; None means "any"."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    team: Team | None = None
+    agent: User | None = None
+    reviewer: User | None = None
+    scorecard: Scorecard | None = None
+    score_min: Decimal | None = None
+    score_max: Decimal | None = None
+    passed: bool | None = None
+    auto_failed: bool | None = None
+    disputed: bool | None = None
+    acknowledged: bool | None = None
+
+
+def normalise_sort(value: str | None) -> str:
+    """The requested sort if it is one we offer ("score" or "-score"), else the default."""
+    if value and value.removeprefix("-") in SORTS:
+        return value
+    return DEFAULT_SORT
+
+
+def keyset_order(sort: str) -> KeysetOrder | None:
+    """The keyset order behind a sort, None for a name sort (paged by OFFSET)."""
+    fields = KEYSET_SORTS.get(sort.removeprefix("-"))
+    return None if fields is None else KeysetOrder(fields=fields, descending=sort.startswith("-"))
+
+
+def _order_by(sort: str) -> list[str]:
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    if (order := keyset_order(sort)) is not None:
+        return order.order_by()
+    sign = "-" if descending else ""
+    # The date, newest first, then the id, make the order total whichever way the names go.
+    return [f"{sign}{name}" for name in NAME_SORTS[key]] + ["-submitted_at", "-id"]
+
+
+def evaluations_in_scope(user: User) -> QuerySet[Evaluation]:
+    """The submitted regular evaluations `user` finds in the list (module docstring); none for an agent."""
+    if not user.is_authenticated:
+        return Evaluation.objects.none()
+    evaluations = Evaluation.objects.filter(
+        status__in=Evaluation.COUNTED_STATUSES, calibration_session__isnull=True
+    )
+    if roles.is_manager(user):
+        return evaluations
+    condition = Q(pk__in=[])
+    if roles.is_reviewer(user):
+        condition |= Q(reviewer=user)
+    if roles.is_team_lead(user):
+        condition |= Q(team__in=Team.objects.filter(lead=user).values("pk"))
+    return evaluations.filter(condition)
+
+
+def _start_of_day(day: date) -> datetime:
+    """Midnight of `day` in the current (the user's) time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _filter(evaluations: QuerySet[Evaluation], filters: EvaluationFilters) -> QuerySet[Evaluation]:
+    """Every condition on the evaluation's own columns (the scorecard through its versions' ids): the count
+    joins nothing."""
+    if filters.date_from is not None:
+        evaluations = evaluations.filter(submitted_at__gte=_start_of_day(filters.date_from))
+    if filters.date_to is not None:
+        evaluations = evaluations.filter(submitted_at__lt=_start_of_day(filters.date_to + timedelta(days=1)))
+    if filters.team is not None:
+        evaluations = evaluations.filter(team=filters.team)
+    if filters.agent is not None:
+        evaluations = evaluations.filter(agent=filters.agent)
+    if filters.reviewer is not None:
+        evaluations = evaluations.filter(reviewer=filters.reviewer)
+    if filters.scorecard is not None:
+        evaluations = evaluations.filter(version__in=filters.scorecard.versions.values("pk"))
+    if filters.score_min is not None:
+        evaluations = evaluations.filter(score__gte=filters.score_min)
+    if filters.score_max is not None:
+        evaluations = evaluations.filter(score__lte=filters.score_max)
+    if filters.passed is not None:
+        evaluations = evaluations.filter(passed=filters.passed)
+    if filters.auto_failed is not None:
+        evaluations = evaluations.filter(auto_failed=filters.auto_failed)
+    if filters.disputed is True:
+        evaluations = evaluations.filter(status__in=DISPUTED_STATUSES)
+    elif filters.disputed is False:
+        evaluations = evaluations.exclude(status__in=DISPUTED_STATUSES)
+    if filters.acknowledged is not None:
+        acknowledged = Q(status=Evaluation.Status.ACKNOWLEDGED)
+        evaluations = evaluations.filter(acknowledged if filters.acknowledged else ~acknowledged)
+    return evaluations
+
+
+@dataclass(frozen=True)
+class EvaluationListing:
+    """What to count (the filters alone), what to show in which order, and how to page it."""
+
+    counted: QuerySet[Evaluation]
+    rows: QuerySet[Evaluation]
+    order: KeysetOrder | None
+    sort: str
+
+
+def evaluation_listing(
+    *, user: User, filters: EvaluationFilters | None, sort: str = DEFAULT_SORT
+) -> EvaluationListing:
+    """The evaluations `user` finds that match `filters` (None: filters that were not valid, which match
+    nothing), in the order of `sort`."""
+    sort = normalise_sort(sort)
+    evaluations = evaluations_in_scope(user)
+    evaluations = evaluations.none() if filters is None else _filter(evaluations, filters)
+    if sort.removeprefix("-") == "score":
+        # An evaluation with no score (every criterion N/A) has no place in that order: as the call list
+        # does with unknown durations, a score sort lists the scored ones.
+        evaluations = evaluations.filter(score__isnull=False)
+    rows = evaluations.select_related(
+        "call", "agent", "team", "reviewer", "version", "version__scorecard"
+    ).order_by(*_order_by(sort))
+    return EvaluationListing(counted=evaluations, rows=rows, order=keyset_order(sort), sort=sort)
+
+
+def people_for_filter(*, user: User, role: str) -> QuerySet[User]:
+    """The agents (role "agent") or reviewers ("reviewer") of the evaluations `user` finds: the only ones worth
+    offering in that filter. Asked of each person (an index probe each), never a scan of the evaluations."""
+    column = {"agent": "agent", "reviewer": "reviewer"}[role]
+    found = evaluations_in_scope(user).filter(**{column: OuterRef("pk")})
+    return User.objects.filter(Exists(found)).order_by("first_name", "last_name", "username")
+
+
+def teams_for_filter(*, user: User) -> QuerySet[Team]:
+    if roles.is_manager(user):
+        return Team.objects.order_by("name")
+    return Team.objects.filter(Exists(evaluations_in_scope(user).filter(team=OuterRef("pk")))).order_by(
+        "name"
+    )
+
+
+def export_rows(listing: EvaluationListing, *, chunk_size: int = 2000) -> Iterator[Evaluation]:
+    """Every row of the listing (not only a page), read in chunks: the CSV export streams them."""
+    return listing.rows.defer("strengths", "improvements", "call__transcript").iterator(chunk_size=chunk_size)
