@@ -184,3 +184,19 @@ def teams_for_filter(*, user: User) -> QuerySet[Team]:
 def export_rows(listing: EvaluationListing, *, chunk_size: int = 2000) -> Iterator[Evaluation]:
     """Every row of the listing (not only a page), read in chunks: the CSV export streams them."""
     return listing.rows.defer("strengths", "improvements", "call__transcript").iterator(chunk_size=chunk_size)
+
+
+def evaluations_of_call(*, user: User, call) -> list[Evaluation]:
+    """The evaluations of `call` that its page shows `user` (one query): those `user` may read
+    (Evaluation.objects.visible_to) and that are theirs to know of here. An agent: their own submitted ones;
+    a reviewer: their own (a draft too, and a calibration they took part in); a team lead: their team's;
+    QA managers: all (but others' blind calibration). A reviewer may read any submitted evaluation by its
+    link, but the call page lists only their own, as the evaluations list does."""
+    evaluations = Evaluation.objects.visible_to(user).filter(call=call)
+    if not roles.is_manager(user):
+        evaluations = evaluations.filter(Q(reviewer=user) | Q(agent=user) | Q(team__lead=user))
+    return list(
+        evaluations.select_related(
+            "reviewer", "version", "version__scorecard", "calibration_session"
+        ).order_by("calibration_session", "-submitted_at", "-created_at", "-id")
+    )
