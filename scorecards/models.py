@@ -452,7 +452,7 @@ class Evaluation(models.Model):
             models.Index(fields=["score", "submitted_at", "id"], name="evaluation_score_idx"),
             models.Index(fields=["team", "submitted_at", "id"], name="evaluation_team_submitted_idx"),
             models.Index(fields=["reviewer", "submitted_at", "id"], name="evaluation_reviewer_subm_idx"),
-            models.Index(fields=["version", "submitted_at"], name="evaluation_version_subm_idx"),
+            models.Index(fields=["version", "submitted_at", "id"], name="evaluation_version_subm_idx"),
         ]
         constraints = [
             # One regular evaluation per call: a second would count the call twice in the agent's scores.
