@@ -128,3 +128,15 @@ def test_the_data_migration_fills_the_calls_that_were_evaluated_before(
     assert result_of(evaluated) == (evaluation.submitted_at, evaluation.score, True)
     assert result_of(drafted) == (None, None, None)
     assert result_of(calibration_call) == (None, None, None)
+
+
+def test_every_calls_result_at_once_for_data_written_around_the_services(reviewer, default_version):
+    """record_results_on_calls: what the demo's bulk seeding (or any bulk write) calls afterwards."""
+    from scorecards.evaluations.services import record_results_on_calls
+
+    first = submitted(CallFactory(call_type=default_version.scorecard.call_type), reviewer, GREETING_MISSED)
+    second = submitted(CallFactory(call_type=default_version.scorecard.call_type), reviewer, COMPLETE_ANSWERS)
+    Call.objects.update(evaluated_at=None, evaluation_score=None, evaluation_passed=None)
+    assert record_results_on_calls() == 2
+    assert result_of(first.call) == (first.submitted_at, first.score, True)
+    assert result_of(second.call) == (second.submitted_at, second.score, False)
