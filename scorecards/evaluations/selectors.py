@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from qa_center.paging import KeysetOrder
+from qa_center.paging import CappedCount, KeysetOrder
 from qa_center.people import roles
 from qa_center.people.models import Team, User
 from scorecards.models import Evaluation, Scorecard
@@ -83,8 +83,21 @@ def _order_by(sort: str) -> list[str]:
     return [f"{sign}{name}" for name in NAME_SORTS[key]] + ["-submitted_at", "-id"]
 
 
-def evaluations_in_scope(user: User) -> QuerySet[Evaluation]:
-    """The submitted regular evaluations `user` finds in the list (module docstring); none for an agent."""
+# Past this many matching evaluations, a page's rows are found by walking the list's order (its index) and
+# testing each evaluation; below it, from the selective side (a score range's, a scorecard's, a team's index)
+# and sorting the few matches: each way is the slow one for the other case (as calls.selectors.DENSE_FROM).
+DENSE_FROM = 2_000
+
+
+def _hidden(column: str) -> Coalesce:
+    """`column` as an expression no index serves (the dense form leaves the planner the order's index); its
+    value and type are the column's."""
+    return Coalesce(column, column)
+
+
+def evaluations_in_scope(user: User, *, dense: bool = False) -> QuerySet[Evaluation]:
+    """The submitted regular evaluations `user` finds in the list (module docstring); none for an agent.
+    `dense`: a lead's teams written so that no index serves them (see DENSE_FROM)."""
     if not user.is_authenticated:
         return Evaluation.objects.none()
     # "Not calibration" written so that no index serves it (an expression of the column): the calibration
@@ -101,7 +114,12 @@ def evaluations_in_scope(user: User) -> QuerySet[Evaluation]:
     if roles.is_reviewer(user):
         condition |= Q(reviewer=user)
     if roles.is_team_lead(user):
-        condition |= Q(team__in=Team.objects.filter(lead=user).values("pk"))
+        led = Team.objects.filter(lead=user).values("pk")
+        if dense:
+            evaluations = evaluations.alias(scope_team=_hidden("team_id"))
+            condition |= Q(scope_team__in=led)
+        else:
+            condition |= Q(team__in=led)
     return evaluations.filter(condition)
 
 
@@ -110,9 +128,16 @@ def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _filter(evaluations: QuerySet[Evaluation], filters: EvaluationFilters) -> QuerySet[Evaluation]:
+def _filter(
+    evaluations: QuerySet[Evaluation], filters: EvaluationFilters, *, hide: frozenset[str] = frozenset()
+) -> QuerySet[Evaluation]:
     """Every condition on the evaluation's own columns (the scorecard through its versions' ids): the count
-    joins nothing."""
+    joins nothing. The columns in `hide` are tested as expressions that no index serves (the dense form)."""
+
+    if hide:
+        evaluations = evaluations.alias(**{f"hidden_{name}": _hidden(name) for name in hide})
+    score = "hidden_score" if "score" in hide else "score"
+    version = "hidden_version_id" if "version_id" in hide else "version"
     if filters.date_from is not None:
         evaluations = evaluations.filter(submitted_at__gte=_start_of_day(filters.date_from))
     if filters.date_to is not None:
@@ -124,11 +149,11 @@ def _filter(evaluations: QuerySet[Evaluation], filters: EvaluationFilters) -> Qu
     if filters.reviewer is not None:
         evaluations = evaluations.filter(reviewer=filters.reviewer)
     if filters.scorecard is not None:
-        evaluations = evaluations.filter(version__in=filters.scorecard.versions.values("pk"))
+        evaluations = evaluations.filter(**{f"{version}__in": filters.scorecard.versions.values("pk")})
     if filters.score_min is not None:
-        evaluations = evaluations.filter(score__gte=filters.score_min)
+        evaluations = evaluations.filter(**{f"{score}__gte": filters.score_min})
     if filters.score_max is not None:
-        evaluations = evaluations.filter(score__lte=filters.score_max)
+        evaluations = evaluations.filter(**{f"{score}__lte": filters.score_max})
     if filters.passed is not None:
         evaluations = evaluations.filter(passed=filters.passed)
     if filters.auto_failed is not None:
@@ -148,9 +173,44 @@ class EvaluationListing:
     """What to count (the filters alone), what to show in which order, and how to page it."""
 
     counted: QuerySet[Evaluation]
-    rows: QuerySet[Evaluation]
     order: KeysetOrder | None
     sort: str
+    user: User
+    filters: EvaluationFilters | None
+
+    def rows_for(self, count: CappedCount | None = None) -> QuerySet[Evaluation]:
+        """The rows, with what they show, in order; written for a dense result unless `count` is small."""
+        dense = count is None or count.capped or count.value >= DENSE_FROM
+        # The sort's own column stays indexable: its index serves the order and the range at once.
+        hide = frozenset({"score", "version_id"} - {KEYSET_SORTS.get(self.sort.removeprefix("-"), ("",))[0]})
+        rows = _matching(
+            user=self.user,
+            filters=self.filters,
+            sort=self.sort,
+            dense=dense,
+            hide=hide if dense else frozenset(),
+        )
+        return rows.select_related(
+            "call", "agent", "team", "reviewer", "version", "version__scorecard"
+        ).order_by(*_order_by(self.sort))
+
+    @property
+    def rows(self) -> QuerySet[Evaluation]:
+        return self.rows_for(None)
+
+
+def _matching(
+    *, user: User, filters: EvaluationFilters | None, sort: str, dense: bool, hide: frozenset[str]
+) -> QuerySet[Evaluation]:
+    evaluations = evaluations_in_scope(user, dense=dense)
+    if filters is None:
+        return evaluations.none()
+    evaluations = _filter(evaluations, filters, hide=hide)
+    if sort.removeprefix("-") == "score":
+        # An evaluation with no score (every criterion N/A) has no place in that order: as the call list
+        # does with unknown durations, a score sort lists the scored ones.
+        evaluations = evaluations.filter(score__isnull=False)
+    return evaluations
 
 
 def evaluation_listing(
@@ -159,16 +219,8 @@ def evaluation_listing(
     """The evaluations `user` finds that match `filters` (None: filters that were not valid, which match
     nothing), in the order of `sort`."""
     sort = normalise_sort(sort)
-    evaluations = evaluations_in_scope(user)
-    evaluations = evaluations.none() if filters is None else _filter(evaluations, filters)
-    if sort.removeprefix("-") == "score":
-        # An evaluation with no score (every criterion N/A) has no place in that order: as the call list
-        # does with unknown durations, a score sort lists the scored ones.
-        evaluations = evaluations.filter(score__isnull=False)
-    rows = evaluations.select_related(
-        "call", "agent", "team", "reviewer", "version", "version__scorecard"
-    ).order_by(*_order_by(sort))
-    return EvaluationListing(counted=evaluations, rows=rows, order=keyset_order(sort), sort=sort)
+    counted = _matching(user=user, filters=filters, sort=sort, dense=False, hide=frozenset())
+    return EvaluationListing(counted=counted, order=keyset_order(sort), sort=sort, user=user, filters=filters)
 
 
 def people_for_filter(*, user: User, role: str) -> QuerySet[User]:

@@ -376,7 +376,7 @@ def _listing(request):
 def evaluation_list(request):
     form, listing = _listing(request)
     page = paginate(
-        listing.rows,
+        listing.rows_for,
         counted=listing.counted,
         params=request.GET,
         per_page=EVALUATIONS_PER_PAGE,
