@@ -41,6 +41,7 @@ __all__ = [
     "get_section_for",
     "get_team_agent_for",
     "get_version_for",
+    "require_evaluation_finder",
     "require_qa_manager",
     "require_reviewer",
 ]
@@ -48,6 +49,13 @@ __all__ = [
 
 def require_reviewer(user) -> None:
     if not roles.works_center_wide(user):
+        raise PermissionDenied
+
+
+def require_evaluation_finder(user) -> None:
+    """The evaluations list is for QA managers, team leads and reviewers: 403 for anyone else (an agent has
+    "My feedback")."""
+    if not (roles.is_manager(user) or roles.is_team_lead(user) or roles.is_reviewer(user)):
         raise PermissionDenied
 
 

@@ -446,6 +446,13 @@ class Evaluation(models.Model):
             # "My feedback" and per-agent QA score over a period.
             models.Index(fields=["agent", "submitted_at"], name="evaluation_agent_idx"),
             models.Index(fields=["reviewer", "status"], name="evaluation_reviewer_idx"),
+            # The evaluations list (scorecards.evaluations.selectors): its date and score sorts with their
+            # tie-break, a team lead's and a reviewer's scope in date order, and the scorecard filter.
+            models.Index(fields=["submitted_at", "id"], name="evaluation_submitted_id_idx"),
+            models.Index(fields=["score", "submitted_at", "id"], name="evaluation_score_idx"),
+            models.Index(fields=["team", "submitted_at", "id"], name="evaluation_team_submitted_idx"),
+            models.Index(fields=["reviewer", "submitted_at", "id"], name="evaluation_reviewer_subm_idx"),
+            models.Index(fields=["version", "submitted_at", "id"], name="evaluation_version_subm_idx"),
         ]
         constraints = [
             # One regular evaluation per call: a second would count the call twice in the agent's scores.

@@ -406,6 +406,10 @@ def external_id(world):
 AGENT_AND_TEAM_READ = page(
     agent=200, other_agent=404, reviewer=200, lead=200, other_lead=404, manager=200, superuser=200
 )
+# The evaluations list and its export: QA managers, team leads and reviewers, each their scope.
+EVALUATION_FINDERS = page(
+    agent=403, other_agent=403, reviewer=200, lead=200, other_lead=200, manager=200, superuser=200
+)
 # The reviewer's draft: only they change it; QA managers may read it (403 to change); 404 for everyone else.
 DRAFT_EVALUATION_CHANGE = {
     "anonymous": LOGIN,
@@ -634,6 +638,9 @@ TABLE: dict[str, Case] = {
         POST=managers_only(302) | {"reviewer": 404},
     ),
     # --- Evaluations
+    # --- The evaluations list: QA managers, team leads and reviewers; an agent has "My feedback" (403)
+    "evaluations:list": Case(none, GET=EVALUATION_FINDERS, POST=WRONG_METHOD),
+    "evaluations:export": Case(none, GET=EVALUATION_FINDERS, POST=WRONG_METHOD),
     "evaluations:start": Case(
         pk_of("assignment"),
         GET=WRONG_METHOD,
