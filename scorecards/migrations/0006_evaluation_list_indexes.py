@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0011_call_evaluation_result'),
+        ('calls', '0013_call_evaluation_result'),
         ('people', '0004_notification_events_and_user_language'),
         ('scorecards', '0005_fill_evaluation_team'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

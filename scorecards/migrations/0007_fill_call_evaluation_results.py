@@ -23,7 +23,7 @@ def fill_call_results(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calls", "0011_call_evaluation_result"),
+        ("calls", "0013_call_evaluation_result"),
         ("scorecards", "0006_evaluation_list_indexes"),
     ]
 

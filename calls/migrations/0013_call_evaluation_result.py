@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0010_call_list_sort_columns_and_indexes'),
+        ('calls', '0012_import_reasons_as_codes'),
         ('people', '0004_notification_events_and_user_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
