@@ -741,9 +741,8 @@ def _add_criterion(section: Section, plan: CriterionPlan) -> Criterion:
         allows_na=plan.allows_na,
         critical_scope=plan.critical,
         guidance=plan.guidance,
+        options=[builder.OptionInput(label=label, points=Decimal(points)) for label, points in plan.options],
     )
-    for label, points in plan.options:
-        builder.add_option(criterion=criterion, label=label, points=Decimal(points))
     return criterion
 
 
