@@ -155,8 +155,8 @@ def option_formset(data=None, *, criterion: Criterion | None = None) -> BaseOpti
     initial = []
     if criterion is not None and criterion.kind == Criterion.Kind.CHOICE:
         initial = [
-            {"id": option.pk, "label": option.label, "points": option.points, "position": index}
-            for index, option in enumerate(criterion.options.order_by("position", "id"))
+            {"id": option.pk, "label": option.label, "points": option.points, "position": number}
+            for number, option in enumerate(criterion.options.order_by("position", "id"), start=1)
         ]
     return OptionFormSet(data, initial=initial, prefix="options")
 

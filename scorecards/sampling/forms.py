@@ -39,8 +39,8 @@ class SamplingRuleForm(forms.ModelForm):
         widgets = {"method": forms.RadioSelect}
         help_texts = {
             "team": _(
-                "Only the calls taken for this team. Empty: every team's calls. A call type may have "
-                "several rules: their quotas add up, and a call picked by two rules is reviewed once."
+                "The calls taken for one team, or for every team. A call type may have several rules: "
+                "their quotas add up, and a call picked by two rules is reviewed once."
             ),
             "calls_per_agent": _("How many calls of this type each agent gets reviewed per period."),
             "percentage": _(
