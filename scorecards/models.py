@@ -271,7 +271,7 @@ class SamplingRule(models.Model):
 
     def __str__(self):
         if self.method == self.Method.PERCENTAGE:
-            amount = f"{self.percentage:g}%"
+            amount = f"{self.percentage.normalize():f}%"
         else:
             amount = f"{self.calls_per_agent}/{_('agent')}"
         team = f" · {self.team}" if self.team_id else ""

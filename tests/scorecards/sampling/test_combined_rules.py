@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from scorecards.models import Assignment, SamplingRule
+from scorecards.models import Assignment, SamplingRule, SamplingRun
 from scorecards.sampling.services import (
     WEEK,
     combined_quotas,
@@ -248,3 +248,34 @@ def test_the_run_report_says_which_rule_picked_what(client, manager, calls, revi
     assert "10% random per week" in page and "All agents" in page
     manage = " ".join(client.get(reverse("queue:manage")).content.decode().split())
     assert "sampling: 10% random per week" in manage
+
+
+def test_a_report_from_before_several_rules_still_reads(client, manager, agent):
+    """Runs stored before rules had a method or a team keep their report page."""
+    legacy = {
+        "period": "week",
+        "label": "2024-W10",
+        "totals": {"agents": 1, "candidates": 3, "picked": 2, "shortfall": 0, "no_reviewer": 0},
+        "rules": [
+            {
+                "rule_id": 1,
+                "call_type_id": 1,
+                "call_type": "Inbound support",
+                "calls_per_agent": 2,
+                "skipped": "",
+                "agents": [
+                    {
+                        "agent_id": agent.pk, "agent": "Anna Agent", "calls": 3, "already_sampled": 0,
+                        "candidates": 3, "quota": 2, "picked": 2, "no_reviewer": 0, "shortfall": 0,
+                    }
+                ],
+            }
+        ],
+        "reviewers": [],
+    }  # fmt: skip
+    run = SamplingRun.objects.create(
+        period_start=WEEK_START, period_end=WEEK_START, seed="2024-W10", report=legacy
+    )
+    client.force_login(manager)
+    page = " ".join(client.get(reverse("queue:run-detail", args=[run.pk])).content.decode().split())
+    assert "2 calls per agent" in page and "Anna Agent" in page
