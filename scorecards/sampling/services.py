@@ -221,18 +221,20 @@ class _Credits:
 
     def __init__(self, reviewed: list[_Reviewed]):
         self.reviewed = reviewed
+        self.by_agent: dict[int, list[_Reviewed]] = defaultdict(list)
+        for call in reviewed:
+            self.by_agent[call.agent_id].append(call)
         self.used: set[int] = set()
 
     def take(self, *, rule: SamplingRule, agent_id: int | None, want: int, own_only: bool) -> int:
         taken = 0
-        for call in self.reviewed:
+        calls = self.reviewed if agent_id is None else self.by_agent.get(agent_id, [])
+        for call in calls:
             if taken >= want:
                 break
             if call.call_id in self.used or (own_only and call.rule_id != rule.pk):
                 continue
-            if (agent_id is not None and call.agent_id != agent_id) or (
-                rule.team_id and call.team_id != rule.team_id
-            ):
+            if rule.team_id and call.team_id != rule.team_id:
                 continue
             self.used.add(call.call_id)
             taken += 1
@@ -673,7 +675,7 @@ def combined_quotas(*, rules: Iterable[SamplingRule], today: date) -> list[Combi
                 call_type_name=call_type_rules[0].call_type.name,
                 rules=call_type_rules,
                 expected=expected,
-                has_published_scorecard=bool(getattr(call_type_rules[0], "has_published_scorecard", True)),
+                has_published_scorecard=call_type_rules[0].has_published_scorecard,
             )
         )
     return result
