@@ -77,6 +77,7 @@ bench: install-test
 	$(PY) -m tests.benchmarks.bench_import
 	$(PY) -m tests.benchmarks.bench_evaluation
 	$(PY) -m tests.benchmarks.bench_lists
+	$(PY) -m tests.benchmarks.bench_library
 
 # Regenerate and compile the Spanish and Latvian catalogues (the compiled .mo files are committed).
 messages: install

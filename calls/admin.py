@@ -7,6 +7,7 @@ import json
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calls.models import (
     AgentAlias,
@@ -158,13 +159,15 @@ class AgentAliasAdmin(admin.ModelAdmin):
 
 @admin.register(ImportMapping)
 class ImportMappingAdmin(admin.ModelAdmin):
-    list_display = ("name", "is_preset", "created_at")
+    list_display = ("name", "kind", "is_preset", "created_at")
+    list_filter = ("kind",)
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = (
         "original_name",
+        "kind",
         "status",
         "total_rows",
         "created_count",
@@ -172,8 +175,10 @@ class ImportJobAdmin(admin.ModelAdmin):
         "unchanged_count",
         "error_count",
     )
-    list_filter = ("status",)
+    list_filter = ("kind", "status")
     readonly_fields = (
+        "kind",
+        "message_reason",
         "processed_rows",
         "created_count",
         "updated_count",
@@ -197,6 +202,10 @@ class IngestTokenAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRowError)
 class ImportRowErrorAdmin(admin.ModelAdmin):
-    list_display = ("job", "line_number", "message")
+    list_display = ("job", "line_number", "reason_text")
     list_select_related = ("job",)
     raw_id_fields = ("job",)
+
+    @admin.display(description=gettext_lazy("reason"))
+    def reason_text(self, obj):
+        return obj.text  # in the reader's language (calls.reasons)

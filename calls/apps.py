@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CallsConfig(AppConfig):
     name = "calls"
     verbose_name = _("Calls")
+
+    def ready(self):
+        # The import's messages are declared where they are said (calls.reasons); a page that shows stored
+        # ones (a job's refused rows, in the admin too) needs them all declared, whatever it imported.
+        from calls.imports import jobs  # noqa: F401 - imports every module that declares a reason

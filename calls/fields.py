@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 
 from django.db.models import Field, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calls.models import Call
+from calls.reasons import declare
 from qa_center.people.models import User
 
 T = TypeVar("T")
@@ -156,6 +157,13 @@ PLANNING_HORIZON = timedelta(days=366)
 INTEGER_MAX = 2_147_483_647
 
 
+# Why a time is refused (calls.reasons: a code, shown in the reader's language where it is stored).
+OUT_OF_RANGE = declare(
+    "fields.out_of_range",
+    gettext_lazy("%(value)s is out of range: the date must be from %(earliest)s to %(latest)s"),
+)
+
+
 @dataclass(frozen=True)
 class TimeRange:
     """The times accepted for what happened: from EARLIEST_TIME to FUTURE_TOLERANCE ahead of now
@@ -184,20 +192,21 @@ class TimeRange:
                 value = value.replace(tzinfo=zone or timezone.get_current_timezone())
             if self.earliest <= value <= self.latest:
                 return None
-        return _("%(value)s is out of range: the date must be from %(earliest)s to %(latest)s") % {
-            "value": value.isoformat(sep=" ", timespec="minutes"),
-            "earliest": self.earliest.date().isoformat(),
-            "latest": self.latest.date().isoformat(),
-        }
+        return OUT_OF_RANGE(
+            value=value.isoformat(sep=" ", timespec="minutes"),
+            earliest=self.earliest.date().isoformat(),
+            latest=self.latest.date().isoformat(),
+        )
+
+
+NEGATIVE = declare("fields.negative", gettext_lazy("%(value)s is negative"))
+TOO_BIG = declare("fields.too_big", gettext_lazy("%(value)s is more than %(max)s, the most this field holds"))
 
 
 def integer_refusal(value: int) -> str | None:
     """Why a whole number of seconds is refused (negative, or beyond what the database holds), or None."""
     if value < 0:
-        return _("%(value)s is negative") % {"value": value}
+        return NEGATIVE(value=value)
     if value > INTEGER_MAX:
-        return _("%(value)s is more than %(max)s, the most this field holds") % {
-            "value": value,
-            "max": INTEGER_MAX,
-        }
+        return TOO_BIG(value=value, max=INTEGER_MAX)
     return None

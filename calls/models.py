@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calls.reasons import render
+
 
 def validate_external_id(value: str) -> None:
     """A call's external id is part of the ingest API's paths (/api/v1/calls/<id>/), so no "/" in it."""
@@ -341,10 +343,19 @@ class Escalation(models.Model):
         )
 
 
+class ImportKind(models.TextChoices):
+    """What a file imports: calls (one row per call), or survey answers (one row per answer)."""
+
+    CALLS = "calls", _("Calls")
+    SURVEYS = "surveys", _("Survey answers")
+
+
 class ImportMapping(models.Model):
-    """A saved mapping from a phone system's export columns to call fields, reusable across imports."""
+    """A saved mapping from an export's columns to the fields of its kind (call or survey answer fields),
+    reusable across imports of that kind."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind, default=ImportKind.CALLS)
     # {"external_id": "Call ID", "started_at": "Start time", ...}: call field → column header.
     columns = models.JSONField(_("columns"), default=dict)
     date_format = models.CharField(
@@ -402,6 +413,9 @@ class ImportJob(models.Model):
         Status.CANCELLED: "secondary",
     }
 
+    Kind = ImportKind
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind, default=ImportKind.CALLS)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     mapping = models.ForeignKey(
@@ -415,6 +429,10 @@ class ImportJob(models.Model):
     date_format = models.CharField(_("date format"), max_length=50, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
     message = models.TextField(_("message"), blank=True, help_text=_("Why a whole file was refused."))
+    # The message as a code and its parameters (calls.reasons), shown in the reader's language
+    # (`shown_message`); `message` is the same written in the uploader's language, shown for a job stored
+    # before codes were (null here) or whose code is no longer known.
+    message_reason = models.JSONField(_("message as a code"), null=True, blank=True)
     # The file's agent values that no agent matched when the mapping was saved (calls.imports.agents):
     # {"values": [{"value", "rows", "team"}…], "more_values", "more_rows"}; {} when there were none.
     unknown_agents = models.JSONField(_("unknown agents"), default=dict, blank=True)
@@ -452,6 +470,11 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def shown_message(self) -> str:
+        """The job's message in the active language (the reader's)."""
+        return render(self.message_reason, self.message)
 
     @property
     def colour(self) -> str:
@@ -512,7 +535,11 @@ class ImportRowError(models.Model):
         ImportJob, verbose_name=_("import job"), on_delete=models.CASCADE, related_name="row_errors"
     )
     line_number = models.PositiveIntegerField(_("line"))
+    # The reason written in the uploader's language when the row was refused; `reason` is the same as a code
+    # and its parameters (calls.reasons), shown in the reader's language (`text`). Rows stored before codes
+    # were have no `reason`, and show `message`.
     message = models.TextField(_("reason"))
+    reason = models.JSONField(_("reason as a code"), null=True, blank=True)
     raw = models.TextField(_("row"), blank=True)
 
     class Meta:
@@ -523,7 +550,12 @@ class ImportRowError(models.Model):
         verbose_name_plural = _("refused import rows")
 
     def __str__(self):
-        return _("line %(line)s: %(reason)s") % {"line": self.line_number, "reason": self.message}
+        return _("line %(line)s: %(reason)s") % {"line": self.line_number, "reason": self.text}
+
+    @property
+    def text(self) -> str:
+        """Why the row was refused, in the active language (the reader's)."""
+        return render(self.reason, self.message)
 
 
 class AgentAlias(models.Model):

@@ -1,5 +1,5 @@
-"""Read queries for the call pages: the filtered, sorted call list, what a call's detail page shows, the
-home page's figures, and the resolution rate.
+"""Read queries for the call pages: the filtered, sorted call list, what a call's detail page shows, and the
+resolution rate.
 
 Every page's query starts from `Call.objects.visible_to(user)`: the one access rule for calls.
 
@@ -319,27 +319,6 @@ def other_calls_on_case(*, user: User, call: Call, limit: int = CASE_CALLS_LIMIT
         .order_by("-started_at", "-id")
     )
     return list(queryset[:limit])
-
-
-def home_totals(*, user: User, since: datetime) -> dict[str, int]:
-    """The calls `user` may see that started at or after `since`, counted in one query.
-
-    `inbound_with_outcome` (answered or abandoned) is the answer rate's denominator: an inbound call whose
-    outcome is unknown is neither."""
-    inbound = Q(direction=Call.Direction.INBOUND)
-    return (
-        Call.objects.visible_to(user)
-        .filter(started_at__gte=since)
-        .aggregate(
-            calls=Count("id"),
-            inbound=Count("id", filter=inbound),
-            inbound_with_outcome=Count("id", filter=inbound & Q(answered__isnull=False)),
-            inbound_answered=Count("id", filter=inbound & Q(answered=True)),
-            resolved=Count("id", filter=Q(resolved=True)),
-            # Exists, not a join: a call with several escalations must still count once everywhere.
-            escalated=Count("id", filter=Q(Exists(Escalation.objects.filter(call=OuterRef("pk"))))),
-        )
-    )
 
 
 @dataclass(frozen=True)

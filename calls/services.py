@@ -18,9 +18,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calls.fields import SURVEY_FIELD_NAMES, fields_written
 from calls.models import Call, Escalation, IngestToken, SurveyResponse
+from calls.reasons import declare
 from calls.surveys.services import SurveyAnswer, follow_call_start, record_survey_answers
 
 # The recordings we accept. The declared content type is whatever the client says (curl sends
@@ -48,6 +50,15 @@ COUNTED_EVALUATION_STATUSES = ("submitted", "acknowledged", "disputed", "resolve
 FROZEN_CHUNK = 5000  # external ids per query: under SQLite's limit of bound parameters
 
 
+CALL_FROZEN = declare(
+    "calls.frozen",
+    gettext_lazy(
+        "This call has a submitted evaluation: its agent, start time and transcript can no longer "
+        "change here (a QA manager can correct them in the admin)."
+    ),
+)
+
+
 class CallFrozen(Exception):
     """An update would change what a counted evaluation of the call is about."""
 
@@ -58,10 +69,7 @@ class CallFrozen(Exception):
 
     @property
     def message(self) -> str:
-        return _(
-            "This call has a submitted evaluation: its agent, start time and transcript can no longer "
-            "change here (a QA manager can correct them in the admin)."
-        )
+        return CALL_FROZEN()
 
 
 def frozen_calls(*, external_ids: Iterable[str]) -> set[str]:

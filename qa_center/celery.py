@@ -12,7 +12,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_center.settings")
 app = Celery("qa_center")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the feature packages that own them, not in each app's top-level tasks.py.
-app.autodiscover_tasks(["qa_center.people", "calls.imports", "scorecards.sampling", "scorecards.calibration"])
+app.autodiscover_tasks(
+    [
+        "qa_center.people",
+        "calls.imports",
+        "scorecards.sampling",
+        "scorecards.calibration",
+        "coaching.sessions",
+    ]
+)
 
 
 @signals.import_modules.connect(sender=app)
@@ -46,5 +54,15 @@ app.conf.beat_schedule = {
     "close-calibration-sessions": {
         "task": "scorecards.close_calibration_sessions",
         "schedule": crontab(minute="*/15"),
+    },
+    # Hourly: a session's reminder goes out the day before (at the first run of that day), an action item's
+    # once it is overdue; each is sent once however often this runs.
+    "coaching-reminders": {
+        "task": "coaching.send_reminders",
+        "schedule": crontab(minute=7),
+    },
+    "coaching-follow-up-evaluations": {
+        "task": "coaching.request_follow_up_evaluations",
+        "schedule": crontab(hour=4, minute=20),
     },
 }

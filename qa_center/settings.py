@@ -267,6 +267,8 @@ QA_IMPORT_BATCH_SIZE = env_int("QA_IMPORT_BATCH_SIZE", 2000)
 QA_IMPORT_MAX_UPLOAD_MB = env_int("QA_IMPORT_MAX_UPLOAD_MB", 50)  # 50 MB holds a few hundred thousand calls
 QA_RECORDING_MAX_MB = env_int("QA_RECORDING_MAX_MB", 100)
 QA_ASSIGNMENT_DUE_DAYS = env_int("QA_ASSIGNMENT_DUE_DAYS", 7)
+# An evaluation scoring at least this (0..100), with no failed critical criterion, is suggested for the library.
+QA_LIBRARY_SUGGEST_SCORE = env_int("QA_LIBRARY_SUGGEST_SCORE", 95)
 
 LOGGING = {
     "version": 1,

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from calls.pages import views as call_views
+from qa_center.home import views as home_views
 from qa_center.people import views as people_views
 
 urlpatterns = [
-    path("", call_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", people_views.set_language, name="set_language"),
     path("calls/", include("calls.pages.urls")),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("evaluations/", include("scorecards.evaluations.urls")),
     path("feedback/", include("scorecards.feedback.urls")),
     path("calibration/", include("scorecards.calibration.urls")),
+    path("coaching/", include("coaching.sessions.urls")),
+    path("library/", include("coaching.library.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -28,6 +28,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from calls.models import ImportJob, ImportMapping, IngestToken
+from coaching.library import services as library
+from coaching.models import ActionItem, AgendaItem, CalendarFeed, CoachingSession, hash_feed_token
 from qa_center.people.models import Notification
 from scorecards.disputes import services as disputes
 from scorecards.evaluations.services import start_evaluation
@@ -173,6 +175,42 @@ class World:
             call, self.manager, [self.new_reviewer("reviewer3"), self.new_reviewer("reviewer4")]
         )
 
+    # The exemplary-call library: `call` approved into it, another recorded call of `agent` nominated by the
+    # reviewer and waiting, and a third one to nominate.
+    def _recorded_call(self):
+        call = self.agents_call()
+        call.recording_file.save("call.wav", ContentFile(wav_bytes()), save=True)
+        return call
+
+    @cached_property
+    def library_entry(self):
+        entry = library.nominate(call=self.call, by=self.reviewer, title="A warm welcome")
+        return library.approve(entry=entry, by=self.manager)
+
+    @cached_property
+    def pending_entry(self):
+        return library.nominate(call=self._recorded_call(), by=self.reviewer, title="Waiting")
+
+    @cached_property
+    def nominable_call(self):
+        return self._recorded_call()
+
+    @cached_property
+    def library_clip(self):
+        return library.add_clip(
+            entry=self.library_entry, start_seconds=Decimal(0), end_seconds=Decimal("0.05"), by=self.manager
+        )
+
+    @cached_property
+    def internal_clip(self):
+        return library.add_clip(
+            entry=self.library_entry,
+            start_seconds=Decimal(0),
+            end_seconds=Decimal("0.05"),
+            internal_only=True,
+            by=self.manager,
+        )
+
     # Sampling.
     @cached_property
     def assignment(self):
@@ -227,6 +265,57 @@ class World:
     @cached_property
     def notification(self):
         return Notification.objects.create(recipient=self.agent, message="Evaluated", url="/feedback/")
+
+    # Coaching: `lead` coaches `agent`; the session started an hour ago, so it can be recorded as held.
+    @cached_property
+    def coaching_session(self):
+        start = timezone.now() - timedelta(hours=1)
+        return CoachingSession.objects.create(
+            lead=self.lead,
+            agent=self.agent,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            place="Room 1",
+        )
+
+    @cached_property
+    def held_session(self):
+        start = timezone.now() - timedelta(days=2)
+        return CoachingSession.objects.create(
+            lead=self.lead,
+            agent=self.agent,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            place="Room 2",
+            status=CoachingSession.Status.COMPLETED,
+            completed_at=start + timedelta(minutes=30),
+        )
+
+    @cached_property
+    def agents_action_item(self):
+        return ActionItem.objects.create(
+            session=self.coaching_session, description="Greet by name", due_on=timezone.localdate()
+        )
+
+    @cached_property
+    def leads_action_item(self):
+        return ActionItem.objects.create(
+            session=self.coaching_session,
+            description="Book a role-play",
+            owner=ActionItem.Owner.LEAD,
+            due_on=timezone.localdate(),
+        )
+
+    @cached_property
+    def agenda_item(self):
+        return AgendaItem.objects.create(
+            session=self.coaching_session, kind=AgendaItem.Kind.FREE, text="Holds"
+        )
+
+    @cached_property
+    def feed_token(self) -> str:
+        CalendarFeed.objects.create(user=self.agent, token_hash=hash_feed_token("agents-feed-token"))
+        return "agents-feed-token"
 
 
 # --- The table ---------------------------------------------------------------------------------------------
@@ -326,6 +415,39 @@ def draft_change(reviewer_status) -> dict:
     return DRAFT_EVALUATION_CHANGE | {"reviewer": reviewer_status}
 
 
+# A coaching session of `lead` with `agent`: the agent and their lead read it, QA managers read all; only the
+# session's lead changes it (others who read it: 403); reviewers have no coaching (403).
+COACHING_READ = page(
+    agent=200, other_agent=404, reviewer=403, lead=200, other_lead=404, manager=200, superuser=200
+)
+
+
+def coaching_change(lead_status) -> dict:
+    return page(
+        agent=403, other_agent=404, reviewer=403, lead=lead_status, other_lead=404, manager=403, superuser=403
+    )
+
+
+def coaching_leads(status) -> dict:
+    return page(
+        agent=403, other_agent=403, reviewer=403, lead=status, other_lead=status, manager=403, superuser=403
+    )
+
+
+def library_pending(allowed) -> dict:
+    """A library nomination waiting for a decision: the QA managers and the reviewer who nominated it read it
+    (and hear its call, which they may hear anyway); for everyone else it does not exist."""
+    return page(
+        agent=404,
+        other_agent=404,
+        reviewer=allowed,
+        lead=404,
+        other_lead=404,
+        manager=allowed,
+        superuser=allowed,
+    )
+
+
 # The scorecard builder refuses non-managers changes to a published version they can read: 403.
 PUBLISHED_CHANGE = managers_only
 
@@ -365,6 +487,7 @@ TABLE: dict[str, Case] = {
     "call_types:active": Case(pk_of("call_type"), GET=WRONG_METHOD, POST=managers_only(302)),
     "imports:list": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
     "imports:new": Case(none, GET=managers_only(200), POST=managers_only(200)),
+    "imports:new_surveys": Case(none, GET=managers_only(200), POST=managers_only(200)),
     "imports:detail": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),
     "imports:mapping": Case(pk_of("import_job"), GET=managers_only(200), POST=managers_only(200)),
     "imports:agents": Case(
@@ -656,6 +779,140 @@ TABLE: dict[str, Case] = {
         ),
         POST=WRONG_METHOD,
     ),
+    # --- Coaching sessions
+    "coaching:index": Case(
+        none,
+        GET=page(
+            agent=200, other_agent=200, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "coaching:week": Case(none, GET=coaching_leads(200), POST=WRONG_METHOD),
+    # An empty booking is refused next to its fields.
+    "coaching:schedule": Case(none, GET=coaching_leads(200), POST=coaching_leads(400)),
+    "coaching:detail": Case(pk_of("coaching_session"), GET=COACHING_READ, POST=WRONG_METHOD),
+    "coaching:agenda": Case(pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(302)),
+    "coaching:agenda_add": Case(pk_of("coaching_session"), GET=WRONG_METHOD, POST=coaching_change(400)),
+    "coaching:agenda_remove": Case(
+        lambda world: {"pk": world.coaching_session.pk, "item_pk": world.agenda_item.pk},
+        GET=WRONG_METHOD,
+        POST=coaching_change(302),
+    ),
+    "coaching:agenda_remove[another session's item]": Case(
+        lambda world: {"pk": world.held_session.pk, "item_pk": world.agenda_item.pk},
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=404, other_agent=404, reviewer=403, lead=404, other_lead=404, manager=404, superuser=404
+        ),
+    ),
+    "coaching:notes": Case(pk_of("coaching_session"), GET=WRONG_METHOD, POST=coaching_change(302)),
+    "coaching:action_add": Case(pk_of("coaching_session"), GET=WRONG_METHOD, POST=coaching_change(400)),
+    # The agent ticks the items they own; the lead any item of their session.
+    "coaching:action_done": Case(
+        lambda world: {"item_pk": world.agents_action_item.pk},
+        GET=WRONG_METHOD,
+        POST=coaching_change(302) | {"agent": 302},
+    ),
+    "coaching:action_done[the lead's item]": Case(
+        lambda world: {"item_pk": world.leads_action_item.pk}, GET=WRONG_METHOD, POST=coaching_change(302)
+    ),
+    "coaching:reschedule": Case(
+        pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)
+    ),
+    "coaching:cancel": Case(pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)),
+    "coaching:complete": Case(pk_of("coaching_session"), GET=coaching_change(200), POST=coaching_change(400)),
+    "coaching:no_show": Case(pk_of("coaching_session"), GET=WRONG_METHOD, POST=coaching_change(302)),
+    # After the session, the agent confirms: only the agent (the lead and the managers who read it: 403).
+    "coaching:confirm": Case(
+        pk_of("held_session"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=302, other_agent=404, reviewer=403, lead=403, other_lead=404, manager=403, superuser=403
+        ),
+    ),
+    "coaching:ics": Case(pk_of("coaching_session"), GET=COACHING_READ, POST=WRONG_METHOD),
+    # Each person's own feed; a POST without an action is a bad request.
+    "coaching:calendar_feed": Case(
+        none,
+        GET=page(
+            agent=200, other_agent=200, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+        ),
+        POST=page(
+            agent=400, other_agent=400, reviewer=403, lead=400, other_lead=400, manager=400, superuser=400
+        ),
+    ),
+    # The feed's token is its credential: whoever holds it reads the feed, signed in or not.
+    "coaching:feed": Case(
+        lambda world: {"token": world.feed_token}, GET=everyone(200, anonymous=200), POST=WRONG_METHOD
+    ),
+    "coaching:feed[unknown token]": Case(
+        lambda world: {"token": "not-a-feed"}, GET=everyone(404, anonymous=404), POST=WRONG_METHOD
+    ),
+    # --- The exemplary-call library: every role reads and hears approved entries; QA managers curate them
+    "library:browse": Case(none, GET=everyone(200), POST=WRONG_METHOD),
+    "library:review": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    # Reviewers and managers nominate any call, an agent proposes their own; team leads do not nominate.
+    "library:nominate": Case(
+        lambda world: {"call_pk": world.nominable_call.pk},
+        GET=page(
+            agent=200, other_agent=404, reviewer=200, lead=403, other_lead=403, manager=200, superuser=200
+        ),
+        POST=page(
+            agent=302, other_agent=404, reviewer=302, lead=403, other_lead=403, manager=302, superuser=302
+        ),
+        data=lambda world: {"title": "Great close"},
+    ),
+    "library:evaluation_panel": Case(pk_of("evaluation"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
+    "library:detail": Case(pk_of("library_entry"), GET=everyone(200), POST=WRONG_METHOD),
+    "library:detail[pending]": Case(pk_of("pending_entry"), GET=library_pending(200), POST=WRONG_METHOD),
+    # The one exception to "agents hear only their own calls": an approved entry's recording, for everyone.
+    "library:recording": Case(pk_of("library_entry"), GET=everyone(200), POST=WRONG_METHOD),
+    "library:recording[pending]": Case(pk_of("pending_entry"), GET=library_pending(200), POST=WRONG_METHOD),
+    "library:played": Case(pk_of("library_entry"), GET=WRONG_METHOD, POST=everyone(204)),
+    "library:played[pending]": Case(pk_of("pending_entry"), GET=WRONG_METHOD, POST=library_pending(204)),
+    "library:decide": Case(
+        pk_of("pending_entry"),
+        GET=WRONG_METHOD,
+        POST=library_pending(302) | {"reviewer": 403},  # the nominating reviewer reads it, does not decide
+        data=lambda world: {"decision": "approve"},
+    ),
+    "library:decide[approved]": Case(
+        pk_of("library_entry"),
+        GET=WRONG_METHOD,
+        POST=managers_only(302),  # decided already: the manager is told so
+        data=lambda world: {"decision": "decline", "reason": "No"},
+    ),
+    "library:edit": Case(
+        pk_of("library_entry"),
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {"title": "A warm welcome", "notes": "", "tags": ""},
+    ),
+    "library:clip_add": Case(
+        pk_of("library_entry"),
+        GET=WRONG_METHOD,
+        POST=managers_only(302),
+        data=lambda world: {"start_seconds": "0", "end_seconds": "0.05", "note": "Greeting"},
+    ),
+    "library:clip_delete": Case(
+        lambda world: {"pk": world.library_clip.entry_id, "clip_pk": world.library_clip.pk},
+        GET=WRONG_METHOD,
+        POST=managers_only(302),
+    ),
+    # Internal-only clips are hidden from agents: 404 to them, 403 to the other roles that see them.
+    "library:clip_delete[internal only]": Case(
+        lambda world: {"pk": world.internal_clip.entry_id, "clip_pk": world.internal_clip.pk},
+        GET=WRONG_METHOD,
+        POST=managers_only(302) | {"agent": 404, "other_agent": 404},
+    ),
+    "library:request_anonymity": Case(
+        pk_of("library_entry"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=302, other_agent=403, reviewer=403, lead=403, other_lead=403, manager=403, superuser=403
+        ),
+    ),
+    "library:grant_anonymity": Case(pk_of("library_entry"), GET=WRONG_METHOD, POST=managers_only(302)),
 }
 
 

@@ -39,10 +39,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calls.fields import AGENT_KEYS, INTEGER_MAX, TimeRange, agent_candidates, agents_by_key
 from calls.models import Call, CallType
+from calls.reasons import Reason, as_reason, declare
 from qa_center.people.models import Team
 
 if TYPE_CHECKING:
@@ -52,7 +53,53 @@ PG_INT_MAX = INTEGER_MAX  # PositiveIntegerField's ceiling on PostgreSQL (calls.
 
 
 class InvalidValue(ValueError):
-    """A cell's value is refused; the message says why, for the user."""
+    """A cell's value is refused; the message (a calls.reasons.Reason) says why, for the user."""
+
+    @property
+    def reason(self) -> Reason:
+        return as_reason(self.args[0] if self.args else "")
+
+
+# The reasons a value is refused (calls.reasons: stored as codes, shown in the reader's language).
+TOO_LONG = declare("import.too_long", gettext_lazy("longer than %(max)s characters"))
+SLASH_IN_ID = declare("import.slash_in_id", gettext_lazy("an external id cannot contain “/”"))
+NOT_YES_NO = declare(
+    "import.not_yes_no", gettext_lazy("“%s” is not yes or no (Y/N, yes/no, true/false, 1/0)")
+)
+PERCENTAGE = declare(
+    "import.percentage", gettext_lazy("“%s” is a percentage, not a value this field can hold")
+)
+NOT_A_DURATION = declare(
+    "import.not_a_duration", gettext_lazy("“%s” is not a duration (seconds, M:SS or H:MM:SS)")
+)
+DURATION_TOO_LONG = declare("import.duration_too_long", gettext_lazy("“%s” is too long for a duration"))
+NOT_WHOLE = declare("import.not_whole", gettext_lazy("“%(value)s” is not a whole number"))
+SCORE_RANGE = declare(
+    "import.score_range", gettext_lazy("%(name)s must be between %(low)s and %(high)s, not %(value)s")
+)
+DATE_FORMAT = declare(
+    "import.date_format", gettext_lazy("“%(value)s” does not match the date format %(format)s")
+)
+NOT_A_DATE = declare(
+    "import.not_a_date",
+    gettext_lazy(
+        "“%s” is not a date and time we understand (e.g. 2024-03-05 14:30 or "
+        "05/03/2024 14:30; US dates need the mapping's date format %%m/%%d/%%Y)"
+    ),
+)
+UNKNOWN_CHOICE = declare("import.unknown_choice", gettext_lazy("unknown %(what)s “%(value)s”"))
+DIRECTION = declare("import.word.direction", gettext_lazy("direction"))
+CHANNEL = declare("import.word.channel", gettext_lazy("channel"))
+UNKNOWN_AGENT = declare(
+    "import.unknown_agent", gettext_lazy("unknown agent “%(value)s”: no user has this agent code or username")
+)
+UNKNOWN_TEAM = declare("import.unknown_team", gettext_lazy("unknown team “%(value)s”"))
+UNKNOWN_CALL_TYPE = declare("import.unknown_call_type", gettext_lazy("unknown call type “%(value)s”"))
+NOT_A_URL = declare("import.not_a_url", gettext_lazy("“%s” is not an http(s) URL"))
+
+
+class OutOfRange(InvalidValue):
+    """A date that was read, but is before 2000 or more than a day ahead (calls.fields.TimeRange)."""
 
 
 # Converters test the common case first and look for an empty cell or `null` only when it fails: a few
@@ -76,7 +123,7 @@ def _text_converter(max_length: int | None) -> Callable[[str], str]:
     def convert_limited(raw: str) -> str:
         text = convert(raw)
         if len(text) > max_length:
-            raise InvalidValue(_("longer than %(max)s characters") % {"max": max_length})
+            raise InvalidValue(TOO_LONG(max=max_length))
         return text
 
     return convert_limited
@@ -89,7 +136,7 @@ def _external_id_converter(max_length: int) -> Callable[[str], str]:
         value = text(raw)
         if "/" in value:
             # The ingest API addresses calls by external id in its paths (models.validate_external_id).
-            raise InvalidValue(_("an external id cannot contain “/”"))
+            raise InvalidValue(SLASH_IN_ID())
         return value
 
     return convert
@@ -115,11 +162,11 @@ def _to_bool(raw: str) -> bool | None:
     try:
         return _BOOLEANS[raw.strip().lower()]
     except KeyError:
-        raise InvalidValue(_("“%s” is not yes or no (Y/N, yes/no, true/false, 1/0)") % raw.strip()) from None
+        raise InvalidValue(NOT_YES_NO(raw.strip())) from None
 
 
 def _percent_refused(text: str) -> InvalidValue:
-    return InvalidValue(_("“%s” is a percentage, not a value this field can hold") % text)
+    return InvalidValue(PERCENTAGE(text))
 
 
 def _to_duration(raw: str) -> int | None:
@@ -140,10 +187,10 @@ def _to_duration(raw: str) -> int | None:
         except ValueError:
             value = -1.0
         if not 0 <= value < float("inf"):
-            raise InvalidValue(_("“%s” is not a duration (seconds, M:SS or H:MM:SS)") % text)
+            raise InvalidValue(NOT_A_DURATION(text))
         seconds = round(value)
     if seconds > PG_INT_MAX:
-        raise InvalidValue(_("“%s” is too long for a duration") % text)
+        raise InvalidValue(DURATION_TOO_LONG(text))
     return seconds
 
 
@@ -153,10 +200,10 @@ _CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d{1,2})(?:[.,]\d+)?\Z")
 def _clock_seconds(text: str) -> int:
     match = _CLOCK.match(text)
     if not match:
-        raise InvalidValue(_("“%s” is not a duration (seconds, M:SS or H:MM:SS)") % text)
+        raise InvalidValue(NOT_A_DURATION(text))
     hours, minutes, seconds = match.groups()
     if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
-        raise InvalidValue(_("“%s” is not a duration (seconds, M:SS or H:MM:SS)") % text)
+        raise InvalidValue(NOT_A_DURATION(text))
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
 
 
@@ -175,13 +222,10 @@ def _score_converter(low: int, high: int, name: str) -> Callable[[str], int | No
             except ValueError:
                 number = 0.5
             if not number.is_integer():
-                raise InvalidValue(_("“%(value)s” is not a whole number") % {"value": text}) from None
+                raise InvalidValue(NOT_WHOLE(value=text)) from None
             value = int(number)
         if not low <= value <= high:
-            raise InvalidValue(
-                _("%(name)s must be between %(low)s and %(high)s, not %(value)s")
-                % {"name": name, "low": low, "high": high, "value": value}
-            )
+            raise InvalidValue(SCORE_RANGE(name=name, low=low, high=high, value=value))
         return value
 
     return convert
@@ -275,22 +319,11 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any]) -> C
         except ValueError:
             if _is_null(text):
                 return None
-            if date_format:
-                message = _("“%(value)s” does not match the date format %(format)s") % {
-                    "value": text,
-                    "format": date_format,
-                }
-            else:
-                message = (
-                    _(
-                        "“%s” is not a date and time we understand (e.g. 2024-03-05 14:30 or "
-                        "05/03/2024 14:30; US dates need the mapping's date format %%m/%%d/%%Y)"
-                    )
-                    % text
-                )
-            raise InvalidValue(message) from None
+            raise InvalidValue(
+                DATE_FORMAT(value=text, format=date_format) if date_format else NOT_A_DATE(text)
+            ) from None
         if (refused := in_range.refusal(value, zone)) is not None:
-            raise InvalidValue(refused)
+            raise OutOfRange(refused)
         if value.tzinfo is None:
             return adapt_naive(value)
         return adapt(value)
@@ -298,16 +331,14 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any]) -> C
     return convert
 
 
-def _choice_converter(choices: dict[str, str], what: str) -> Callable[[str], str | None]:
+def _choice_converter(choices: dict[str, str], what: Callable[[], Reason]) -> Callable[[str], str | None]:
     choices = {**choices, "": None, "null": None}
 
     def convert(raw: str) -> str | None:
         try:
             return choices[raw.strip().lower()]
         except KeyError:
-            raise InvalidValue(
-                _("unknown %(what)s “%(value)s”") % {"what": what, "value": raw.strip()}
-            ) from None
+            raise InvalidValue(UNKNOWN_CHOICE(what=what(), value=raw.strip())) from None
 
     return convert
 
@@ -327,7 +358,9 @@ _CHANNELS = {
 }
 
 
-def _lookup_converter(table: dict[str, Any], folded: dict[str, Any], message: str) -> Callable[[str], Any]:
+def _lookup_converter(
+    table: dict[str, Any], folded: dict[str, Any], message: Callable[..., Reason]
+) -> Callable[[str], Any]:
     def convert(raw: str) -> Any:
         text = raw.strip()
         found = table.get(text)
@@ -336,7 +369,7 @@ def _lookup_converter(table: dict[str, Any], folded: dict[str, Any], message: st
             if found is None:
                 if _is_null(text):
                     return None
-                raise InvalidValue(message % {"value": text})
+                raise InvalidValue(message(value=text))
         return found
 
     return convert
@@ -350,11 +383,11 @@ def _url_converter() -> Callable[[str], str]:
         if _is_null(text):
             return ""
         if len(text) > 500:
-            raise InvalidValue(_("longer than %(max)s characters") % {"max": 500})
+            raise InvalidValue(TOO_LONG(max=500))
         try:
             validate(text)
         except ValidationError:
-            raise InvalidValue(_("“%s” is not an http(s) URL") % text) from None
+            raise InvalidValue(NOT_A_URL(text)) from None
         return text
 
     return convert
@@ -446,19 +479,15 @@ def _plain_converter_for(
         low, high = (0, 10) if import_field.name == "nps" else (1, 5)
         return _score_converter(low, high, import_field.name.upper())
     if kind == "direction":
-        return _choice_converter(_DIRECTIONS, _("direction"))
+        return _choice_converter(_DIRECTIONS, DIRECTION)
     if kind == "channel":
-        return _choice_converter(_CHANNELS, _("channel"))
+        return _choice_converter(_CHANNELS, CHANNEL)
     if kind == "url":
         return _url_converter()
     if kind == "agent":
-        return _lookup_converter(
-            refs.agents,
-            refs.agents_folded,
-            _("unknown agent “%(value)s”: no user has this agent code or username"),
-        )
+        return _lookup_converter(refs.agents, refs.agents_folded, UNKNOWN_AGENT)
     if kind == "team":
-        return _lookup_converter(refs.teams, refs.teams_folded, _("unknown team “%(value)s”"))
+        return _lookup_converter(refs.teams, refs.teams_folded, UNKNOWN_TEAM)
     if kind == "call_type":
-        return _lookup_converter(refs.call_types, refs.call_types_folded, _("unknown call type “%(value)s”"))
+        return _lookup_converter(refs.call_types, refs.call_types_folded, UNKNOWN_CALL_TYPE)
     raise AssertionError(kind)

@@ -10,10 +10,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from calls.imports.agents import CREATE, LEAVE, MAP, TEAM_NAME_MAX, USERNAME_MAX, AgentChoice, TeamChoice
-from calls.imports.mapping import FIELDS_BY_NAME, IMPORT_FIELDS, START_TIME_OF_DAY, start_without_time_of_day
-from calls.imports.presets import PRESETS, find_preset
-from calls.imports.reading import LimitExceeded, check_upload
-from calls.models import ImportMapping
+from calls.imports.kinds import kind_of
+from calls.imports.mapping import START_TIME_OF_DAY, start_without_time_of_day
+from calls.imports.presets import find_preset, presets_of
+from calls.imports.reading import FileRefused, LimitExceeded, check_upload
+from calls.models import ImportKind, ImportMapping
 
 _TIME_DIRECTIVE = re.compile(r"%[HIMSpf]")
 
@@ -22,10 +23,13 @@ def max_upload_bytes() -> int:
     return int(settings.QA_IMPORT_MAX_UPLOAD_MB * 1024 * 1024)
 
 
-def mapping_reference_choices() -> list:
-    """Presets and saved mappings as grouped choices: "preset:<key>" or "mapping:<pk>"."""
-    presets = [(f"preset:{preset.key}", preset.name) for preset in PRESETS.values()]
-    saved = [(f"mapping:{pk}", name) for pk, name in ImportMapping.objects.values_list("pk", "name")]
+def mapping_reference_choices(kind: str = ImportKind.CALLS) -> list:
+    """Presets and saved mappings of `kind` as grouped choices: "preset:<key>" or "mapping:<pk>"."""
+    presets = [(f"preset:{preset.key}", preset.name) for preset in presets_of(kind)]
+    saved = [
+        (f"mapping:{pk}", name)
+        for pk, name in ImportMapping.objects.filter(kind=kind).values_list("pk", "name")
+    ]
     choices: list = [("", _("Match columns by their header names"))]
     choices.append((_("Presets"), presets))
     if saved:
@@ -49,9 +53,14 @@ class UploadForm(forms.Form):
         help_text=_("Pre-fills the next step, where you can check and change every column."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str = ImportKind.CALLS, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["using"].choices = mapping_reference_choices()
+        self.fields["using"].choices = mapping_reference_choices(kind)
+        if kind == ImportKind.SURVEYS:
+            self.fields["file"].help_text = _(
+                "CSV (comma or semicolon separated, UTF-8) or Excel (.xlsx) export of your survey tool: one "
+                "row per answer."
+            )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -76,7 +85,9 @@ class UploadForm(forms.Form):
 
 
 class ColumnMappingForm(forms.Form):
-    """One choice per call field among the file's headers, plus the date format and an optional name.
+    """One choice per field of the import's kind (calls.imports.kinds: call fields, or survey answer fields)
+    among the file's headers, plus the date format and an optional name. A survey mapping is checked by
+    the survey import's own rules (calls.surveys.importing.validate_survey_columns).
 
     Required fields are checked here, not by the browser, so that a file that is not a call list gets a
     sentence saying so rather than a "please select an item" bubble."""
@@ -106,9 +117,16 @@ class ColumnMappingForm(forms.Form):
     )
     using = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, headers: list[str], rows: list[list[str]] = (), **kwargs):
+    def __init__(
+        self, *args, headers: list[str], rows: list[list[str]] = (), kind: str = ImportKind.CALLS, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.headers, self.rows = headers, list(rows)
+        self.kind = kind_of(kind)
+        self.is_calls = self.kind.key == ImportKind.CALLS
+        self.import_fields = self.kind.field_set.fields
+        if not self.is_calls:
+            del self.fields["start_without_time"]
         options = [("", _("— not imported —"))]
         seen = set()
         for header in headers:
@@ -116,7 +134,7 @@ class ColumnMappingForm(forms.Form):
                 options.append((header, header))
                 seen.add(header)
         field_choices = {}
-        for import_field in IMPORT_FIELDS:
+        for import_field in self.import_fields:
             field_choices[import_field.name] = forms.ChoiceField(
                 label=capfirst(import_field.label),
                 required=import_field.required,
@@ -127,16 +145,15 @@ class ColumnMappingForm(forms.Form):
                     % {"field": import_field.label}
                 },
             )
-        # Call fields first, in the order of IMPORT_FIELDS; then the format, the name and the reference.
+        # The kind's fields first, in their order; then the format, the name and the reference.
         self.fields = {**field_choices, **self.fields}
         # Shown before the import runs, from the pre-filled mapping; the submitted one is checked in clean.
-        initial_columns = {
-            name: value for name, value in self.initial.items() if name in FIELDS_BY_NAME and value
-        }
+        known = self.kind.field_set.by_name
+        initial_columns = {name: value for name, value in self.initial.items() if name in known and value}
         self.start_warning = "" if self.is_bound else self._start_warning(initial_columns)
 
     def column_fields(self):
-        return [self[import_field.name] for import_field in IMPORT_FIELDS]
+        return [self[import_field.name] for import_field in self.import_fields]
 
     def clean_date_format(self):
         date_format = self.cleaned_data["date_format"].strip()
@@ -154,15 +171,29 @@ class ColumnMappingForm(forms.Form):
     def clean_save_as(self):
         name = self.cleaned_data["save_as"].strip()
         if name and (
-            find_preset(name) or ImportMapping.objects.filter(name__iexact=name, is_preset=True).exists()
+            find_preset(name, kind=None)
+            or ImportMapping.objects.filter(name__iexact=name, is_preset=True).exists()
         ):
             raise forms.ValidationError(_("This is the name of a preset; choose another name."))
+        if name and ImportMapping.objects.filter(name__iexact=name).exclude(kind=self.kind.key).exists():
+            raise forms.ValidationError(
+                _("A mapping of the other kind of import has this name; choose another name.")
+            )
         return name
 
     def clean(self):
         cleaned = super().clean()
+        if not self.is_calls:
+            if not self.errors:
+                try:
+                    self.kind.validate(columns=self.columns())
+                except FileRefused as exc:
+                    self.add_error(None, str(exc))
+            return cleaned
         missing = [
-            f for f in IMPORT_FIELDS if f.required and f.name in self.errors and not self.data.get(f.name)
+            f
+            for f in self.import_fields
+            if f.required and f.name in self.errors and not self.data.get(f.name)
         ]
         if missing:
             self.add_error(
@@ -193,6 +224,8 @@ class ColumnMappingForm(forms.Form):
         return cleaned
 
     def _start_warning(self, columns: dict[str, str]) -> str:
+        if not self.is_calls:
+            return ""  # an answer dated by its day alone is at midnight, and says nothing per hour
         if not start_without_time_of_day(headers=self.headers, rows=self.rows, columns=columns):
             return ""
         if columns.get(START_TIME_OF_DAY.name):
@@ -211,7 +244,7 @@ class ColumnMappingForm(forms.Form):
     def columns(self) -> dict[str, str]:
         return {
             import_field.name: self.cleaned_data[import_field.name]
-            for import_field in IMPORT_FIELDS
+            for import_field in self.import_fields
             if self.cleaned_data.get(import_field.name)
         }
 

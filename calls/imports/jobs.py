@@ -1,10 +1,18 @@
-"""Running an import (DESIGN.md capability 1; issue 2, part 6).
+"""Running an import (DESIGN.md capability 1; issue 2, part 6), of calls or of survey answers (ImportJob.kind,
+calls.imports.kinds: the same flow, the survey answers written by calls.surveys.importing).
 
 The flow: a QA manager uploads a file (`create_import_job`), maps its columns to call fields
 (`reading.preview_table`, `mapping.suggest_columns`, `configure_import_job`), then a Celery task runs
 `run_import_job`, which first checks the file's agents and teams (calls.imports.agents: unknown ones stop
-the job at the agent step, and it runs again after it), then calls `import_calls_from_file`, the one import routine also used by
-`manage.py import_calls` and the benchmark.
+the job at the agent step, and it runs again after it), then calls `import_calls_from_file`, the one import
+routine also used by `manage.py import_calls` and the benchmark. A survey job maps survey fields (the same
+pages, calls.imports.kinds) and runs `import_surveys_from_file`: no agent step (an answer names no agent),
+the survey plan and writer per batch (calls.surveys.importing), and the same refused rows, counters and
+outcomes; the second row repeating a response id or a call is refused like a repeated external id.
+
+Reasons (a refused row's, the job's own message) are stored as a code with its parameters (calls.reasons)
+beside their text in the uploader's language: the job page and the CSV of refused rows show them in the
+reader's language.
 
 Rows are written in batches of settings.QA_IMPORT_BATCH_SIZE, each in its own transaction with the job's
 refused rows and counters, so that the progress bar moves and the heartbeat shows the worker is alive; an
@@ -37,13 +45,17 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calls.imports.agents import needs_scan, scan_unknown_agents
-from calls.imports.mapping import join_start_columns, validate_columns
+from calls.imports.kinds import kind_of
+from calls.imports.mapping import join_start_columns
 from calls.imports.reading import FileRefused, Preview, preview_table, read_table
 from calls.imports.writer import Plan, RowRefused, bulk_write_settings, frozen_changes, write_calls
 from calls.models import ImportJob, ImportMapping, ImportRowError
+from calls.reasons import as_reason, declare, joined
+from calls.surveys.importing import SurveyPlan, write_survey_batch
+from calls.surveys.services import SurveyAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +63,39 @@ logger = logging.getLogger(__name__)
 @dataclass
 class RowError:
     line_number: int
-    message: str
+    message: str  # a calls.reasons.Reason (or a text as written)
     raw: str
+
+
+# What the job page says of the job as a whole (calls.reasons: codes, shown in the reader's language).
+MISSING_COLUMNS = declare(
+    "import.missing_columns", gettext_lazy("Columns of the mapping not found in the file, not imported: %s.")
+)
+SAME_EXTERNAL_ID = declare(
+    "import.same_external_id", gettext_lazy("%(header)s: same external id as line %(line)s")
+)
+FILE_GONE = declare(
+    "import.file_gone", gettext_lazy("The uploaded file is no longer available; upload it again.")
+)
+UNEXPECTED_ERROR = declare(
+    "import.unexpected_error",
+    gettext_lazy(
+        "The import stopped on an unexpected error after %(rows)s rows: %(error)s. "
+        "Rows imported before it are kept; importing the file again is safe."
+    ),
+)
+EVERY_ROW_REFUSED = declare(
+    "import.every_row_refused",
+    gettext_lazy("Every row was refused; nothing was imported. The reasons are listed below."),
+)
+CANCELLED = declare("import.cancelled", gettext_lazy("Cancelled before it ran; nothing was imported."))
+WORKER_ENDED = declare(
+    "import.worker_ended",
+    gettext_lazy(
+        "The import stopped: its worker ended before finishing. Rows imported before it are kept; "
+        "importing the file again is safe (rows are updated by external id, never duplicated)."
+    ),
+)
 
 
 @dataclass
@@ -85,9 +128,7 @@ def import_calls_from_file(
     plan = Plan(headers=table.headers, columns=columns, date_format=date_format)
     result = ImportResult()
     if plan.missing:
-        result.notes.append(
-            _("Columns of the mapping not found in the file, not imported: %s.") % ", ".join(plan.missing)
-        )
+        result.notes.append(MISSING_COLUMNS(", ".join(plan.missing)))
     if job is not None:
         ImportJob.objects.filter(pk=job.pk).update(total_rows=table.estimated_rows)
     batch_size = batch_size or settings.QA_IMPORT_BATCH_SIZE
@@ -103,17 +144,14 @@ def import_calls_from_file(
             try:
                 row = convert(cells)
             except RowRefused as exc:
-                errors.append(RowError(line_number, str(exc), table.format_row(cells)))
+                errors.append(RowError(line_number, exc.reason, table.format_row(cells)))
             else:
                 first = first_lines.setdefault(row[0], line_number)
                 if first == line_number:
                     rows.append(row)
                     sources[row[0]] = cells
                 else:
-                    message = _("%(header)s: same external id as line %(line)s") % {
-                        "header": plan.headers["external_id"],
-                        "line": first,
-                    }
+                    message = SAME_EXTERNAL_ID(header=plan.headers["external_id"], line=first)
                     errors.append(RowError(line_number, message, table.format_row(cells)))
             if len(rows) + len(errors) >= batch_size:
                 result.total_rows += len(rows) + len(errors)
@@ -123,6 +161,58 @@ def import_calls_from_file(
         result.total_rows += len(rows) + len(errors)
         rows = _refuse_frozen_changes(plan, rows, errors, first_lines, sources, table)
         _write_batch(plan, rows, errors, result, job)
+    return result
+
+
+def import_surveys_from_file(
+    *,
+    data: bytes,
+    file_name: str,
+    columns: dict[str, str],
+    date_format: str = "",
+    job: ImportJob | None = None,
+    batch_size: int | None = None,
+) -> ImportResult:
+    """Import every row of a survey tool's export (calls.surveys.importing): the same reading, batches,
+    refused rows, counters and outcome as `import_calls_from_file`, with the survey plan and writer."""
+    table = read_table(data=data, file_name=file_name)
+    plan = SurveyPlan(headers=table.headers, columns=columns, date_format=date_format)
+    result = ImportResult()
+    if plan.missing:
+        result.notes.append(MISSING_COLUMNS(", ".join(plan.missing)))
+    if job is not None:
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=table.estimated_rows)
+    batch_size = batch_size or settings.QA_IMPORT_BATCH_SIZE
+    answers: list[SurveyAnswer] = []
+    lines: list[int] = []
+    sources: list[list[str]] = []  # the cells of each answer's row, should the writer refuse it
+    errors: list[RowError] = []
+
+    def write() -> None:
+        result.total_rows += len(answers) + len(errors)
+        with transaction.atomic():
+            if answers:
+                outcome = write_survey_batch(plan, answers, lines)
+                result.created += outcome.created
+                result.updated += outcome.updated
+                result.unchanged += outcome.unchanged
+                for position, message in outcome.refused:
+                    errors.append(RowError(lines[position], message, table.format_row(sources[position])))
+                errors.sort(key=lambda error: error.line_number)
+            _record_batch(errors, result, job)
+
+    for line_number, cells in table.records:
+        try:
+            answers.append(plan.convert(cells))
+        except RowRefused as exc:
+            errors.append(RowError(line_number, exc.reason, table.format_row(cells)))
+        else:
+            lines.append(line_number)
+            sources.append(cells)
+        if len(answers) + len(errors) >= batch_size:
+            write()
+            answers, lines, sources, errors = [], [], [], []
+    write()
     return result
 
 
@@ -151,30 +241,43 @@ def _write_batch(
             result.created += created
             result.updated += updated
             result.unchanged += unchanged
-        result.refused += len(errors)
-        if job is None:
-            result.errors.extend(errors)
-        else:
-            if errors:
-                ImportRowError.objects.bulk_create(
-                    [
-                        ImportRowError(job=job, line_number=e.line_number, message=e.message, raw=e.raw)
-                        for e in errors
-                    ]
+        _record_batch(errors, result, job)
+
+
+def _record_batch(errors: list[RowError], result: ImportResult, job: ImportJob | None) -> None:
+    """A batch's refused rows and the job's counters, in the batch's transaction (either kind)."""
+    result.refused += len(errors)
+    if job is None:
+        result.errors.extend(errors)
+        return
+    if errors:
+        ImportRowError.objects.bulk_create(
+            [
+                ImportRowError(
+                    job=job,
+                    line_number=e.line_number,
+                    message=e.message,
+                    reason=as_reason(e.message).as_json(),
+                    raw=e.raw,
                 )
-            ImportJob.objects.filter(pk=job.pk).update(
-                heartbeat_at=timezone.now(),
-                processed_rows=result.total_rows,
-                created_count=result.created,
-                updated_count=result.updated,
-                unchanged_count=result.unchanged,
-                error_count=result.refused,
-            )
+                for e in errors
+            ]
+        )
+    ImportJob.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now(),
+        processed_rows=result.total_rows,
+        created_count=result.created,
+        updated_count=result.updated,
+        unchanged_count=result.unchanged,
+        error_count=result.refused,
+    )
 
 
-def create_import_job(*, uploaded_file, user) -> ImportJob:
-    """Store the upload as a pending job; the file is refused at once when it is not a usable table."""
+def create_import_job(*, uploaded_file, user, kind: str = ImportJob.Kind.CALLS) -> ImportJob:
+    """Store the upload as a pending job of `kind` (calls or survey answers); the file is refused at once
+    when it is not a usable table."""
     job = ImportJob.objects.create(
+        kind=kind,
         file=uploaded_file,
         original_name=uploaded_file.name[:255],
         created_by=user,
@@ -183,18 +286,18 @@ def create_import_job(*, uploaded_file, user) -> ImportJob:
     try:
         preview_job(job=job)
     except FileRefused as exc:
-        refuse_import_job(job=job, message=str(exc))
+        refuse_import_job(job=job, message=exc.reason)
     return job
 
 
 def job_data(job: ImportJob) -> bytes:
     if not job.file:
-        raise FileRefused(_("The uploaded file is no longer available; upload it again."))
+        raise FileRefused(FILE_GONE())
     try:
         with job.file.open("rb") as handle:
             return handle.read()
     except FileNotFoundError as exc:
-        raise FileRefused(_("The uploaded file is no longer available; upload it again.")) from exc
+        raise FileRefused(FILE_GONE()) from exc
 
 
 def preview_job(*, job: ImportJob, rows: int = 5) -> Preview:
@@ -209,7 +312,7 @@ def configure_import_job(
 
     `mapping` is the saved mapping the columns were pre-filled from, if any; the user may have edited them
     since, which the snapshot lets the job page tell."""
-    validate_columns(columns=columns)
+    kind_of(job.kind).validate(columns=columns)
     snapshot = _mapping_snapshot(mapping)
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING, columns={}).update(
         columns=columns, date_format=date_format, mapping=mapping, mapping_snapshot=snapshot
@@ -254,9 +357,13 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
     job_id = job.pk
     try:
         data = job_data(job)
-        if _stopped_for_agents(job, data):
+        if job.kind == ImportJob.Kind.SURVEYS:
+            run = import_surveys_from_file  # survey answers name no agent: no agent step
+        elif _stopped_for_agents(job, data):
             return job
-        result = import_calls_from_file(
+        else:
+            run = import_calls_from_file
+        result = run(
             data=data,
             file_name=job.original_name,
             columns=job.columns,
@@ -264,18 +371,17 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
             job=job,
         )
     except FileRefused as exc:
-        return refuse_import_job(job=job, message=str(exc))
+        return refuse_import_job(job=job, message=exc.reason)
     except Exception as exc:
         logger.exception("Import job %s failed", job_id)
         job.refresh_from_db(fields=["processed_rows"])
+        # The error's own words: a reason of ours (a file unreadable part-way) is shown in the reader's
+        # language, any other exception as it says itself.
+        error = as_reason(exc.args[0] if len(exc.args) == 1 else str(exc))
         return _finish(
             job,
             status=ImportJob.Status.FAILED,
-            message=_(
-                "The import stopped on an unexpected error after %(rows)s rows: %(error)s. "
-                "Rows imported before it are kept; importing the file again is safe."
-            )
-            % {"rows": job.processed_rows, "error": exc},
+            message=UNEXPECTED_ERROR(rows=job.processed_rows, error=error),
         )
     notes = result.notes
     if not result.refused:
@@ -284,11 +390,11 @@ def _run_claimed_job(job: ImportJob) -> ImportJob:
         status = ImportJob.Status.PARTIAL
     else:
         status = ImportJob.Status.REFUSED
-        notes = [_("Every row was refused; nothing was imported. The reasons are listed below."), *notes]
+        notes = [EVERY_ROW_REFUSED(), *notes]
     return _finish(
         job,
         status=status,
-        message=" ".join(notes),
+        message=joined(notes, " ") if notes else None,
         total_rows=result.total_rows,
         processed_rows=result.total_rows,
         created_count=result.created,
@@ -321,18 +427,27 @@ def _stopped_for_agents(job: ImportJob, data: bytes) -> bool:
 
 
 def refuse_import_job(*, job: ImportJob, message: str) -> ImportJob:
-    """The whole file is refused (found before anything was written): the job page shows `message`."""
+    """The whole file is refused (found before anything was written): the job page shows `message` (a
+    calls.reasons.Reason, or a text as written)."""
     return _finish(job, status=ImportJob.Status.REFUSED, message=message)
 
 
-def _finish(job: ImportJob, *, status: str, message: str, **counts: int) -> ImportJob:
+def _finish(job: ImportJob, *, status: str, message: str | None, **counts: int) -> ImportJob:
     job.status = status
-    job.message = message
+    job.message, job.message_reason = _stored_message(message)
     job.finished_at = timezone.now()
     for name, value in counts.items():
         setattr(job, name, value)
-    job.save(update_fields=["status", "message", "finished_at", *counts])
+    job.save(update_fields=["status", "message", "message_reason", "finished_at", *counts])
     return job
+
+
+def _stored_message(message: str | None) -> tuple[str, dict | None]:
+    """(text as written now, code and parameters) of a job's message, for ImportJob.message(_reason)."""
+    if not message:
+        return "", None
+    reason = as_reason(message)
+    return str(reason), reason.as_json()
 
 
 def cancel_import_job(*, job: ImportJob) -> bool:
@@ -342,11 +457,13 @@ def cancel_import_job(*, job: ImportJob) -> bool:
     False when a worker claimed it first (or it had already ended): the conditional UPDATE and the claim's
     (status still pending) cannot both succeed."""
     name = job.file.name
+    message, message_reason = _stored_message(CANCELLED())
     cancelled = ImportJob.objects.filter(pk=job.pk, status__in=ImportJob.UNCLAIMED).update(
         status=ImportJob.Status.CANCELLED,
         finished_at=timezone.now(),
         file="",
-        message=_("Cancelled before it ran; nothing was imported."),
+        message=message,
+        message_reason=message_reason,
     )
     if not cancelled:
         return False
@@ -386,13 +503,12 @@ def fail_stalled_import_jobs(*, silent_for: timedelta) -> int:
     failed = 0
     for language in stalled.values_list("language", flat=True).distinct().order_by():
         with translation.override(language or settings.LANGUAGE_CODE):
+            message, message_reason = _stored_message(WORKER_ENDED())
             failed += stalled.filter(language=language).update(
                 status=ImportJob.Status.FAILED,
                 finished_at=timezone.now(),
-                message=_(
-                    "The import stopped: its worker ended before finishing. Rows imported before it are kept; "
-                    "importing the file again is safe (rows are updated by external id, never duplicated)."
-                ),
+                message=message,
+                message_reason=message_reason,
             )
     return failed
 

@@ -11,7 +11,8 @@ mapping must follow (presets and saved mappings are in calls.imports.presets).
 - Unmapped columns are ignored.
 - Pre-fill: headers are read by `header_words` (case, spacing, CamelCase, units and flags such as
   "(sec)" or "(Y/N)", abbreviations) and matched with the field names and the one synonym table,
-  HEADER_ALIASES. A file where nothing looks like a call's external id or start is not a call list
+  HEADER_ALIASES (the survey import reads its own fields and synonyms with the same functions: a
+  FieldSet). A file where nothing looks like a call's external id or start is not a call list
   (`call_list_problem`): the mapping page says so.
 """
 
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from calls.fields import CALL_FIELDS, CallField
 from calls.imports.converters import join_date_and_time
 from calls.imports.reading import FileRefused, Table
+from calls.reasons import declare
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,25 @@ def _import_fields() -> tuple[ImportField, ...]:
 IMPORT_FIELDS: tuple[ImportField, ...] = _import_fields()
 FIELDS_BY_NAME = {f.name: f for f in IMPORT_FIELDS}
 REQUIRED_FIELDS = tuple(f.name for f in IMPORT_FIELDS if f.required)
+# Each field's label as a reason (calls.reasons), for the messages that name a field: shown in the reader's
+# language.
+FIELD_LABELS = {f.name: declare(f"import.field.{f.name}", f.label) for f in IMPORT_FIELDS}
+
+UNKNOWN_FIELDS = declare("import.unknown_fields", gettext_lazy("Unknown call fields in the mapping: %s."))
+REQUIRED_UNMAPPED = declare(
+    "import.required_unmapped", gettext_lazy("No column is mapped to the required field “%s”.")
+)
+ANSWERED_AND_ABANDONED = declare(
+    "import.answered_and_abandoned", gettext_lazy("Map either “answered” or “abandoned”, not both.")
+)
+SAME_START_COLUMNS = declare(
+    "import.same_start_columns",
+    gettext_lazy("The start's date and its time of day must be two different columns."),
+)
+NO_SUCH_COLUMN = declare(
+    "import.no_such_column",
+    gettext_lazy("The file has no column “%(header)s”, mapped to the field “%(field)s”."),
+)
 SURVEY_FIELDS = tuple(f.name for f in SURVEY_IMPORT_FIELDS)
 
 # The one synonym table: other headers seen in exports, per field, written as `header_words` reads them
@@ -309,11 +330,32 @@ def _squashed(words: str) -> str:
     return words.replace(" ", "")
 
 
-def _alias_keys() -> dict[str, dict[str, int]]:
+@dataclass(frozen=True)
+class FieldSet:
+    """The fields one kind of import fills (calls, survey answers) and how its headers are pre-filled:
+    `suggest_columns` reads a file's headers with any of them (one matching, whatever the kind)."""
+
+    fields: tuple[ImportField, ...]
+    aliases: dict[str, tuple[str, ...]]
+    # Pairs of fields a mapping takes one of, never both: the pre-fill keeps the first.
+    either: tuple[tuple[str, str], ...] = ()
+    # The date field and the time-of-day field of a start split in two columns (the time alone is none).
+    day: str = ""
+    time_of_day: str = ""
+    # Whether the `day` field may hold a date-time (then a time column beside it is kept only when the
+    # day's header reads as a date, and a column of bare times is moved to the time field).
+    day_may_hold_time: bool = False
+
+    @property
+    def by_name(self) -> dict[str, ImportField]:
+        return {f.name: f for f in self.fields}
+
+
+def _alias_keys(field_set: FieldSet) -> dict[str, dict[str, int]]:
     """{field name → {squashed alias → rank}}: field names and labels first, then the synonyms in order."""
     keys: dict[str, dict[str, int]] = {}
-    for import_field in IMPORT_FIELDS:
-        names = (import_field.name, str(import_field.label), *HEADER_ALIASES.get(import_field.name, ()))
+    for import_field in field_set.fields:
+        names = (import_field.name, str(import_field.label), *field_set.aliases.get(import_field.name, ()))
         ranked: dict[str, int] = {}
         for rank, name in enumerate(names):
             ranked.setdefault(_squashed(header_words(name).words), rank)
@@ -322,24 +364,32 @@ def _alias_keys() -> dict[str, dict[str, int]]:
 
 
 def suggest_columns(
-    *, headers: Iterable[str], columns: dict[str, str] | None = None, rows: Iterable[list[str]] = ()
+    *,
+    headers: Iterable[str],
+    columns: dict[str, str] | None = None,
+    rows: Iterable[list[str]] = (),
+    field_set: FieldSet | None = None,
 ) -> dict[str, str]:
     """A mapping {field → header of this file}: from `columns` (a preset or saved mapping) where its
-    headers exist in the file, else by matching header names with field names and the synonym table.
+    headers exist in the file, else by matching header names with field names and the synonym table of
+    `field_set` (default: the call import's, CALL_FIELD_SET).
 
     `rows` (the first rows of the file, optional) tell a column of bare times of day from a date-time."""
+    field_set = field_set or CALL_FIELD_SET
+    fields = field_set.fields
     headers = [h for h in headers if h]
     by_normal = {}
     for header in headers:
         by_normal.setdefault(normalise_header(header), header)
     if columns is not None:
+        known = field_set.by_name
         return {
             name: by_normal[normalise_header(header)]
             for name, header in columns.items()
-            if name in FIELDS_BY_NAME and normalise_header(header) in by_normal
+            if name in known and normalise_header(header) in by_normal
         }
     read = {header: header_words(header) for header in headers}
-    aliases = _alias_keys()
+    aliases = _alias_keys(field_set)
     suggested: dict[str, str] = {}
     taken: set[str] = set()
 
@@ -348,12 +398,12 @@ def suggest_columns(
         taken.add(header)
 
     # Exact field names first, so that a "Generic CSV" file maps completely.
-    for import_field in IMPORT_FIELDS:
+    for import_field in fields:
         own_name = _squashed(header_words(import_field.name).words)
         header = next((h for h in headers if _squashed(read[h].words) == own_name and h not in taken), None)
         if header:
             claim(import_field.name, header)
-    for import_field in IMPORT_FIELDS:
+    for import_field in fields:
         if import_field.name in suggested:
             continue
         ranked = aliases[import_field.name]
@@ -369,15 +419,24 @@ def suggest_columns(
                     break
         if candidates:
             claim(import_field.name, min(candidates)[2])
-    if "answered" in suggested and "abandoned" in suggested:
-        del suggested["abandoned"]
-    _split_start(suggested, headers, list(rows))
+    for kept, dropped in field_set.either:
+        if kept in suggested and dropped in suggested:
+            del suggested[dropped]
+    if field_set.day:
+        _split_start(suggested, headers, list(rows), field_set)
     return suggested
 
 
-def _split_start(suggested: dict[str, str], headers: list[str], rows: list[list[str]]) -> None:
+def _split_start(
+    suggested: dict[str, str], headers: list[str], rows: list[list[str]], field_set: FieldSet
+) -> None:
     """A start split in a date column and a time column maps both; a time column alone is no start."""
-    start, time_of_day = suggested.get("started_at"), suggested.get("started_at_time")
+    day, time_name = field_set.day, field_set.time_of_day
+    start, time_of_day = suggested.get(day), suggested.get(time_name)
+    if not field_set.day_may_hold_time:
+        if time_of_day and not start:
+            del suggested[time_name]
+        return
     if start and rows and time_of_day is None:
         position = headers.index(start)
         values = [row[position] for row in rows if position < len(row) and row[position].strip()]
@@ -385,13 +444,22 @@ def _split_start(suggested: dict[str, str], headers: list[str], rows: list[list[
             # "Start Time" holds times of day: the date is in another column, if the file has one.
             dates = [h for h in headers if h != start and _squashed(header_words(h).words) in _DATE_ONLY]
             if dates:
-                suggested["started_at"], suggested["started_at_time"] = dates[0], start
+                suggested[day], suggested[time_name] = dates[0], start
             return
     if time_of_day and not start:
-        del suggested["started_at_time"]
+        del suggested[time_name]
     elif time_of_day and _squashed(header_words(start).words) not in _DATE_ONLY:
-        del suggested["started_at_time"]  # the start is a date-time already
+        del suggested[time_name]  # the start is a date-time already
 
+
+CALL_FIELD_SET = FieldSet(
+    fields=IMPORT_FIELDS,
+    aliases=HEADER_ALIASES,
+    either=(("answered", "abandoned"),),
+    day="started_at",
+    time_of_day=START_TIME_OF_DAY.name,
+    day_may_hold_time=True,
+)
 
 _DATE_ONLY = {_squashed(words) for words in ("date", "call date", "start date", "day")}
 _BARE_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s*[ap]\.?m\.?)?\Z", re.IGNORECASE)
@@ -401,18 +469,16 @@ def validate_columns(*, columns: dict[str, str]) -> None:
     """Whole-mapping rules, checked before any file is read."""
     unknown = sorted(set(columns) - set(FIELDS_BY_NAME))
     if unknown:
-        raise FileRefused(_("Unknown call fields in the mapping: %s.") % ", ".join(unknown))
+        raise FileRefused(UNKNOWN_FIELDS(", ".join(unknown)))
     for name in REQUIRED_FIELDS:
         if not columns.get(name):
-            raise FileRefused(
-                _("No column is mapped to the required field “%s”.") % FIELDS_BY_NAME[name].label
-            )
+            raise FileRefused(REQUIRED_UNMAPPED(FIELD_LABELS[name]()))
     if columns.get("answered") and columns.get("abandoned"):
-        raise FileRefused(_("Map either “answered” or “abandoned”, not both."))
+        raise FileRefused(ANSWERED_AND_ABANDONED())
     if columns.get(START_TIME_OF_DAY.name) and normalise_header(columns[START_TIME_OF_DAY.name]) == (
         normalise_header(columns["started_at"])
     ):
-        raise FileRefused(_("The start's date and its time of day must be two different columns."))
+        raise FileRefused(SAME_START_COLUMNS())
 
 
 class _JoinedRow(list):
@@ -434,10 +500,7 @@ def join_start_columns(*, table: Table, columns: dict[str, str]) -> tuple[Table,
     date_at = positions.get(normalise_header(columns.get("started_at", "")))
     time_at = positions.get(normalise_header(time_header))
     if time_at is None:
-        raise FileRefused(
-            _("The file has no column “%(header)s”, mapped to the field “%(field)s”.")
-            % {"header": time_header, "field": START_TIME_OF_DAY.label}
-        )
+        raise FileRefused(NO_SUCH_COLUMN(header=time_header, field=FIELD_LABELS[START_TIME_OF_DAY.name]()))
     if date_at is None:
         return table, columns  # the writer refuses the file for its missing start column
     joined_header = f"{table.headers[date_at]} + {table.headers[time_at]}"

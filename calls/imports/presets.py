@@ -19,6 +19,7 @@ A preset claims only columns its export has. Where the column names come from:
   talk_time, hold_time, wrap_up_time, ticket_id, customer_id). Durations are seconds, created_at is
   ISO 8601. agent_id is the Zendesk user id: give agents that id as their agent code. completion_status
   (completed, abandoned_in_queue, …) is not a yes/no value, so it is not mapped.
+- Generic survey CSV (survey answers): the survey import's field names as headers.
 - Genesys-style and Five9-style: older presets whose headers are not backed by a published schema (hence
   "-style"); a stock export may lack some of their columns (the Five9 survey and ticket columns are
   custom fields), which are then skipped and noted on the job.
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from calls.imports.mapping import ABANDONED, IMPORT_FIELDS, START_TIME_OF_DAY
-from calls.models import ImportMapping
+from calls.models import ImportKind, ImportMapping
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ImportPreset:
     description: str | Promise
     columns: dict[str, str] = field(default_factory=dict)
     date_format: str = ""
+    kind: str = ImportKind.CALLS
 
 
 GENERIC = ImportPreset(
@@ -143,39 +145,73 @@ ZENDESK_TALK = ImportPreset(
     },
 )
 
+# A survey tool's export with one column per survey field, headed with the field's name.
+GENERIC_SURVEYS = ImportPreset(
+    key="generic-surveys",
+    name=_("Generic survey CSV"),
+    description=_(
+        "One column per survey field, headed with the field's name (external_id, responded_at, nps, csat, "
+        "comment, segment, call_external_id, case_id)."
+    ),
+    columns={
+        name: name
+        for name in (
+            "external_id",
+            "responded_at",
+            "nps",
+            "csat",
+            "comment",
+            "segment",
+            "call_external_id",
+            "case_id",
+        )
+    },
+    kind=ImportKind.SURVEYS,
+)
+
 PRESETS: dict[str, ImportPreset] = {
-    preset.key: preset for preset in (GENERIC, GENESYS, FIVE9, AMAZON_CONNECT, ZENDESK_TALK)
+    preset.key: preset for preset in (GENERIC, GENESYS, FIVE9, AMAZON_CONNECT, ZENDESK_TALK, GENERIC_SURVEYS)
 }
 
 
-def get_preset(key: str) -> ImportPreset | None:
-    return PRESETS.get(key)
+def presets_of(kind: str) -> list[ImportPreset]:
+    return [preset for preset in PRESETS.values() if preset.kind == kind]
 
 
-def find_preset(name: str) -> ImportPreset | None:
-    """A preset by key ("five9") or by its English or translated name ("Five9-style export")."""
+def get_preset(key: str, kind: str = ImportKind.CALLS) -> ImportPreset | None:
+    preset = PRESETS.get(key)
+    return preset if preset is not None and preset.kind == kind else None
+
+
+def find_preset(name: str, kind: str | None = ImportKind.CALLS) -> ImportPreset | None:
+    """A preset of `kind` (None: any) by key ("five9") or by its English or translated name."""
     wanted = name.strip().casefold()
     for preset in PRESETS.values():
+        if kind is not None and preset.kind != kind:
+            continue
         if wanted in {preset.key, str(preset.name).casefold()}:
             return preset
     return None
 
 
-def resolve_mapping_reference(reference: str) -> tuple[dict[str, str], str, ImportMapping | None] | None:
-    """(columns, date format, saved mapping or None) for a "preset:<key>" / "mapping:<pk>" reference."""
-    kind, _sep, key = reference.partition(":")
-    if kind == "preset" and (preset := get_preset(key)):
+def resolve_mapping_reference(
+    reference: str, kind: str = ImportKind.CALLS
+) -> tuple[dict[str, str], str, ImportMapping | None] | None:
+    """(columns, date format, saved mapping or None) for a "preset:<key>" / "mapping:<pk>" reference to a
+    mapping of `kind` (one of another kind is no reference)."""
+    source, _sep, key = reference.partition(":")
+    if source == "preset" and (preset := get_preset(key, kind)):
         return dict(preset.columns), preset.date_format, None
-    if kind == "mapping" and key.isdigit():
-        mapping = ImportMapping.objects.filter(pk=int(key)).first()
+    if source == "mapping" and key.isdigit():
+        mapping = ImportMapping.objects.filter(pk=int(key), kind=kind).first()
         if mapping:
             return dict(mapping.columns), mapping.date_format, mapping
     return None
 
 
 def find_mapping(*, name: str) -> tuple[dict[str, str], str, ImportMapping | None] | None:
-    """A saved mapping by name (case-insensitive), else a preset by key or name."""
-    mapping = ImportMapping.objects.filter(name__iexact=name.strip()).first()
+    """A saved call mapping by name (case-insensitive), else a call preset by key or name."""
+    mapping = ImportMapping.objects.filter(name__iexact=name.strip(), kind=ImportKind.CALLS).first()
     if mapping:
         return dict(mapping.columns), mapping.date_format, mapping
     preset = find_preset(name)
@@ -184,15 +220,22 @@ def find_mapping(*, name: str) -> tuple[dict[str, str], str, ImportMapping | Non
     return None
 
 
-def save_mapping(*, name: str, columns: dict[str, str], date_format: str, user) -> ImportMapping:
-    """Save (or overwrite, by name) a mapping for reuse; presets shipped as data are not overwritten."""
+def save_mapping(
+    *, name: str, columns: dict[str, str], date_format: str, user, kind: str = ImportKind.CALLS
+) -> ImportMapping:
+    """Save (or overwrite, by name) a mapping for reuse; presets shipped as data, and mappings of the
+    other kind (names are unique across kinds), are not overwritten."""
     mapping = ImportMapping.objects.filter(name__iexact=name).first()
     if mapping is None:
         return ImportMapping.objects.create(
-            name=name, columns=columns, date_format=date_format, created_by=user
+            name=name, columns=columns, date_format=date_format, created_by=user, kind=kind
         )
     if mapping.is_preset:
         raise ValueError(gettext_now("“%s” is a preset and cannot be changed.") % mapping.name)
+    if mapping.kind != kind:
+        raise ValueError(
+            gettext_now("“%s” is the name of a mapping of another kind of import.") % mapping.name
+        )
     mapping.columns = columns
     mapping.date_format = date_format
     mapping.save(update_fields=["columns", "date_format"])

@@ -38,6 +38,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from calls.reasons import Reason, as_reason, declare
+
 SNIFF_BYTES = 64 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 STRUCTURE_SAMPLE = 20  # rows checked against the header before anything is written
@@ -52,7 +54,107 @@ XLSX_COUNT_CHUNK = 1024 * 1024  # bytes of sheet XML decompressed at a time to c
 
 
 class FileRefused(Exception):
-    """The whole file is refused; the message says why, for the user."""
+    """The whole file is refused; the message (a calls.reasons.Reason) says why, for the user."""
+
+    @property
+    def reason(self) -> Reason:
+        return as_reason(self.args[0] if self.args else "")
+
+
+# Why a file is refused (calls.reasons: stored on the job as codes, shown in the reader's language).
+EMPTY = declare("file.empty", gettext_lazy("The file is empty."))
+PDF = declare(
+    "file.pdf", gettext_lazy("This is a PDF document, not a table. Export the calls as CSV or Excel (.xlsx).")
+)
+OLD_EXCEL = declare(
+    "file.xls",
+    gettext_lazy("This is an old Excel (.xls) file. Save it as .xlsx or as CSV UTF-8 and upload again."),
+)
+BINARY = declare(
+    "file.binary",
+    gettext_lazy("This is a binary file, not a table. Export the calls as CSV or Excel (.xlsx)."),
+)
+NOT_UTF8 = declare(
+    "file.not_utf8",
+    gettext_lazy(
+        "The file is not UTF-8 text (first unreadable byte on line %(line)s). "
+        "Save it as “CSV UTF-8” and upload again."
+    ),
+)
+SINGLE_COLUMN_LINE = declare(
+    "file.single_column_line",
+    gettext_lazy(
+        "This is not a table: the first line has a single column. A CSV export separates its "
+        "columns with commas or semicolons."
+    ),
+)
+CSV_ERROR = declare("file.csv_error", gettext_lazy("Line %(line)s cannot be read as CSV: %(error)s"))
+NOT_XLSX = declare("file.not_xlsx", gettext_lazy("This file is not a readable Excel (.xlsx) workbook."))
+TOO_MANY_CELLS = declare(
+    "file.too_many_cells",
+    lambda params: (
+        _("The sheet holds more than %(max)s cells, more than this import reads. Split the export by period.")
+        % {"max": number_format(params["max"], force_grouping=True)}
+    ),
+)
+SINGLE_COLUMN_ROW = declare(
+    "file.single_column_row",
+    gettext_lazy(
+        "This is not a table: the first row has a single column. Calls need at least an id and a start time."
+    ),
+)
+NO_DATA_ROWS = declare("file.no_data_rows", gettext_lazy("The file has a header row but no data rows."))
+ROWS_TOO_WIDE = declare(
+    "file.rows_too_wide",
+    gettext_lazy(
+        "This is not a table: most rows have more columns than the %(count)s of the header line. "
+        "Check that the file is a CSV export."
+    ),
+)
+MORE_COLUMNS_THAN = declare(
+    "file.more_columns_than",
+    lambda params: (
+        _(
+            "This file has more than %(max)s columns; a call list has one column per call field. "
+            "Export only the columns you need (at most %(max)s)."
+        )
+        % {"max": params["max"]}
+    ),
+)
+COLUMNS = declare(
+    "file.columns",
+    lambda params: (
+        _(
+            "This file has %(count)s columns; a call list has one column per call field. "
+            "Export only the columns you need (at most %(max)s)."
+        )
+        % {"count": number_format(params["count"], force_grouping=True), "max": params["max"]}
+    ),
+)
+PART_EXPANDS = declare(
+    "file.xlsx_part_expands",
+    lambda params: (
+        _(
+            "This workbook is refused: its part “%(name)s” would expand from %(compressed)s to "
+            "%(size)s, which an export never does. Save the sheet as CSV UTF-8 and upload that."
+        )
+        % {
+            "name": params["name"],
+            "compressed": filesizeformat(params["compressed"]),
+            "size": filesizeformat(params["size"]),
+        }
+    ),
+)
+WORKBOOK_EXPANDS = declare(
+    "file.xlsx_expands",
+    lambda params: (
+        _(
+            "This workbook is refused: it would expand to %(size)s when opened, more than the "
+            "%(max)s this import reads. Split the export by period, or save it as CSV UTF-8."
+        )
+        % {"size": filesizeformat(params["size"]), "max": filesizeformat(params["max"])}
+    ),
+)
 
 
 class LimitExceeded(FileRefused):
@@ -90,19 +192,17 @@ _DELIMITERS = {",": gettext_lazy("comma"), ";": gettext_lazy("semicolon"), "\t":
 def read_table(*, data: bytes, file_name: str = "") -> Table:
     """The file as a header and a lazy iterator of rows, or FileRefused when it is not a usable table."""
     if not data.removeprefix(UTF8_BOM).strip():
-        raise FileRefused(_("The file is empty."))
+        raise FileRefused(EMPTY())
     head = data[:SNIFF_BYTES]
     if head.startswith(b"%PDF"):
-        raise FileRefused(_("This is a PDF document, not a table. Export the calls as CSV or Excel (.xlsx)."))
+        raise FileRefused(PDF())
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileRefused(
-            _("This is an old Excel (.xls) file. Save it as .xlsx or as CSV UTF-8 and upload again.")
-        )
+        raise FileRefused(OLD_EXCEL())
     if head.startswith(b"PK\x03\x04") or file_name.lower().endswith(".xlsx"):
         check_xlsx_archive(data)
         return _read_xlsx(data)
     if _BINARY.search(data):
-        raise FileRefused(_("This is a binary file, not a table. Export the calls as CSV or Excel (.xlsx)."))
+        raise FileRefused(BINARY())
     return _read_csv(data)
 
 
@@ -114,22 +214,11 @@ def _read_csv(data: bytes) -> Table:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise FileRefused(
-            _(
-                "The file is not UTF-8 text (first unreadable byte on line %(line)s). "
-                "Save it as “CSV UTF-8” and upload again."
-            )
-            % {"line": line}
-        ) from exc
+        raise FileRefused(NOT_UTF8(line=line)) from exc
     first_line = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
     delimiter = _sniff_delimiter(first_line)
     if delimiter is None:
-        raise FileRefused(
-            _(
-                "This is not a table: the first line has a single column. A CSV export separates its "
-                "columns with commas or semicolons."
-            )
-        )
+        raise FileRefused(SINGLE_COLUMN_LINE())
     # Long transcripts exceed csv's default 128 KiB cell limit.
     csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -143,14 +232,12 @@ def _read_csv(data: bytes) -> Table:
                 if any(row) and (len(row) > 1 or row[0].strip()):
                     yield start, row
         except csv.Error as exc:
-            raise FileUnreadable(
-                _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": last + 1, "error": exc}
-            ) from exc
+            raise FileUnreadable(CSV_ERROR(line=last + 1, error=str(exc))) from exc
 
     records = rows()
     header = next(records, None)
     if header is None:
-        raise FileRefused(_("The file is empty."))
+        raise FileRefused(EMPTY())
     headers = [cell.strip() for cell in header[1]]
     check_column_count(headers)
     description = _("CSV, %(delimiter)s-separated, UTF-8%(bom)s") % {
@@ -173,7 +260,7 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRefused(_("This file is not a readable Excel (.xlsx) workbook.")) from exc
+        raise FileRefused(NOT_XLSX()) from exc
     sheet = workbook.worksheets[0]
 
     # Rows are as wide as the sheet's declared dimension: a stray cell in column XFD would make every row
@@ -202,12 +289,12 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         header = next(records, None)
         if header is None:
-            raise FileRefused(_("The file is empty."))
+            raise FileRefused(EMPTY())
         headers = [cell.strip() for cell in header[1]]
         check_column_count(headers, read_up_to=width)
     except _TooManyCells as exc:
         records.close()
-        raise LimitExceeded(str(exc)) from exc
+        raise LimitExceeded(exc.args[0]) from exc
     except FileRefused:
         records.close()
         raise
@@ -216,9 +303,7 @@ def _read_xlsx(data: bytes) -> Table:
 
 
 def _too_many_cells() -> str:
-    return _(
-        "The sheet holds more than %(max)s cells, more than this import reads. Split the export by period."
-    ) % {"max": number_format(MAX_XLSX_CELLS, force_grouping=True)}
+    return TOO_MANY_CELLS(max=MAX_XLSX_CELLS)
 
 
 def _xlsx_last_row(sheet) -> int:
@@ -259,31 +344,20 @@ def _xlsx_text(value: Any) -> str:
 
 def _checked_table(headers, records, estimated, description, delimiter) -> Table:
     if sum(1 for h in headers if h) < 2:
-        raise FileRefused(
-            _(
-                "This is not a table: the first row has a single column. "
-                "Calls need at least an id and a start time."
-            )
-        )
+        raise FileRefused(SINGLE_COLUMN_ROW())
     try:
         sample = list(islice(records, STRUCTURE_SAMPLE))
     except _TooManyCells as exc:
-        raise LimitExceeded(str(exc)) from exc
+        raise LimitExceeded(exc.args[0]) from exc
     except FileUnreadable as exc:
-        raise FileRefused(str(exc)) from exc
+        raise FileRefused(exc.args[0]) from exc
     if not sample:
-        raise FileRefused(_("The file has a header row but no data rows."))
+        raise FileRefused(NO_DATA_ROWS())
     width = len(headers)
     # Short rows are fine (their trailing cells are empty); rows longer than the header are not.
     lined_up = sum(1 for _line, cells in sample if not any(cells[width:]))
     if lined_up * 2 < len(sample):
-        raise FileRefused(
-            _(
-                "This is not a table: most rows have more columns than the %(count)s of the header line. "
-                "Check that the file is a CSV export."
-            )
-            % {"count": width}
-        )
+        raise FileRefused(ROWS_TOO_WIDE(count=width))
     return Table(headers, _padded(chain(sample, records), width), estimated, description, delimiter)
 
 
@@ -303,16 +377,8 @@ def check_column_count(headers: list[str], *, read_up_to: int | None = None) -> 
     if count <= MAX_COLUMNS:
         return
     if read_up_to is not None and count >= read_up_to:
-        message = _(
-            "This file has more than %(max)s columns; a call list has one column per call field. "
-            "Export only the columns you need (at most %(max)s)."
-        )
-    else:
-        message = _(
-            "This file has %(count)s columns; a call list has one column per call field. "
-            "Export only the columns you need (at most %(max)s)."
-        )
-    raise LimitExceeded(message % {"count": number_format(count, force_grouping=True), "max": MAX_COLUMNS})
+        raise LimitExceeded(MORE_COLUMNS_THAN(max=MAX_COLUMNS))
+    raise LimitExceeded(COLUMNS(count=count, max=MAX_COLUMNS))
 
 
 def check_xlsx_archive(data: bytes) -> None:
@@ -331,24 +397,10 @@ def check_xlsx_archive(data: bytes) -> None:
         compressed = max(member.compress_size, 1)
         if member.file_size > XLSX_RATIO_FROM and member.file_size / compressed > MAX_XLSX_RATIO:
             raise LimitExceeded(
-                _(
-                    "This workbook is refused: its part “%(name)s” would expand from %(compressed)s to "
-                    "%(size)s, which an export never does. Save the sheet as CSV UTF-8 and upload that."
-                )
-                % {
-                    "name": member.filename,
-                    "compressed": filesizeformat(member.compress_size),
-                    "size": filesizeformat(member.file_size),
-                }
+                PART_EXPANDS(name=member.filename, compressed=member.compress_size, size=member.file_size)
             )
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise LimitExceeded(
-            _(
-                "This workbook is refused: it would expand to %(size)s when opened, more than the "
-                "%(max)s this import reads. Split the export by period, or save it as CSV UTF-8."
-            )
-            % {"size": filesizeformat(total), "max": filesizeformat(MAX_XLSX_UNCOMPRESSED)}
-        )
+        raise LimitExceeded(WORKBOOK_EXPANDS(size=total, max=MAX_XLSX_UNCOMPRESSED))
 
 
 def check_upload(*, data: bytes, file_name: str = "") -> None:

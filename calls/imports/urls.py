@@ -6,6 +6,7 @@ app_name = "imports"
 urlpatterns = [
     path("", views.job_list, name="list"),
     path("new/", views.job_new, name="new"),
+    path("new/surveys/", views.job_new, {"kind": "surveys"}, name="new_surveys"),
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/mapping/", views.job_mapping, name="mapping"),
     path("<int:pk>/agents/", views.job_agents, name="agents"),

@@ -1,4 +1,4 @@
-"""Import pages (QA managers only): upload, map columns, set up unknown agents (calls.imports.agents), follow
+"""Import pages (QA managers only), for calls and for survey answers alike (calls.imports.kinds): upload, map columns, set up unknown agents (calls.imports.agents), follow
 the progress, read and download refused rows.
 
 QA managers share imports: every manager sees every job and every saved mapping.
@@ -19,24 +19,17 @@ from calls.access import get_import_job_for, get_import_mapping_for, require_qa_
 from calls.fields import agent_candidates
 from calls.imports import agents, jobs, presets, tasks
 from calls.imports.forms import AgentStepForm, ColumnMappingForm, UploadForm, max_upload_bytes
-from calls.imports.mapping import IMPORT_FIELDS, call_list_problem, suggest_columns
+from calls.imports.kinds import kind_of, labelled
+from calls.imports.mapping import suggest_columns
 from calls.imports.presets import PRESETS
 from calls.imports.reading import MAX_COLUMNS, FileRefused
-from calls.models import ImportJob, ImportMapping
+from calls.models import ImportJob, ImportKind, ImportMapping
+from calls.reasons import render as render_reason
 from qa_center import csv_cells
 from qa_center.people.models import Team
 
 JOBS_PER_PAGE = 25
 ERRORS_PER_PAGE = 50
-
-
-def _labelled(columns: dict[str, str]) -> list[tuple[str, str]]:
-    """(call field label, column header) pairs in the order of the import fields, for display."""
-    return [
-        (import_field.label, columns[import_field.name])
-        for import_field in IMPORT_FIELDS
-        if columns.get(import_field.name)
-    ]
 
 
 @require_GET
@@ -50,19 +43,29 @@ def job_list(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def job_new(request):
+def job_new(request, kind=ImportKind.CALLS):
+    """Upload a file to import: calls, or survey answers (`kind`, from the URL)."""
     require_qa_manager(request.user)
     form = UploadForm(
-        request.POST or None, request.FILES or None, initial={"using": request.GET.get("using", "")}
+        request.POST or None,
+        request.FILES or None,
+        initial={"using": request.GET.get("using", "")},
+        kind=kind,
     )
     if request.method == "POST" and form.is_valid():
-        job = jobs.create_import_job(uploaded_file=form.cleaned_data["file"], user=request.user)
+        job = jobs.create_import_job(uploaded_file=form.cleaned_data["file"], user=request.user, kind=kind)
         if job.is_finished:  # refused as a whole: the job page says why
             return redirect("imports:detail", job.pk)
         url = reverse("imports:mapping", args=[job.pk])
         using = form.cleaned_data["using"]
         return redirect(f"{url}?{urlencode({'using': using})}" if using else url)
-    context = {"form": form, "max_upload": max_upload_bytes(), "max_columns": MAX_COLUMNS}
+    context = {
+        "form": form,
+        "kind": kind,
+        "max_upload": max_upload_bytes(),
+        "max_columns": MAX_COLUMNS,
+        "action": reverse("imports:new_surveys" if kind == ImportKind.SURVEYS else "imports:new"),
+    }
     return render(request, "calls/imports/upload.html", context)
 
 
@@ -75,19 +78,23 @@ def job_mapping(request, pk):
     try:
         preview = jobs.preview_job(job=job)
     except FileRefused as exc:
-        jobs.refuse_import_job(job=job, message=str(exc))
+        jobs.refuse_import_job(job=job, message=exc.reason)
         return redirect("imports:detail", job.pk)
+    kind = kind_of(job.kind)
+    field_set = kind.field_set
     using = (request.POST if request.method == "POST" else request.GET).get("using", "")
-    reference = presets.resolve_mapping_reference(using) if using else None
+    reference = presets.resolve_mapping_reference(using, kind.key) if using else None
     columns, date_format, mapping = reference or (None, "", None)
-    by_header_names = suggest_columns(headers=preview.headers, rows=preview.rows)
+    by_header_names = suggest_columns(headers=preview.headers, rows=preview.rows, field_set=field_set)
+    if columns is not None:
+        columns = suggest_columns(headers=preview.headers, columns=columns, field_set=field_set)
     initial = {
-        **(by_header_names if columns is None else suggest_columns(headers=preview.headers, columns=columns)),
+        **(by_header_names if columns is None else columns),
         "date_format": date_format,
         "using": using if reference else "",
     }
     form = ColumnMappingForm(
-        request.POST or None, headers=preview.headers, rows=preview.rows, initial=initial
+        request.POST or None, headers=preview.headers, rows=preview.rows, initial=initial, kind=kind.key
     )
     if request.method == "POST" and form.is_valid():
         columns, date_format = form.columns(), form.cleaned_data["date_format"]
@@ -98,6 +105,7 @@ def job_mapping(request, pk):
                     columns=columns,
                     date_format=date_format,
                     user=request.user,
+                    kind=kind.key,
                 )
             if jobs.configure_import_job(job=job, columns=columns, date_format=date_format, mapping=mapping):
                 tasks.import_calls.delay_on_commit(job.pk)
@@ -107,11 +115,14 @@ def job_mapping(request, pk):
         "preview": preview,
         "form": form,
         "references": [("", _("Match by header names"))]
-        + [(f"preset:{p.key}", p.name) for p in PRESETS.values()]
-        + [(f"mapping:{pk}", name) for pk, name in ImportMapping.objects.values_list("pk", "name")],
+        + [(f"preset:{p.key}", p.name) for p in presets.presets_of(kind.key)]
+        + [
+            (f"mapping:{pk}", name)
+            for pk, name in ImportMapping.objects.filter(kind=kind.key).values_list("pk", "name")
+        ],
         "using": initial["using"],
-        # Whatever the chosen mapping, whether the file looks like a call list at all.
-        "not_a_call_list": call_list_problem(suggested=by_header_names),
+        # Whatever the chosen mapping, whether the file looks like the kind's export at all.
+        "not_a_call_list": kind.file_problem(suggested=by_header_names),
     }
     return render(request, "calls/imports/mapping.html", context)
 
@@ -174,7 +185,7 @@ def job_agents(request, pk):
 def job_detail(request, pk):
     job = get_import_job_for(request.user, pk)
     errors = Paginator(job.row_errors.all(), ERRORS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"job": job, "errors": errors, "columns": _labelled(job.columns)}
+    context = {"job": job, "errors": errors, "columns": labelled(job.columns, job.kind)}
     return render(request, "calls/imports/job_detail.html", context)
 
 
@@ -233,9 +244,10 @@ def job_errors_csv(request, pk):
     def lines():
         # A BOM, so that Excel reads the UTF-8 text correctly.
         yield "\ufeff" + writer.writerow([_("line"), _("reason"), _("row")])
-        rows = job.row_errors.values_list("line_number", "message", "raw").iterator(chunk_size=2000)
-        for row in rows:
-            yield writer.writerow(row)
+        # The reasons in the downloader's language (calls.reasons), as on the job page.
+        rows = job.row_errors.values_list("line_number", "reason", "message", "raw").iterator(chunk_size=2000)
+        for line_number, reason, message, raw in rows:
+            yield writer.writerow([line_number, render_reason(reason, message), raw])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     name = job.original_name.rsplit(".", 1)[0] or "import"
@@ -248,11 +260,11 @@ def job_errors_csv(request, pk):
 def mapping_list(request):
     require_qa_manager(request.user)
     saved = [
-        (mapping, _labelled(mapping.columns))
+        (mapping, labelled(mapping.columns, mapping.kind))
         for mapping in ImportMapping.objects.select_related("created_by")
     ]
-    presets = [(preset, _labelled(preset.columns)) for preset in PRESETS.values()]
-    return render(request, "calls/imports/mapping_list.html", {"saved": saved, "presets": presets})
+    shipped = [(preset, labelled(preset.columns, preset.kind)) for preset in PRESETS.values()]
+    return render(request, "calls/imports/mapping_list.html", {"saved": saved, "presets": shipped})
 
 
 @require_POST

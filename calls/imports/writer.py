@@ -27,13 +27,20 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calls.fields import CALL_FIELDS_BY_NAME, fields_written
 from calls.imports.converters import InvalidValue, References, converter_for, datetime_adapter
-from calls.imports.mapping import FIELDS_BY_NAME, REQUIRED_FIELDS, normalise_header, validate_columns
+from calls.imports.mapping import (
+    FIELD_LABELS,
+    FIELDS_BY_NAME,
+    REQUIRED_FIELDS,
+    normalise_header,
+    validate_columns,
+)
 from calls.imports.reading import FileRefused
 from calls.models import Call, SurveyResponse
+from calls.reasons import declare, joined
 from calls.services import FROZEN_FIELDS, CallFrozen, frozen_calls
 from calls.surveys.services import follow_call_start
 
@@ -43,9 +50,35 @@ SQLITE_CHECKPOINT_PAGES = 25_000  # 100 MB of WAL between checkpoints while impo
 
 
 class RowRefused(Exception):
+    """A row is refused: `reason` (calls.reasons) holds every one of its reasons, each about its column."""
+
     def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
+        self.reason = joined(messages)
+        super().__init__(self.reason)
         self.messages = messages
+
+
+# Why a row is refused, beyond its cells' own values (calls.reasons: codes shown in the reader's language).
+CELL_COUNT = declare(
+    "import.cell_count", gettext_lazy("this row has %(cells)s cells but the header has %(width)s")
+)
+NOT_VALID = declare("import.not_valid", gettext_lazy("“%s” is not valid"))
+EMPTY_ID = declare("import.empty_id", gettext_lazy("%s: the external id is empty"))
+EMPTY_START = declare("import.empty_start", gettext_lazy("%s: the start time is empty"))
+RESOLVED_CONFLICT = declare(
+    "import.resolved_conflict", gettext_lazy("%(at)s is set but %(resolved)s says the call was not resolved")
+)
+NO_REQUIRED_COLUMN = declare(
+    "import.no_required_column",
+    gettext_lazy("The file has no column “%(header)s”, mapped to the required field “%(field)s”."),
+)
+DUPLICATE_HEADER = declare(
+    "import.duplicate_header",
+    gettext_lazy("The column “%s” appears more than once in the header; rename one of them."),
+)
+COMMENT_NEEDS_SCORE = declare(
+    "import.comment_needs_score", gettext_lazy("a survey comment needs an NPS or CSAT score in the same row")
+)
 
 
 def _unknown(_raw: str) -> None:
@@ -78,16 +111,11 @@ class Plan:
             key = normalise_header(header)
             if key not in positions:
                 if name in REQUIRED_FIELDS:
-                    raise FileRefused(
-                        _("The file has no column “%(header)s”, mapped to the required field “%(field)s”.")
-                        % {"header": header, "field": FIELDS_BY_NAME[name].label}
-                    )
+                    raise FileRefused(NO_REQUIRED_COLUMN(header=header, field=FIELD_LABELS[name]()))
                 self.missing.append(header)
                 continue
             if key in duplicated:
-                raise FileRefused(
-                    _("The column “%s” appears more than once in the header; rename one of them.") % header
-                )
+                raise FileRefused(DUPLICATE_HEADER(header))
             mapped[name] = (positions[key], header)
         self.width = len(headers)
         self.headers = {name: header for name, (_index, header) in mapped.items()}
@@ -210,12 +238,7 @@ class Plan:
     def convert(self, cells: list[str]) -> list[Any]:
         """The row's values in the plan's order, or RowRefused with every reason."""
         if len(cells) != self.width and (len(cells) < self.width or any(cells[self.width :])):
-            raise RowRefused(
-                [
-                    _("this row has %(cells)s cells but the header has %(width)s")
-                    % {"cells": len(cells), "width": self.width}
-                ]
-            )
+            raise RowRefused([CELL_COUNT(cells=len(cells), width=self.width)])
         try:
             values = [convert(cells[index]) for index, convert in self.converters]
         except ValueError:
@@ -235,22 +258,19 @@ class Plan:
         if self.resolved_at_at is not None and values[self.resolved_at_at] is not None:
             if values[self.resolved_flag_at] is False:
                 raise RowRefused(
-                    [
-                        _("%(at)s is set but %(resolved)s says the call was not resolved")
-                        % {"at": self.headers["resolved_at"], "resolved": self.headers["resolved"]}
-                    ]
+                    [RESOLVED_CONFLICT(at=self.headers["resolved_at"], resolved=self.headers["resolved"])]
                 )
             values[self.resolved_flag_at] = True
         if self.has_comment and values[-1] and self.survey_scores(values) is None:
-            raise RowRefused([_("a survey comment needs an NPS or CSAT score in the same row")])
+            raise RowRefused([COMMENT_NEEDS_SCORE()])
         return values
 
     def _required_messages(self, values: list[Any]) -> list[str]:
         messages = []
         if not values[0]:
-            messages.append(_("%s: the external id is empty") % self.headers["external_id"])
+            messages.append(EMPTY_ID(self.headers["external_id"]))
         if values[1] is None:
-            messages.append(_("%s: the start time is empty") % self.headers["started_at"])
+            messages.append(EMPTY_START(self.headers["started_at"]))
         return messages
 
     def _cell_messages(self, cells: list[str]) -> list[str]:
@@ -259,9 +279,9 @@ class Plan:
             try:
                 convert(cells[index])
             except InvalidValue as exc:
-                messages.append(f"{self.headers[name]}: {exc}")
+                messages.append(exc.reason.about(self.headers[name]))
             except ValueError:
-                messages.append(f"{self.headers[name]}: " + _("“%s” is not valid") % cells[index].strip())
+                messages.append(NOT_VALID(cells[index].strip()).about(self.headers[name]))
         return messages
 
     def upsert_params(self, values: list[Any]) -> list[Any]:

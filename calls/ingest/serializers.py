@@ -269,7 +269,9 @@ class SurveySerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=_(
-            "When the customer answered; left out: now for a first answer, unchanged for a later one."
+            "When the customer answered; from 2000 to one day from now. Left out: a first answer takes the "
+            "call's start (and follows it when the call's start changes); a later answer keeps the time "
+            "already recorded."
         ),
     )
 

@@ -49,7 +49,9 @@ class SurveyAnswerSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("When the customer answered (ISO 8601); left out: the call's start."),
+        help_text=_(
+            "When the customer answered (ISO 8601), from 2000 to one day from now; left out: the call's start."
+        ),
     )
     segment = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     call_external_id = serializers.CharField(

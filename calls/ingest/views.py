@@ -285,7 +285,9 @@ class CallSurveyView(IngestAPIView):
         summary=_("Record the customer's survey answer"),
         description=_(
             "NPS 0–10 and/or CSAT 1–5, with an optional comment. A call has one survey answer: "
-            "posting again replaces it (200 instead of 201)."
+            "posting again replaces it (200 instead of 201). `responded_at` must be from 2000 to one day "
+            "from now; without it, a first answer is dated by the call's start (and moves with it when the "
+            "call's start changes), and a later answer keeps the time already recorded."
         ),
         parameters=[EXTERNAL_ID],
         request=SurveySerializer,

@@ -1,13 +1,10 @@
-"""Call pages: the home page's figures, the filtered list, a call's detail with its player, and the
-permission-checked recording."""
-
-from datetime import timedelta
+"""Call pages: the filtered list, a call's detail with its player, and the permission-checked recording.
+(The home page is qa_center.home's.)"""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from calls.access import get_call_for
 from calls.pages.forms import CallFilterForm
@@ -18,18 +15,14 @@ from calls.selectors import (
     CallFilters,
     call_listing,
     escalations_of,
-    home_totals,
     led_team_ids,
     normalise_sort,
     nps_band,
     other_calls_on_case,
 )
 from qa_center.paging import paginate
-from qa_center.rates import rate
 
 CALLS_PER_PAGE = 50
-# The home page sums up the last week.
-HOME_PERIOD = timedelta(days=7)
 
 # The list's columns in display order; those with a sort key can be sorted by clicking their header (the sorts
 # an index serves: calls.selectors.SORT_COLUMNS).
@@ -48,24 +41,6 @@ COLUMNS = [
     (None, _("Survey")),
     (None, _("Recording")),
 ]
-
-
-def _percent(part: int, whole: int) -> float | None:
-    """The rate rounded for the home page's tiles (None: no data)."""
-    return None if (value := rate(part, whole)) is None else round(value, 1)
-
-
-@require_GET
-@login_required
-def home(request):
-    # Here, not in qa_center.people: the figures are the calls', and people sits below calls (DESIGN.md).
-    totals = home_totals(user=request.user, since=timezone.now() - HOME_PERIOD)
-    context = {
-        "totals": totals,
-        "answer_rate": _percent(totals["inbound_answered"], totals["inbound_with_outcome"]),
-        "led_teams": request.user.led_teams.all() if request.user.is_team_lead else [],
-    }
-    return render(request, "people/home.html", context)
 
 
 def _column_headers(sort: str) -> list[dict]:

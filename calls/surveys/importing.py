@@ -27,11 +27,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from calls.imports.converters import InvalidValue, References, converter_for
-from calls.imports.mapping import ImportField, normalise_header
+from calls.imports.converters import InvalidValue, OutOfRange, References, converter_for
+from calls.imports.mapping import FieldSet, ImportField, normalise_header
 from calls.imports.reading import FileRefused
-from calls.imports.writer import RowRefused
+from calls.imports.writer import CELL_COUNT, DUPLICATE_HEADER, NOT_VALID, RowRefused
+from calls.reasons import Reason, declare, joined
 from calls.surveys.services import (
+    LINE,
     TEXT_LIMIT,
     SurveyAnswer,
     record_survey_answers,
@@ -104,22 +106,70 @@ SURVEY_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+SURVEY_FIELD_SET = FieldSet(
+    fields=SURVEY_IMPORT_FIELDS,
+    aliases=SURVEY_HEADER_ALIASES,
+    either=(("responded_at", "responded_on"),),
+    day="responded_on",
+    time_of_day="responded_time",
+)
+
+
+def survey_file_problem(*, suggested: dict[str, str]) -> str:
+    """Why the file does not look like a survey tool's export, from what the pre-fill found; "" when it does."""
+    if suggested.keys() & {"nps", "csat"}:
+        return ""
+    return _(
+        "None of this file's columns looks like an NPS or a CSAT score; this import takes one row per survey "
+        "answer, each with its score. Pick the score column below if the file has it."
+    )
+
+
+# Why a survey mapping, file or row is refused (calls.reasons: codes shown in the reader's language).
+UNKNOWN_FIELDS = declare("surveys.unknown_fields", gettext_lazy("Unknown survey fields in the mapping: %s."))
+NO_SCORE_COLUMN = declare(
+    "surveys.no_score_column", gettext_lazy("Map an NPS or a CSAT column: a survey answer needs a score.")
+)
+TIME_TWICE = declare(
+    "surveys.time_twice", gettext_lazy("Map either “responded at” or a date and a time of day, not both.")
+)
+TIME_WITHOUT_DATE_COLUMN = declare(
+    "surveys.time_without_date_column", gettext_lazy("A time-of-day column needs the date column beside it.")
+)
+NO_TIME_NOR_CALL = declare(
+    "surveys.no_time_nor_call",
+    gettext_lazy(
+        "Map when the answer was given, or the call or case it is about (whose time it then takes)."
+    ),
+)
+NO_SCORE_IN_FILE = declare(
+    "surveys.no_score_in_file", gettext_lazy("None of the score columns of the mapping is in the file.")
+)
+TIME_NEEDS_DATE = declare("surveys.time_needs_date", gettext_lazy("a time of day needs a date in “%s”"))
+NOT_DATE_AND_TIME = declare(
+    "surveys.not_date_and_time",
+    gettext_lazy(
+        "“%(date)s” and “%(time)s” are not a date and a time of day we understand "
+        "(e.g. 2024-03-05 or 05/03/2024, and 14:30)"
+    ),
+)
+NO_SCORE = declare("surveys.no_score", gettext_lazy("the row has no NPS or CSAT score"))
+
+
 def validate_survey_columns(*, columns: dict[str, str]) -> None:
     """Whole-mapping rules, checked before the file is read: FileRefused says what is missing."""
     unknown = sorted(set(columns) - set(SURVEY_FIELDS_BY_NAME))
     if unknown:
-        raise FileRefused(_("Unknown survey fields in the mapping: %s.") % ", ".join(unknown))
+        raise FileRefused(UNKNOWN_FIELDS(", ".join(unknown)))
     mapped = {name for name, header in columns.items() if header}
     if not mapped & {"nps", "csat"}:
-        raise FileRefused(_("Map an NPS or a CSAT column: a survey answer needs a score."))
+        raise FileRefused(NO_SCORE_COLUMN())
     if {"responded_at", "responded_on"} <= mapped:
-        raise FileRefused(_("Map either “responded at” or a date and a time of day, not both."))
+        raise FileRefused(TIME_TWICE())
     if "responded_time" in mapped and "responded_on" not in mapped:
-        raise FileRefused(_("A time-of-day column needs the date column beside it."))
+        raise FileRefused(TIME_WITHOUT_DATE_COLUMN())
     if not mapped & {"responded_at", "responded_on", "call_external_id", "case_id"}:
-        raise FileRefused(
-            _("Map when the answer was given, or the call or case it is about (whose time it then takes).")
-        )
+        raise FileRefused(NO_TIME_NOR_CALL())
 
 
 def _aware(value: Any) -> datetime | None:
@@ -163,13 +213,11 @@ class SurveyPlan:
                 self.missing.append(header)
                 continue
             if key in duplicated:
-                raise FileRefused(
-                    _("The column “%s” appears more than once in the header; rename one of them.") % header
-                )
+                raise FileRefused(DUPLICATE_HEADER(header))
             self._at[name] = positions[key]
             self.headers[name] = header
         if not self._at.keys() & {"nps", "csat"}:
-            raise FileRefused(_("None of the score columns of the mapping is in the file."))
+            raise FileRefused(NO_SCORE_IN_FILE())
         refs = References()
 
         def identity(value: datetime) -> datetime:
@@ -196,12 +244,7 @@ class SurveyPlan:
     def convert(self, cells: list[str]) -> SurveyAnswer:
         """The row's answer, or RowRefused with every reason (prefixed by the column's header)."""
         if len(cells) > self.width and any(cells[self.width :]):
-            raise RowRefused(
-                [
-                    _("this row has %(cells)s cells but the header has %(width)s")
-                    % {"cells": len(cells), "width": self.width}
-                ]
-            )
+            raise RowRefused([CELL_COUNT(cells=len(cells), width=self.width)])
         if len(cells) < self.width:  # exports drop trailing empty cells (issue 7, item 1)
             cells = cells + [""] * (self.width - len(cells))
         values: dict[str, Any] = {}
@@ -211,31 +254,24 @@ class SurveyPlan:
             if name == "responded_on":
                 time_of_day = self._cell(cells, "responded_time").strip()
                 if time_of_day and not raw.strip():
-                    messages.append(
-                        f"{self.headers['responded_time']}: "
-                        + _("a time of day needs a date in “%s”") % self.headers[name]
-                    )
+                    messages.append(TIME_NEEDS_DATE(self.headers[name]).about(self.headers["responded_time"]))
                     continue
                 if "responded_time" in self._at and raw.strip():
                     combined = f"{_date_part(raw)} {time_of_day or '00:00'}"  # a date alone: midnight
+                    both = f"{self.headers[name]}, {self.headers['responded_time']}"
                     try:
                         values[name] = convert(combined)
+                    except OutOfRange as exc:  # read, but not a sane time: say so, not "not a date"
+                        messages.append(exc.reason.about(both))
                     except ValueError:
-                        messages.append(
-                            f"{self.headers[name]}, {self.headers['responded_time']}: "
-                            + _(
-                                "“%(date)s” and “%(time)s” are not a date and a time of day we understand "
-                                "(e.g. 2024-03-05 or 05/03/2024, and 14:30)"
-                            )
-                            % {"date": raw.strip(), "time": time_of_day}
-                        )
+                        messages.append(NOT_DATE_AND_TIME(date=raw.strip(), time=time_of_day).about(both))
                     continue
             try:
                 values[name] = convert(raw)
             except InvalidValue as exc:
-                messages.append(f"{self.headers[name]}: {exc}")
+                messages.append(exc.reason.about(self.headers[name]))
             except ValueError:
-                messages.append(f"{self.headers[name]}: " + _("“%s” is not valid") % raw.strip())
+                messages.append(NOT_VALID(raw.strip()).about(self.headers[name]))
         if messages:
             raise RowRefused(messages)
         responded_at = values.pop("responded_at", None) or values.pop("responded_on", None)
@@ -251,7 +287,7 @@ class SurveyPlan:
             responded_at=_aware(responded_at),
         )
         if answer.nps is None and answer.csat is None:
-            raise RowRefused([_("the row has no NPS or CSAT score")])
+            raise RowRefused([NO_SCORE()])
         return answer
 
 
@@ -260,7 +296,8 @@ class SurveyBatchOutcome:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    refused: list[tuple[int, str]] = field(default_factory=list)  # (position in the batch, reason)
+    # (position in the batch, reason: a calls.reasons.Reason, about the file's columns)
+    refused: list[tuple[int, Reason]] = field(default_factory=list)
 
 
 def _keys(row: SurveyAnswer) -> list[tuple[str, str]]:
@@ -290,7 +327,7 @@ def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[i
             kept.append(position)
             continue
         what, first = repeated
-        other = _("line %(line)d") % {"line": first}
+        other = LINE(line=first)
         outcome.refused.append((position, same_response_id(other) if what == "id" else same_call(other)))
     result = record_survey_answers(rows=[rows[p] for p in kept], lines=[lines[p] for p in kept])
     outcome.created, outcome.updated, outcome.unchanged = result.created, result.updated, result.unchanged
@@ -303,11 +340,11 @@ def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[i
     return outcome
 
 
-def _field_message(plan: SurveyPlan, errors: dict[str, list[str]]) -> str:
+def _field_message(plan: SurveyPlan, errors: dict[str, list[str]]) -> Reason:
     """The service's reasons, each named by the file's column where there is one."""
     parts = []
     for name, messages in errors.items():
         header = plan.headers.get(name) or plan.headers.get("responded_on" if name == "responded_at" else "")
-        text = " ".join(messages)
-        parts.append(f"{header}: {text}" if header else text)
-    return "; ".join(parts)
+        reason = joined(messages, " ")
+        parts.append(reason.about(header) if header else reason)
+    return joined(parts)

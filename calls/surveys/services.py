@@ -17,7 +17,8 @@ Used by the survey batch API, the survey import's writer and the call survey end
 - What is replaced and what is kept on an update: the scores and the comment are the answer, replaced
   whole; call, case and segment say where it belongs and are kept when not sent (never unlinked by a
   file without a call column); the time is kept when not sent.
-- Time: `responded_at` as sent (source "given"); without one, a new answer takes its call's start (source
+- Time: `responded_at` as sent (source "given"), from 2000 to a day ahead like a call's times
+  (calls.fields.TimeRange: refused otherwise, for the API and the survey import alike); without one, a new answer takes its call's start (source
   "call"), and follows it (`follow_call_start`) until a time is sent. No time and no call: refused.
 
 Set-based: a batch costs the same handful of queries whatever its size (the calls named, the cases
@@ -33,9 +34,11 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from calls.fields import TimeRange
 from calls.models import Call, SurveyResponse
+from calls.reasons import declare
 
 TEXT_LIMIT = 100  # response id, call external id, case id, segment
 SOURCE = SurveyResponse.TimeSource
@@ -50,6 +53,52 @@ COLUMNS = (
     "comment",
     "responded_at",
     "responded_at_source",
+)
+
+
+# Why an answer is refused (calls.reasons: codes, shown in the reader's language where they are stored:
+# the survey import's refused rows; the API answers with their text).
+NEEDS_SCORE = declare("surveys.needs_score", gettext_lazy("A survey answer needs an NPS or a CSAT score."))
+NPS_RANGE = declare("surveys.nps_range", gettext_lazy("NPS is from 0 to 10."))
+CSAT_RANGE = declare("surveys.csat_range", gettext_lazy("CSAT is from 1 to 5."))
+AT_MOST = declare("surveys.at_most", gettext_lazy("At most %(max)d characters."))
+SLASH_IN_RESPONSE_ID = declare("surveys.slash_in_id", gettext_lazy("A response id cannot contain “/”."))
+NEEDS_KEY = declare(
+    "surveys.needs_key",
+    gettext_lazy("An answer needs a response id or a call to link it to: sent again, it would count twice."),
+)
+SAME_RESPONSE_ID = declare("surveys.same_response_id", gettext_lazy("Same response id as %(other)s."))
+SAME_CALL = declare(
+    "surveys.same_call",
+    gettext_lazy("The answer at %(other)s is about the same call; a call has one answer."),
+)
+LINE = declare("surveys.line", gettext_lazy("line %(line)d"))
+INDEX = declare("surveys.index", gettext_lazy("index %(index)d"))
+NO_SUCH_CALL = declare("surveys.no_such_call", gettext_lazy("No call has the external id “%(id)s”."))
+CALL_ANSWERED = declare(
+    "surveys.call_answered",
+    gettext_lazy("This call already has another survey answer (response id “%(id)s”)."),
+)
+CALL_ANSWERED_WITH_CALL = declare(
+    "surveys.call_answered_with_call",
+    gettext_lazy("This call already has another survey answer, recorded with the call."),
+)
+SAME_ANSWER = declare(
+    "surveys.same_answer", gettext_lazy("Another answer of this batch updates the same answer.")
+)
+CASE_WITHOUT_CALL_NEEDS_ID = declare(
+    "surveys.case_without_call_needs_id",
+    gettext_lazy(
+        "No call of the case “%(case)s” is known yet, and the answer has no response id "
+        "to be updated by when sent again."
+    ),
+)
+CASE_WITHOUT_CALL_NEEDS_TIME = declare(
+    "surveys.case_without_call_needs_time",
+    gettext_lazy("No call of the case “%(case)s” is known yet, so the answer needs its time."),
+)
+NEEDS_TIME = declare(
+    "surveys.needs_time", gettext_lazy("An answer without a call needs the time it was given.")
 )
 
 
@@ -99,7 +148,7 @@ class SurveyWriteResult:
         return self.count("unchanged")
 
 
-def _own_errors(row: SurveyAnswer) -> dict[str, list[str]]:
+def _own_errors(row: SurveyAnswer, in_range: TimeRange) -> dict[str, list[str]]:
     """What is wrong with the answer on its own, before anything is looked up."""
     errors: dict[str, list[str]] = {}
 
@@ -107,32 +156,31 @@ def _own_errors(row: SurveyAnswer) -> dict[str, list[str]]:
         errors.setdefault(name, []).append(message)
 
     if row.nps is None and row.csat is None:
-        add("nps", _("A survey answer needs an NPS or a CSAT score."))
+        add("nps", NEEDS_SCORE())
     if row.nps is not None and not 0 <= row.nps <= 10:
-        add("nps", _("NPS is from 0 to 10."))
+        add("nps", NPS_RANGE())
     if row.csat is not None and not 1 <= row.csat <= 5:
-        add("csat", _("CSAT is from 1 to 5."))
+        add("csat", CSAT_RANGE())
     for name in ("external_id", "call_external_id", "case_id", "segment"):
         if len(getattr(row, name)) > TEXT_LIMIT:
-            add(name, _("At most %(max)d characters.") % {"max": TEXT_LIMIT})
+            add(name, AT_MOST(max=TEXT_LIMIT))
     if "/" in row.external_id:
-        add("external_id", _("A response id cannot contain “/”."))
+        add("external_id", SLASH_IN_RESPONSE_ID())
+    if row.responded_at is not None and (refused := in_range.refusal(row.responded_at)) is not None:
+        add("responded_at", refused)  # before 2000 or more than a day ahead, as for a call's times
     if not row.external_id and not row.call_external_id and not row.case_id:
-        add(
-            "external_id",
-            _("An answer needs a response id or a call to link it to: sent again, it would count twice."),
-        )
+        add("external_id", NEEDS_KEY())
     return errors
 
 
 def same_response_id(other: str) -> str:
     """The reason an answer repeating an earlier one's response id is refused; `other` names that one."""
-    return _("Same response id as %(other)s.") % {"other": other}
+    return SAME_RESPONSE_ID(other=other)
 
 
 def same_call(other: str) -> str:
     """The reason an answer about a call an earlier one is about is refused."""
-    return _("The answer at %(other)s is about the same call; a call has one answer.") % {"other": other}
+    return SAME_CALL(other=other)
 
 
 @dataclass(frozen=True)
@@ -144,8 +192,8 @@ class _Positions:
 
     def __call__(self, index: int) -> str:
         if self.lines is not None:
-            return _("line %(line)d") % {"line": self.lines[index]}
-        return _("index %(index)d") % {"index": index if self.indexes is None else self.indexes[index]}
+            return LINE(line=self.lines[index])
+        return INDEX(index=index if self.indexes is None else self.indexes[index])
 
 
 def _case_call(calls: list[tuple[int, datetime]], at: datetime | None) -> tuple[int, datetime]:
@@ -182,8 +230,9 @@ def record_survey_answers(
 def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWriteResult:
     result = SurveyWriteResult(statuses=[""] * len(rows))
     errors: dict[int, dict[str, list[str]]] = {}
+    in_range = TimeRange.now()
     for index, row in enumerate(rows):
-        if own := _own_errors(row):
+        if own := _own_errors(row, in_range):
             errors[index] = own
     candidates = [index for index in range(len(rows)) if index not in errors]
 
@@ -214,11 +263,7 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
         if row.call_external_id:
             call = calls_by_external_id.get(row.call_external_id)
             if call is None:
-                errors[index] = {
-                    "call_external_id": [
-                        _("No call has the external id “%(id)s”.") % {"id": row.call_external_id}
-                    ]
-                }
+                errors[index] = {"call_external_id": [NO_SUCH_CALL(id=row.call_external_id)]}
                 continue
             targets[index] = call
         elif row.case_id and row.case_id in calls_by_case:
@@ -261,34 +306,19 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
             survey = occupant  # the call's answer, sent again (or now with its response id)
         if occupant is not None and occupant is not survey:
             if occupant.external_id:
-                message = _("This call already has another survey answer (response id “%(id)s”).") % {
-                    "id": occupant.external_id
-                }
+                message = CALL_ANSWERED(id=occupant.external_id)
             else:
-                message = _("This call already has another survey answer, recorded with the call.")
+                message = CALL_ANSWERED_WITH_CALL()
             errors[index] = {"call_external_id": [message]}
             continue
         if survey is not None and survey.pk in claimed:
-            errors[index] = {"external_id": [_("Another answer of this batch updates the same answer.")]}
+            errors[index] = {"external_id": [SAME_ANSWER()]}
             continue
         if target is None and not row.external_id:
-            errors[index] = {
-                "case_id": [
-                    _(
-                        "No call of the case “%(case)s” is known yet, and the answer has no response id "
-                        "to be updated by when sent again."
-                    )
-                    % {"case": row.case_id}
-                ]
-            }
+            errors[index] = {"case_id": [CASE_WITHOUT_CALL_NEEDS_ID(case=row.case_id)]}
             continue
         if survey is None and target is None and row.responded_at is None:
-            if row.case_id:
-                message = _("No call of the case “%(case)s” is known yet, so the answer needs its time.") % {
-                    "case": row.case_id
-                }
-            else:
-                message = _("An answer without a call needs the time it was given.")
+            message = CASE_WITHOUT_CALL_NEEDS_TIME(case=row.case_id) if row.case_id else NEEDS_TIME()
             errors[index] = {"responded_at": [message]}
             continue
 

@@ -1,4 +1,4 @@
-"""The demo's recordings: a dozen short dialogues, spoken by espeak-ng (or tones without it), on recent calls.
+"""The demo's recordings: a dozen or so short dialogues, spoken by espeak-ng (or tones without it), on recent calls.
 
 Each script also says what a reviewer hears on it (the answers to the criteria it shows, the notes a reviewer
 pins to its lines, the comments on what it misses): the demo scores a recorded call by its script, so its
@@ -525,6 +525,20 @@ RECORDING_SCRIPTS = [
             "the scorecard asks for one.",
             "Understood why the customer wants to leave": "The customer said why; no question asked.",
         },
+    ),
+    # The escalation a role-play practises: the customer asks for a manager (a library nomination in the demo).
+    RecordingScript(
+        "Riga Support",
+        "inbound-support",
+        "en",
+        """
+        A: Riga Support, this is {agent}. How can I help?
+        C: This is my third call about the same fault. I want to speak to a manager.
+        A: I understand, and you shouldn't have to call three times. I can book a senior engineer for tomorrow morning.
+        C: Fine, but I still want a manager to know about this.
+        A: Of course. I've added a complaint for my team lead, who will call you back today before six.
+        C: Thank you. That's all I wanted.
+        """,
     ),
 ]
 

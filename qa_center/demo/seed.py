@@ -14,7 +14,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
-from qa_center.demo import activity, calls, people, recordings, scorecards
+from coaching.models import ActionItem, CoachingSession, LibraryEntry
+from qa_center.demo import activity, calls, coaching, library, people, recordings, scorecards
 from qa_center.people.models import Notification, Team, User
 from qa_center.rates import rate
 from scorecards.models import (
@@ -48,13 +49,15 @@ class DemoRequest:
 Step = Callable[[DemoRequest], Mapping[str, int]]
 
 #: In order: people before their calls, calls before their recordings and scorecards, scorecards before the
-#: QA activity on them.
+#: QA activity on them, the recordings and evaluations before the library entries on them.
 STEPS: list[Step] = [
     people.seed,  # teams, people, roles and logins
     calls.seed,  # call types; calls with surveys and escalations
     recordings.seed,  # a dozen playable recordings with transcripts
     scorecards.seed,  # scorecards and their versions, comments on criteria, sampling rules
     activity.seed,  # queues, evaluations, disputes, calibration, and the older history
+    coaching.seed,  # the team leads' coaching sessions: held, missed, cancelled and coming up
+    library.seed,  # the exemplary-call library on the recordings, and a nomination waiting
 ]
 
 
@@ -90,6 +93,12 @@ class DemoSummary:
     calibration_sessions: int
     closed_calibration_sessions: int
     unread_notifications: int
+    coaching_sessions: int
+    held_coaching_sessions: int
+    open_action_items: int
+    library_entries: int  # approved
+    pending_nominations: int
+    new_library_entries: int
     activity_added: bool
     seconds: float
 
@@ -146,7 +155,13 @@ def _summary(added: Mapping[str, int], *, began: float) -> DemoSummary:
         open=Count("id", filter=Q(status=Dispute.Status.OPEN)),
         resolved=Count("id", filter=~Q(status=Dispute.Status.OPEN)),
     )
+    coaching_counts = CoachingSession.objects.aggregate(
+        all=Count("id"), held=Count("id", filter=Q(status=CoachingSession.Status.COMPLETED))
+    )
     return DemoSummary(
+        coaching_sessions=coaching_counts["all"],
+        held_coaching_sessions=coaching_counts["held"],
+        open_action_items=ActionItem.objects.filter(done_at__isnull=True).count(),
         teams=Team.objects.filter(name__in=list(people.TEAM_LEADS)).count(),
         call_types=CallType.objects.filter(slug__in=list(calls.CALL_TYPES)).count(),
         new_calls=added.get("new_calls", 0),
@@ -167,6 +182,9 @@ def _summary(added: Mapping[str, int], *, began: float) -> DemoSummary:
         calibration_sessions=sessions["all"],
         closed_calibration_sessions=sessions["closed"],
         unread_notifications=Notification.objects.filter(read_at__isnull=True).count(),
+        library_entries=LibraryEntry.objects.approved().count(),
+        pending_nominations=LibraryEntry.objects.pending().count(),
+        new_library_entries=added.get("new_library_entries", 0),
         activity_added=bool(added.get("activity_added")),
         seconds=time.monotonic() - began,
         **call_counts,

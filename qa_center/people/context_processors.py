@@ -19,8 +19,13 @@ def _entries(user):
         yield "queue:mine", _("My queue")
     if roles.works_center_wide(user):
         yield "calibration:list", _("Calibration")
+    # Coaching sessions: agents their own, team leads their teams', QA managers all (coaching.access).
+    if user.is_agent or user.is_team_lead or manager:
+        yield "coaching:index", _("Coaching")
     # Everyone reads the published scorecards: agents comment on criteria, reviewers read the guidance.
     yield "scorecards:list", _("Scorecards")
+    # Every role listens to the exemplary calls (the one exception to "agents hear only their own calls").
+    yield "library:browse", _("Library")
     if manager:
         yield "queue:manage", _("Sampling")
         yield "feedback:disputes", _("Disputes")

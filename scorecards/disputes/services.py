@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from scorecards.access import require_qa_manager
-from scorecards.disputes import notifications
+from scorecards.disputes import notifications, selectors
 from scorecards.evaluations import services
 from scorecards.models import Answer, Criterion, Dispute, DisputeItem, Evaluation, EvaluationChange
 from scorecards.scoring import engine as scoring
@@ -92,14 +92,13 @@ def disputes_for_managers(*, days: int = RECENT_DISPUTES_DAYS) -> tuple[QuerySet
         "opened_by",
         "resolved_by",
     ).annotate(item_count=Count("items"))
-    open_disputes = base.filter(status=Dispute.Status.OPEN).order_by("opened_at", "id")
     since = timezone.now() - timedelta(days=days)
     recent = (
         base.exclude(status=Dispute.Status.OPEN)
         .filter(resolved_at__gte=since)
         .order_by("-resolved_at", "-id")
     )
-    return open_disputes, recent
+    return selectors.open_disputes(), recent
 
 
 # --- Acknowledge -------------------------------------------------------------------------------------------

@@ -233,9 +233,26 @@ def detail(request, pk):
         "explanation": explained_score(evaluation.version, outline, values),
         "notes": _notes_of(evaluation),
         "next_assignment": _next_in_queue(request.user, evaluation),
+        "can_discuss_in_person": _can_discuss_in_person(request.user, evaluation),
         **_feedback_actions(request.user, evaluation),
     }
     return render(request, "scorecards/evaluations/detail.html", context)
+
+
+def _can_discuss_in_person(user, evaluation: Evaluation) -> bool:
+    """A team lead reading a submitted evaluation of an agent of their team may book a coaching session about it
+    (the link goes to coaching's schedule form by URL name: scorecards does not import coaching). No query: the
+    agent's team is loaded with the evaluation."""
+    agent = evaluation.agent
+    return bool(
+        roles.is_team_lead(user)
+        and agent is not None
+        and agent.is_agent
+        and agent.team is not None
+        and agent.team.lead_id == user.pk
+        and not evaluation.is_calibration
+        and evaluation.status in Evaluation.COUNTED_STATUSES
+    )
 
 
 def _next_in_queue(user, evaluation: Evaluation):

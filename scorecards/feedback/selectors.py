@@ -23,17 +23,24 @@ from scorecards.scoring import engine as scoring
 __all__ = [
     "CRITERION_MIN_ANSWERS",
     "FEEDBACK_DAYS",
+    "RECENT_DAYS",
     "CriterionStat",
     "Feedback",
     "HistoryRow",
+    "ScoreTrend",
     "TeamFeedback",
+    "TeamWeek",
     "WeekPoint",
+    "agents_below_pass_mark",
     "describe_answer",
     "describe_answer_state",
     "evaluation_history",
     "my_feedback",
+    "score_trend",
+    "start_of_week",
     "team_agents",
     "team_feedback",
+    "team_week",
 ]
 
 FEEDBACK_DAYS = 90
@@ -42,6 +49,8 @@ CRITERION_MIN_ANSWERS = 3
 #: A strength: full points on at least this share of a criterion's answers.
 STRENGTH_MIN_FULL_RATE = 0.5
 TOP_CRITERIA = 5
+#: The home pages compare the last this many days with the same length of time before.
+RECENT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -380,3 +389,95 @@ def _describe_score(state: dict) -> str:
     elif state.get("passed") is False:
         text += " · " + _("not passed")
     return text
+
+
+# --- What the home pages show --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreTrend:
+    latest: Evaluation | None  # the agent's last submitted evaluation with a score
+    recent: float | None  # mean score over the last `days` (None: no data)
+    previous: float | None  # mean score over the `days` before those
+    days: int
+
+    @property
+    def change(self) -> float | None:
+        """Recent minus previous mean, in points; None when either period has no data."""
+        if self.recent is None or self.previous is None:
+            return None
+        return self.recent - self.previous
+
+    @property
+    def change_size(self) -> float | None:
+        """How far the mean moved, whichever way."""
+        return None if self.change is None else abs(self.change)
+
+
+def score_trend(*, agent: User, now: datetime, days: int = RECENT_DAYS) -> ScoreTrend:
+    """The agent's latest score, and their mean score over the last `days` against the `days` before (two
+    queries). Submitted regular evaluations only; those without a score are left out."""
+    scored = _counted().for_agent(agent).scored()
+    latest = scored.select_related("call", "version__scorecard").order_by("-submitted_at", "-pk").first()
+    start, middle = now - timedelta(days=2 * days), now - timedelta(days=days)
+    row = scored.filter(submitted_at__gte=start).aggregate(
+        recent=Avg("score", filter=Q(submitted_at__gte=middle)),
+        previous=Avg("score", filter=Q(submitted_at__lt=middle)),
+    )
+    return ScoreTrend(
+        latest=latest,
+        recent=None if row["recent"] is None else float(row["recent"]),
+        previous=None if row["previous"] is None else float(row["previous"]),
+        days=days,
+    )
+
+
+@dataclass(frozen=True)
+class TeamWeek:
+    since: datetime  # Monday 00:00 of this week, in the current time zone
+    summary: Summary
+    latest: QuerySet  # the week's evaluations, newest first
+
+
+def start_of_week(now: datetime) -> datetime:
+    """Monday 00:00 of the week of `now`, in the current time zone."""
+    day = timezone.localtime(now).date()
+    monday = day - timedelta(days=day.weekday())
+    return timezone.make_aware(datetime.combine(monday, datetime.min.time()))
+
+
+def team_week(*, lead: User, now: datetime) -> TeamWeek:
+    """The evaluations of calls taken for the teams `lead` leads, submitted since Monday: summed up (one query)
+    and listed newest first (a queryset: the caller slices it)."""
+    since = start_of_week(now)
+    week = _counted().filter(team__lead=lead, submitted_at__gte=since)
+    return TeamWeek(
+        since=since,
+        summary=_summary(week),
+        latest=week.select_related("agent", "call", "call__call_type").order_by("-submitted_at", "-pk"),
+    )
+
+
+def agents_below_pass_mark(*, lead: User, now: datetime, days: int = RECENT_DAYS) -> QuerySet:
+    """The agents of the lead's teams (team_agents) whose mean score over the last `days` is below the pass
+    mark, lowest first, annotated with `average_score`, `pass_mark` and `evaluation_count`.
+
+    Each evaluation is judged by its own scorecard version's pass mark, so the mean score is compared with the
+    mean pass mark of the same evaluations: with one scorecard, exactly "below its pass mark"."""
+    scored = Q(
+        evaluations__calibration_session__isnull=True,
+        evaluations__status__in=Evaluation.COUNTED_STATUSES,
+        evaluations__team__lead=lead,
+        evaluations__submitted_at__gte=now - timedelta(days=days),
+        evaluations__score__isnull=False,
+    )
+    return (
+        team_agents(lead=lead)
+        .annotate(
+            evaluation_count=Count("evaluations", filter=scored),
+            average_score=Avg("evaluations__score", filter=scored),
+            pass_mark=Avg("evaluations__version__pass_mark", filter=scored),
+        )
+        .filter(evaluation_count__gt=0, average_score__lt=F("pass_mark"))
+        .order_by("average_score", "first_name", "last_name", "username")
+    )

@@ -543,6 +543,48 @@ def assign_call(
         ) from None
 
 
+# --- Targeted extra reviews -----------------------------------------------------------------------------
+
+
+def assign_extra_calls(
+    *, agent: User, since: datetime, count: int, seed: str, assigned_by: User | None = None
+) -> list[Assignment]:
+    """Up to `count` more calls of `agent` that started at or after `since`, put in the reviewers' queues (e.g. a
+    coaching follow-up measuring its effect). Drawn like the sampler's: calls whose type has a published
+    scorecard, answered, never assigned nor evaluated, chosen reproducibly from `seed`, spread over the least
+    loaded reviewers but never to the agent. Fewer (or none) when the agent has not taken enough calls yet.
+
+    Two callers racing for the same call: the unique constraint on live assignments decides, and the loser
+    gets [] (and may ask again later)."""
+    if count < 1:
+        return []
+    candidates = list(
+        Call.objects.filter(agent=agent, started_at__gte=since, answered=True)
+        .filter(Exists(_published_version_of_call_type("call_type_id")))
+        .exclude(Exists(Assignment.objects.filter(call=OuterRef("pk"))))
+        .exclude(Exists(_regular_evaluation_of_call()))
+        .values_list("pk", flat=True)
+        .order_by()
+    )
+    drawn = _draw(seed=seed, call_type_id=0, agent_id=agent.pk, candidates=candidates, k=count)
+    reviewers = list(
+        eligible_reviewers()
+        .annotate(open_assignments=Count("assignments", filter=Q(assignments__status=Assignment.Status.OPEN)))
+        .order_by("pk")
+    )
+    picks = [_Pick(call_id=call_id, agent_id=agent.pk, row={}) for call_id in drawn]
+    chosen = _spread(picks=picks, reviewers=reviewers, seed=seed)
+    due_at = timezone.now() + timedelta(days=assignment_due_days())
+    try:
+        with transaction.atomic():
+            return Assignment.objects.bulk_create(
+                Assignment(call_id=call_id, reviewer_id=reviewer_id, assigned_by=assigned_by, due_at=due_at)
+                for call_id, reviewer_id in sorted(chosen.items())
+            )
+    except IntegrityError:
+        return []
+
+
 def _check_open_and_not_started(assignment: Assignment) -> None:
     if assignment.status != Assignment.Status.OPEN:
         raise ValidationError(_("This assignment is no longer open."), code="not_open")

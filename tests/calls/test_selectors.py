@@ -1,13 +1,9 @@
 """calls.selectors: the resolution rate (resolved cases ÷ cases received) and outcomes that are unknown."""
 
-from datetime import timedelta
-
 import pytest
-from django.urls import reverse
-from django.utils import timezone
 
 from calls.models import Call
-from calls.selectors import CallFilters, calls_for_list, home_totals, resolution_rate
+from calls.selectors import CallFilters, calls_for_list, resolution_rate
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,27 +56,6 @@ def test_it_runs_over_the_call_list_queryset_in_one_query(manager, agent, django
 
 
 # --- Unknown outcomes -------------------------------------------------------------------------------------
-
-
-def test_an_unknown_outcome_is_in_no_answer_rate_denominator(manager, agent):
-    CallFactory(agent=agent, answered=True)
-    CallFactory(agent=agent, answered=False)
-    CallFactory.create_batch(2, agent=agent, answered=None)
-    totals = home_totals(user=manager, since=timezone.now() - timedelta(days=7))
-    assert (totals["inbound"], totals["inbound_with_outcome"], totals["inbound_answered"]) == (4, 2, 1)
-
-
-def test_the_home_page_answer_rate_leaves_unknown_outcomes_out(client, manager, agent):
-    CallFactory(agent=agent, answered=True)
-    CallFactory.create_batch(3, agent=agent, answered=None)
-    client.force_login(manager)
-    assert client.get(reverse("home")).context["answer_rate"] == 100
-
-
-def test_only_unknown_outcomes_is_no_data(client, manager, agent):
-    CallFactory(agent=agent, answered=None)
-    client.force_login(manager)
-    assert client.get(reverse("home")).context["answer_rate"] is None
 
 
 def test_the_abandoned_filter_leaves_unknown_outcomes_out(manager, agent):

@@ -18,10 +18,16 @@ from tests.demo.helpers import QA_SMALL
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_media(tmp_path_factory):
+    """Where the module's seeding writes the recordings (a test that reads them sets MEDIA_ROOT to it)."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, demo_media):
     """The demo at a small size, once; tones instead of espeak-ng voices (the same calls get a recording)."""
     fast = override_settings(
-        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        MEDIA_ROOT=demo_media,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     with django_db_blocker.unblock(), fast, pytest.MonkeyPatch.context() as patch:

@@ -36,8 +36,8 @@ def test_running_twice_changes_no_counts_and_keeps_the_recordings(settings):
 
     assert counts() == first
     assert sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*.wav")) == files
-    assert "600 calls (600 new)" in first_output and "12 recordings (12 new)" in first_output
-    assert "600 calls (0 new)" in second_output and "12 recordings (0 new)" in second_output
+    assert "600 calls (600 new)" in first_output and "13 recordings (13 new)" in first_output
+    assert "600 calls (0 new)" in second_output and "13 recordings (0 new)" in second_output
 
     with_recording = Call.objects.with_recording().select_related("agent", "team")
     assert with_recording.count() == len(recordings.RECORDING_SCRIPTS) == len(files)

@@ -3,11 +3,13 @@
 people       teams, users, agents, a set of QA reviewers
 calls        calls, call types, survey responses, escalations
 scorecards   scorecard versions from a compact description, the shared shapes, criteria by title, sampling rules
+coaching     coaching sessions booked through the service, or as rows in any state; action items
 evaluations  drafts, submissions, evaluations with a chosen score or date, calibration sessions and their
              evaluations, all built through the services
 """
 
 from tests.factories.calls import CallFactory, CallTypeFactory, EscalationFactory, SurveyResponseFactory
+from tests.factories.coaching import action_item, book, coaching_session, when
 from tests.factories.evaluations import (
     COMPLETE_ANSWERS,
     FULL_MARKS,
@@ -52,8 +54,11 @@ __all__ = [
     "SurveyResponseFactory",
     "TeamFactory",
     "UserFactory",
+    "action_item",
     "answers_by_id",
+    "book",
     "calibrated",
+    "coaching_session",
     "criteria_of",
     "criterion",
     "draft",
@@ -65,4 +70,5 @@ __all__ = [
     "pin",
     "submitted",
     "two_sections",
+    "when",
 ]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from calls.imports.mapping import FIELDS_BY_NAME, suggest_columns
+from calls.imports.kinds import kind_of
+from calls.imports.mapping import suggest_columns
 from calls.imports.presets import PRESETS, find_preset
 from calls.models import Call, SurveyResponse
 from tests.calls.imports.helpers import call, make_csv, run_import, utc
@@ -13,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 def test_presets_only_map_known_fields_and_have_the_required_ones():
     for preset in PRESETS.values():
-        assert set(preset.columns) <= set(FIELDS_BY_NAME), preset.key
-        assert {"external_id", "started_at"} <= set(preset.columns), preset.key
+        kind = kind_of(preset.kind)
+        assert set(preset.columns) <= set(kind.field_set.by_name), preset.key
+        kind.validate(columns=preset.columns)  # a complete mapping of its kind
+    assert {preset.kind for preset in PRESETS.values()} == {"calls", "surveys"}
 
 
 def test_find_preset_by_key_or_name():

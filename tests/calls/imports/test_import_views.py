@@ -43,6 +43,7 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 PAGES = [
     ("imports:list", None, {"get"}),
     ("imports:new", None, {"get", "post"}),
+    ("imports:new_surveys", None, {"get", "post"}),
     ("imports:detail", "job", {"get"}),
     ("imports:mapping", "job", {"get", "post"}),
     ("imports:progress", "job", {"get"}),
@@ -293,7 +294,11 @@ def test_job_list_with_a_constant_number_of_queries(client, manager, job, mappin
         response = client.get(reverse("imports:list"))
     for n in range(10):
         ImportJob.objects.create(
-            original_name=f"f{n}.csv", file="imports/f.csv", mapping=mapping, created_by=manager
+            original_name=f"f{n}.csv",
+            file="imports/f.csv",
+            mapping=mapping,
+            created_by=manager,
+            kind="surveys" if n % 2 else "calls",  # each job's kind is shown, for no query more
         )
     with django_assert_num_queries(5):
         response = client.get(reverse("imports:list"))

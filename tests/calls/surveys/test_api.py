@@ -1,6 +1,6 @@
 """POST /api/v1/surveys/batch/ and PUT /api/v1/surveys/<response id>/: survey answers with or without a call."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
@@ -117,6 +117,9 @@ def test_put_creates_then_updates_by_response_id(api, call):
         ({"comment": "no score", "responded_at": "2025-02-01T12:00:00Z"}, "nps"),
         ({"nps": 2**63, "responded_at": "2025-02-01T12:00:00Z"}, "nps"),
         ({"nps": 3, "call_external_id": "NOPE"}, "call_external_id"),
+        ({"nps": 3, "responded_at": "1999-12-31T23:00:00Z"}, "responded_at"),
+        ({"nps": 3, "responded_at": "9999-01-01T00:00:00Z"}, "responded_at"),
+        ({"nps": 3, "responded_at": "0001-01-01T00:00:00Z"}, "responded_at"),
     ],
 )
 def test_put_refusals_name_the_field_and_write_nothing(api, payload, field):
@@ -139,3 +142,23 @@ def test_the_schema_describes_the_survey_endpoints(client):
     assert batch["operationId"] == "record_surveys_batch"
     assert "Partial accept" in batch["description"]
     assert set(schema["paths"]["/api/v1/surveys/{external_id}/"]) == {"put"}
+
+
+def test_a_time_more_than_a_day_ahead_is_refused_in_a_batch_and_the_rest_saved(api):
+    ahead = (timezone.now() + timedelta(days=2)).isoformat()
+    response = api.post(BATCH, [item(responded_at=ahead), item(external_id="SRV-2")], format="json")
+    assert response.status_code == 200
+    first, second = response.json()["results"]
+    assert first["status"] == "invalid"
+    assert "out of range" in first["errors"]["responded_at"][0]
+    assert second["status"] == "created"
+    assert list(SurveyResponse.objects.values_list("external_id", flat=True)) == ["SRV-2"]
+
+
+def test_the_call_survey_endpoint_refuses_a_time_before_2000(api, call):
+    response = api.post(
+        "/api/v1/calls/PBX-1/survey/", {"nps": 7, "responded_at": "1990-05-01T10:00:00Z"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "responded_at" in response.json()
+    assert not SurveyResponse.objects.exists()

@@ -8,11 +8,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from calls.imports.mapping import suggest_columns
 from calls.imports.reading import FileRefused, read_table
 from calls.imports.writer import RowRefused
 from calls.models import SurveyResponse
 from calls.surveys import selectors
-from calls.surveys.importing import SurveyPlan, validate_survey_columns, write_survey_batch
+from calls.surveys.importing import (
+    SURVEY_FIELD_SET,
+    SurveyPlan,
+    validate_survey_columns,
+    write_survey_batch,
+)
 from tests.calls.imports.helpers import make_csv
 from tests.factories import AgentFactory, CallFactory
 
@@ -191,3 +197,32 @@ def test_a_short_row_has_empty_trailing_cells():
     _c, _u, _n, refused = run(rows)
     assert list(refused) == [5]  # more cells than the header: refused
     assert dict(SurveyResponse.objects.values_list("external_id", "nps")) == {"R-1": 9, "R-2": 7, "R-3": 7}
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (
+            ["ID", "Date", "Time", "Rating", "Country", "Conversation ID"],
+            {
+                "external_id": "ID",
+                "responded_on": "Date",
+                "responded_time": "Time",
+                "csat": "Rating",
+                "segment": "Country",
+                "call_external_id": "Conversation ID",
+            },
+        ),
+        # A date-time column wins over a date column; the time of day then goes with the date.
+        (
+            ["Response ID", "Submitted at", "Date", "Time", "NPS"],
+            {"external_id": "Response ID", "responded_at": "Submitted at", "nps": "NPS"},
+        ),
+        (["Time", "NPS", "Ticket"], {"nps": "NPS", "case_id": "Ticket"}),  # a time of day alone is no time
+    ],
+)
+def test_the_mapping_is_pre_filled_with_the_survey_fields_by_the_one_suggestion(headers, expected):
+    assert suggest_columns(headers=headers, field_set=SURVEY_FIELD_SET) == expected
+    validate_survey_columns(columns=expected)
+    # The same headers read as a call file map call fields, not survey ones.
+    assert not set(suggest_columns(headers=headers)) & {"responded_at", "responded_on", "segment"}

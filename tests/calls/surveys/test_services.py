@@ -13,6 +13,8 @@ from tests.factories import CallFactory, SurveyResponseFactory
 pytestmark = pytest.mark.django_db
 
 T0 = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
+# More than a day ahead: refused, as a call's times are (calls.fields.TimeRange).
+FAR_AHEAD = datetime.now(UTC) + timedelta(days=2)
 GIVEN, FROM_CALL = SurveyResponse.TimeSource.GIVEN, SurveyResponse.TimeSource.CALL
 
 
@@ -122,6 +124,10 @@ def test_a_response_id_adopts_the_calls_answer_without_one():
         (answer(call_external_id="NOPE"), "call_external_id", "“NOPE”"),
         (answer(external_id="", case_id="HD-404"), "case_id", "no response id"),
         (answer(case_id="HD-404", responded_at=None), "responded_at", "needs its time"),
+        (answer(responded_at=datetime(1999, 12, 31, 23, tzinfo=UTC)), "responded_at", "out of range"),
+        (answer(responded_at=datetime(9999, 1, 1, tzinfo=UTC)), "responded_at", "out of range"),
+        (answer(responded_at=datetime(1, 1, 1, tzinfo=UTC)), "responded_at", "out of range"),
+        (answer(responded_at=FAR_AHEAD), "responded_at", "out of range"),
     ],
 )
 def test_refused_answers_say_why_and_write_nothing(row, field, words):

@@ -137,5 +137,23 @@ class Command(BaseCommand):
                 "unread": qa.unread_notifications,
             }
         )
+        self.stdout.write(
+            _("  %(sessions)d coaching sessions (%(held)d held), %(actions)d open action items")
+            % {
+                "sessions": qa.coaching_sessions,
+                "held": qa.held_coaching_sessions,
+                "actions": qa.open_action_items,
+            }
+        )
+        self.stdout.write(
+            _(
+                "  %(entries)d exemplary calls in the library; nominations waiting: %(pending)d; entries added by this run: %(new)d"
+            )
+            % {
+                "entries": qa.library_entries,
+                "new": qa.new_library_entries,
+                "pending": qa.pending_nominations,
+            }
+        )
         if not qa.activity_added:
             self.stdout.write(_("  (the QA activity was already there: none added)"))

@@ -1,0 +1,141 @@
+"""Each role's home costs the same queries with 10 and with 1,000 of every item it lists."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from calls.models import Call
+from qa_center.people.models import User
+from scorecards.models import Dispute, Evaluation
+from tests.factories import CallFactory
+from tests.home.helpers import (
+    HOME,
+    item_of,
+    many_assignments,
+    many_disputes,
+    many_evaluations,
+    many_failed_imports,
+    many_open_sessions,
+    many_scorecard_drafts,
+    many_short_runs,
+)
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [10, 1000]
+# Besides each item's own queries: the session, the user, the notification bell's count.
+MANAGER_QUERIES = 13  # 5 lists × (rows + total)
+REVIEWER_QUERIES = 9  # the queue's figures, its next call, the drafts and calibration (rows + total each)
+LEAD_QUERIES = 9  # the week (summary + rows), below the pass mark (rows + total), disputes (rows + total)
+AGENT_QUERIES = 7  # waiting (rows + total), the latest score, the two periods' means
+
+
+def get_home(client, user, django_assert_num_queries, expected):
+    client.force_login(user)
+    with django_assert_num_queries(expected):
+        response = client.get(HOME)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_manager_home(
+    client, manager, agent, reviewer, second_reviewer, default_version, count, django_assert_num_queries
+):
+    many_disputes(count, agent=agent, version=default_version, reviewer=reviewer)
+    many_failed_imports(count, by=manager)
+    call = CallFactory(agent=agent, call_type=default_version.scorecard.call_type)
+    many_open_sessions(
+        count, call=call, version=default_version, manager=manager, reviewers=[reviewer, second_reviewer]
+    )
+    many_scorecard_drafts(count)
+    many_short_runs(count)
+    response = get_home(client, manager, django_assert_num_queries, MANAGER_QUERIES)
+    for key in (
+        "open-disputes",
+        "imports-attention",
+        "calibration-open",
+        "scorecard-drafts",
+        "sampling-shortfalls",
+    ):
+        assert item_of(response, key).total == count, key
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_reviewer_home(
+    client, reviewer, manager, agent, call_type, default_version, count, django_assert_num_queries
+):
+    many_assignments(count, reviewer=reviewer, agent=agent, call_type=call_type, due_in=-timedelta(hours=1))
+    many_evaluations(
+        count,
+        agent=agent,
+        version=default_version,
+        reviewer=reviewer,
+        status=Evaluation.Status.DRAFT,
+        score=None,
+        prefix="DRAFT",
+        assignments=True,
+    )
+    call = CallFactory(agent=agent, call_type=call_type)
+    many_open_sessions(count, call=call, version=default_version, manager=manager, reviewers=[reviewer])
+    response = get_home(client, reviewer, django_assert_num_queries, REVIEWER_QUERIES)
+    assert item_of(response, "my-queue").data["figures"].overdue == count
+    assert item_of(response, "my-drafts").total == count
+    assert item_of(response, "calibration-to-score").total == count
+
+
+def team_of_agents(count: int, *, team) -> list[User]:
+    return User.objects.bulk_create(
+        User(username=f"teammate{index}", is_agent=True, team=team, agent_code=f"T{index:05d}")
+        for index in range(count)
+    )
+
+
+def one_evaluation_each(agents, *, version, reviewer, score: str) -> list[Evaluation]:
+    now = timezone.now()
+    calls = Call.objects.bulk_create(
+        Call(
+            external_id=f"TEAM-{agent.pk}",
+            agent=agent,
+            team=agent.team,
+            call_type=version.scorecard.call_type,
+            started_at=now - timedelta(hours=2),
+        )
+        for agent in agents
+    )
+    return Evaluation.objects.bulk_create(
+        Evaluation(
+            call=call,
+            agent=call.agent,
+            team=call.team,
+            version=version,
+            reviewer=reviewer,
+            status=Evaluation.Status.DISPUTED,
+            score=Decimal(score),
+            passed=False,
+            submitted_at=now - timedelta(minutes=1),
+        )
+        for call in calls
+    )
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_team_lead_home(client, lead, team, reviewer, default_version, count, django_assert_num_queries):
+    agents = team_of_agents(count, team=team)
+    evaluations = one_evaluation_each(agents, version=default_version, reviewer=reviewer, score="50")
+    Dispute.objects.bulk_create(
+        Dispute(evaluation=evaluation, opened_by=evaluation.agent) for evaluation in evaluations
+    )
+    response = get_home(client, lead, django_assert_num_queries, LEAD_QUERIES)
+    for key in ("team-week", "team-below-pass-mark", "team-disputes"):
+        assert item_of(response, key).total == count, key
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_agent_home(client, agent, reviewer, default_version, count, django_assert_num_queries):
+    many_evaluations(count, agent=agent, version=default_version, reviewer=reviewer, score="80", days_ago=2)
+    response = get_home(client, agent, django_assert_num_queries, AGENT_QUERIES)
+    assert item_of(response, "to-acknowledge").total == count
+    assert item_of(response, "my-score").data["trend"].recent == 80
