@@ -416,7 +416,14 @@ def _pick_special_calls(demo: _Activity) -> _Specials:
     def own(call: Call) -> bool:
         return call.agent_id == agent.pk
 
-    specials.agent_disputable = take(recorded, own) or agent_call(timedelta(hours=3))
+    def coaching_point(call: Call) -> bool:
+        script = script_of(call)
+        return own(call) and script is not None and not script.exemplary
+
+    # The demo agent's call to dispute shows their coaching points, when a recording of it does.
+    specials.agent_disputable = (
+        take(recorded, coaching_point) or take(recorded, own) or agent_call(timedelta(hours=3))
+    )
     specials.with_notes = [c for c in (take(recorded, own), take(recorded, lambda c: not own(c))) if c]
     specials.reviewer_queue = [c for c in (take(recorded, lambda c: not own(c)) for _ in range(2)) if c]
     # Calibration: two closed sessions on the same scorecard (agreement across sessions), one open.

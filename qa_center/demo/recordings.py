@@ -76,6 +76,9 @@ class RecordingScript:
     notes: tuple[tuple[int, str], ...] = ()
     #: The reviewer's comment on a criterion this call lost points on, by title.
     remarks: Mapping[str, str] = field(default_factory=dict)
+    #: A call the library holds up as an example (qa_center/demo/library.py has an entry for each, in order);
+    #: False for one that shows what to coach.
+    exemplary: bool = True
 
     @property
     def lines(self) -> list[tuple[str, str]]:
@@ -84,20 +87,19 @@ class RecordingScript:
 
 
 RECORDING_SCRIPTS = [
-    # The demo agent's own call: their two coaching points, empathy and next steps, are audible.
     RecordingScript(
         "Riga Support",
         "inbound-support",
         "en",
         """
         A: Good morning, Riga Support, this is {agent}. How can I help you today?
-        C: Hi. My internet has been dropping every few minutes since yesterday evening. I work from home, it's a nightmare.
-        A: Okay. Could you confirm your postcode and date of birth, please?
-        C: Sure, it's L V one zero one one, and the fourth of May, eighty-eight.
+        C: Hi. My internet has been dropping every few minutes since yesterday evening.
+        A: I'm sorry about that. Let me run a line test. Could you confirm your postcode and date of birth, please?
+        C: Sure, it's L V one zero one one, and the fourth of May.
         A: Thank you. I can see errors on the line, so I'm resetting your port. Please restart the router.
         C: Okay, the lights are green now, and the page loads.
-        A: Great. If it happens again, we'll look into it.
-        C: Alright. Thanks, I suppose.
+        A: Great. I'll keep the ticket open for two days and call you if the errors come back.
+        C: Perfect, thanks for your help.
         """,
         agent="agent",
         heard={
@@ -105,32 +107,28 @@ RECORDING_SCRIPTS = [
             "Used the customer's name during the call": False,
             "Asked open questions to understand the problem": 1,
             "Quality of the diagnosis": "Right and efficient",
-            NEXT_STEPS: False,
+            NEXT_STEPS: True,
             "Confirmed the fix worked before closing": True,
-            EMPATHY_V1: False,
-            EMPATHY: 1,
+            EMPATHY_V1: True,
+            EMPATHY: 3,
+            "Avoided jargon": True,
             IDENTITY: True,
             DISCLOSURE: False,
         },
         notes=(
+            (0, "Company, name and an offer of help in the first seconds."),
             (
                 2,
-                "The customer says working from home has become a nightmare; 'Okay' and straight to the "
-                "postcode. Acknowledge how they feel first.",
+                "Identity checked with two details before the account is touched; the line test comes first.",
             ),
-            (4, "Line test before any restart: the fault is found first time."),
             (
                 6,
-                "'If it happens again, we'll look into it': no next step and no time frame. Say what happens "
-                "next and by when.",
+                "A concrete close: the ticket stays open two days, and the agent calls back if the errors return.",
             ),
         ),
         remarks={
-            EMPATHY: "Answered 'Okay' when the customer said working from home had become a nightmare.",
-            EMPATHY_V1: "Answered 'Okay' when the customer said working from home had become a nightmare.",
-            NEXT_STEPS: "Closed with 'we'll look into it' and no time frame.",
-            "Asked open questions to understand the problem": "No question about when or how the drops "
-            "happen: the line test found it, but only by luck.",
+            "Asked open questions to understand the problem": "No question about when the drops happen: the "
+            "line test found the fault anyway.",
             DISCLOSURE: "Recording disclosure not read.",
             "Used the customer's name during the call": "The customer's name was never used.",
         },
@@ -142,9 +140,7 @@ RECORDING_SCRIPTS = [
         """
         A: Labdien, klientu atbalsts, runā {agent}. Kā varu palīdzēt?
         C: Labdien. Šomēnes rēķins ir divreiz lielāks nekā parasti.
-        A: Paldies, ka piezvanījāt. Lūdzu, nosauciet savu pasta indeksu un dzimšanas datumu.
-        C: LV-1011, divpadsmitais marts.
-        A: Paldies. Es pārbaudīšu rēķinu. Viesabonēšanas maksa ir piemērota kļūdaini.
+        A: Paldies, ka piezvanījāt un apstiprinājāt savus datus tālruņa izvēlnē. Es pārbaudīšu rēķinu. Viesabonēšanas maksa ir piemērota kļūdaini.
         C: Vai to var izlabot?
         A: Jā, es jau izveidoju korekciju. Nākamajā rēķinā būs atlaide divdesmit eiro apmērā.
         C: Lieliski, paldies!
@@ -158,16 +154,15 @@ RECORDING_SCRIPTS = [
             "Explained the charges on the invoice": 3,
             "Outcome for the customer": "Correction or refund started",
             "Offered a payment plan when the customer could not pay": NOT_APPLICABLE,
-            EMPATHY: 2,
+            EMPATHY: 3,
             NEXT_STEPS: True,
         },
         notes=(
-            (4, "Found the wrong roaming charge quickly and said so plainly."),
-            (6, "Correction started, and the customer knows when to see it: the next invoice."),
+            (2, "Owns the mistake and explains it in one sentence (identity confirmed in the phone menu)."),
+            (4, "A precise credit, and the customer knows where to see it: the next invoice."),
         ),
         remarks={
             DISCLOSURE: "Recording disclosure not read.",
-            EMPATHY: "Polite, but no word for a bill twice the usual amount.",
             "Explained the charges on the invoice": "Said which charge was wrong, not what the rest of the "
             "bill is.",
         },
@@ -179,9 +174,7 @@ RECORDING_SCRIPTS = [
         """
         A: Labdien, atbalsta dienests, runā {agent}.
         C: Labdien, nevaru pieslēgt jauno maršrutētāju.
-        A: Lūdzu, nosauciet pasta indeksu un dzimšanas datumu.
-        C: LV-1050, desmitais jūnijs.
-        A: Sapratu. Lūdzu, pārbaudiet, vai kabelis ir pievienots portam ar uzrakstu WAN.
+        A: Sapratu, un paldies, ka apstiprinājāt savus datus tālruņa izvēlnē. Lūdzu, pārbaudiet, vai kabelis ir pievienots portam ar uzrakstu WAN.
         C: Jā, tagad deg zila gaismiņa.
         A: Ļoti labi, savienojums ir izveidots. Vai varu vēl ar kaut ko palīdzēt?
         C: Nē, paldies, viss kārtībā.
@@ -200,8 +193,12 @@ RECORDING_SCRIPTS = [
             DISCLOSURE: False,
         },
         notes=(
-            (4, "Straight to the WAN cable: right, though one open question first would have confirmed it."),
-            (6, "Checked that the connection works before closing."),
+            (
+                2,
+                "One plain instruction, then a check that it worked; one open question first would have "
+                "confirmed the cause.",
+            ),
+            (4, "Checked that the connection works before closing."),
         ),
         remarks={
             "Asked open questions to understand the problem": "No question before the fix: right this time.",
@@ -214,11 +211,9 @@ RECORDING_SCRIPTS = [
         "billing",
         "en",
         """
-        A: Riga Support, {agent} speaking. This call is recorded for quality and training. How can I help?
+        A: Riga Support, {agent} speaking. This call is recorded, and thanks for confirming your details in the phone menu. How can I help?
         C: I lost my job last month and I can't pay this invoice in full.
-        A: I'm sorry to hear that. Let's find a way. May I have your postcode and date of birth first?
-        C: L V one zero two two, second of July.
-        A: Thank you. We can split it into three monthly payments, with no extra fee.
+        A: I'm sorry to hear that. We can split it into three monthly payments, with no extra fee.
         C: That would really help.
         A: Done. You'll get the new schedule by email today, and your service stays on.
         """,
@@ -234,9 +229,8 @@ RECORDING_SCRIPTS = [
             NEXT_STEPS: True,
         },
         notes=(
-            (2, "Acknowledged the job loss before anything else: exactly the tone this call needs."),
-            (4, "Payment plan offered straight away, with no extra fee."),
-            (6, "Confirmed in writing today, and the service stays on: nothing left open."),
+            (2, "Empathy first, solution second: the payment plan comes with no fee."),
+            (4, "Confirmed in writing today, and the service stays on: nothing left open."),
         ),
         remarks={
             "Explained the charges on the invoice": "The invoice itself was not gone through; the customer "
@@ -262,26 +256,24 @@ RECORDING_SCRIPTS = [
             "Delivered bad news plainly, without blaming others": NOT_APPLICABLE,
             "Apologised where we were at fault": NOT_APPLICABLE,
             "Understood why the customer wants to leave": 3,
-            "Made an offer that fits the reason for leaving": "Partly fitted",
+            "Made an offer that fits the reason for leaving": "Fitted to the customer's reason",
             "Respected the customer's final decision": True,
             NEXT_STEPS: False,
             "Booked the follow-up that was promised": NOT_APPLICABLE,
         },
         notes=(
-            (2, "Good question: the competitor's price before any offer."),
-            (4, "The offer is a euro dearer than the competitor: say why the TV package is worth it."),
+            (2, "Asks what the competitor charges before offering anything."),
             (
-                5,
-                "The customer stays, but hears nothing about when the new price starts or how it is "
+                4,
+                "One offer, with its term, and the customer stays. Say when it starts and how it is "
                 "confirmed.",
             ),
         ),
         remarks={
             NEXT_STEPS: "No word on when the new plan starts or how it is confirmed.",
-            "Made an offer that fits the reason for leaving": "The customer left over price; the offer is "
-            "still dearer than the competitor.",
             "Understood why the customer wants to leave": "Asked the price, not whether anything else "
             "matters to the customer.",
+            EMPATHY: "Polite and to the point; the customer's frustration is not acknowledged.",
         },
     ),
     RecordingScript(
@@ -301,21 +293,22 @@ RECORDING_SCRIPTS = [
             "Asked whether it is a good time to talk": True,
             "Asked about the customer's current usage and needs": 1,
             "Listened without interrupting": True,
-            "Matched the offer to what the customer said": "Generic pitch",
+            "Matched the offer to what the customer said": "Partly matched",
             "Stated the price, contract length and fees clearly": True,
             "Handled objections without pressure": 4,
             "Summarised what was agreed": True,
             "Honoured opt-out requests": NOT_APPLICABLE,
         },
         notes=(
-            (2, "No question about how the customer uses the line today: the same offer as for everyone."),
-            (4, "Answered the question on permanence straight, and left the decision to the customer."),
+            (0, "Asks for a minute before pitching."),
+            (2, "The benefit for a loyal customer, but no question about how the line is used today."),
+            (4, "No pressure: the offer goes by email and the customer decides."),
         ),
         remarks={
             "Asked about the customer's current usage and needs": "Not one question about how the line is "
             "used today.",
-            "Matched the offer to what the customer said": "The offer came before anything was known about "
-            "the customer's needs.",
+            "Matched the offer to what the customer said": "Offered for loyalty, not for what the customer "
+            "needs.",
         },
     ),
     RecordingScript(
@@ -341,8 +334,8 @@ RECORDING_SCRIPTS = [
         },
         notes=(
             (
-                2,
-                "The customer is driving: a call back offered at once, and its time confirmed. The right "
+                1,
+                "Hears 'I'm driving' and stops: a call back offered at once and its time confirmed. The right "
                 "call; the scorecard does not fit a call that ends here.",
             ),
         ),
@@ -357,17 +350,15 @@ RECORDING_SCRIPTS = [
         "billing",
         "es",
         """
-        A: Facturación, le atiende {agent}. Esta llamada se graba para mejorar la calidad. ¿En qué puedo ayudarle?
+        A: Facturación, le atiende {agent}. Gracias por confirmar sus datos en el menú telefónico. ¿En qué puedo ayudarle?
         C: Me han cobrado dos veces la misma factura.
-        A: Lo siento mucho. ¿Me confirma su código postal y su fecha de nacimiento?
-        C: Veintiocho cero trece, el tres de abril.
-        A: Gracias. Veo el cargo duplicado; le devolvemos el importe en tres días hábiles.
+        A: Lo siento mucho. Veo el cargo duplicado; le devolvemos el importe en tres días hábiles.
         C: Vale, muchas gracias.
         """,
         heard={
             GREETING: True,
             IDENTITY: True,
-            DISCLOSURE: True,
+            DISCLOSURE: False,
             "Never asked for full card or bank details": True,
             "Explained the charges on the invoice": 3,
             "Outcome for the customer": "Correction or refund started",
@@ -375,14 +366,11 @@ RECORDING_SCRIPTS = [
             EMPATHY: 3,
             NEXT_STEPS: True,
         },
-        notes=(
-            (2, "Apologised before checking anything: good."),
-            (4, "Found the duplicate charge at once; the refund and its timing are clear."),
-        ),
+        notes=((2, "Apology, finding and a date in one sentence: the refund in three working days."),),
         remarks={
+            DISCLOSURE: "Recording disclosure not read.",
             "Explained the charges on the invoice": "Confirmed the duplicate; the rest of the invoice was "
             "not gone through.",
-            EMPATHY: "Polite and quick; a little scripted.",
         },
     ),
     RecordingScript(
@@ -409,12 +397,8 @@ RECORDING_SCRIPTS = [
             NEXT_STEPS: True,
         },
         notes=(
-            (2, "Owned the outages and apologised without excuses."),
-            (
-                4,
-                "A credit and an engineers' check: the offer answers the reason for leaving. The call on "
-                "Friday must be booked.",
-            ),
+            (2, "Owns the failure without excuses, and credits the month at once."),
+            (4, "A follow-up with a day: Friday. Make sure it is booked."),
         ),
         remarks={
             "Understood why the customer wants to leave": "Did not ask whether the outages were at a "
@@ -440,15 +424,19 @@ RECORDING_SCRIPTS = [
             "Delivered bad news plainly, without blaming others": True,
             "Apologised where we were at fault": NOT_APPLICABLE,
             "Understood why the customer wants to leave": 2,
-            "Made an offer that fits the reason for leaving": "Partly fitted",
+            "Made an offer that fits the reason for leaving": "Fitted to the customer's reason",
             "Respected the customer's final decision": True,
             NEXT_STEPS: False,
             "Booked the follow-up that was promised": NOT_APPLICABLE,
         },
         notes=(
             (0, "Greeting without the company's name."),
-            (2, "The bad news first and plainly, in one sentence: well done."),
-            (4, "Yearly billing offered before asking how the customer feels about the price."),
+            (2, "Bad news, straight and early."),
+            (
+                4,
+                "Turns it into a choice: yearly billing cancels the rise out. The change and its date are "
+                "not confirmed yet.",
+            ),
         ),
         remarks={
             GREETING: "Gave the first name but not the company.",
@@ -461,11 +449,9 @@ RECORDING_SCRIPTS = [
         "billing",
         "en",
         """
-        A: Billing, {agent} speaking.
+        A: Billing, {agent} speaking. Thanks for confirming your details in the phone menu.
         C: Why is there a late fee on my bill? I paid on time.
-        A: Let me check. May I have your postcode and the amount of your last invoice?
-        C: L V one zero three three, forty-two euros.
-        A: Thank you. Your payment arrived a day late because of the bank holiday. I'll remove the fee.
+        A: Let me check. Your payment arrived a day late because of the bank holiday. I'll remove the fee.
         C: Thank you.
         """,
         agent="reviewer4",
@@ -478,17 +464,16 @@ RECORDING_SCRIPTS = [
             "Outcome for the customer": "Correction or refund started",
             "Offered a payment plan when the customer could not pay": NOT_APPLICABLE,
             EMPATHY: 2,
-            NEXT_STEPS: False,
+            NEXT_STEPS: True,
         },
         notes=(
             (0, "'Billing, speaking': no company greeting."),
-            (4, "Explained why the fee was charged (the bank holiday) before removing it."),
-            (5, "No word on when the fee disappears from the bill."),
+            (2, "Checks the payment date, explains the bank holiday, removes the fee."),
         ),
         remarks={
             GREETING: "'Billing, speaking': no company greeting.",
             DISCLOSURE: "Recording disclosure not read.",
-            NEXT_STEPS: "Did not say when the fee disappears from the bill.",
+            EMPATHY: "Correct and quick; no word for a customer sure they had paid on time.",
         },
     ),
     RecordingScript(
@@ -516,8 +501,8 @@ RECORDING_SCRIPTS = [
         notes=(
             (
                 2,
-                "No retention offer: the line is simply not used any more, and the decision is respected. "
-                "The scorecard still costs points here; raised for its next version.",
+                "No friction: done now, and the confirmation comes by email. No retention offer, rightly for a "
+                "line nobody uses; the scorecard still costs points here (raised for its next version).",
             ),
         ),
         remarks={
@@ -539,6 +524,82 @@ RECORDING_SCRIPTS = [
         A: Of course. I've added a complaint for my team lead, who will call you back today before six.
         C: Thank you. That's all I wanted.
         """,
+        heard={
+            GREETING: True,
+            "Used the customer's name during the call": False,
+            NEXT_STEPS: True,
+            EMPATHY_V1: True,
+            EMPATHY: 4,
+            "Avoided jargon": True,
+            DISCLOSURE: False,
+        },
+        notes=(
+            (2, "Owns the repeat calls before offering anything: the customer calms down from here."),
+            (
+                4,
+                "The engineer tomorrow morning and the team lead's call today before six: the customer knows "
+                "what happens and when.",
+            ),
+        ),
+        remarks={
+            DISCLOSURE: "Recording disclosure not read.",
+            "Used the customer's name during the call": "The customer's name was never used.",
+        },
+    ),
+    # Not a library call: the demo agent on a bad day, where their two coaching points (empathy, next steps)
+    # can be heard. The demo scores it with notes for the agent's feedback page.
+    RecordingScript(
+        "Riga Support",
+        "inbound-support",
+        "en",
+        """
+        A: Riga Support, {agent}.
+        C: Hi. My internet keeps dropping since yesterday evening. I work from home, it's a nightmare.
+        A: Okay. Postcode and date of birth?
+        C: L V one zero one one, fourth of May.
+        A: Right. I'm resetting your port. Restart the router.
+        C: Okay, it seems to work now.
+        A: Good. If it happens again, we'll look into it.
+        C: Alright. Thanks, I suppose.
+        """,
+        agent="agent",
+        exemplary=False,
+        heard={
+            GREETING: True,
+            "Used the customer's name during the call": False,
+            "Asked open questions to understand the problem": 0,
+            "Quality of the diagnosis": "Partly right",
+            NEXT_STEPS: False,
+            "Confirmed the fix worked before closing": False,
+            EMPATHY_V1: False,
+            EMPATHY: 1,
+            "Avoided jargon": True,
+            IDENTITY: True,
+            DISCLOSURE: False,
+        },
+        notes=(
+            (
+                2,
+                "The customer says working from home has become a nightmare; 'Okay' and straight to the "
+                "identity check. Acknowledge how they feel first.",
+            ),
+            (4, "A port reset without a line test, and 'it seems to work' is not checked: it may come back."),
+            (
+                6,
+                "'If it happens again, we'll look into it': no next step and no time frame. Say what happens "
+                "next and by when.",
+            ),
+        ),
+        remarks={
+            EMPATHY: "Answered 'Okay' when the customer said working from home had become a nightmare.",
+            EMPATHY_V1: "Answered 'Okay' when the customer said working from home had become a nightmare.",
+            NEXT_STEPS: "Closed with 'we'll look into it' and no time frame.",
+            "Asked open questions to understand the problem": "No question at all about the drops.",
+            "Quality of the diagnosis": "Reset the port without running the line test first.",
+            "Confirmed the fix worked before closing": "'It seems to work now' was not checked.",
+            DISCLOSURE: "Recording disclosure not read.",
+            "Used the customer's name during the call": "The customer's name was never used.",
+        },
     ),
 ]
 

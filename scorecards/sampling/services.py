@@ -147,7 +147,7 @@ def eligible_reviewers() -> QuerySet:
 class _Pick:
     call_id: int
     agent_id: int
-    rule_id: int
+    rule_id: int | None  # None: not drawn by a rule (a targeted extra review)
     row: dict  # the report row the call was drawn for, whose "picked" counts assigned calls
 
 
@@ -566,13 +566,13 @@ def assign_extra_calls(
         .values_list("pk", flat=True)
         .order_by()
     )
-    drawn = _draw(seed=seed, call_type_id=0, agent_id=agent.pk, candidates=candidates, k=count)
+    drawn = _draw(seed=seed, key=f"0:{agent.pk}", candidates=candidates, k=count)
     reviewers = list(
         eligible_reviewers()
         .annotate(open_assignments=Count("assignments", filter=Q(assignments__status=Assignment.Status.OPEN)))
         .order_by("pk")
     )
-    picks = [_Pick(call_id=call_id, agent_id=agent.pk, row={}) for call_id in drawn]
+    picks = [_Pick(call_id=call_id, agent_id=agent.pk, rule_id=None, row={}) for call_id in drawn]
     chosen = _spread(picks=picks, reviewers=reviewers, seed=seed)
     due_at = timezone.now() + timedelta(days=assignment_due_days())
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from calls.models import Call, CallType, Escalation, SurveyResponse
-from qa_center.demo import recordings, scorecards
+from qa_center.demo import library, recordings, scorecards
 from qa_center.people.models import Team, User
 from tests.demo.helpers import seed
 
@@ -36,8 +36,8 @@ def test_running_twice_changes_no_counts_and_keeps_the_recordings(settings):
 
     assert counts() == first
     assert sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*.wav")) == files
-    assert "600 calls (600 new)" in first_output and "13 recordings (13 new)" in first_output
-    assert "600 calls (0 new)" in second_output and "13 recordings (0 new)" in second_output
+    assert "600 calls (600 new)" in first_output and "14 recordings (14 new)" in first_output
+    assert "600 calls (0 new)" in second_output and "14 recordings (0 new)" in second_output
 
     with_recording = Call.objects.with_recording().select_related("agent", "team")
     assert with_recording.count() == len(recordings.RECORDING_SCRIPTS) == len(files)
@@ -129,15 +129,16 @@ def test_notes_are_about_lines_and_remarks_about_misses(number):
 
 
 def test_a_low_empathy_score_on_the_demo_agents_call_is_audible():
-    """The demo agent's coaching points (empathy, next steps) are what their recorded support call shows."""
-    (script,) = [
-        s for s in recordings.RECORDING_SCRIPTS if s.agent == "agent" and s.call_type == "inbound-support"
-    ]
+    """The demo agent's coaching points (empathy, next steps) are what their one non-exemplary call shows;
+    every other recording is a library example (one library entry each, in order)."""
+    (script,) = [s for s in recordings.RECORDING_SCRIPTS if s.agent == "agent" and not s.exemplary]
     assert script.heard[recordings.EMPATHY] <= 1 and script.heard[recordings.NEXT_STEPS] is False
     customer_upset = script.lines[1][1]
     assert "nightmare" in customer_upset and script.lines[2][1].startswith("Okay.")
     assert any(index == 2 for index, _note in script.notes)  # the note is pinned to that reply
     assert "look into it" in script.lines[6][1] and any(index == 6 for index, _note in script.notes)
+    assert recordings.RECORDING_SCRIPTS[-1] is script  # after the library's: their numbers stay
+    assert len([s for s in recordings.RECORDING_SCRIPTS if s.exemplary]) == len(library.DEMO_ENTRIES)
 
 
 def test_line_start_reads_the_transcript_times():
