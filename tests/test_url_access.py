@@ -726,6 +726,14 @@ TABLE: dict[str, Case] = {
         ),
         data=lambda world: {"notification": world.notification.pk},
     ),
+    # --- KPIs: the QA managers recompute the snapshots (the task is queued on commit: a refused POST queues none)
+    "kpis:computations": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    "kpis:recompute": Case(
+        none,
+        GET=WRONG_METHOD,
+        POST=managers_only(302),
+        data=lambda world: {"first_day": "2026-01-01", "last_day": "2026-01-02"},
+    ),
     # --- Calibration: reviewers and managers; a reviewer sees the sessions they take part in
     "calibration:list": Case(
         none,
