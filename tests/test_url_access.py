@@ -130,16 +130,8 @@ class World:
         return self._tone(self.version)
 
     @cached_property
-    def option(self):
-        return self.criterion.options.first()
-
-    @cached_property
     def draft_criterion(self):
         return self._tone(self.draft)
-
-    @cached_property
-    def draft_option(self):
-        return self.draft_criterion.options.first()
 
     # Calls and evaluations.
     @cached_property
@@ -599,16 +591,8 @@ TABLE: dict[str, Case] = {
     ),
     "scorecards:criterion_delete": Case(pk_of("draft_criterion"), GET=WRONG_METHOD, POST=drafts(302)),
     "scorecards:criterion_move": Case(pk_of("draft_criterion"), GET=WRONG_METHOD, POST=drafts(302)),
-    "scorecards:option_add": Case(pk_of("draft_criterion"), GET=WRONG_METHOD, POST=drafts(302)),
-    "scorecards:option_add[published]": Case(
-        pk_of("criterion"), GET=WRONG_METHOD, POST=PUBLISHED_CHANGE(302)
-    ),
     "scorecards:criterion_comments": Case(pk_of("criterion"), GET=everyone(200), POST=everyone(200)),
     "scorecards:criterion_comments[draft]": Case(pk_of("draft_criterion"), GET=drafts(200), POST=drafts(200)),
-    "scorecards:option_edit": Case(pk_of("draft_option"), GET=WRONG_METHOD, POST=drafts(302)),
-    "scorecards:option_edit[published]": Case(pk_of("option"), GET=WRONG_METHOD, POST=PUBLISHED_CHANGE(302)),
-    "scorecards:option_delete": Case(pk_of("draft_option"), GET=WRONG_METHOD, POST=drafts(302)),
-    "scorecards:option_move": Case(pk_of("draft_option"), GET=WRONG_METHOD, POST=drafts(302)),
     # --- The reviewer's queue and the sampling page
     "queue:mine": Case(
         none,
