@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('calls', '0010_call_list_sort_columns_and_indexes'),
         ('people', '0004_notification_events_and_user_language'),
-        ('scorecards', '0005_fill_evaluation_team'),
+        ('scorecards', '0007_fill_call_evaluation_results'),
     ]
 
     operations = [
