@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db.models import F, Q
 from django.utils import timezone
 
+from calls.models import Call
 from qa_center.demo import recordings
 from qa_center.people.models import Notification, User
 from scorecards.calibration import services as calibration
@@ -245,3 +246,16 @@ def test_closed_calibration_sessions_show_real_and_varied_disagreement(seeded):
 def test_calibration_sessions_have_distinct_titles(seeded):
     titles = list(CalibrationSession.objects.values_list("title", flat=True))
     assert len(titles) == 3 and len(set(titles)) == 3 and all(titles)
+
+
+def test_the_calls_carry_their_evaluation_result(seeded):
+    # The call list's score and "evaluated" filter read the result kept on the call.
+    counted = Evaluation.objects.regular().filter(status__in=Evaluation.COUNTED_STATUSES)
+    assert counted.count() > 200
+    for evaluation in counted.select_related("call")[:300]:
+        call = evaluation.call
+        assert (call.evaluation_score, call.evaluation_passed) == (evaluation.score, evaluation.passed)
+        assert call.evaluated_at == evaluation.submitted_at
+    assert (
+        not Call.objects.filter(evaluated_at__isnull=False).exclude(pk__in=counted.values("call_id")).exists()
+    )
