@@ -326,7 +326,7 @@ def agendas_to_prepare(home, user: User, now: datetime) -> Item:
         **_listed(home.agendas_to_prepare, limit=HOME_LIMIT),
         empty=_("Every session of the next 7 days has its agenda ready."),
         link=reverse("coaching:index"),
-        link_label=_("Coaching"),
+        link_label=_("Your sessions"),
     )
 
 
@@ -338,7 +338,7 @@ def overdue_action_items(home, user: User, now: datetime) -> Item:
         **_listed(home.overdue_action_items, limit=HOME_LIMIT),
         empty=_("No action item agreed in your sessions is overdue."),
         link=reverse("coaching:index"),
-        link_label=_("Coaching"),
+        link_label=_("All action items"),
         data={"today": timezone.localdate(now), "show_agent": True},
     )
 
