@@ -7,9 +7,9 @@ Resolution belongs to the case (DESIGN.md: "a case is resolved once, however man
 model chosen: no separate case table; a case is the set of calls that share a case id, and a call without
 one is its own case. A case is resolved when one of its calls carries `resolved` (the helpdesk webhook,
 calls.services.resolve_case, marks the case's answered contacts only, so an abandoned contact is never
-"resolved" by it). `resolution_rate` therefore counts distinct case ids plus the calls without one: a case
-with three contacts counts once received and at most once resolved, in one aggregate query that a KPI can
-run over any queryset of calls (a period, a team, an agent).
+"resolved" by it). A case counts where its first contact is (calls.kpis): `resolution_rate` over any queryset
+of calls (a period, a team, an agent) counts the cases opened by those calls, each once, in one query, exactly
+as the KPI snapshots do.
 
 An unknown outcome (`answered` neither true nor false) is in no answer-rate denominator: it is neither
 answered nor abandoned.
@@ -20,21 +20,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from calls import kpis
+from calls.kpis import NPS_BANDS
 from calls.models import Call, CallType, Escalation, SurveyResponse
 from qa_center.paging import CappedCount, KeysetOrder
 from qa_center.people.models import Team, User
 from qa_center.rates import rate
-
-# NPS answer bands (DESIGN.md): promoters 9–10, passives 7–8, detractors 0–6.
-NPS_BANDS: dict[str, tuple[int, int]] = {
-    "promoter": (9, 10),
-    "passive": (7, 8),
-    "detractor": (0, 6),
-}
 
 # Sort keys offered on the list → the columns of a total order (a whitelist: nothing else reaches order_by).
 # Each one is served by an index on exactly these columns (calls.models.Call.Meta.indexes), scanned forward or
@@ -69,6 +64,7 @@ class CallFilters:
     resolved: bool | None = None
     escalated: bool | None = None
     has_recording: bool | None = None
+    evaluated: bool | None = None
     nps: str = ""
     csat_min: int | None = None
     csat_max: int | None = None
@@ -189,6 +185,10 @@ def _filter(queryset: QuerySet[Call], filters: CallFilters, *, dense: bool = Fal
         queryset = queryset.with_recording()
     elif filters.has_recording is False:
         queryset = queryset.filter(recording_file="", recording_url="")
+    if filters.evaluated is not None:
+        # Call.evaluated_at, kept by scorecards: the evaluated calls are an index range
+        # (call_evaluated_started_idx), the others the list's own order.
+        queryset = queryset.filter(evaluated_at__isnull=not filters.evaluated)
     surveys: dict[str, int] = {}
     if filters.nps:
         surveys["nps__gte"], surveys["nps__lte"] = NPS_BANDS[filters.nps]
@@ -333,20 +333,13 @@ class ResolutionRate:
 
 
 def resolution_rate(*, calls: QuerySet[Call]) -> ResolutionRate:
-    """Resolved cases ÷ cases received over `calls` (DESIGN.md), in one aggregate query.
+    """Resolved cases ÷ cases received over the cases that `calls` open (DESIGN.md), in one aggregate query.
 
-    A case is its case id (counted once, however many of `calls` share it) or, for a call without one, the
-    call itself; it is resolved when one of its calls in `calls` is resolved (see the module's docstring).
+    A case is its case id (counted once, where its first contact is) or, for a call without one, the call
+    itself; it is resolved when one of its calls is resolved (see the module's docstring and calls.kpis).
     """
-    with_case = ~Q(case_id="")
-    own_case = Q(case_id="")
-    totals = calls.order_by().aggregate(
-        cases_with_id=Count("case_id", filter=with_case, distinct=True),
-        resolved_with_id=Count("case_id", filter=with_case & Q(resolved=True), distinct=True),
-        own_cases=Count("pk", filter=own_case),
-        own_resolved=Count("pk", filter=own_case & Q(resolved=True)),
+    counts = kpis.case_counts()
+    totals = kpis.first_contacts(calls.order_by()).aggregate(
+        cases=counts["cases"], resolved_cases=counts["resolved_cases"]
     )
-    return ResolutionRate(
-        resolved_cases=totals["resolved_with_id"] + totals["own_resolved"],
-        cases=totals["cases_with_id"] + totals["own_cases"],
-    )
+    return ResolutionRate(resolved_cases=totals["resolved_cases"], cases=totals["cases"])

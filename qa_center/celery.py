@@ -19,6 +19,7 @@ app.autodiscover_tasks(
         "scorecards.sampling",
         "scorecards.calibration",
         "coaching.sessions",
+        "qa_center.kpis",
     ]
 )
 
@@ -64,5 +65,15 @@ app.conf.beat_schedule = {
     "coaching-follow-up-evaluations": {
         "task": "coaching.request_follow_up_evaluations",
         "schedule": crontab(hour=4, minute=20),
+    },
+    # KPI snapshots: today and yesterday every few minutes (late data keeps arriving for both); each night,
+    # yesterday and the week or month that has just ended, closed (CELERY_TIMEZONE is the center's).
+    "compute-recent-kpis": {
+        "task": "kpis.compute_recent",
+        "schedule": crontab(minute="*/5"),
+    },
+    "close-kpi-periods": {
+        "task": "kpis.close_previous_periods",
+        "schedule": crontab(hour=0, minute=40),
     },
 }

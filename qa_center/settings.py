@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "calls",
     "scorecards",
     "coaching",
+    "qa_center.kpis",
     "qa_center.demo",
 ]
 
@@ -269,6 +270,10 @@ QA_RECORDING_MAX_MB = env_int("QA_RECORDING_MAX_MB", 100)
 QA_ASSIGNMENT_DUE_DAYS = env_int("QA_ASSIGNMENT_DUE_DAYS", 7)
 # An evaluation scoring at least this (0..100), with no failed critical criterion, is suggested for the library.
 QA_LIBRARY_SUGGEST_SCORE = env_int("QA_LIBRARY_SUGGEST_SCORE", 95)
+# Service level: the share of answered inbound calls whose wait was at most this many seconds.
+QA_SERVICE_LEVEL_SECONDS = env_int("QA_SERVICE_LEVEL_SECONDS", 20)
+if QA_SERVICE_LEVEL_SECONDS < 0:
+    raise ImproperlyConfigured("QA_SERVICE_LEVEL_SECONDS must be 0 or more")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("calibration/", include("scorecards.calibration.urls")),
     path("coaching/", include("coaching.sessions.urls")),
     path("library/", include("coaching.library.urls")),
+    path("kpis/", include("qa_center.kpis.computations.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

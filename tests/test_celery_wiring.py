@@ -19,6 +19,12 @@ PROJECT_TASKS = {
     "scorecards.tasks.sample_calls",
     "people.send_notification_email",
     "scorecards.close_calibration_sessions",
+    "kpis.compute_recent",
+    "kpis.close_previous_periods",
+    "kpis.compute_kpis",
+    "kpis.run_computation",
+    "coaching.send_reminders",
+    "coaching.request_follow_up_evaluations",
 }
 
 

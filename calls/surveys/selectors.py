@@ -17,13 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import QuerySet
 
+from calls.kpis import survey_counts
 from calls.models import SurveyResponse
-from calls.selectors import NPS_BANDS
-from qa_center.rates import rate
-
-SATISFIED = (4, 5)  # CSAT answers that count as satisfied
+from qa_center.rates import mean, nps, rate
 
 
 @dataclass(frozen=True)
@@ -36,16 +34,17 @@ class SurveyScores:
     detractors: int
     csat_answers: int
     satisfied: int
-    csat_mean: float | None  # mean CSAT score (1–5), None without CSAT answers
+    csat_total: int  # the sum of the CSAT scores, for their mean
 
     @property
     def nps(self) -> float | None:
         """% promoters − % detractors, −100..100; None without NPS answers."""
-        promoters, detractors = (
-            rate(self.promoters, self.nps_answers),
-            rate(self.detractors, self.nps_answers),
-        )
-        return None if promoters is None or detractors is None else promoters - detractors
+        return nps(self.promoters, self.detractors, self.nps_answers)
+
+    @property
+    def csat_mean(self) -> float | None:
+        """The mean CSAT score (1–5); None without CSAT answers."""
+        return mean(self.csat_total, self.csat_answers)
 
     @property
     def csat(self) -> float | None:
@@ -53,21 +52,8 @@ class SurveyScores:
         return rate(self.satisfied, self.csat_answers)
 
 
-def _band(name: str) -> Q:
-    low, high = NPS_BANDS[name]
-    return Q(nps__gte=low, nps__lte=high)
-
-
-# The aggregates of SurveyScores, by field name: one SELECT computes them all for any grouping.
-_AGGREGATES = {
-    "nps_answers": Count("pk", filter=Q(nps__isnull=False)),
-    "promoters": Count("pk", filter=_band("promoter")),
-    "passives": Count("pk", filter=_band("passive")),
-    "detractors": Count("pk", filter=_band("detractor")),
-    "csat_answers": Count("pk", filter=Q(csat__isnull=False)),
-    "satisfied": Count("pk", filter=Q(csat__in=SATISFIED)),
-    "csat_mean": Avg("csat"),
-}
+# The aggregates of SurveyScores, by field name (calls.kpis): one SELECT computes them all for any grouping.
+_AGGREGATES = survey_counts()
 
 
 def _in_period(start: datetime, end: datetime) -> QuerySet[SurveyResponse]:

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from calls import kpis as call_kpis
 from calls.models import Call, CallType, Escalation, SurveyResponse
 from coaching.models import ActionItem, CoachingSession, LibraryEntry
-from qa_center.demo import activity, calls, coaching, library, people, recordings, scorecards
+from qa_center.demo import activity, calls, coaching, library, people, recordings, scorecards, snapshots
 from qa_center.people.models import Notification, Team, User
 from qa_center.rates import rate
 from scorecards.models import (
@@ -59,6 +60,7 @@ STEPS: list[Step] = [
     activity.seed,  # queues, evaluations, disputes, calibration, and the older history
     library.seed,  # the exemplary-call library on the recordings, and a nomination waiting
     coaching.seed,  # the team leads' coaching sessions (their agendas pick library calls): held, missed, ...
+    snapshots.seed,  # the KPI snapshots of every day with calls or evaluations
 ]
 
 
@@ -74,6 +76,7 @@ class DemoSummary:
     new_calls: int
     inbound: int
     inbound_answered: int
+    inbound_with_outcome: int
     answered: int
     resolved: int
     surveys: int
@@ -105,7 +108,8 @@ class DemoSummary:
 
     @property
     def answer_rate(self) -> float | None:
-        return rate(self.inbound_answered, self.inbound)
+        """Answered ÷ inbound calls with a known outcome (calls.kpis, as the KPI snapshots count)."""
+        return rate(self.inbound_answered, self.inbound_with_outcome)
 
 
 def seed_demo(request: DemoRequest, *, allow_production: bool = False) -> DemoSummary:
@@ -128,11 +132,12 @@ def seed_demo(request: DemoRequest, *, allow_production: bool = False) -> DemoSu
 
 def _summary(added: Mapping[str, int], *, began: float) -> DemoSummary:
     demo_calls = Call.objects.filter(external_id__startswith=calls.CALL_PREFIX)
-    inbound = Q(direction=Call.Direction.INBOUND)
+    kpi_counts = call_kpis.call_counts(service_level_seconds=0)
     call_counts = demo_calls.aggregate(
-        calls=Count("id"),
-        inbound=Count("id", filter=inbound),
-        inbound_answered=Count("id", filter=inbound & Q(answered=True)),
+        **{
+            name: kpi_counts[name]
+            for name in ("calls", "inbound", "inbound_answered", "inbound_with_outcome")
+        },
         answered=Count("id", filter=Q(answered=True)),
         resolved=Count("id", filter=Q(resolved=True)),
         recordings=Count("id", filter=~Q(recording_file="")),

@@ -11,6 +11,9 @@ def _entries(user):
     manager = roles.is_manager(user)
     yield "home", _("Home")
     yield "calls:list", _("Calls") if (user.sees_all_calls or user.is_team_lead) else _("My calls")
+    if manager or user.is_team_lead or user.is_reviewer:
+        # scorecards.access.require_evaluation_finder: the same roles.
+        yield "evaluations:list", _("Evaluations")
     if user.is_agent:
         yield "feedback:mine", _("My feedback")
     if user.is_team_lead:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Avg, Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, TruncWeek
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -15,8 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qa_center.people.models import User
-from qa_center.rates import rate
+from qa_center.rates import mean, rate, rate_expression
 from scorecards.evaluations.answers import answer_label
+from scorecards.kpis import counted_evaluations, evaluation_counts
 from scorecards.models import Answer, Criterion, Dispute, Evaluation, EvaluationChange
 from scorecards.scoring import engine as scoring
 
@@ -133,28 +134,20 @@ def _chart_data(trend: list[WeekPoint]) -> dict:
 
 
 def _counted() -> QuerySet:
-    return Evaluation.objects.regular().submitted()
+    return counted_evaluations()
 
 
 def _summary(evaluations: QuerySet) -> Summary:
-    # Aliases differ from the field names: an aggregate may not shadow a field another aggregate reads.
-    row = evaluations.aggregate(
-        n=Count("id"),
-        n_scored=Count("score"),
-        mean=Avg("score"),
-        n_passed=Count("id", filter=Q(passed=True)),
-        n_judged=Count("passed"),
-        n_auto_failed=Count("id", filter=Q(auto_failed=True)),
-        n_disputed=Count("id", filter=Q(status__in=[Evaluation.Status.DISPUTED, Evaluation.Status.RESOLVED])),
-    )
+    """The QA counts of scorecards.kpis (the snapshots' too), in one query."""
+    row = evaluations.aggregate(**evaluation_counts())
     return Summary(
-        count=row["n"],
-        scored=row["n_scored"],
-        average=None if row["mean"] is None else float(row["mean"]),
-        passed=row["n_passed"],
-        judged=row["n_judged"],
-        auto_failed=row["n_auto_failed"],
-        disputed=row["n_disputed"],
+        count=row["evaluations"],
+        scored=row["scored_evaluations"],
+        average=mean(row["score_total"], row["scored_evaluations"]),
+        passed=row["passed_evaluations"],
+        judged=row["judged_evaluations"],
+        auto_failed=row["auto_failed_evaluations"],
+        disputed=row["disputed_evaluations"],
     )
 
 
@@ -275,13 +268,7 @@ def team_feedback(*, lead: User, days: int = FEEDBACK_DAYS) -> TeamFeedback:
             judged_count=Count("evaluations__passed", filter=in_period),
             last_evaluated_at=Max("evaluations__submitted_at", filter=counted),
         )
-        .annotate(
-            pass_rate=Case(
-                When(judged_count=0, then=Value(None)),
-                default=Cast("passed_count", FloatField()) * 100 / Cast("judged_count", FloatField()),
-                output_field=FloatField(),
-            )
-        )
+        .annotate(pass_rate=rate_expression("passed_count", "judged_count"))
         .order_by("team__name", "first_name", "last_name", "username")
     )
     period = _counted().filter(agent__is_agent=True, team__lead=lead, submitted_at__gte=since)
@@ -379,10 +366,10 @@ def describe_answer_state(criterion: Criterion | None, state: dict) -> str:
 def _describe_score(state: dict) -> str:
     if state.get("score") is None:
         return _("no score")
-    text = f"{floatformat(Decimal(state['score']), 1)}%"
+    text = f"{floatformat(Decimal(state['score']), 2)}%"
     if state.get("auto_failed") and state.get("score_before_autofail") is not None:
         text += " " + _("(auto-failed; %(before)s%% before)") % {
-            "before": floatformat(Decimal(state["score_before_autofail"]), 1)
+            "before": floatformat(Decimal(state["score_before_autofail"]), 2)
         }
     if state.get("passed") is True:
         text += " · " + _("passed")

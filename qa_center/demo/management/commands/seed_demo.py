@@ -146,7 +146,9 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(
-            _("  %(entries)d exemplary calls in the library (%(new)d new), %(pending)d nominations waiting")
+            _(
+                "  %(entries)d exemplary calls in the library; nominations waiting: %(pending)d; entries added by this run: %(new)d"
+            )
             % {
                 "entries": qa.library_entries,
                 "new": qa.new_library_entries,

@@ -1,0 +1,194 @@
+"""KPI snapshots (DESIGN.md capability 6): the counts behind every KPI, per period and scope, and the record of
+each computation.
+
+A snapshot stores counts and sums, never the rates: every figure is computed from them by
+qa_center.kpis.definitions, so a reader sees "72.9 % of 5,000" and a week is the sum of its days. Rows are
+written only by qa_center.kpis.computing, which upserts them on their key.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _count(label):
+    # db_default: the computation inserts a row from one source (calls, surveys...) and fills the others'
+    # columns with later upserts; a source with nothing in the row leaves 0 there.
+    return models.PositiveIntegerField(label, default=0, db_default=0)
+
+
+def _total(label, field=models.BigIntegerField):
+    return field(label, default=0, db_default=0)
+
+
+class PeriodKind(models.TextChoices):
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class ScopeKind(models.TextChoices):
+    CENTER = "center", _("Center")
+    TEAM = "team", _("Team")
+    AGENT = "agent", _("Agent")
+    CALL_TYPE = "call_type", _("Call type")
+
+
+# The center's scope id: the key needs a value (NULL is never equal to NULL in a unique constraint).
+CENTER_ID = 0
+
+
+class KpiSnapshot(models.Model):
+    """The counts of one scope over one period. The period starts on `period_start` (a date in the center's
+    time zone, settings.TIME_ZONE: a Monday for a week, the 1st for a month, 1 January for a year)."""
+
+    PeriodKind = PeriodKind
+    ScopeKind = ScopeKind
+
+    period_kind = models.CharField(_("period"), max_length=5, choices=PeriodKind)
+    period_start = models.DateField(_("period start"))
+    scope_kind = models.CharField(_("scope"), max_length=10, choices=ScopeKind)
+    # A team's, an agent's or a call type's pk; CENTER_ID for the center.
+    scope_id = models.PositiveBigIntegerField(_("scope id"))
+    service_level_seconds = models.PositiveIntegerField(
+        _("service level threshold (s)"), default=20, db_default=20
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+
+    # Calls (calls.kpis.call_counts)
+    calls = _count(_("calls"))
+    inbound = _count(_("inbound calls received"))
+    inbound_with_outcome = _count(_("inbound calls answered or abandoned"))
+    inbound_answered = _count(_("inbound calls answered"))
+    inbound_abandoned = _count(_("inbound calls abandoned"))
+    waits = _count(_("answered inbound calls with a known wait"))
+    wait_total = _total(_("total wait (s)"))
+    within_service_level = _count(_("answered within the service level"))
+    answered_calls = _count(_("answered calls"))
+    handles = _count(_("answered calls with a known handle time"))
+    handle_total = _total(_("total handle time (s)"))
+    escalated_calls = _count(_("escalated answered calls"))
+    # Cases, where their first contact is (calls.kpis.case_counts)
+    cases = _count(_("cases received"))
+    resolved_cases = _count(_("resolved cases"))
+    fcr_cases = _count(_("cases resolved on first contact"))
+    treatments = _count(_("resolved cases with a known resolution time"))
+    treatment_total = _total(_("total treatment time (s)"), models.FloatField)
+    # Survey answers (calls.kpis.survey_counts)
+    nps_answers = _count(_("NPS answers"))
+    promoters = _count(_("promoters"))
+    passives = _count(_("passives"))
+    detractors = _count(_("detractors"))
+    csat_answers = _count(_("CSAT answers"))
+    satisfied = _count(_("CSAT answers of 4 or 5"))
+    csat_total = _total(_("total CSAT"))
+    # Evaluations (scorecards.kpis.evaluation_counts)
+    evaluations = _count(_("evaluations"))
+    scored_evaluations = _count(_("evaluations with a score"))
+    score_total = _total(_("total score"), models.FloatField)
+    passed_evaluations = _count(_("passed evaluations"))
+    judged_evaluations = _count(_("evaluations judged pass or fail"))
+    auto_failed_evaluations = _count(_("auto-failed evaluations"))
+    disputed_evaluations = _count(_("disputed evaluations"))
+
+    class Meta:
+        verbose_name = _("KPI snapshot")
+        verbose_name_plural = _("KPI snapshots")
+        constraints = [
+            # The upsert's conflict target: one row per period and scope, however often it is computed.
+            models.UniqueConstraint(
+                fields=["period_kind", "period_start", "scope_kind", "scope_id"],
+                name="kpi_snapshot_unique_key",
+            ),
+        ]
+        indexes = [
+            # A dashboard's trend: one scope's periods of one kind, in order.
+            models.Index(
+                fields=["scope_kind", "scope_id", "period_kind", "period_start"],
+                name="kpi_snapshot_scope_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period_kind} {self.period_start} {self.scope_kind} {self.scope_id}"
+
+
+class EscalationSnapshot(models.Model):
+    """Escalated answered calls of one scope over one period, per escalation type or per reason: the
+    numerators of the escalation rate by type and by reason (the denominator is the KpiSnapshot's answered
+    calls). A call counts once per type (or reason) it was escalated with."""
+
+    class Dimension(models.TextChoices):
+        TYPE = "type", _("Escalation type")
+        REASON = "reason", _("Reason")
+
+    period_kind = models.CharField(_("period"), max_length=5, choices=PeriodKind)
+    period_start = models.DateField(_("period start"))
+    scope_kind = models.CharField(_("scope"), max_length=10, choices=ScopeKind)
+    scope_id = models.PositiveBigIntegerField(_("scope id"))
+    dimension = models.CharField(_("by"), max_length=6, choices=Dimension)
+    value = models.CharField(_("type or reason"), max_length=200)
+    escalated_calls = _count(_("escalated answered calls"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("escalation snapshot")
+        verbose_name_plural = _("escalation snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_kind", "period_start", "scope_kind", "scope_id", "dimension", "value"],
+                name="escalation_snapshot_unique_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period_kind} {self.period_start} {self.scope_kind} {self.scope_id} {self.value}"
+
+
+class KpiComputation(models.Model):
+    """One run of the computation over a range of days: what the "recompute" page shows."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        MANUAL = "manual", _("Recompute button")
+        COMMAND = "command", _("Command line")
+        DEMO = "demo", _("Demo data")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Computing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("to"))
+    trigger = models.CharField(_("started by"), max_length=10, choices=Trigger)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    snapshots = models.PositiveIntegerField(_("snapshots written"), default=0)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("KPI computation")
+        verbose_name_plural = _("KPI computations")
+
+    def __str__(self):
+        return f"{self.first_day} – {self.last_day} ({self.get_status_display()})"
+
+    @property
+    def duration(self):
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
