@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from qa_center.people import roles
 from qa_center.people.models import Notification, User
 
-
 #: The QA managers' set-up pages go into one "Set-up" menu, so that the bar fits one line in every language.
 SETUP = "setup"
 
