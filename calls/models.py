@@ -141,6 +141,14 @@ class Call(models.Model):
         db_persist=True,
         null=True,
     )
+    # The result of the call's submitted regular evaluation, kept here by scorecards (the layer above, which
+    # calls may not import) through calls.services.record_evaluation_result: the call list shows and filters
+    # it at a million calls without a join. Empty: not evaluated (or the evaluation is not submitted yet).
+    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True, editable=False)
+    evaluation_score = models.DecimalField(
+        _("evaluation score"), max_digits=9, decimal_places=5, null=True, blank=True, editable=False
+    )
+    evaluation_passed = models.BooleanField(_("evaluation passed"), null=True, blank=True, editable=False)
     handle_time_seconds = models.GeneratedField(
         verbose_name=_("handle time (s)"),
         expression=seconds_total("talk_seconds", "hold_seconds", "wrap_up_seconds"),
@@ -173,6 +181,13 @@ class Call(models.Model):
             # The call list's sorts by wait and by handle time, with the tie-break (both directions).
             models.Index(fields=["wait_time_seconds", "started_at", "id"], name="call_wait_idx"),
             models.Index(fields=["handle_time_seconds", "started_at", "id"], name="call_handle_idx"),
+            # The call list's "evaluated" filter: the evaluated calls (a few percent) in the list's order, so
+            # that both their capped count and their page are an index range.
+            models.Index(
+                fields=["-started_at", "-id"],
+                name="call_evaluated_started_idx",
+                condition=Q(evaluated_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -64,6 +64,7 @@ class CallFilters:
     resolved: bool | None = None
     escalated: bool | None = None
     has_recording: bool | None = None
+    evaluated: bool | None = None
     nps: str = ""
     csat_min: int | None = None
     csat_max: int | None = None
@@ -184,6 +185,10 @@ def _filter(queryset: QuerySet[Call], filters: CallFilters, *, dense: bool = Fal
         queryset = queryset.with_recording()
     elif filters.has_recording is False:
         queryset = queryset.filter(recording_file="", recording_url="")
+    if filters.evaluated is not None:
+        # Call.evaluated_at, kept by scorecards: the evaluated calls are an index range
+        # (call_evaluated_started_idx), the others the list's own order.
+        queryset = queryset.filter(evaluated_at__isnull=not filters.evaluated)
     surveys: dict[str, int] = {}
     if filters.nps:
         surveys["nps__gte"], surveys["nps__lte"] = NPS_BANDS[filters.nps]

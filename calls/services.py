@@ -7,6 +7,7 @@ the rules that keep the data consistent live here.
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -264,6 +265,21 @@ def upsert_calls(*, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Call, bool]
         if not isinstance(result, CallFrozen):
             _record_call_survey(result[0], survey)
     return results
+
+
+# --- The evaluation's result ------------------------------------------------------------------------------
+
+
+def record_evaluation_result(
+    *, call_id: int, evaluated_at: datetime | None, score: Decimal | None, passed: bool | None
+) -> None:
+    """Keep on the call the result of its submitted regular evaluation (evaluated_at None: it has none).
+
+    Called by scorecards (which calls may not import) wherever that result is written: submitting, and a
+    dispute's re-scoring. Not the call's own data: its updated_at stays as it is."""
+    Call.objects.filter(pk=call_id).update(
+        evaluated_at=evaluated_at, evaluation_score=score, evaluation_passed=passed
+    )
 
 
 # --- Recordings -----------------------------------------------------------------------------------------

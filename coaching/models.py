@@ -361,14 +361,15 @@ class SessionChange(models.Model):
 
 
 class AgendaItem(models.Model):
-    """One point of a session's agenda: an evaluation to discuss, a strength to recognise, or the lead's own.
+    """One point of a session's agenda: an evaluation to discuss, a strength to recognise, an exemplary call of
+    the library to listen to, or the lead's own.
 
-    A new kind (e.g. an exemplary call of the library) is one more choice and one more nullable link, with its
-    check constraint below."""
+    A new kind is one more choice and one more nullable link, with its check constraint below."""
 
     class Kind(models.TextChoices):
         EVALUATION = "evaluation", _("Evaluation to discuss")
         STRENGTH = "strength", _("Strength to recognise")
+        LIBRARY = "library", _("Exemplary call to listen to")
         FREE = "free", _("Other point")
 
     session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, related_name="agenda_items")
@@ -380,6 +381,14 @@ class AgendaItem(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    entry = models.ForeignKey(
+        LibraryEntry,
+        verbose_name=_("library entry"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
     )
     # The criterion this point is about, by title (as the feedback figures group criteria across versions):
     # the evaluation's weakest criterion, or the strength. The coaching effect follows these criteria.
@@ -401,6 +410,9 @@ class AgendaItem(models.Model):
                 condition=~Q(kind="strength") | ~Q(criterion_title=""),
                 name="agenda_item_strength_has_criterion",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="library") | Q(entry__isnull=False), name="agenda_item_library_has_entry"
+            ),
             models.CheckConstraint(condition=~Q(kind="free") | ~Q(text=""), name="agenda_item_free_has_text"),
             models.UniqueConstraint(
                 fields=["session", "evaluation"],
@@ -412,10 +424,15 @@ class AgendaItem(models.Model):
                 condition=Q(kind="strength"),
                 name="agenda_item_one_per_strength",
             ),
+            models.UniqueConstraint(
+                fields=["session", "entry"],
+                condition=Q(entry__isnull=False),
+                name="agenda_item_one_per_entry",
+            ),
         ]
 
     def __str__(self):
-        return self.text or self.criterion_title or str(self.evaluation_id)
+        return self.text or self.criterion_title or str(self.evaluation_id or self.entry_id)
 
 
 class ActionItem(models.Model):

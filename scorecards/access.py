@@ -16,7 +16,6 @@ from scorecards.models import (
     Assignment,
     CalibrationSession,
     Criterion,
-    CriterionOption,
     Dispute,
     Evaluation,
     RecordingNote,
@@ -34,13 +33,13 @@ __all__ = [
     "get_dispute_for",
     "get_evaluation_for",
     "get_note_for",
-    "get_option_for",
     "get_sampling_rule_for",
     "get_sampling_run_for",
     "get_scorecard_for",
     "get_section_for",
     "get_team_agent_for",
     "get_version_for",
+    "require_evaluation_finder",
     "require_qa_manager",
     "require_reviewer",
 ]
@@ -48,6 +47,13 @@ __all__ = [
 
 def require_reviewer(user) -> None:
     if not roles.works_center_wide(user):
+        raise PermissionDenied
+
+
+def require_evaluation_finder(user) -> None:
+    """The evaluations list is for QA managers, team leads and reviewers: 403 for anyone else (an agent has
+    "My feedback")."""
+    if not (roles.is_manager(user) or roles.is_team_lead(user) or roles.is_reviewer(user)):
         raise PermissionDenied
 
 
@@ -102,7 +108,7 @@ def get_version_for(user, pk, *, for_change: bool = False) -> ScorecardVersion:
     return version
 
 
-# Sections, criteria and options have no access rule of their own: the version they belong to decides, so a
+# Sections and criteria (options are edited with theirs) have no access rule of their own: the version they belong to decides, so a
 # draft's parts are 404 to non-managers like the draft itself, and changing a part is 403 to all but managers.
 
 
@@ -131,13 +137,6 @@ def get_criterion_for(user, pk, *, for_change: bool = False) -> Criterion:
     """The criterion if its version is visible to `user`, else 404; for_change: 403 for all but QA managers."""
     queryset = Criterion.objects.select_related("section")
     return _part_for(queryset, user, pk, version_path="section__version", for_change=for_change)
-
-
-def get_option_for(user, pk, *, for_change: bool = False) -> CriterionOption:
-    """An option of a choice criterion if its version is visible to `user`, else 404; for_change: 403 for all
-    but QA managers."""
-    queryset = CriterionOption.objects.select_related("criterion__section")
-    return _part_for(queryset, user, pk, version_path="criterion__section__version", for_change=for_change)
 
 
 def get_calibration_for(user, pk) -> CalibrationSession:

@@ -147,8 +147,8 @@ class CriterionCommentAdmin(admin.ModelAdmin):
 
 @admin.register(SamplingRule)
 class SamplingRuleAdmin(admin.ModelAdmin):
-    list_display = ("call_type", "calls_per_agent", "period", "is_active")
-    list_filter = ("period", "is_active")
+    list_display = ("call_type", "team", "method", "calls_per_agent", "percentage", "period", "is_active")
+    list_filter = ("period", "method", "is_active")
 
 
 @admin.register(SamplingRun)
@@ -162,7 +162,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_display = ("call", "reviewer", "status", "created_at", "due_at")
     list_filter = ("status",)
     list_select_related = ("call", "reviewer")
-    raw_id_fields = ("call", "sampling_run")
+    raw_id_fields = ("call", "sampling_run", "sampling_rule")
 
 
 class AnswerInline(ReadOnlyRecord, admin.TabularInline):

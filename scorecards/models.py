@@ -207,15 +207,47 @@ class CriterionComment(models.Model):
 
 
 class SamplingRule(models.Model):
+    """Which calls of a call type go to review each week or month.
+
+    A call type may have several active rules (one per team, or a per-agent quota beside a random percentage):
+    how they combine is written once, in scorecards.sampling.services.
+    """
+
     class Period(models.TextChoices):
         WEEK = "week", _("Week")
         MONTH = "month", _("Month")
 
+    class Method(models.TextChoices):
+        PER_AGENT = "per_agent", _("A number of calls per agent")
+        PERCENTAGE = "percentage", _("A random percentage of the calls")
+
     call_type = models.ForeignKey(
         "calls.CallType", verbose_name=_("call type"), on_delete=models.CASCADE, related_name="sampling_rules"
     )
+    # The team the calls were taken for (Call.team); empty: every team's calls.
+    team = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sampling_rules",
+    )
+    method = models.CharField(_("sample"), max_length=10, choices=Method, default=Method.PER_AGENT)
     calls_per_agent = models.PositiveSmallIntegerField(
-        _("calls per agent"), default=2, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("calls per agent"),
+        null=True,
+        blank=True,
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    percentage = models.DecimalField(
+        _("percentage of the calls"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
     )
     period = models.CharField(_("per"), max_length=5, choices=Period, default=Period.WEEK)
     require_answered = models.BooleanField(_("answered calls only"), default=True)
@@ -229,15 +261,21 @@ class SamplingRule(models.Model):
         verbose_name = _("sampling rule")
         verbose_name_plural = _("sampling rules")
         constraints = [
-            models.UniqueConstraint(
-                fields=["call_type"],
-                condition=Q(is_active=True),
-                name="sampling_one_active_rule_per_call_type",
-            )
+            # Each method has the one number it needs.
+            models.CheckConstraint(
+                condition=(Q(method="per_agent") & Q(calls_per_agent__isnull=False))
+                | (Q(method="percentage") & Q(percentage__isnull=False)),
+                name="sampling_rule_method_has_its_number",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.call_type}: {self.calls_per_agent}/{self.get_period_display()}"
+        if self.method == self.Method.PERCENTAGE:
+            amount = f"{self.percentage.normalize():f}%"
+        else:
+            amount = f"{self.calls_per_agent}/{_('agent')}"
+        team = f" · {self.team}" if self.team_id else ""
+        return f"{self.call_type}{team}: {amount}/{self.get_period_display()}"
 
 
 class SamplingRun(models.Model):
@@ -276,6 +314,15 @@ class Assignment(models.Model):
     )
     sampling_run = models.ForeignKey(
         SamplingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments"
+    )
+    # The rule that picked the call (None: assigned by hand, or the rule was deleted).
+    sampling_rule = models.ForeignKey(
+        SamplingRule,
+        verbose_name=_("sampling rule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -446,6 +493,13 @@ class Evaluation(models.Model):
             # "My feedback" and per-agent QA score over a period.
             models.Index(fields=["agent", "submitted_at"], name="evaluation_agent_idx"),
             models.Index(fields=["reviewer", "status"], name="evaluation_reviewer_idx"),
+            # The evaluations list (scorecards.evaluations.selectors): its date and score sorts with their
+            # tie-break, a team lead's and a reviewer's scope in date order, and the scorecard filter.
+            models.Index(fields=["submitted_at", "id"], name="evaluation_submitted_id_idx"),
+            models.Index(fields=["score", "submitted_at", "id"], name="evaluation_score_idx"),
+            models.Index(fields=["team", "submitted_at", "id"], name="evaluation_team_submitted_idx"),
+            models.Index(fields=["reviewer", "submitted_at", "id"], name="evaluation_reviewer_subm_idx"),
+            models.Index(fields=["version", "submitted_at", "id"], name="evaluation_version_subm_idx"),
         ]
         constraints = [
             # One regular evaluation per call: a second would count the call twice in the agent's scores.

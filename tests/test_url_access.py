@@ -130,16 +130,8 @@ class World:
         return self._tone(self.version)
 
     @cached_property
-    def option(self):
-        return self.criterion.options.first()
-
-    @cached_property
     def draft_criterion(self):
         return self._tone(self.draft)
-
-    @cached_property
-    def draft_option(self):
-        return self.draft_criterion.options.first()
 
     # Calls and evaluations.
     @cached_property
@@ -406,6 +398,10 @@ def external_id(world):
 AGENT_AND_TEAM_READ = page(
     agent=200, other_agent=404, reviewer=200, lead=200, other_lead=404, manager=200, superuser=200
 )
+# The evaluations list and its export: QA managers, team leads and reviewers, each their scope.
+EVALUATION_FINDERS = page(
+    agent=403, other_agent=403, reviewer=200, lead=200, other_lead=200, manager=200, superuser=200
+)
 # The reviewer's draft: only they change it; QA managers may read it (403 to change); 404 for everyone else.
 DRAFT_EVALUATION_CHANGE = {
     "anonymous": LOGIN,
@@ -595,16 +591,8 @@ TABLE: dict[str, Case] = {
     ),
     "scorecards:criterion_delete": Case(pk_of("draft_criterion"), GET=WRONG_METHOD, POST=drafts(302)),
     "scorecards:criterion_move": Case(pk_of("draft_criterion"), GET=WRONG_METHOD, POST=drafts(302)),
-    "scorecards:option_add": Case(pk_of("draft_criterion"), GET=WRONG_METHOD, POST=drafts(302)),
-    "scorecards:option_add[published]": Case(
-        pk_of("criterion"), GET=WRONG_METHOD, POST=PUBLISHED_CHANGE(302)
-    ),
     "scorecards:criterion_comments": Case(pk_of("criterion"), GET=everyone(200), POST=everyone(200)),
     "scorecards:criterion_comments[draft]": Case(pk_of("draft_criterion"), GET=drafts(200), POST=drafts(200)),
-    "scorecards:option_edit": Case(pk_of("draft_option"), GET=WRONG_METHOD, POST=drafts(302)),
-    "scorecards:option_edit[published]": Case(pk_of("option"), GET=WRONG_METHOD, POST=PUBLISHED_CHANGE(302)),
-    "scorecards:option_delete": Case(pk_of("draft_option"), GET=WRONG_METHOD, POST=drafts(302)),
-    "scorecards:option_move": Case(pk_of("draft_option"), GET=WRONG_METHOD, POST=drafts(302)),
     # --- The reviewer's queue and the sampling page
     "queue:mine": Case(
         none,
@@ -634,6 +622,9 @@ TABLE: dict[str, Case] = {
         POST=managers_only(302) | {"reviewer": 404},
     ),
     # --- Evaluations
+    # --- The evaluations list: QA managers, team leads and reviewers; an agent has "My feedback" (403)
+    "evaluations:list": Case(none, GET=EVALUATION_FINDERS, POST=WRONG_METHOD),
+    "evaluations:export": Case(none, GET=EVALUATION_FINDERS, POST=WRONG_METHOD),
     "evaluations:start": Case(
         pk_of("assignment"),
         GET=WRONG_METHOD,

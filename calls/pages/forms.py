@@ -97,6 +97,7 @@ class CallFilterForm(forms.Form):
     resolved = _tri_state(_("Resolved"))
     escalated = _tri_state(_("Escalated"))
     has_recording = _tri_state(_("Recording"))
+    evaluated = _tri_state(_("Evaluated"))
     nps = forms.ChoiceField(label=_("NPS"), choices=NPS_CHOICES, required=False)
     csat_min = _csat(_("CSAT from"))
     csat_max = _csat(_("CSAT to"))

@@ -40,6 +40,7 @@ COLUMNS = [
     (None, _("Escalated")),
     (None, _("Survey")),
     (None, _("Recording")),
+    (None, _("Evaluation")),
 ]
 
 

@@ -4,6 +4,7 @@ Every page reads approved entries through library_search or entries_for_criteria
 entry (its internal-only clips, the agent's name once anonymised) is decided by the predicates at the top.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ __all__ = [
     "credit_for",
     "criterion_titles_for",
     "entries_for_criteria",
+    "entries_for_text",
     "library_search",
     "may_nominate",
     "nomination_suggested",
@@ -33,6 +35,7 @@ __all__ = [
     "sees_usage",
     "suggested_evaluations",
     "suggestion_threshold",
+    "visible_clips",
 ]
 
 #: The library's order: the newest approvals first (the keyset of qa_center.paging; library_entry_browse_idx).
@@ -77,7 +80,8 @@ def clips_for(entry: LibraryEntry, user) -> QuerySet[LibraryClip]:
     return clips if sees_internal_clips(user) else clips.filter(internal_only=False)
 
 
-def _visible_clips(user) -> QuerySet[LibraryClip]:
+def visible_clips(user) -> QuerySet[LibraryClip]:
+    """The clips `user` may hear, in their order (to prefetch on entries shown elsewhere, e.g. an agenda)."""
     clips = LibraryClip.objects.order_by("start_seconds", "id")
     return clips if sees_internal_clips(user) else clips.filter(internal_only=False)
 
@@ -114,7 +118,7 @@ def library_search(*, user, filters: LibraryFilters) -> tuple[QuerySet, QuerySet
         tagged = through.objects.filter(libraryentry=OuterRef("pk"), librarytag__name=filters.tag.lower())
         entries = entries.filter(Exists(tagged))
     clip_count = (
-        _visible_clips(user)
+        visible_clips(user)
         .filter(entry=OuterRef("pk"))
         .order_by()
         .values("entry")
@@ -140,6 +144,21 @@ def filter_choices() -> dict:
     }
 
 
+def _ranked_entries(user, matches: Subquery, limit: int) -> list[LibraryEntry]:
+    """Approved entries with a positive `matches` count, most matches first, ready to display (three queries)."""
+    entries = (
+        LibraryEntry.objects.approved()
+        .annotate(matched=matches)
+        .filter(matched__gt=0)
+        .select_related("call_type", "agent")
+        .prefetch_related(
+            "criteria", Prefetch("clips", queryset=visible_clips(user), to_attr="visible_clips")
+        )
+        .order_by("-matched", "-play_count", "-decided_at", "-id")
+    )
+    return list(entries[:limit])
+
+
 def entries_for_criteria(user, criterion_keys, limit: int = 5) -> list[LibraryEntry]:
     """Approved entries tagged with any of the criteria `criterion_keys` (criterion titles, as My feedback and
     the evaluations name them), those matching the most first, with the clips `user` may hear prefetched.
@@ -156,17 +175,45 @@ def entries_for_criteria(user, criterion_keys, limit: int = 5) -> list[LibraryEn
         .annotate(n=Count("id"))
         .values("n")
     )
-    entries = (
-        LibraryEntry.objects.approved()
-        .annotate(matched=Subquery(matches))
-        .filter(matched__gt=0)
-        .select_related("call_type", "agent")
-        .prefetch_related(
-            "criteria", Prefetch("clips", queryset=_visible_clips(user), to_attr="visible_clips")
-        )
-        .order_by("-matched", "-play_count", "-decided_at", "-id")
+    return _ranked_entries(user, Subquery(matches), limit)
+
+
+#: A tag has at most this many words ("first-contact resolution", "bad news").
+MAX_TAG_WORDS = 3
+#: Only the first words of a long text count (each run is one value of an IN list).
+MAX_TEXT_WORDS = 200
+_WORD = re.compile(r"[\w'-]+")
+
+
+def text_phrases(text: str) -> list[str]:
+    """The words of `text` and its runs of up to MAX_TAG_WORDS words, lowercased like the tags."""
+    words = [word.strip("'-") for word in _WORD.findall(text.lower())]
+    words = [word for word in words if word][:MAX_TEXT_WORDS]
+    phrases = {
+        " ".join(words[start : start + size])
+        for size in range(1, MAX_TAG_WORDS + 1)
+        for start in range(len(words) - size + 1)
+    }
+    return sorted(phrases)
+
+
+def entries_for_text(user, text: str, limit: int = 5) -> list[LibraryEntry]:
+    """Approved entries whose tags occur in `text` as whole words (the tag "escalation" in a role-play's
+    "Escalation: the customer asks for a manager"), those with the most such tags first, with the clips `user`
+    may hear prefetched. A text search (library_search) would need every word of the text in one entry; a
+    scenario is a sentence, its tags are what it is about. Three queries whatever the number of entries."""
+    phrases = text_phrases(text)
+    if not phrases or limit <= 0:
+        return []
+    through = LibraryEntry.tags.through
+    matches = (
+        through.objects.filter(libraryentry=OuterRef("pk"), librarytag__name__in=phrases)
+        .order_by()
+        .values("libraryentry")
+        .annotate(n=Count("id"))
+        .values("n")
     )
-    return list(entries[:limit])
+    return _ranked_entries(user, Subquery(matches), limit)
 
 
 def criterion_titles_for(call_type: CallType | None) -> list[str]:

@@ -141,6 +141,7 @@ class AgendaForm(forms.Form):
         coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     strengths = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    entries = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, suggestions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,9 +150,14 @@ class AgendaForm(forms.Form):
             (s.evaluation.pk, s.evaluation.pk) for s in suggestions.evaluations
         ]
         self.fields["strengths"].choices = [(s.title, s.title) for s in suggestions.strengths]
+        self.fields["entries"].choices = [(s.entry.pk, s.entry.title) for s in suggestions.library]
 
     def picked_evaluations(self):
         chosen = set(self.cleaned_data["evaluations"])
         return [
             (s.evaluation, s.weakest_title) for s in self.suggestions.evaluations if s.evaluation.pk in chosen
         ]
+
+    def picked_entries(self):
+        chosen = set(self.cleaned_data["entries"])
+        return [s.entry for s in self.suggestions.library if s.entry.pk in chosen]

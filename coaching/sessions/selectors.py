@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -26,7 +27,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from coaching.access import coachable_agents
-from coaching.models import ActionItem, AgendaItem, CoachingSession
+from coaching.library.selectors import entries_for_criteria, entries_for_text, visible_clips
+from coaching.models import ActionItem, AgendaItem, CoachingSession, LibraryEntry
 from qa_center.people.models import User
 from scorecards.feedback.selectors import CriterionStat, my_feedback
 from scorecards.models import Answer, Evaluation
@@ -35,6 +37,7 @@ __all__ = [
     "AGENDA_DAYS",
     "EFFECT_DAYS",
     "AgendaSuggestions",
+    "LibrarySuggestion",
     "Effect",
     "agenda_suggestions",
     "home_items_for_agent",
@@ -50,6 +53,9 @@ AGENDA_DAYS = 30
 #: The coaching effect compares the 30 days before a session with the 30 days after it.
 EFFECT_DAYS = 30
 SUGGESTED_EVALUATIONS = 20
+#: The library calls suggested for the weak criteria, and for a role-play's scenario.
+SUGGESTED_LIBRARY_ENTRIES = 5
+SUGGESTED_SCENARIO_ENTRIES = 3
 PRESELECTED_STRENGTHS = 3
 #: Home page: an agent with no session in this many days and a falling score needs one.
 NO_SESSION_DAYS = 30
@@ -112,12 +118,30 @@ class StrengthSuggestion:
 
 
 @dataclass
+class LibrarySuggestion:
+    """An exemplary call of the library: tagged with criteria the agent struggles with (`weak`, those of its
+    criteria), or, for a role-play, an example of the scenario done well (`for_scenario`). Never preselected:
+    the lead picks."""
+
+    entry: LibraryEntry
+    weak: list[str]
+    for_scenario: bool = False
+    selected: bool = False
+
+    @property
+    def criteria(self) -> list[str]:
+        return [criterion.title for criterion in self.entry.criteria.all()]
+
+
+@dataclass
 class AgendaSuggestions:
-    """What the agenda builder offers. The library's exemplary calls tagged with `weak_titles` join here."""
+    """What the agenda builder offers: evaluations, strengths, and the library's exemplary calls tagged with
+    `weak_titles` (and, for a role-play, those of its scenario)."""
 
     evaluations: list[EvaluationSuggestion]
     strengths: list[StrengthSuggestion]
     weak_titles: list[str]
+    library: list[LibrarySuggestion] = field(default_factory=list)
     free_items: list[AgendaItem] = field(default_factory=list)
     prepared: bool = False
 
@@ -149,7 +173,11 @@ def agenda_suggestions(session: CoachingSession, *, now: datetime | None = None)
     since = now - timedelta(days=AGENDA_DAYS)
     feedback = my_feedback(agent=session.agent, days=AGENDA_DAYS, lead=session.lead)
     weak_titles = [stat.title for stat in feedback.weakest]
-    items = list(session.agenda_items.select_related("evaluation__call", "evaluation__call__call_type"))
+    items = list(
+        session.agenda_items.select_related(
+            "evaluation__call", "evaluation__call__call_type", "entry", "entry__call_type"
+        ).prefetch_related("entry__criteria")
+    )
     prepared = session.agenda_prepared_at is not None
     on_agenda = {item.evaluation_id: item for item in items if item.kind == AgendaItem.Kind.EVALUATION}
     strengths_on_agenda = {item.criterion_title for item in items if item.kind == AgendaItem.Kind.STRENGTH}
@@ -191,15 +219,45 @@ def agenda_suggestions(session: CoachingSession, *, now: datetime | None = None)
         evaluations=evaluations,
         strengths=strengths,
         weak_titles=weak_titles,
+        library=_library_suggestions(session, weak_titles=weak_titles, items=items),
         free_items=[item for item in items if item.kind == AgendaItem.Kind.FREE],
         prepared=prepared,
     )
 
 
-def agenda_of(session: CoachingSession) -> list[AgendaItem]:
-    return list(
-        session.agenda_items.select_related("evaluation", "evaluation__call", "evaluation__call__call_type")
+def _library_suggestions(
+    session: CoachingSession, *, weak_titles: list[str], items: list[AgendaItem]
+) -> list[LibrarySuggestion]:
+    """The approved entries tagged with the weak criteria (coaching.library.selectors.entries_for_criteria);
+    for a role-play first the entries whose tags occur in its scenario (entries_for_text); then the entries
+    already on the agenda that are no longer suggested (kept, ticked). Three queries per lookup."""
+    on_agenda = {item.entry_id: item.entry for item in items if item.kind == AgendaItem.Kind.LIBRARY}
+    suggestions: dict[int, LibrarySuggestion] = {}
+    if session.kind == CoachingSession.Kind.ROLE_PLAY and session.scenario:
+        for entry in entries_for_text(session.lead, session.scenario, SUGGESTED_SCENARIO_ENTRIES):
+            suggestions[entry.pk] = LibrarySuggestion(entry=entry, weak=[], for_scenario=True)
+    found = entries_for_criteria(session.lead, weak_titles, SUGGESTED_LIBRARY_ENTRIES)
+    for entry in [*found, *on_agenda.values()]:
+        suggestions.setdefault(entry.pk, LibrarySuggestion(entry=entry, weak=[]))
+    weak = set(weak_titles)
+    for suggestion in suggestions.values():
+        suggestion.weak = [title for title in suggestion.criteria if title in weak]
+        suggestion.selected = suggestion.entry.pk in on_agenda
+    return list(suggestions.values())
+
+
+def agenda_of(session: CoachingSession, *, viewer: User | None = None) -> list[AgendaItem]:
+    """The session's agenda, each library entry with its criteria and the clips `viewer` may hear
+    (entry.visible_clips: internal-only clips are left out for agents)."""
+    items = session.agenda_items.select_related(
+        "evaluation", "evaluation__call", "evaluation__call__call_type", "entry", "entry__call_type"
     )
+    if viewer is not None:
+        items = items.prefetch_related(
+            "entry__criteria",
+            Prefetch("entry__clips", queryset=visible_clips(viewer), to_attr="visible_clips"),
+        )
+    return list(items)
 
 
 # --- The lead's week ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ daylight-saving change lies between them. State changes are conditional UPDATEs,
 change a session once.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -18,7 +19,8 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from coaching.access import coachable_agents
-from coaching.models import ActionItem, AgendaItem, CoachingSession, SessionChange
+from coaching.library.services import record_usage
+from coaching.models import ActionItem, AgendaItem, CoachingSession, LibraryEntry, SessionChange
 from coaching.sessions import notifications
 from coaching.sessions.selectors import weakest_criterion_of
 from qa_center.people.models import User
@@ -297,12 +299,19 @@ def save_agenda(
     session: CoachingSession,
     evaluations: list[tuple[Evaluation, str]],
     strengths: list[str],
+    entries: Sequence[LibraryEntry] = (),
     now: datetime | None = None,
 ) -> None:
     """Replace the suggested points of the agenda with the lead's picks: (evaluation, its weakest criterion)
-    pairs and strength titles. Free points stay. The picks come from coaching.sessions.selectors."""
+    pairs, strength titles and library entries. Free points stay. The picks come from
+    coaching.sessions.selectors. An entry newly on the agenda counts as one use of the library ("session"); one
+    that stays on it through another save is not counted again."""
     _require_open_agenda(session)
-    session.agenda_items.filter(kind__in=[AgendaItem.Kind.EVALUATION, AgendaItem.Kind.STRENGTH]).delete()
+    suggested = session.agenda_items.filter(
+        kind__in=[AgendaItem.Kind.EVALUATION, AgendaItem.Kind.STRENGTH, AgendaItem.Kind.LIBRARY]
+    )
+    already_linked = set(suggested.filter(entry__isnull=False).values_list("entry_id", flat=True))
+    suggested.delete()
     position = _next_position(session)
     items = []
     for evaluation, criterion_title in evaluations:
@@ -325,7 +334,18 @@ def save_agenda(
             )
         )
         position += 1
+    entries = list({entry.pk: entry for entry in entries}.values())
+    for entry in entries:
+        if not entry.is_approved:
+            raise ValidationError(_("That call is not in the library."), code="not_in_library")
+        items.append(
+            AgendaItem(session=session, kind=AgendaItem.Kind.LIBRARY, entry=entry, position=position)
+        )
+        position += 1
     AgendaItem.objects.bulk_create(items)
+    for entry in entries:
+        if entry.pk not in already_linked:
+            record_usage(entry, LibraryEntry.Usage.SESSION)
     prepared = now or timezone.now()
     CoachingSession.objects.filter(pk=session.pk).update(agenda_prepared_at=prepared)
     session.agenda_prepared_at = prepared

@@ -168,7 +168,7 @@ def _detail(request, session: CoachingSession, *, status: int = 200, **forms):
     open_for_work = session.status in (CoachingSession.Status.SCHEDULED, CoachingSession.Status.COMPLETED)
     context = {
         "session": session,
-        "agenda": selectors.agenda_of(session),
+        "agenda": selectors.agenda_of(session, viewer=user),
         "action_items": list(session.action_items.select_related("done_by").order_by("due_on", "pk")),
         "changes": list(session.changes.select_related("changed_by")),
         "is_lead": is_lead,
@@ -267,7 +267,8 @@ def agenda_remove(request, pk, item_pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def agenda(request, pk):
-    """The agenda builder: the suggested evaluations and strengths (preselected), the lead's own points."""
+    """The agenda builder: the suggested evaluations and strengths (preselected), the library calls to listen to
+    (the lead picks), the lead's own points."""
     session = access.get_session_for(request.user, pk, for_change=True)
     suggestions = selectors.agenda_suggestions(session)
     form = AgendaForm(request.POST if request.method == "POST" else None, suggestions=suggestions)
@@ -277,6 +278,7 @@ def agenda(request, pk):
                 session=session,
                 evaluations=form.picked_evaluations(),
                 strengths=form.cleaned_data["strengths"],
+                entries=form.picked_entries(),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -33,6 +32,7 @@ from qa_center.demo.answers import (
     REVIEWER_BIAS,
     Reviewing,
     agent_skills,
+    apply_what_is_heard,
     best_value,
     draw_values,
     ensure_a_miss,
@@ -42,6 +42,7 @@ from qa_center.demo.answers import (
 from qa_center.demo.calls import CALL_PREFIX, call_end, first_call_at
 from qa_center.demo.history import seed_history
 from qa_center.demo.people import DEMO_AGENT, MANAGER, REVIEWERS, demo_users
+from qa_center.demo.recordings import line_start, script_of
 from qa_center.demo.scorecards import CHOICE, MIN_TALK_SECONDS, YES_NO
 from qa_center.people.models import Notification, User
 from qa_center.people.notifications import in_app_only
@@ -73,15 +74,23 @@ KEEP_OPEN = 4
 BEAT_WEEKDAY, BEAT_TIME = 0, timedelta(hours=2, minutes=30)
 #: Notifications older than this have been read, except the managers' about disputes still open.
 UNREAD_DAYS = 3
-#: In calibration, how often each reviewer answers a criterion a step away from the manager's reference.
-CALIBRATION_DRIFT = {"reviewer": 0.12, "reviewer2": 0.18, "reviewer3": 0.22}
 
-#: Notes pinned to the recording: (where in the recording, 0..1, text).
-RECORDING_NOTES = [
-    (0.04, "Clear greeting and name within the first seconds."),
-    (0.45, "Here the customer explains the problem: a short summary back would have helped."),
-    (0.85, "Good close: the next step and its timing are confirmed."),
-]
+
+@dataclass(frozen=True)
+class CalibrationPlan:
+    """A calibration session: what it is for (its title says so), and per reviewer on how many criteria
+    they hear the call otherwise than the manager's reference (judgement calls first: scales and choices)."""
+
+    topic: str
+    differences: Mapping[str, int]
+
+
+#: The closed sessions, an easy call and a debated one (their agreement and alpha differ), and the open one.
+CLOSED_CALIBRATIONS = (
+    CalibrationPlan("Monthly calibration", {"reviewer": 1, "reviewer2": 0, "reviewer3": 1}),
+    CalibrationPlan("Drawing the line", {"reviewer": 2, "reviewer2": 2, "reviewer3": 3}),
+)
+OPEN_CALIBRATION = CalibrationPlan("Before Friday's team meeting", {"reviewer2": 1})
 
 
 #: The agents' reasons for disputing a criterion (the first disputed criterion gets the first reason).
@@ -138,11 +147,12 @@ def seed(request: "DemoRequest") -> Mapping[str, bool]:
     people = demo_users()
     # Nothing is mailed: the events are dated weeks back (see the module docstring).
     with in_app_only(), transaction.atomic():
-        if _has_activity():
-            return {"activity_added": False}
-        added = _seed_activity(
+        added = not _has_activity() and _seed_activity(
             rng=random.Random(request.seed), people=people, first_call_at=first_call_at(now), now=now
         )
+        # The evaluations above are bulk-written around the services: their results go on the calls (the
+        # call list's score and "evaluated" filter) in one UPDATE, on an older demo database too.
+        services.record_results_on_calls()
     return {"activity_added": added}
 
 
@@ -272,6 +282,8 @@ def _score(
 ) -> Evaluation:
     """Score `call` as `reviewer` would in the form: start, save the answers, pin notes, submit.
 
+    A recorded call is answered as its script says where the recording lets a reviewer hear it, and its
+    notes (`notes`) are the script's, pinned to the lines they are about (recordings.RecordingScript).
     draft_since: leave it a draft, half filled in, started in the last hours but not before this moment.
     with_a_miss: at least one criterion loses points (an evaluation the agent will dispute)."""
     if session is not None:
@@ -280,11 +292,13 @@ def _score(
         evaluation = services.start_evaluation(assignment=assignment, call=call, reviewer=reviewer)
     outline = demo.outline(evaluation.version)
     moment = submitted or demo.now
+    script = script_of(call)
     if values is None:
         values = draw_values(demo, outline, agent_id=call.agent_id, moment=moment, reviewer=reviewer)
+        apply_what_is_heard(outline, values, script)
     if with_a_miss:
         ensure_a_miss(demo.rng, outline, values)
-    strengths, improvements, comments = feedback(demo.rng, outline, values)
+    strengths, improvements, comments = feedback(demo.rng, outline, values, script)
     if draft_since is not None:
         # Half-way through the form: the first half answered, no conclusions yet.
         answered = dict(list(values.items())[: len(values) // 2])
@@ -309,10 +323,12 @@ def _score(
         improvements=improvements,
         by=reviewer,
     )
-    if notes and call.talk_seconds:
-        for share, body in RECORDING_NOTES:
-            at = Decimal(round(call.talk_seconds * share, 1)).quantize(Decimal("0.1"))
-            services.add_recording_note(evaluation=evaluation, at_seconds=at, body=body, by=reviewer)
+    if notes and script is not None:
+        # Pinned just after the line each note is about starts (a note needs something heard to be about).
+        for index, body in script.notes:
+            at = line_start(call.transcript, index)
+            if at is not None:
+                services.add_recording_note(evaluation=evaluation, at_seconds=at + 1, body=body, by=reviewer)
     services.submit_evaluation(evaluation=evaluation, by=reviewer)
     # Scored after the call ended, in 12 to 45 minutes, after the call was assigned.
     ended = call_end(call)
@@ -401,7 +417,14 @@ def _pick_special_calls(demo: _Activity) -> _Specials:
     def own(call: Call) -> bool:
         return call.agent_id == agent.pk
 
-    specials.agent_disputable = take(recorded, own) or agent_call(timedelta(hours=3))
+    def coaching_point(call: Call) -> bool:
+        script = script_of(call)
+        return own(call) and script is not None and not script.exemplary
+
+    # The demo agent's call to dispute shows their coaching points, when a recording of it does.
+    specials.agent_disputable = (
+        take(recorded, coaching_point) or take(recorded, own) or agent_call(timedelta(hours=3))
+    )
     specials.with_notes = [c for c in (take(recorded, own), take(recorded, lambda c: not own(c))) if c]
     specials.reviewer_queue = [c for c in (take(recorded, lambda c: not own(c)) for _ in range(2)) if c]
     # Calibration: two closed sessions on the same scorecard (agreement across sessions), one open.
@@ -568,42 +591,58 @@ def _dispute(
 
 def _calibration(demo: _Activity, specials: _Specials) -> None:
     """Two closed sessions (reviewer, reviewer2, reviewer3 and the manager's reference) and an open one in
-    which `reviewer` still has to score. Sessions start after their call: the recordings are recent calls."""
+    which `reviewer` still has to score. Sessions start after their call: the recordings are recent calls.
+    The reviewers hear the calls a little differently (CLOSED_CALIBRATIONS), so the results show real
+    disagreement, more on the debated call than on the easy one."""
     manager = demo.user(MANAGER)
     raters = [demo.user(name) for name in ("reviewer", "reviewer2", "reviewer3")]
     latest = demo.now - timedelta(minutes=15)
-    for call in specials.closed_sessions:
+    for call, plan in zip(specials.closed_sessions, CLOSED_CALIBRATIONS, strict=False):
         created = min(call_end(call) + timedelta(minutes=30), latest - timedelta(hours=1))
-        session = _open_session(demo, call, raters, created=created)
+        session = _open_session(demo, call, raters, plan=plan, created=created)
         reference = _calibration_answers(demo, session, manager)
+        contested = _contested_criteria(demo, session, reference)
         moments = sorted(demo.between(created + timedelta(minutes=20), latest) for _rater in range(4))
-        for rater, at in zip((manager, *raters), moments, strict=True):
-            values = reference if rater == manager else _deviate(demo, session, reference, rater)
+        for position, (rater, at) in enumerate(zip((manager, *raters), moments, strict=True)):
+            if rater == manager:
+                values = reference
+            else:
+                count = plan.differences.get(rater.username, 0)
+                values = _deviate(reference, contested, rater=rater, start=position - 1, count=count)
             _score_calibration(demo, session, rater, values, at=at, opened=created)
         calibration.close_if_complete(session=session)
         demo.sessions[session.pk] = (created, moments[-1] + timedelta(minutes=1))
     if call := specials.open_session:
         created = min(max(call_end(call) + timedelta(minutes=30), demo.now - timedelta(days=2)), latest)
-        session = _open_session(demo, call, raters, created=created, deadline=demo.now + timedelta(days=3))
+        session = _open_session(
+            demo, call, raters, plan=OPEN_CALIBRATION, created=created, deadline=demo.now + timedelta(days=3)
+        )
         reference = _calibration_answers(demo, session, manager)
+        contested = _contested_criteria(demo, session, reference)
         reviewer2, reviewer3 = raters[1], raters[2]
         moments = sorted(demo.between(created + timedelta(minutes=20), latest) for _rater in range(2))
         _score_calibration(demo, session, manager, reference, at=moments[0], opened=created)
-        deviating = _deviate(demo, session, reference, reviewer2)
+        count = OPEN_CALIBRATION.differences.get(reviewer2.username, 0)
+        deviating = _deviate(reference, contested, rater=reviewer2, start=0, count=count)
         _score_calibration(demo, session, reviewer2, deviating, at=moments[1], opened=created)
         _score(demo, call, reviewer3, session=session, draft_since=created)
         demo.sessions[session.pk] = (created, None)
 
 
 def _open_session(
-    demo: _Activity, call: Call, raters: list[User], *, created: datetime, deadline: datetime | None = None
+    demo: _Activity,
+    call: Call,
+    raters: list[User],
+    *,
+    plan: CalibrationPlan,
+    created: datetime,
+    deadline: datetime | None = None,
 ) -> CalibrationSession:
+    agent = call.agent.first_name if call.agent else ""
+    when = f"{timezone.localdate(call.started_at):%d %b}"
+    title = f"{plan.topic}: {agent}'s {call.call_type.name.lower()} call of {when}"
     return calibration.create_session(
-        call=call,
-        reviewers=raters,
-        created_by=demo.user(MANAGER),
-        title=f"{call.call_type.name}: calibration of {timezone.localdate(created):%d %b}",
-        deadline=deadline,
+        call=call, reviewers=raters, created_by=demo.user(MANAGER), title=title, deadline=deadline
     )
 
 
@@ -617,23 +656,47 @@ def _score_calibration(
 
 
 def _calibration_answers(demo: _Activity, session: CalibrationSession, manager: User) -> dict:
+    """The manager's reference: the call as its recording lets it be heard (its script), the rest drawn."""
     outline = demo.outline(session.version)
-    return draw_values(demo, outline, agent_id=session.call.agent_id, moment=demo.now, reviewer=manager)
+    values = draw_values(demo, outline, agent_id=session.call.agent_id, moment=demo.now, reviewer=manager)
+    apply_what_is_heard(outline, values, script_of(session.call))
+    return values
 
 
-def _deviate(demo: _Activity, session: CalibrationSession, reference: Mapping, rater: User) -> dict:
-    """The reference answers as another reviewer heard the call: a few criteria a step apart."""
+def _contested_criteria(demo: _Activity, session: CalibrationSession, reference: Mapping) -> list[Criterion]:
+    """The criteria reviewers may hear otherwise, most debatable first: scales and choices (judgement calls),
+    then yes/no; never a critical one (the rule is clear) nor one the reference found not applicable."""
+    criteria = [
+        criterion
+        for criterion in spec.criteria_by_id(demo.outline(session.version)).values()
+        if not criterion.critical_scope and reference.get(criterion.pk, NA) is not NA
+    ]
+    judgement = [criterion for criterion in criteria if criterion.kind != YES_NO]
+    plain = [criterion for criterion in criteria if criterion.kind == YES_NO]
+    demo.rng.shuffle(judgement)
+    demo.rng.shuffle(plain)
+    return judgement + plain
+
+
+def _deviate(reference: Mapping, contested: list[Criterion], *, rater: User, start: int, count: int) -> dict:
+    """The reference answers as `rater` heard the call: `count` criteria a step apart, the most debated first
+    from `start` on (each reviewer starts one place further down, so they disagree partly on the same ones).
+    A lenient reviewer steps up, a strict one down, the others either way; at the end of a scale, the other way."""
     bias = REVIEWER_BIAS.get(rater.username, 0.0)
     values = dict(reference)
-    for criterion in spec.criteria_by_id(demo.outline(session.version)).values():
-        value = values[criterion.pk]
-        drift = CALIBRATION_DRIFT.get(rater.username, 0.2)
-        if criterion.kind == YES_NO:
-            drift /= 2  # a flipped yes/no costs the whole criterion: reviewers rarely disagree that much
-        if value is NA or criterion.critical_scope or demo.rng.random() > drift:
-            continue
-        step = 1 if bias > 0 else -1 if bias < 0 else demo.rng.choice((-1, 1))
-        values[criterion.pk] = step_value(criterion, value, step)
+    offset = start % max(1, len(contested))
+    order = contested[offset:] + contested[:offset]
+    changed = 0
+    for index, criterion in enumerate(order):
+        if changed >= count:
+            break
+        preferred = 1 if bias > 0 else -1 if bias < 0 else (1 if index % 2 else -1)
+        for step in (preferred, -preferred):
+            value = step_value(criterion, reference[criterion.pk], step)
+            if value != reference[criterion.pk]:
+                values[criterion.pk] = value
+                changed += 1
+                break
     return values
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from qa_center.demo.people import DEMO_AGENT, MANAGER
+from qa_center.demo.recordings import NOT_APPLICABLE, RecordingScript
 from qa_center.demo.scorecards import CHOICE, COACHABLE, CRITERIA_BY_TITLE, EMPATHY, NEXT_STEPS, SCALE
 from qa_center.people.models import User
 from scorecards.evaluations import services
@@ -135,6 +136,28 @@ def _value(rng: random.Random, criterion: Criterion, quality: float):
     return 1 if rng.random() < quality else 0
 
 
+def apply_what_is_heard(outline: list[Section], values: dict, script: RecordingScript | None) -> None:
+    """Answer the criteria a recorded call's script lets a reviewer hear as the script says (see
+    recordings.RecordingScript.heard), whatever the agent's usual skill: the score matches the recording."""
+    if script is None:
+        return
+    for criterion in spec.criteria_by_id(outline).values():
+        if criterion.title not in script.heard:
+            continue
+        heard = script.heard[criterion.title]
+        if heard == NOT_APPLICABLE:
+            if criterion.allows_na:
+                values[criterion.pk] = NA
+        elif criterion.kind == CHOICE:
+            option = next((o for o in criterion.options_list if o.label == heard), None)
+            if option is not None:
+                values[criterion.pk] = option.pk
+        elif criterion.kind == SCALE:
+            values[criterion.pk] = min(criterion.scale_max, max(0, int(heard)))
+        else:
+            values[criterion.pk] = 1 if heard else 0
+
+
 def ensure_a_miss(rng: random.Random, outline: list[Section], values: dict) -> None:
     """Take a step down on one non-critical criterion if every answer earned full points."""
     criteria = [
@@ -170,8 +193,11 @@ def step_value(criterion: Criterion, value, step: int):
     return min(top, max(0, value + step))
 
 
-def feedback(rng: random.Random, outline: list[Section], values: Mapping) -> tuple[str, str, dict[int, str]]:
-    """Strengths, improvement points and per-criterion comments that match the answers."""
+def feedback(
+    rng: random.Random, outline: list[Section], values: Mapping, script: RecordingScript | None = None
+) -> tuple[str, str, dict[int, str]]:
+    """Strengths, improvement points and per-criterion comments that match the answers. A recorded call's
+    comments are its script's (about what can be heard on it), never the generic remarks."""
     full, missed, comments = [], [], {}
     for section in outline:
         for criterion in section.criteria_list:
@@ -187,7 +213,10 @@ def feedback(rng: random.Random, outline: list[Section], values: Mapping) -> tup
                 (criterion, plan, (criterion.max_points - points) / criterion.max_points * criterion.weight)
             )
             forced = criterion.is_critical and points == 0
-            if plan and plan.remarks and (forced or rng.random() < 0.5):
+            if script is not None:
+                if criterion.title in script.remarks:
+                    comments[criterion.pk] = script.remarks[criterion.title]
+            elif plan and plan.remarks and (forced or rng.random() < 0.5):
                 comments[criterion.pk] = rng.choice(plan.remarks)
     praised = rng.sample(full, k=min(2, len(full)))
     strengths = [plan.praise if plan else f"Well done on “{criterion.title}”." for criterion, plan in praised]

@@ -4,7 +4,7 @@ and the sessions booked for the coming days, one agenda prepared and one still t
 
 Built through the coaching services (overlaps refused, the agenda from the real suggestions), then dated back:
 the services stamp the current time, the demo moves the stamps and the notifications they wrote to when they
-would have happened. The demo agent's held session sits in the middle of their evaluated calls, so its effect
+would have happened. Agendas pick library calls (the library is seeded first), as a lead would. The demo agent's held session sits in the middle of their evaluated calls, so its effect
 (before vs after, with counts) shows on the first login. Added in one transaction, only while the demo leads
 have no session yet.
 """
@@ -127,7 +127,11 @@ def _prepare_agenda(session: CoachingSession, *, at: datetime) -> None:
     suggestions = selectors.agenda_suggestions(session, now=at)
     picked = [(s.evaluation, s.weakest_title) for s in suggestions.evaluations if s.preselected][:3]
     strengths = [s.title for s in suggestions.strengths if s.preselected]
-    coaching.save_agenda(session=session, evaluations=picked, strengths=strengths, now=at)
+    # The lead picks the best-matching library call (and, for a role-play, an example of the scenario).
+    entries = [s.entry for s in suggestions.library if s.for_scenario][:1] + [
+        s.entry for s in suggestions.library if not s.for_scenario
+    ][:1]
+    coaching.save_agenda(session=session, evaluations=picked, strengths=strengths, entries=entries, now=at)
     if not picked and not strengths:
         coaching.add_free_item(session=session, text="How the last weeks went: what felt hard on the calls?")
 

@@ -4,9 +4,11 @@ Four scorecards, one per demo call type, with what a QA team writes into them: g
 each criterion how the demo answers it (how hard it is for everyone, how often it does not apply) and the
 reviewer's words when it is met or missed. The manager builds and publishes them through the builder's
 services, dated before the first demo call; two get a later version (one published, one left a draft). Then
-the comments people wrote on criteria, and a weekly sampling rule per call type.
+the comments people wrote on criteria, and a weekly sampling rule per call type (inbound support has a second one:
+a random 1% of its calls on top of the per-agent quota).
 
-Idempotent: scorecards are keyed by call type, comments by author and text, sampling rules by call type.
+Idempotent: scorecards are keyed by call type, comments by author and text, sampling rules by call type and
+method.
 """
 
 from collections.abc import Iterable, Mapping
@@ -669,6 +671,8 @@ COMMENTS = [
 
 #: Calls per agent per week, per call type: about four evaluations per agent and week in all.
 SAMPLING_QUOTAS = {"inbound-support": 2, "outbound-proactive": 2, "retention": 1, "billing": 1}
+#: Percent of the week's qualifying calls drawn at random on top of the per-agent quota.
+SAMPLING_SHARES = {"inbound-support": Decimal(1)}
 MIN_TALK_SECONDS = 60
 
 
@@ -741,9 +745,8 @@ def _add_criterion(section: Section, plan: CriterionPlan) -> Criterion:
         allows_na=plan.allows_na,
         critical_scope=plan.critical,
         guidance=plan.guidance,
+        options=[builder.OptionInput(label=label, points=Decimal(points)) for label, points in plan.options],
     )
-    for label, points in plan.options:
-        builder.add_option(criterion=criterion, label=label, points=Decimal(points))
     return criterion
 
 
@@ -796,16 +799,26 @@ def ensure_comments(*, people: Mapping[str, User], call_types: Mapping[str, Call
 
 
 def ensure_sampling_rules(*, call_types: Mapping[str, CallType]) -> int:
-    """An active weekly rule per demo call type that has none. Only about a dozen demo calls have a recording,
-    so the rules take calls without one too (the queues would stay nearly empty otherwise)."""
+    """A weekly per-agent rule per demo call type, and inbound support's random share beside it (a call type's
+    rules add up: the sampling page explains the sum), unless the call type has that kind of rule already. Only
+    about a dozen demo calls have a recording, so the rules take calls without one too (the queues would stay
+    nearly empty otherwise)."""
+    wanted = [
+        (slug, SamplingRule.Method.PER_AGENT, {"calls_per_agent": quota})
+        for slug, quota in SAMPLING_QUOTAS.items()
+    ] + [
+        (slug, SamplingRule.Method.PERCENTAGE, {"percentage": share, "calls_per_agent": None})
+        for slug, share in SAMPLING_SHARES.items()
+    ]
     added = 0
-    for slug, quota in SAMPLING_QUOTAS.items():
+    for slug, method, amount in wanted:
         call_type = call_types.get(slug)
-        if call_type is None or SamplingRule.objects.filter(call_type=call_type, is_active=True).exists():
+        if call_type is None or SamplingRule.objects.filter(call_type=call_type, method=method).exists():
             continue
         SamplingRule.objects.create(
             call_type=call_type,
-            calls_per_agent=quota,
+            method=method,
+            **amount,
             period=SamplingRule.Period.WEEK,
             require_answered=True,
             require_recording=False,

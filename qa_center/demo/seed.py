@@ -50,15 +50,16 @@ class DemoRequest:
 Step = Callable[[DemoRequest], Mapping[str, int]]
 
 #: In order: people before their calls, calls before their recordings and scorecards, scorecards before the
-#: QA activity on them, the recordings and evaluations before the library entries on them.
+#: QA activity on them, the recordings and evaluations before the library entries on them, the library before
+#: the coaching sessions whose agendas suggest its calls.
 STEPS: list[Step] = [
     people.seed,  # teams, people, roles and logins
     calls.seed,  # call types; calls with surveys and escalations
     recordings.seed,  # a dozen playable recordings with transcripts
     scorecards.seed,  # scorecards and their versions, comments on criteria, sampling rules
     activity.seed,  # queues, evaluations, disputes, calibration, and the older history
-    coaching.seed,  # the team leads' coaching sessions: held, missed, cancelled and coming up
     library.seed,  # the exemplary-call library on the recordings, and a nomination waiting
+    coaching.seed,  # the team leads' coaching sessions (their agendas pick library calls): held, missed, ...
     snapshots.seed,  # the KPI snapshots of every day with calls or evaluations
 ]
 

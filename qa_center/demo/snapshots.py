@@ -1,8 +1,8 @@
 """The demo's KPI snapshots: computed over every day that holds a demo call or evaluation, so that the dashboards
 are full on the first login.
 
-Through `manage.py compute_kpis` rather than an import: the demo and the kpis app are siblings in the layers
-(neither imports the other). Recomputing is idempotent, so running the demo again converges on the same rows.
+Through `manage.py compute_kpis`, the command an operator runs, and only where the kpis app is installed.
+Recomputing is idempotent, so running the demo again converges on the same rows.
 """
 
 import io

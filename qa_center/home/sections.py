@@ -2,9 +2,10 @@
 
 An item is one card (what is waiting, how many, a link to where the work is done); a section is a role's
 items. Every item's query lives in the feature that owns it (its selectors); this module only calls them and
-lays out what they return. To add a section (coaching's, for team leads and agents), write its function and
-add it to SECTIONS with the role predicate that shows it; to add an item to a role, add it to that role's
-function.
+lays out what they return. To add a section (as coaching's, for team leads and agents), write its function
+and add it to SECTIONS with the role predicate that shows it; to add an item to a role, add it to that role's
+function. A section whose feature reads all its items at once (coaching.sessions.selectors.home_items_for_*)
+reads them once and hands the result to each item.
 
 Each list shows its first ITEM_ROWS rows and the total: every item costs the same queries however much is
 waiting (tests/home pin the count at 10 and 1,000 items).
@@ -16,10 +17,17 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from calls.imports.selectors import imports_needing_attention
+from coaching.sessions.selectors import (
+    HOME_LIMIT,
+    NO_SESSION_DAYS,
+    home_items_for_agent,
+    home_items_for_lead,
+)
 from qa_center.people import roles
 from qa_center.people.models import User
 from scorecards.builder.selectors import scorecard_drafts
@@ -45,6 +53,7 @@ class Item:
     template: str
     rows: list = field(default_factory=list)
     total: int | None = None  # None: the card is not a list
+    capped: bool = False  # the total is a lower bound: the feature counts no further ("10+")
     empty: str = ""  # what an empty list says
     link: str = ""  # where the work is done
     link_label: str = ""
@@ -69,6 +78,12 @@ def _first(queryset: QuerySet) -> tuple[list, int]:
     rows = list(queryset[:ITEM_ROWS])
     total = len(rows) if len(rows) < ITEM_ROWS else queryset.order_by().count()
     return rows, total
+
+
+def _listed(rows: list, *, limit: int) -> dict:
+    """rows/total/capped of an item from a list a feature already cut at `limit` (no query): a full list may
+    have more behind it."""
+    return {"rows": rows[:ITEM_ROWS], "total": len(rows), "capped": len(rows) >= limit}
 
 
 def _item_template(key: str) -> str:
@@ -285,6 +300,81 @@ def team_lead_section(user: User, now: datetime) -> Section:
     )
 
 
+# --- Team lead: coaching --------------------------------------------------------------------------------
+
+
+def coaching_this_week(home, user: User, now: datetime) -> Item:
+    sessions = [*home.today, *home.this_week]
+    return Item(
+        key="coaching-week",
+        title=_("Coaching sessions this week"),
+        template=_item_template("coaching_week"),
+        rows=sessions[:ITEM_ROWS],
+        total=len(sessions),
+        empty=_("No coaching session booked for the rest of this week."),
+        link=reverse("coaching:week"),
+        link_label=_("Your week"),
+        data={"today": timezone.localdate(now)},
+    )
+
+
+def agendas_to_prepare(home, user: User, now: datetime) -> Item:
+    return Item(
+        key="coaching-agendas",
+        title=_("Agendas to prepare"),
+        template=_item_template("coaching_agendas"),
+        **_listed(home.agendas_to_prepare, limit=HOME_LIMIT),
+        empty=_("Every session of the next 7 days has its agenda ready."),
+        link=reverse("coaching:index"),
+        link_label=_("Your sessions"),
+    )
+
+
+def overdue_action_items(home, user: User, now: datetime) -> Item:
+    return Item(
+        key="coaching-overdue",
+        title=_("Overdue action items"),
+        template=_item_template("coaching_action_items"),
+        **_listed(home.overdue_action_items, limit=HOME_LIMIT),
+        empty=_("No action item agreed in your sessions is overdue."),
+        link=reverse("coaching:index"),
+        link_label=_("All action items"),
+        data={"today": timezone.localdate(now), "show_agent": True},
+    )
+
+
+def agents_to_coach(home, user: User, now: datetime) -> Item:
+    return Item(
+        key="coaching-agents",
+        title=_("Agents to coach"),
+        template=_item_template("coaching_agents"),
+        **_listed(home.agents_to_coach, limit=HOME_LIMIT),
+        empty=ngettext(
+            "No agent of your teams has gone %(days)d day without a session while their score fell.",
+            "No agent of your teams has gone %(days)d days without a session while their score fell.",
+            NO_SESSION_DAYS,
+        )
+        % {"days": NO_SESSION_DAYS},
+        link=reverse("coaching:schedule"),
+        link_label=_("Book a session"),
+        data={"days": NO_SESSION_DAYS},
+    )
+
+
+def lead_coaching_section(user: User, now: datetime) -> Section:
+    home = home_items_for_lead(user, now=now)
+    return Section(
+        key="coaching-lead",
+        title=_("Coaching your teams"),
+        items=[
+            coaching_this_week(home, user, now),
+            agendas_to_prepare(home, user, now),
+            overdue_action_items(home, user, now),
+            agents_to_coach(home, user, now),
+        ],
+    )
+
+
 # --- Agent -----------------------------------------------------------------------------------------------
 
 
@@ -341,6 +431,42 @@ def agent_section(user: User, now: datetime) -> Section:
     )
 
 
+# --- Agent: coaching ------------------------------------------------------------------------------------
+
+
+def next_session(home, user: User, now: datetime) -> Item:
+    return Item(
+        key="coaching-next",
+        title=_("Your next coaching session"),
+        template=_item_template("coaching_next"),
+        link=reverse("coaching:index"),
+        link_label=_("Your coaching"),
+        data={"session": home.next_session},
+    )
+
+
+def my_action_items(home, user: User, now: datetime) -> Item:
+    return Item(
+        key="coaching-action-items",
+        title=_("Your action items"),
+        template=_item_template("coaching_action_items"),
+        **_listed(home.open_action_items, limit=HOME_LIMIT),
+        empty=_("No open action item: everything agreed in your sessions is done."),
+        link=reverse("coaching:index"),
+        link_label=_("Your coaching"),
+        data={"today": timezone.localdate(now), "show_agent": False},
+    )
+
+
+def agent_coaching_section(user: User, now: datetime) -> Section:
+    home = home_items_for_agent(user, now=now)
+    return Section(
+        key="coaching-agent",
+        title=_("Your coaching"),
+        items=[next_session(home, user, now), my_action_items(home, user, now)],
+    )
+
+
 # --- Composition -----------------------------------------------------------------------------------------
 
 #: (who sees it, how it is built), in the order shown: the role predicates of qa_center.people.roles.
@@ -348,7 +474,9 @@ SECTIONS: list[tuple[Callable[[User], bool], Callable[[User, datetime], Section]
     (roles.is_manager, manager_section),
     (roles.is_reviewer, reviewer_section),
     (roles.is_team_lead, team_lead_section),
+    (roles.is_team_lead, lead_coaching_section),
     (roles.is_agent, agent_section),
+    (roles.is_agent, agent_coaching_section),
 ]
 
 

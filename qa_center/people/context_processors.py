@@ -5,32 +5,43 @@ from django.utils.translation import gettext_lazy as _
 from qa_center.people import roles
 from qa_center.people.models import Notification, User
 
+#: The QA managers' set-up pages go into one "Set-up" menu, so that the bar fits one line in every language.
+SETUP = "setup"
+
 
 def _entries(user):
-    """(url name, label) of every page this user's roles give access to: a menu item never leads to a 403."""
+    """(url name, label, menu) of every page this user's roles give access to: a menu item never leads to a
+    403. `menu` is None for the bar itself, SETUP for the managers' set-up menu."""
     manager = roles.is_manager(user)
-    yield "home", _("Home")
-    yield "calls:list", _("Calls") if (user.sees_all_calls or user.is_team_lead) else _("My calls")
+    yield "home", _("Home"), None
+    yield "calls:list", _("Calls") if (user.sees_all_calls or user.is_team_lead) else _("My calls"), None
+    if manager or user.is_team_lead or user.is_reviewer:
+        # scorecards.access.require_evaluation_finder: the same roles.
+        yield "evaluations:list", _("Evaluations"), None
     if user.is_agent:
-        yield "feedback:mine", _("My feedback")
+        yield "feedback:mine", _("My feedback"), None
     if user.is_team_lead:
-        yield "feedback:team", _("Team feedback")
+        yield "feedback:team", _("Team feedback"), None
     if user.is_reviewer:
-        yield "queue:mine", _("My queue")
+        yield "queue:mine", _("My queue"), None
     if roles.works_center_wide(user):
-        yield "calibration:list", _("Calibration")
+        yield "calibration:list", _("Calibration"), None
+    if manager:
+        yield "feedback:disputes", _("Disputes"), None
     # Coaching sessions: agents their own, team leads their teams', QA managers all (coaching.access).
     if user.is_agent or user.is_team_lead or manager:
-        yield "coaching:index", _("Coaching")
-    # Everyone reads the published scorecards: agents comment on criteria, reviewers read the guidance.
-    yield "scorecards:list", _("Scorecards")
+        yield "coaching:index", _("Coaching"), None
     # Every role listens to the exemplary calls (the one exception to "agents hear only their own calls").
-    yield "library:browse", _("Library")
+    yield "library:browse", _("Library"), None
+    # Everyone reads the published scorecards (agents comment on criteria, reviewers read the guidance); for
+    # the QA managers, who build them, they are set-up.
+    yield "scorecards:list", _("Scorecards"), SETUP if manager else None
     if manager:
-        yield "queue:manage", _("Sampling")
-        yield "feedback:disputes", _("Disputes")
-        yield "imports:list", _("Imports")
-        yield "tokens:list", _("API tokens")
+        yield "call_types:list", _("Call types"), SETUP
+        yield "queue:manage", _("Sampling"), SETUP
+        yield "imports:list", _("Imports"), SETUP
+        yield "tokens:list", _("API tokens"), SETUP
+        yield "kpis:computations", _("KPI computations"), SETUP
 
 
 def _unread_notifications(request) -> int:
@@ -46,13 +57,16 @@ def navigation(request):
     user = getattr(request, "user", None)
     # An integration's token (the API's IngestPrincipal) is signed in but is not a person: no menu.
     if not isinstance(user, User) or not user.is_authenticated:
-        return {"nav_items": []}
-    items = []
-    for name, label in _entries(user):
+        return {"nav_items": [], "nav_bar": [], "nav_setup": []}
+    items, bar, setup = [], [], []
+    for name, label, menu in _entries(user):
         try:
-            items.append((reverse(name), label))
+            item = (reverse(name), label)
         except NoReverseMatch:
             continue  # a page of a feature that is not installed in this build; tests/people check all resolve
+        items.append(item)
+        (setup if menu == SETUP else bar).append(item)
     # Lazy: only pages that show the bell (those extending base.html) pay for the count, not htmx fragments.
     unread = SimpleLazyObject(lambda: _unread_notifications(request))
-    return {"nav_items": items, "unread_notifications": unread}
+    # nav_items: every entry (the menu's contract, checked in tests/people); nav_bar and nav_setup: where each shows.
+    return {"nav_items": items, "nav_bar": bar, "nav_setup": setup, "unread_notifications": unread}

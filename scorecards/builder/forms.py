@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import CallType
+from scorecards.builder import services as builder
 from scorecards.models import (
     Criterion,
     CriterionComment,
@@ -93,10 +94,71 @@ class CriterionForm(forms.ModelForm):
         return cleaned
 
 
-class OptionForm(forms.ModelForm):
-    class Meta:
-        model = CriterionOption
-        fields = ["label", "points"]
+class OptionForm(forms.Form):
+    """One row of a choice criterion's options, inside the criterion's form."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(label=_("Option"), max_length=CriterionOption._meta.get_field("label").max_length)
+    # The range is checked by builder.option_problems (one rule, one message), not by the field.
+    points = forms.DecimalField(label=_("Points"), max_digits=7, decimal_places=2)
+    position = forms.IntegerField(label=_("Order"), required=False, min_value=0)
+
+
+class BaseOptionFormSet(forms.BaseFormSet):
+    """The options of a choice criterion: rows left blank are ignored, rows ticked "remove" are deleted,
+    the others are kept in the order given (rows without an order keep their place at the end)."""
+
+    def kept_forms(self) -> list[forms.Form]:
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and (form.has_changed() or form.cleaned_data.get("id"))
+        ]
+        position = {id(form): index for index, form in enumerate(self.forms)}
+        last = len(self.forms)
+        return sorted(
+            kept,
+            key=lambda form: (
+                form.cleaned_data["position"] if form.cleaned_data.get("position") is not None else last,
+                position[id(form)],
+            ),
+        )
+
+    def options(self) -> list[builder.OptionInput]:
+        """The options to save, in order (call after is_valid())."""
+        return [
+            builder.OptionInput(
+                id=form.cleaned_data.get("id"),
+                label=form.cleaned_data["label"],
+                points=form.cleaned_data["points"],
+            )
+            for form in self.kept_forms()
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        kept = self.kept_forms()
+        problems = builder.option_problems(self.options())
+        for index, fields in problems.rows.items():
+            for field, message in fields.items():
+                kept[index].add_error(field, message)
+        if problems.overall:
+            raise forms.ValidationError(problems.overall)
+
+
+OptionFormSet = forms.formset_factory(OptionForm, formset=BaseOptionFormSet, extra=2, can_delete=True)
+
+
+def option_formset(data=None, *, criterion: Criterion | None = None) -> BaseOptionFormSet:
+    """The options rows of the criterion form: the criterion's options (if any), then blank rows."""
+    initial = []
+    if criterion is not None and criterion.kind == Criterion.Kind.CHOICE:
+        initial = [
+            {"id": option.pk, "label": option.label, "points": option.points, "position": number}
+            for number, option in enumerate(criterion.options.order_by("position", "id"), start=1)
+        ]
+    return OptionFormSet(data, initial=initial, prefix="options")
 
 
 class CommentForm(forms.ModelForm):

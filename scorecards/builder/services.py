@@ -12,6 +12,8 @@ wording.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -36,27 +38,27 @@ from scorecards.models import (
 Direction = Literal["up", "down"]
 
 __all__ = [
+    "MAX_OPTION_POINTS",
     "DraftExists",
     "NotADraft",
+    "OptionInput",
+    "OptionProblems",
     "add_criterion",
     "add_criterion_comment",
-    "add_option",
     "add_section",
     "comments_by_criterion_title",
     "create_scorecard",
     "delete_criterion",
-    "delete_option",
     "delete_section",
     "discard_draft",
     "move_criterion",
-    "move_option",
     "move_section",
+    "option_problems",
     "publish",
     "publish_problems",
     "scorecards_for_list",
     "start_draft",
     "update_criterion",
-    "update_option",
     "update_section",
     "update_version_settings",
     "versions_for_history",
@@ -334,7 +336,7 @@ def publish(*, version: ScorecardVersion, by, notes: str | None = None) -> Score
     return version
 
 
-# --- Sections, criteria and options of a draft -----------------------------------------------------------
+# --- Sections of a draft -------------------------------------------------------------------------------
 
 
 def _next_position(queryset: QuerySet) -> int:
@@ -399,6 +401,90 @@ def _criterion_values(*, kind: str, scale_max: int | None, critical_scope: str) 
     return None, critical_scope  # N only means something for a scale
 
 
+# --- Options of a choice criterion ---------------------------------------------------------------------
+
+#: An option earns 0 to this many points (a scale goes up to 100 too): more only ever came from a typo.
+MAX_OPTION_POINTS = Decimal(100)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OptionInput:
+    """One option as the manager wants it; `id` names an option of the criterion that is kept (None: new)."""
+
+    label: str
+    points: Decimal
+    id: int | None = None
+
+
+@dataclass(kw_only=True)
+class OptionProblems:
+    """What is wrong with a list of options: per row (index → field → message), and about the whole list."""
+
+    rows: dict[int, dict[str, str]]
+    overall: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.overall)
+
+    def messages(self) -> list[str]:
+        return [message for fields in self.rows.values() for message in fields.values()] + self.overall
+
+
+def option_problems(options: Sequence[OptionInput]) -> OptionProblems:
+    """The rules a choice criterion's options follow (the form shows them beside each field, the services
+    refuse them): a label, once per criterion; 0 to MAX_OPTION_POINTS points; at least two options, one of
+    which earns points (the best option's points are the criterion's maximum, so it must be more than 0)."""
+    rows: dict[int, dict[str, str]] = defaultdict(dict)
+    seen: set[str] = set()
+    for index, option in enumerate(options):
+        label = option.label.strip()
+        if not label:
+            rows[index]["label"] = _("An option needs a label.")
+        elif label.casefold() in seen:
+            rows[index]["label"] = _("Another option already has this label.")
+        seen.add(label.casefold())
+        if not (0 <= option.points <= MAX_OPTION_POINTS):
+            rows[index]["points"] = _("Points must be between 0 and %(max)s.") % {
+                "max": f"{MAX_OPTION_POINTS:g}"
+            }
+    overall = []
+    if len(options) < 2:
+        overall.append(_("A choice needs at least two options: add them below."))
+    elif not any(option.points > 0 for option in options):
+        overall.append(_("At least one option must earn points: the best option's points are the maximum."))
+    return OptionProblems(rows=dict(rows), overall=overall)
+
+
+def _set_options(criterion: Criterion, options: Sequence[OptionInput]) -> None:
+    """Make the criterion's options exactly `options`, in that order: options named by id are updated in
+    place, the others are created, and those left out are deleted (a draft's options have no answers yet)."""
+    problems = option_problems(options)
+    if problems:
+        raise ValidationError(problems.messages())
+    existing = {option.pk: option for option in criterion.options.all()}
+    kept_ids = {option.id for option in options if option.id is not None}
+    if not kept_ids <= existing.keys():
+        raise ValidationError(_("An option was changed meanwhile: reload the page and try again."))
+    criterion.options.exclude(pk__in=kept_ids).delete()
+    updated, created = [], []
+    for position, option in enumerate(options):
+        if option.id is None:
+            created.append(
+                CriterionOption(
+                    criterion=criterion, label=option.label.strip(), points=option.points, position=position
+                )
+            )
+        else:
+            row = existing[option.id]
+            row.label, row.points, row.position = option.label.strip(), option.points, position
+            updated.append(row)
+    CriterionOption.objects.bulk_update(updated, ["label", "points", "position"])
+    CriterionOption.objects.bulk_create(created)
+
+
+# --- Criteria ------------------------------------------------------------------------------------------
+
+
 @transaction.atomic
 def add_criterion(
     *,
@@ -410,12 +496,14 @@ def add_criterion(
     allows_na: bool = False,
     critical_scope: str = "",
     guidance: str = "",
+    options: Sequence[OptionInput] | None = None,
 ) -> Criterion:
+    """Add a criterion at the end of its section; a choice gets `options` (validated by option_problems)."""
     _lock_draft(section.version_id)
     scale_max, critical_scope = _criterion_values(
         kind=kind, scale_max=scale_max, critical_scope=critical_scope
     )
-    return Criterion.objects.create(
+    criterion = Criterion.objects.create(
         section=section,
         title=title,
         kind=kind,
@@ -426,6 +514,9 @@ def add_criterion(
         guidance=guidance,
         position=_next_position(section.criteria.all()),
     )
+    if options is not None and kind == Criterion.Kind.CHOICE:
+        _set_options(criterion, options)
+    return criterion
 
 
 @transaction.atomic
@@ -439,14 +530,18 @@ def update_criterion(
     allows_na: bool = False,
     critical_scope: str = "",
     guidance: str = "",
+    options: Sequence[OptionInput] | None = None,
 ) -> Criterion:
-    """Change a criterion; one that stops being a choice loses its options (they would mean nothing)."""
+    """Change a criterion and, for a choice, set its options to `options` (None: leave them as they are).
+    One that stops being a choice loses its options (they would mean nothing)."""
     _lock_draft(criterion.section.version_id)
     scale_max, critical_scope = _criterion_values(
         kind=kind, scale_max=scale_max, critical_scope=critical_scope
     )
     if kind != Criterion.Kind.CHOICE:
         criterion.options.all().delete()
+    elif options is not None:
+        _set_options(criterion, options)
     criterion.title, criterion.kind, criterion.weight, criterion.scale_max = title, kind, weight, scale_max
     criterion.allows_na, criterion.critical_scope, criterion.guidance = allows_na, critical_scope, guidance
     criterion.save(
@@ -466,40 +561,6 @@ def move_criterion(*, criterion: Criterion, direction: Direction) -> bool:
     """Move within its section (moving to another section is a delete and an add)."""
     _lock_draft(criterion.section.version_id)
     return _move(criterion, Criterion.objects.filter(section_id=criterion.section_id), direction)
-
-
-def _require_choice(criterion: Criterion) -> None:
-    if criterion.kind != Criterion.Kind.CHOICE:
-        raise ValidationError(_("Only a choice criterion has options."))
-
-
-@transaction.atomic
-def add_option(*, criterion: Criterion, label: str, points: Decimal) -> CriterionOption:
-    _lock_draft(criterion.section.version_id)
-    _require_choice(criterion)
-    return CriterionOption.objects.create(
-        criterion=criterion, label=label, points=points, position=_next_position(criterion.options.all())
-    )
-
-
-@transaction.atomic
-def update_option(*, option: CriterionOption, label: str, points: Decimal) -> CriterionOption:
-    _lock_draft(option.criterion.section.version_id)
-    option.label, option.points = label, points
-    option.save(update_fields=["label", "points"])
-    return option
-
-
-@transaction.atomic
-def delete_option(*, option: CriterionOption) -> None:
-    _lock_draft(option.criterion.section.version_id)
-    option.delete()
-
-
-@transaction.atomic
-def move_option(*, option: CriterionOption, direction: Direction) -> bool:
-    _lock_draft(option.criterion.section.version_id)
-    return _move(option, CriterionOption.objects.filter(criterion_id=option.criterion_id), direction)
 
 
 # --- Comments ----------------------------------------------------------------------------------------------

@@ -22,9 +22,5 @@ urlpatterns = [
     path("criteria/<int:pk>/", views.criterion_edit, name="criterion_edit"),
     path("criteria/<int:pk>/delete/", views.criterion_delete, name="criterion_delete"),
     path("criteria/<int:pk>/move/", views.criterion_move, name="criterion_move"),
-    path("criteria/<int:pk>/options/", views.option_add, name="option_add"),
     path("criteria/<int:pk>/comments/", views.criterion_comments, name="criterion_comments"),
-    path("options/<int:pk>/", views.option_edit, name="option_edit"),
-    path("options/<int:pk>/delete/", views.option_delete, name="option_delete"),
-    path("options/<int:pk>/move/", views.option_move, name="option_move"),
 ]

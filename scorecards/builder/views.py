@@ -1,8 +1,9 @@
 """The scorecard builder (QA managers) and the published scorecards everyone reads and comments on.
 
-Views stay thin: the rules are in builder.py. Sections, criteria and options have no access rule of their own:
-the version they belong to decides (access.get_section_for and friends), so a draft's parts are 404 to non-managers like
-the draft itself, and changing anything is 403 for everyone but QA managers.
+Views stay thin: the rules are in builder/services.py. Sections and criteria (a choice's options are part of its
+criterion's form) have no access rule of their own: the version they belong to decides (access.get_section_for and
+friends), so a draft's parts are 404 to non-managers like the draft itself, and changing anything is 403 for everyone
+but QA managers.
 """
 
 from django.contrib import messages
@@ -16,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from qa_center.people import roles
 from scorecards.access import (
     get_criterion_for,
-    get_option_for,
     get_scorecard_for,
     get_section_for,
     get_version_for,
@@ -27,11 +27,11 @@ from scorecards.builder.forms import (
     CommentForm,
     CriterionForm,
     MoveForm,
-    OptionForm,
     PublishForm,
     ScorecardCreateForm,
     SectionForm,
     VersionSettingsForm,
+    option_formset,
 )
 from scorecards.evaluations.forms import posted_answers
 from scorecards.evaluations.services import explained_score
@@ -284,63 +284,67 @@ def section_move(request, pk):
 # --- Criteria -----------------------------------------------------------------------------------------------
 
 
+def _criterion_form_page(request, *, section: Section, criterion: Criterion | None = None):
+    """Add (criterion None) or edit a criterion of a draft, a choice's options in the same form: the page
+    shows every error at once, each beside its field, and saves nothing until all of it is valid."""
+    version = section.version
+    posted = request.method == "POST"
+    form = CriterionForm(request.POST if posted else None, instance=criterion)
+    # A POST without the options rows (a hand-made request) has no options to read: the rows start afresh.
+    has_rows = posted and "options-TOTAL_FORMS" in request.POST
+    options = option_formset(request.POST if has_rows else None, criterion=criterion)
+    is_choice = False
+    if posted:
+        form_valid = form.is_valid()
+        is_choice = (form.cleaned_data.get("kind") or request.POST.get("kind")) == Criterion.Kind.CHOICE
+        options_valid = not is_choice or (has_rows and options.is_valid())
+        if is_choice and not has_rows:
+            form.add_error(None, builder.option_problems([]).overall)
+        if form_valid and options_valid:
+            values = {**form.cleaned_data, "options": options.options() if is_choice else None}
+            try:
+                if criterion is None:
+                    saved = builder.add_criterion(section=section, **values)
+                else:
+                    saved = builder.update_criterion(criterion=criterion, **values)
+            except builder.NotADraft as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Criterion saved."))
+                if "continue" in request.POST:
+                    return redirect(reverse("scorecards:criterion_edit", args=[saved.pk]) + "#options")
+                return redirect(_edit_url(version.pk, f"criterion-{saved.pk}"))
+    context = {
+        "form": form,
+        "options": options,
+        "show_option_errors": is_choice,
+        "max_option_points": f"{builder.MAX_OPTION_POINTS:g}",
+        "criterion": criterion,
+        "section": section,
+        "version": version,
+        "scorecard": version.scorecard,
+    }
+    return render(request, "scorecards/builder/criterion_form.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def criterion_add(request, pk):
     section = get_section_for(request.user, pk, for_change=True)
     if not section.version.is_editable:
         return redirect(_edit_url(section.version_id))
-    form = CriterionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            criterion = builder.add_criterion(section=section, **form.cleaned_data)
-        except (builder.NotADraft, ValidationError) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
-        else:
-            if criterion.kind == Criterion.Kind.CHOICE:
-                messages.info(request, _("Now add the options and the points each one earns."))
-                return redirect("scorecards:criterion_edit", pk=criterion.pk)
-            return redirect(_edit_url(section.version_id, f"criterion-{criterion.pk}"))
-    context = {
-        "form": form,
-        "section": section,
-        "version": section.version,
-        "scorecard": section.version.scorecard,
-    }
-    return render(request, "scorecards/builder/criterion_form.html", context)
+    return _criterion_form_page(request, section=section)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def criterion_edit(request, pk):
     criterion = get_criterion_for(request.user, pk, for_change=True)
-    version = criterion.section.version
-    if not version.is_editable:
-        return redirect(_edit_url(version.pk))
-    form = CriterionForm(request.POST or None, instance=criterion)
-    saved = (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(request, lambda: builder.update_criterion(criterion=criterion, **form.cleaned_data))
-    )
-    if saved:
-        messages.success(request, _("Criterion saved."))
-        if criterion.kind == Criterion.Kind.CHOICE:
-            return redirect("scorecards:criterion_edit", pk=criterion.pk)
-        return redirect(_edit_url(version.pk, f"criterion-{criterion.pk}"))
-    options = list(criterion.options.order_by("position", "id"))
-    for option in options:
-        option.form = OptionForm(instance=option, prefix=f"option-{option.pk}")
-    context = {
-        "form": form,
-        "criterion": criterion,
-        "section": criterion.section,
-        "version": version,
-        "scorecard": version.scorecard,
-        "options": options,
-        "option_form": OptionForm(prefix="new-option"),
-    }
-    return render(request, "scorecards/builder/criterion_form.html", context)
+    if not criterion.section.version.is_editable:
+        return redirect(_edit_url(criterion.section.version_id))
+    return _criterion_form_page(request, section=criterion.section, criterion=criterion)
 
 
 @require_POST
@@ -360,55 +364,6 @@ def criterion_move(request, pk):
     if form.is_valid():
         _run(request, lambda: builder.move_criterion(criterion=criterion, **form.cleaned_data))
     return redirect(_edit_url(criterion.section.version_id, f"criterion-{criterion.pk}"))
-
-
-# --- Options of a choice criterion -------------------------------------------------------------------------
-
-
-def _criterion_page(criterion_id: int) -> str:
-    return reverse("scorecards:criterion_edit", args=[criterion_id]) + "#options"
-
-
-@require_POST
-@login_required
-def option_add(request, pk):
-    criterion = get_criterion_for(request.user, pk, for_change=True)
-    form = OptionForm(request.POST, prefix="new-option")
-    if form.is_valid():
-        _run(request, lambda: builder.add_option(criterion=criterion, **form.cleaned_data))
-    else:
-        _report_form_errors(request, form)
-    return redirect(_criterion_page(criterion.pk))
-
-
-@require_POST
-@login_required
-def option_edit(request, pk):
-    option = get_option_for(request.user, pk, for_change=True)
-    form = OptionForm(request.POST, prefix=f"option-{option.pk}")
-    if form.is_valid():
-        _run(request, lambda: builder.update_option(option=option, **form.cleaned_data))
-    else:
-        _report_form_errors(request, form)
-    return redirect(_criterion_page(option.criterion_id))
-
-
-@require_POST
-@login_required
-def option_delete(request, pk):
-    option = get_option_for(request.user, pk, for_change=True)
-    _run(request, lambda: builder.delete_option(option=option))
-    return redirect(_criterion_page(option.criterion_id))
-
-
-@require_POST
-@login_required
-def option_move(request, pk):
-    option = get_option_for(request.user, pk, for_change=True)
-    form = MoveForm(request.POST)
-    if form.is_valid():
-        _run(request, lambda: builder.move_option(option=option, **form.cleaned_data))
-    return redirect(_criterion_page(option.criterion_id))
 
 
 # --- Comments -----------------------------------------------------------------------------------------------

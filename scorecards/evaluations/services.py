@@ -13,10 +13,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call
+from calls.services import record_evaluation_result
 from qa_center.people import roles
 from scorecards.calibration.closing import close_if_complete
 from scorecards.evaluations.notifications import notify_evaluation_submitted
@@ -47,6 +49,8 @@ __all__ = [
     "explained_score",
     "move_draft_to_published",
     "published_version_for",
+    "record_on_call",
+    "record_results_on_calls",
     "points_of",
     "recompute_evaluation",
     "save_draft",
@@ -474,6 +478,33 @@ def _score_and_store(
     return result
 
 
+def record_on_call(evaluation: Evaluation) -> None:
+    """Copy a submitted regular evaluation's result onto its call (Call.evaluated_at, evaluation_score,
+    evaluation_passed: what the call list shows and filters). The one function every write of a score calls:
+    the submission and a dispute's re-scoring. Calibration evaluations are not the call's result."""
+    if evaluation.calibration_session_id is not None or evaluation.status not in Evaluation.COUNTED_STATUSES:
+        return
+    record_evaluation_result(
+        call_id=evaluation.call_id,
+        evaluated_at=evaluation.submitted_at,
+        score=evaluation.score,
+        passed=evaluation.passed,
+    )
+
+
+def record_results_on_calls() -> int:
+    """record_on_call for every call at once (one UPDATE): for evaluations written around the services, such
+    as bulk-seeded demo data. Returns the number of calls that carry a result."""
+    result = Evaluation.objects.filter(
+        call_id=OuterRef("pk"), calibration_session__isnull=True, status__in=Evaluation.COUNTED_STATUSES
+    )
+    return Call.objects.filter(Exists(result)).update(
+        evaluated_at=Subquery(result.values("submitted_at")[:1]),
+        evaluation_score=Subquery(result.values("score")[:1]),
+        evaluation_passed=Subquery(result.values("passed")[:1]),
+    )
+
+
 def submit_evaluation(*, evaluation: Evaluation, by) -> scoring.ScoreResult:
     """Submit the saved draft: every criterion answered (or N/A where allowed), at least one strength.
 
@@ -505,6 +536,7 @@ def submit_evaluation(*, evaluation: Evaluation, by) -> scoring.ScoreResult:
         result = _score_and_store(evaluation, outline, list(answers.values()))
         evaluation.status, evaluation.submitted_at = Evaluation.Status.SUBMITTED, timezone.now()
         evaluation.save(update_fields=[*_SCORE_FIELDS, "status", "submitted_at", "updated_at"])
+        record_on_call(evaluation)
         if evaluation.assignment_id is not None:
             Assignment.objects.filter(pk=evaluation.assignment_id, status=Assignment.Status.OPEN).update(
                 status=Assignment.Status.DONE
@@ -531,6 +563,7 @@ def recompute_evaluation(*, evaluation: Evaluation) -> scoring.ScoreResult:
     outline = version_outline(evaluation.version)
     result = _score_and_store(evaluation, outline, list(stored_answers(evaluation).values()))
     evaluation.save(update_fields=[*_SCORE_FIELDS, "updated_at"])
+    record_on_call(evaluation)
     return result
 
 

@@ -4,6 +4,8 @@ from scorecards.evaluations import views as evaluation_views
 
 app_name = "evaluations"
 urlpatterns = [
+    path("", evaluation_views.evaluation_list, name="list"),
+    path("export.csv", evaluation_views.evaluation_export, name="export"),
     path("assignments/<int:pk>/start/", evaluation_views.start, name="start"),
     path("calls/<int:pk>/start/", evaluation_views.start_call, name="start_call"),
     path("<int:pk>/", evaluation_views.detail, name="detail"),

@@ -1,5 +1,6 @@
 """The reviewer's evaluation pages: start or resume one, score a call beside its recording with a live score,
-pin notes to the recording, and read a submitted evaluation with its score explainer."""
+pin notes to the recording, and read a submitted evaluation with its score explainer; the evaluations list
+that QA managers, team leads and reviewers search and export."""
 
 from decimal import Decimal
 
@@ -7,15 +8,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calls.access import get_call_for
+from qa_center.paging import paginate
 from qa_center.people import roles
-from scorecards.access import get_assignment_for, get_evaluation_for, get_note_for, require_reviewer
+from scorecards.access import (
+    get_assignment_for,
+    get_evaluation_for,
+    get_note_for,
+    require_evaluation_finder,
+    require_reviewer,
+)
+from scorecards.evaluations import selectors as list_selectors
 from scorecards.evaluations.actions import evaluation_actions
 from scorecards.evaluations.answers import answer_label
+from scorecards.evaluations.export import csv_export_response
+from scorecards.evaluations.filters import EvaluationFilterForm
 from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, posted_answers
 from scorecards.evaluations.services import (
     add_recording_note,
@@ -324,3 +337,95 @@ def note_delete(request, pk, note_pk):
     evaluation = note.evaluation
     delete_recording_note(note=note, by=request.user)
     return _notes_response(request, evaluation, RecordingNoteForm())
+
+
+# --- The evaluations list (issue 8) ------------------------------------------------------------------------
+
+EVALUATIONS_PER_PAGE = 50
+# The list's columns in display order, with the sort key of those that sort (selectors.SORTS).
+LIST_COLUMNS = [
+    ("date", gettext_lazy("Submitted")),
+    (None, gettext_lazy("Call")),
+    ("agent", gettext_lazy("Agent")),
+    (None, gettext_lazy("Team")),
+    ("reviewer", gettext_lazy("Reviewer")),
+    (None, gettext_lazy("Scorecard")),
+    ("score", gettext_lazy("Score")),
+    (None, gettext_lazy("Result")),
+    (None, gettext_lazy("Status")),
+]
+
+
+def _column_headers(sort: str) -> list[dict]:
+    """Each column's label and, if sortable: is it the current sort, which way, and what a click asks for.
+    A first click sorts the date and the score from the highest, a name from A."""
+    current, descending = sort.removeprefix("-"), sort.startswith("-")
+    headers = []
+    for key, label in LIST_COLUMNS:
+        active = key is not None and key == current
+        if not active:
+            following = f"-{key}" if key in list_selectors.KEYSET_SORTS else key
+        else:
+            following = key if descending else f"-{key}"
+        headers.append(
+            {
+                "label": label,
+                "sortable": key is not None,
+                "active": active,
+                "descending": active and descending,
+                "next": following,
+            }
+        )
+    return headers
+
+
+def _listing(request):
+    require_evaluation_finder(request.user)
+    form = EvaluationFilterForm(data=request.GET, user=request.user)
+    sort = list_selectors.normalise_sort(request.GET.get("sort"))
+    # Invalid filters list nothing: the errors are shown beside the fields; no guessing what was meant.
+    listing = list_selectors.evaluation_listing(user=request.user, filters=form.filters(), sort=sort)
+    return form, listing
+
+
+@require_safe
+@login_required
+def evaluation_list(request):
+    form, listing = _listing(request)
+    page = paginate(
+        listing.rows_for,
+        counted=listing.counted,
+        params=request.GET,
+        per_page=EVALUATIONS_PER_PAGE,
+        order=listing.order,
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "sort": listing.sort,
+        "sort_is_default": listing.sort == list_selectors.DEFAULT_SORT,
+        "sort_needs_a_score": listing.sort.removeprefix("-") == "score",
+        "headers": _column_headers(listing.sort),
+        "is_filtered": form.is_filtered,
+        "export_query": _query_without_paging(request.GET),
+    }
+    return render(request, "scorecards/evaluations/list.html", context)
+
+
+def _query_without_paging(params) -> str:
+    query = params.copy()
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+@require_safe
+@login_required
+def evaluation_export(request):
+    """Every evaluation the filters match (not only a page), as CSV, streamed; headers in the reader's
+    language, every cell through qa_center.csv_cells."""
+    form, listing = _listing(request)
+    if not form.is_valid():
+        # Nothing is exported for filters that were not valid: the list shows why, beside each field.
+        return redirect(f"{reverse('evaluations:list')}?{request.GET.urlencode()}")
+    return csv_export_response(listing, filename=f"evaluations-{timezone.localdate().isoformat()}.csv")

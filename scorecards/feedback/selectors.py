@@ -366,10 +366,10 @@ def describe_answer_state(criterion: Criterion | None, state: dict) -> str:
 def _describe_score(state: dict) -> str:
     if state.get("score") is None:
         return _("no score")
-    text = f"{floatformat(Decimal(state['score']), 1)}%"
+    text = f"{floatformat(Decimal(state['score']), 2)}%"
     if state.get("auto_failed") and state.get("score_before_autofail") is not None:
         text += " " + _("(auto-failed; %(before)s%% before)") % {
-            "before": floatformat(Decimal(state["score_before_autofail"]), 1)
+            "before": floatformat(Decimal(state["score_before_autofail"]), 2)
         }
     if state.get("passed") is True:
         text += " · " + _("passed")

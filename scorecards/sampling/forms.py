@@ -26,31 +26,44 @@ class SamplingRuleForm(forms.ModelForm):
         model = SamplingRule
         fields = [
             "call_type",
+            "team",
+            "method",
             "calls_per_agent",
+            "percentage",
             "period",
             "require_answered",
             "require_recording",
             "min_talk_seconds",
             "is_active",
         ]
+        widgets = {"method": forms.RadioSelect}
         help_texts = {
+            "team": _(
+                "The calls taken for one team, or for every team. A call type may have several rules: "
+                "their quotas add up, and a call picked by two rules is reviewed once."
+            ),
             "calls_per_agent": _("How many calls of this type each agent gets reviewed per period."),
+            "percentage": _(
+                "The share of the period's qualifying calls drawn at random, rounded up (e.g. 3 for 3%)."
+            ),
             "min_talk_seconds": _("Shorter calls say too little about the agent to be worth scoring."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].empty_label = _("Every team")
+
     def clean(self):
         cleaned = super().clean()
-        call_type = cleaned.get("call_type")
-        if call_type and cleaned.get("is_active"):
-            others = SamplingRule.objects.filter(call_type=call_type, is_active=True).exclude(
-                pk=self.instance.pk
-            )
-            if others.exists():
-                # Said here in words; the database constraint alone would only name itself.
-                self.add_error(
-                    "call_type",
-                    _("This call type already has an active rule: edit or deactivate that one first."),
-                )
+        method = cleaned.get("method")
+        if method == SamplingRule.Method.PER_AGENT:
+            if not cleaned.get("calls_per_agent") and "calls_per_agent" not in self.errors:
+                self.add_error("calls_per_agent", _("Say how many calls per agent."))
+            cleaned["percentage"] = None
+        elif method == SamplingRule.Method.PERCENTAGE:
+            if cleaned.get("percentage") is None and "percentage" not in self.errors:
+                self.add_error("percentage", _("Say which percentage of the calls."))
+            cleaned["calls_per_agent"] = None
         return cleaned
 
 

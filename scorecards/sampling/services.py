@@ -1,25 +1,28 @@
 """Sampling: which calls go into the reviewers' queues, and who reviews them (DESIGN.md capability 3).
 
 A run covers one period (an ISO week or a calendar month) and applies every active rule of that period
-kind, per call type and per agent. It is random but reproducible: the seed is derived from the period
-("2026-W46", "2026-05") and stored on the SamplingRun, candidates are sorted by id before a `random.Random`
-seeded with "seed:call type:agent" draws from them, so the same seed over the same data picks the same calls.
-Re-running a period tops each agent up to the quota: calls already assigned or evaluated count towards it and
-are never drawn again. Picked calls are spread over the active reviewers, fewest open assignments first,
+kind, per call type; several rules of one call type combine as said above _sample_call_type. It is random
+but reproducible: the seed is derived from the period ("2026-W46", "2026-05") and stored on the SamplingRun,
+candidates are sorted by id before a `random.Random` seeded with "seed:call type:rule:agent" draws from them,
+so the same seed over the same data picks the same calls. Re-running a period tops the quotas up: calls
+already assigned or evaluated count towards them and are never drawn again. Picked calls are spread over the active reviewers, fewest open assignments first,
 never to the call's own agent.
 """
 
 import calendar
+import math
 import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from itertools import groupby
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -98,15 +101,21 @@ def _published_version_of_call_type(call_type_ref: str) -> QuerySet:
     return ScorecardVersion.objects.published().filter(scorecard__call_type=OuterRef(call_type_ref))
 
 
+def _qualifying_q(rule: SamplingRule) -> Q:
+    """The calls the rule allows a reviewer to score, as a condition (counts filter on it too)."""
+    condition = Q()
+    if rule.require_answered:
+        condition &= Q(answered=True)
+    if rule.require_recording:
+        condition &= ~Q(recording_file="", recording_url="")  # CallQuerySet.with_recording, as a Q
+    if rule.min_talk_seconds:
+        condition &= Q(talk_seconds__gte=rule.min_talk_seconds)
+    return condition
+
+
 def _qualifying_calls(*, rule: SamplingRule, calls: QuerySet) -> QuerySet:
     """The calls of `calls` that the rule allows a reviewer to score."""
-    if rule.require_answered:
-        calls = calls.filter(answered=True)
-    if rule.require_recording:
-        calls = calls.with_recording()
-    if rule.min_talk_seconds:
-        calls = calls.filter(talk_seconds__gte=rule.min_talk_seconds)
-    return calls
+    return calls.filter(_qualifying_q(rule))
 
 
 def has_published_scorecard(*, call_type_id: int | None) -> bool:
@@ -121,79 +130,215 @@ def eligible_reviewers() -> QuerySet:
 
 
 # --- The sampler ----------------------------------------------------------------------------------------
+#
+# Several active rules may apply to one call type. They combine like this (one place, here):
+# - Each rule has its scope: the call type's calls of the period, of its team when it names one.
+# - A per-agent rule asks for its quota of each agent's calls in its scope; a percentage rule for that share
+#   (rounded up) of the qualifying calls in its scope. Quotas add up: two per-agent rules of 5 and 3 over the
+#   same scope ask for 8 calls of each agent; a team's rule comes on top of a rule for every team.
+# - Calls already reviewed (a live assignment or a regular evaluation) count towards the quotas: first each
+#   rule's own picks (Assignment.sampling_rule), then the others, narrowest rule first (team rules before
+#   rules for every team, per-agent rules before percentages). So a re-run only tops the quotas up.
+# - Rules then draw in that same order, and a call drawn by one rule is not drawn again by the next: a call
+#   is queued once, and its assignment names the rule that picked it.
 
 
 @dataclass(kw_only=True)
 class _Pick:
     call_id: int
     agent_id: int
-    row: dict  # the report row of this call's agent, whose "picked" counts assigned calls
+    rule_id: int | None  # None: not drawn by a rule (a targeted extra review)
+    row: dict  # the report row the call was drawn for, whose "picked" counts assigned calls
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Reviewed:
+    """A call of the period that is already reviewed, and the rule whose pick it was (if any)."""
+
+    call_id: int
+    agent_id: int
+    team_id: int | None
+    rule_id: int | None
 
 
 def _person_name(first: str, last: str, username: str) -> str:
     return f"{first} {last}".strip() or username
 
 
-def _draw(*, seed: str, call_type_id: int, agent_id: int, candidates: list[int], k: int) -> list[int]:
+def _draw(*, seed: str, key: str, candidates: list[int], k: int) -> list[int]:
     """k of the candidates, the same k for the same seed and candidates (sorted first: order is not data)."""
-    rng = random.Random(f"{seed}:{call_type_id}:{agent_id}")
+    rng = random.Random(f"{seed}:{key}")
     return rng.sample(sorted(candidates), k=min(k, len(candidates)))
 
 
-def _sample_rule(*, rule: SamplingRule, period: SamplingPeriod, seed: str) -> tuple[dict, list[_Pick]]:
-    """Apply one rule: per agent, how many calls are needed to reach the quota, and which ones are drawn."""
+def rule_order(rule: SamplingRule) -> tuple:
+    """The order in which a call type's rules are credited and drawn: narrowest first, then oldest."""
+    return (rule.method != SamplingRule.Method.PER_AGENT, rule.team_id is None, rule.pk)
+
+
+def percentage_target(*, percentage: Decimal, calls: int) -> int:
+    """How many calls a percentage rule asks for: its share of `calls`, rounded up (3% of 10 calls is 1)."""
+    return math.ceil(percentage * calls / 100)
+
+
+def _in_scope(rule: SamplingRule, calls: QuerySet) -> QuerySet:
+    return calls.filter(team_id=rule.team_id) if rule.team_id else calls
+
+
+def _rule_report(rule: SamplingRule, *, skipped: str = "") -> dict:
+    return {
+        "rule_id": rule.pk,
+        "call_type_id": rule.call_type_id,
+        "call_type": rule.call_type.name,
+        "method": rule.method,
+        "calls_per_agent": rule.calls_per_agent,
+        "percentage": str(rule.percentage) if rule.percentage is not None else None,
+        "team_id": rule.team_id,
+        "team": rule.team.name if rule.team_id else "",
+        "skipped": skipped,
+        "agents": [],
+    }
+
+
+def _reviewed_calls(*, call_type_id: int, period: SamplingPeriod) -> list[_Reviewed]:
+    """The call type's calls of the period that are reviewed already (one query per call type)."""
+    start, end = period.datetime_range()
+    live = _live_assignment_of_call()
+    rows = (
+        Call.objects.filter(
+            call_type_id=call_type_id, started_at__gte=start, started_at__lt=end, agent__isnull=False
+        )
+        .filter(Q(Exists(live)) | Q(Exists(_regular_evaluation_of_call())))
+        .annotate(rule_id=Subquery(live.values("sampling_rule_id")[:1]))
+        .values_list("id", "agent_id", "team_id", "rule_id")
+        .order_by("id")
+    )
+    return [_Reviewed(call_id=c, agent_id=a, team_id=t, rule_id=r) for c, a, t, r in rows]
+
+
+class _Credits:
+    """Hands each rule (and, for a per-agent rule, each agent) the reviewed calls that count towards it."""
+
+    def __init__(self, reviewed: list[_Reviewed]):
+        self.reviewed = reviewed
+        self.by_agent: dict[int, list[_Reviewed]] = defaultdict(list)
+        for call in reviewed:
+            self.by_agent[call.agent_id].append(call)
+        self.used: set[int] = set()
+
+    def take(self, *, rule: SamplingRule, agent_id: int | None, want: int, own_only: bool) -> int:
+        taken = 0
+        calls = self.reviewed if agent_id is None else self.by_agent.get(agent_id, [])
+        for call in calls:
+            if taken >= want:
+                break
+            if call.call_id in self.used or (own_only and call.rule_id != rule.pk):
+                continue
+            if rule.team_id and call.team_id != rule.team_id:
+                continue
+            self.used.add(call.call_id)
+            taken += 1
+        return taken
+
+
+@dataclass(kw_only=True)
+class _Unit:
+    """One quota to fill: a per-agent rule's quota for one agent, or a percentage rule's target."""
+
+    rule: SamplingRule
+    agent_id: int | None
+    target: int
+    pool: dict[int, int]  # call id → agent id of the calls it may draw
+    row: dict
+    already: int = 0
+
+
+def _rule_units(*, rule: SamplingRule, period: SamplingPeriod) -> list[_Unit]:
+    """The quotas of one rule and the calls each may draw from (two queries)."""
     start, end = period.datetime_range()
     in_period = Call.objects.filter(
         call_type_id=rule.call_type_id, started_at__gte=start, started_at__lt=end, agent__isnull=False
     )
-    reviewed = Q(Exists(_live_assignment_of_call())) | Q(Exists(_regular_evaluation_of_call()))
-    per_agent = (
-        in_period.values("agent_id", "agent__first_name", "agent__last_name", "agent__username")
-        .annotate(calls=Count("id"), already=Count("id", filter=reviewed))
-        .order_by("agent_id")
-    )
+    scope = _in_scope(rule, in_period)
     # A call whose assignment was cancelled was judged unsuitable: it is not drawn again (a manager may still
     # assign it by hand).
-    candidates_by_agent: dict[int, list[int]] = defaultdict(list)
     candidates = (
-        _qualifying_calls(rule=rule, calls=in_period)
+        _qualifying_calls(rule=rule, calls=scope)
         .exclude(Exists(Assignment.objects.filter(call=OuterRef("pk"))))
         .exclude(Exists(_regular_evaluation_of_call()))
-        .values_list("agent_id", "id")
-        .order_by()
     )
-    for agent_id, call_id in candidates:
-        candidates_by_agent[agent_id].append(call_id)
+    if rule.method == SamplingRule.Method.PERCENTAGE:
+        counts = scope.aggregate(calls=Count("id"), qualifying=Count("id", filter=_qualifying_q(rule)))
+        pool = dict(candidates.values_list("id", "agent_id").order_by())
+        target = percentage_target(percentage=rule.percentage, calls=counts["qualifying"])
+        row = {
+            "agent_id": None,
+            "agent": "",
+            "calls": counts["calls"],
+            "qualifying": counts["qualifying"],
+            "candidates": len(pool),
+            "quota": target,
+        }
+        return [_Unit(rule=rule, agent_id=None, target=target, pool=pool, row=row)]
 
-    rows, picks = [], []
+    per_agent = (
+        scope.values("agent_id", "agent__first_name", "agent__last_name", "agent__username")
+        .annotate(calls=Count("id"))
+        .order_by("agent_id")
+    )
+    pools: dict[int, dict[int, int]] = defaultdict(dict)
+    for agent_id, call_id in candidates.values_list("agent_id", "id").order_by():
+        pools[agent_id][call_id] = agent_id
+    units = []
     for stats in per_agent:
         agent_id = stats["agent_id"]
-        pool = candidates_by_agent.get(agent_id, [])
-        needed = max(0, rule.calls_per_agent - stats["already"])
-        drawn = _draw(seed=seed, call_type_id=rule.call_type_id, agent_id=agent_id, candidates=pool, k=needed)
+        pool = pools.get(agent_id, {})
         row = {
             "agent_id": agent_id,
             "agent": _person_name(
                 stats["agent__first_name"], stats["agent__last_name"], stats["agent__username"]
             ),
             "calls": stats["calls"],
-            "already_sampled": stats["already"],
             "candidates": len(pool),
             "quota": rule.calls_per_agent,
-            "picked": 0,
-            "no_reviewer": 0,
-            "shortfall": 0,
         }
-        rows.append(row)
-        picks.extend(_Pick(call_id=call_id, agent_id=agent_id, row=row) for call_id in drawn)
-    return {
-        "rule_id": rule.pk,
-        "call_type_id": rule.call_type_id,
-        "call_type": rule.call_type.name,
-        "calls_per_agent": rule.calls_per_agent,
-        "skipped": "",
-        "agents": rows,
-    }, picks
+        units.append(_Unit(rule=rule, agent_id=agent_id, target=rule.calls_per_agent, pool=pool, row=row))
+    return units
+
+
+def _sample_call_type(
+    *, rules: list[SamplingRule], period: SamplingPeriod, seed: str
+) -> tuple[list[dict], list[_Pick]]:
+    """Apply the rules of one call type together (see the comment above): their reports and their picks."""
+    rules = sorted(rules, key=rule_order)
+    units_by_rule = {rule.pk: _rule_units(rule=rule, period=period) for rule in rules}
+    units = [unit for rule in rules for unit in units_by_rule[rule.pk]]
+    credits = _Credits(_reviewed_calls(call_type_id=rules[0].call_type_id, period=period))
+    for own_only in (True, False):
+        for unit in units:
+            unit.already += credits.take(
+                rule=unit.rule, agent_id=unit.agent_id, want=unit.target - unit.already, own_only=own_only
+            )
+    drawn_in_run: set[int] = set()
+    picks = []
+    for unit in units:
+        pool = [call_id for call_id in unit.pool if call_id not in drawn_in_run]
+        key = f"{unit.rule.call_type_id}:{unit.rule.pk}:{unit.agent_id if unit.agent_id else 'all'}"
+        drawn = _draw(seed=seed, key=key, candidates=pool, k=max(0, unit.target - unit.already))
+        drawn_in_run.update(drawn)
+        unit.row.update(
+            already_sampled=unit.already, picked=0, no_reviewer=0, shortfall=0, candidates=len(pool)
+        )
+        picks.extend(
+            _Pick(call_id=call_id, agent_id=unit.pool[call_id], rule_id=unit.rule.pk, row=unit.row)
+            for call_id in drawn
+        )
+    reports = []
+    for rule in rules:
+        report = _rule_report(rule)
+        report["agents"] = [unit.row for unit in units_by_rule[rule.pk]]
+        reports.append(report)
+    return reports, picks
 
 
 def _spread(*, picks: list[_Pick], reviewers: list[User], seed: str) -> dict[int, int]:
@@ -234,9 +379,9 @@ def _report_totals(rule_reports: list[dict]) -> dict:
 def _active_rules(kind: str) -> QuerySet:
     return (
         SamplingRule.objects.filter(is_active=True, period=kind)
-        .select_related("call_type")
+        .select_related("call_type", "team")
         .annotate(has_published_scorecard=Exists(_published_version_of_call_type("call_type_id")))
-        .order_by("call_type__name", "pk")
+        .order_by("call_type__name", "call_type_id", "pk")
     )
 
 
@@ -251,23 +396,20 @@ def run_sampling(
     seed = seed or period.seed
     # Locking the rules serialises concurrent runs (PostgreSQL); SQLite's IMMEDIATE transactions already do.
     rules = list(_active_rules(period.kind).select_for_update(of=("self",)))
+    by_call_type: dict[int, list[SamplingRule]] = defaultdict(list)
+    for rule in rules:  # ordered by call type name: so are the reports
+        by_call_type[rule.call_type_id].append(rule)
     rule_reports, picks = [], []
-    for rule in rules:
-        if not rule.has_published_scorecard:
-            rule_reports.append(
-                {
-                    "rule_id": rule.pk,
-                    "call_type_id": rule.call_type_id,
-                    "call_type": rule.call_type.name,
-                    "calls_per_agent": rule.calls_per_agent,
-                    "skipped": SKIPPED_NO_SCORECARD,
-                    "agents": [],
-                }
+    for call_type_rules in by_call_type.values():
+        if not call_type_rules[0].has_published_scorecard:
+            rule_reports.extend(
+                _rule_report(rule, skipped=SKIPPED_NO_SCORECARD)
+                for rule in sorted(call_type_rules, key=rule_order)
             )
             continue
-        report, rule_picks = _sample_rule(rule=rule, period=period, seed=seed)
-        rule_reports.append(report)
-        picks.extend(rule_picks)
+        reports, call_type_picks = _sample_call_type(rules=call_type_rules, period=period, seed=seed)
+        rule_reports.extend(reports)
+        picks.extend(call_type_picks)
 
     reviewers = list(
         eligible_reviewers()
@@ -310,8 +452,15 @@ def run_sampling(
         },
     )
     due_at = timezone.now() + timedelta(days=assignment_due_days())
+    rule_of_call = {pick.call_id: pick.rule_id for pick in picks}
     Assignment.objects.bulk_create(
-        Assignment(call_id=call_id, reviewer_id=reviewer_id, sampling_run=run, due_at=due_at)
+        Assignment(
+            call_id=call_id,
+            reviewer_id=reviewer_id,
+            sampling_run=run,
+            sampling_rule_id=rule_of_call[call_id],
+            due_at=due_at,
+        )
         for call_id, reviewer_id in sorted(chosen.items())
     )
     return run
@@ -417,13 +566,13 @@ def assign_extra_calls(
         .values_list("pk", flat=True)
         .order_by()
     )
-    drawn = _draw(seed=seed, call_type_id=0, agent_id=agent.pk, candidates=candidates, k=count)
+    drawn = _draw(seed=seed, key=f"0:{agent.pk}", candidates=candidates, k=count)
     reviewers = list(
         eligible_reviewers()
         .annotate(open_assignments=Count("assignments", filter=Q(assignments__status=Assignment.Status.OPEN)))
         .order_by("pk")
     )
-    picks = [_Pick(call_id=call_id, agent_id=agent.pk, row={}) for call_id in drawn]
+    picks = [_Pick(call_id=call_id, agent_id=agent.pk, rule_id=None, row={}) for call_id in drawn]
     chosen = _spread(picks=picks, reviewers=reviewers, seed=seed)
     due_at = timezone.now() + timedelta(days=assignment_due_days())
     try:
@@ -486,10 +635,108 @@ def recent_runs(*, limit: int) -> QuerySet:
 
 def rules_overview() -> QuerySet:
     return (
-        SamplingRule.objects.select_related("call_type")
+        SamplingRule.objects.select_related("call_type", "team")
         .annotate(has_published_scorecard=Exists(_published_version_of_call_type("call_type_id")))
         .order_by("-is_active", "call_type__name", "pk")
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectedVolume:
+    """What a call type's rules of one period kind would have asked for over the last complete period."""
+
+    period: SamplingPeriod
+    evaluations: int
+    calls: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CombinedQuota:
+    """The active rules of one call type taken together, and what they add up to."""
+
+    call_type_name: str
+    rules: list[SamplingRule]
+    expected: list[ExpectedVolume]
+    has_published_scorecard: bool
+
+
+def combined_quotas(*, rules: Iterable[SamplingRule], today: date) -> list[CombinedQuota]:
+    """Per call type, its active rules (in the order they apply) and the evaluations they would have asked
+    for from the last complete week's (month's) calls, combined as run_sampling combines them: per agent, the
+    per-agent quotas add up but never beyond the calls that agent had; percentages add on top; never more
+    than the call type's calls. One query, however many rules and calls (`rules`: as rules_overview gives)."""
+    active = sorted(
+        (rule for rule in rules if rule.is_active), key=lambda r: (r.call_type.name, r.call_type_id)
+    )
+    if not active:
+        return []
+    periods = {kind: previous_period(kind=kind, today=today) for kind in {rule.period for rule in active}}
+    ranges = {kind: period.datetime_range() for kind, period in periods.items()}
+
+    def in_rule(rule: SamplingRule) -> Q:
+        start, end = ranges[rule.period]
+        condition = Q(call_type_id=rule.call_type_id, started_at__gte=start, started_at__lt=end)
+        if rule.team_id:
+            condition &= Q(team_id=rule.team_id)
+        return condition & _qualifying_q(rule)
+
+    counts = {f"rule_{rule.pk}": Count("id", filter=in_rule(rule)) for rule in active}
+    for kind, (start, end) in ranges.items():
+        counts[f"all_{kind}"] = Count("id", filter=Q(started_at__gte=start, started_at__lt=end))
+    earliest = min(start for start, _end in ranges.values())
+    latest = max(end for _start, end in ranges.values())
+    rows = list(
+        Call.objects.filter(
+            call_type_id__in={rule.call_type_id for rule in active},
+            started_at__gte=earliest,
+            started_at__lt=latest,
+            agent__isnull=False,
+        )
+        .values("call_type_id", "agent_id")
+        .annotate(**counts)
+        .order_by()
+    )
+    result = []
+    for _call_type_id, group in groupby(active, key=lambda r: r.call_type_id):
+        call_type_rules = sorted(group, key=rule_order)
+        expected = []
+        for kind in (WEEK, MONTH):
+            kind_rules = [rule for rule in call_type_rules if rule.period == kind]
+            if not kind_rules:
+                continue
+            agent_rows = [row for row in rows if row["call_type_id"] == kind_rules[0].call_type_id]
+            expected.append(
+                ExpectedVolume(
+                    period=periods[kind],
+                    evaluations=_expected_evaluations(kind_rules, agent_rows, kind=kind),
+                    calls=sum(row[f"all_{kind}"] for row in agent_rows),
+                )
+            )
+        result.append(
+            CombinedQuota(
+                call_type_name=call_type_rules[0].call_type.name,
+                rules=call_type_rules,
+                expected=expected,
+                has_published_scorecard=call_type_rules[0].has_published_scorecard,
+            )
+        )
+    return result
+
+
+def _expected_evaluations(rules: list[SamplingRule], agent_rows: list[dict], *, kind: str) -> int:
+    """run_sampling's arithmetic over per-agent counts of qualifying calls (see combined_quotas)."""
+    per_agent = [rule for rule in rules if rule.method == SamplingRule.Method.PER_AGENT]
+    percentages = [rule for rule in rules if rule.method == SamplingRule.Method.PERCENTAGE]
+    total = 0
+    for row in agent_rows:
+        qualifying = [row[f"rule_{rule.pk}"] for rule in per_agent]
+        asked = sum(min(rule.calls_per_agent, n) for rule, n in zip(per_agent, qualifying, strict=True))
+        total += min(asked, max(qualifying, default=0))
+    for rule in percentages:
+        total += percentage_target(
+            percentage=rule.percentage, calls=sum(row[f"rule_{rule.pk}"] for row in agent_rows)
+        )
+    return min(total, sum(row[f"all_{kind}"] for row in agent_rows))
 
 
 def reviewer_workload() -> QuerySet:
@@ -504,7 +751,9 @@ def reviewer_workload() -> QuerySet:
 def open_assignments() -> QuerySet:
     return (
         Assignment.objects.filter(status=Assignment.Status.OPEN)
-        .select_related("call", "call__agent", "call__call_type", "reviewer")
+        .select_related(
+            "call", "call__agent", "call__call_type", "reviewer", "sampling_rule", "sampling_rule__team"
+        )
         .order_by("-created_at", "-pk")
     )
 

@@ -62,8 +62,10 @@ def _render_manage(request, *, run_form=None, assign_form=None, status=200):
     assignments = Paginator(sampling.open_assignments(), OPEN_ASSIGNMENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    rules = list(sampling.rules_overview())
     context = {
-        "rules": sampling.rules_overview(),
+        "rules": rules,
+        "combined": sampling.combined_quotas(rules=rules, today=timezone.localdate()),
         "runs": sampling.recent_runs(limit=RECENT_RUNS),
         "workload": sampling.reviewer_workload(),
         "assignments": assignments,

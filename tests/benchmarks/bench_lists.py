@@ -1,10 +1,13 @@
 """List pages at volume: `python -m tests.benchmarks.bench_lists [--calls 20000 1000000]`.
 
-For each size, builds (once; reused while its size matches) a SQLite database under var/bench/ — never the
-development database — with 500 agents in 25 teams and N calls spread over the last 12 months, surveys on ~30%
-and escalations on ~5% of them, written with executemany on a raw connection (the stored durations are the
+For each size, builds (once; reused while its size and the generator's version match) a SQLite database under
+var/bench/ — never the development database — with 500 agents in 25 teams, 10 reviewers and N calls spread over
+the last 12 months, surveys on ~30% and escalations on ~5% of them, and a submitted evaluation on ~10% of the
+answered ones (about 93,000 at a million calls: some acknowledged, disputed or resolved, a few auto-failed,
+their result kept on the call as scorecards keeps it), written with executemany on a raw connection (the stored durations are the
 database's to fill). Then, through Django's test Client (full stack, no network, DEBUG off), requests every
-variant of the call list 30 times after a warm-up and records p50 / p95 of the server time (wall clock, and
+variant of the call list and of the evaluations list (and its CSV export) 30 times after a warm-up and
+records p50 / p95 of the server time (wall clock, and
 the process's CPU time, which a shared machine inflates less), of the time spent in SQL, and the variant's
 query count. Each size runs in its own process (Django binds one database per process). Writes
 var/bench/lists.json:
@@ -40,6 +43,10 @@ AGENTS_PER_TEAM = 20
 SEED = 20261202
 BATCH = 20_000
 TARGET_MS = 150
+# Bumped when the generated data changes: a database built by an older generator is built again.
+GENERATOR_VERSION = 2
+EVALUATED_SHARE = 0.10
+REVIEWERS = 10
 
 
 def database_path(calls: int) -> Path:
@@ -75,10 +82,17 @@ def _people() -> tuple[list[tuple[int, int]], dict]:
 
     from calls.models import CallType
     from qa_center.people.models import Team, User
+    from scorecards.models import Scorecard, ScorecardVersion
 
     password = make_password("bench")
     manager = User.objects.create(username="manager", is_qa_manager=True, password=password)
-    User.objects.create(username="reviewer", is_reviewer=True, password=password)
+    reviewers = [
+        User.objects.create(
+            username="reviewer" if r == 0 else f"reviewer{r}", first_name="Reviewer", last_name=str(r),
+            is_reviewer=True, password=password,
+        ).pk
+        for r in range(REVIEWERS)
+    ]  # fmt: skip
     pairs = []
     for t in range(TEAMS):
         lead = User.objects.create(
@@ -97,11 +111,48 @@ def _people() -> tuple[list[tuple[int, int]], dict]:
     for slug in ("inbound-support", "outbound-sales", "retention", "escalated"):
         CallType.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").capitalize()})
     call_types = list(CallType.objects.values_list("pk", flat=True))
-    return pairs, {"manager": manager.pk, "call_types": call_types}
+    versions = {}
+    for call_type in CallType.objects.all():
+        scorecard = Scorecard.objects.create(call_type=call_type, name=call_type.name)
+        versions[call_type.pk] = ScorecardVersion.objects.create(
+            scorecard=scorecard, number=1, status=ScorecardVersion.Status.PUBLISHED, pass_mark=85
+        ).pk
+    return pairs, {
+        "manager": manager.pk,
+        "call_types": call_types,
+        "reviewers": reviewers,
+        "versions": versions,
+    }
 
 
-def _call_rows(count: int, pairs, call_types, now: datetime, *, text_times: bool):
-    """(call, survey or None, escalation or None) per call, oldest first, over the last 365 days."""
+EVALUATION_STATUSES = (("submitted", 0.70), ("acknowledged", 0.20), ("resolved", 0.07), ("disputed", 0.03))
+
+
+def _evaluation(rng, started: datetime, text_times: bool) -> tuple | None:
+    """An evaluation's score fields and dates: (score, before auto-fail, auto-failed, passed, status,
+    submitted_at, acknowledged_at), or None for a call not evaluated."""
+    if rng.random() >= EVALUATED_SHARE:
+        return None
+    auto_failed = rng.random() < 0.03
+    before = round(rng.uniform(50, 100), 5)
+    score = 0.0 if auto_failed else before
+    status = rng.choices([s for s, _w in EVALUATION_STATUSES], [w for _s, w in EVALUATION_STATUSES])[0]
+    submitted = started + timedelta(hours=rng.randrange(1, 72))
+    acknowledged = submitted + timedelta(hours=5) if status == "acknowledged" else None
+
+    def stamp(moment):
+        if moment is None or not text_times:
+            return moment
+        return moment.replace(tzinfo=None).isoformat(sep=" ")
+
+    return (
+        score, before if auto_failed else None, auto_failed, score >= 85, status, stamp(submitted), stamp(acknowledged)
+    )  # fmt: skip
+
+
+def _call_rows(count: int, pairs, call_types, now: datetime, *, text_times: bool, context):
+    """(call, survey or None, escalation or None, evaluation or None) per call, oldest first, over the last
+    365 days."""
     rng = random.Random(SEED)
     span = 365 * 24 * 3600
     offsets = sorted(rng.randrange(span) for _ in range(count))
@@ -120,12 +171,15 @@ def _call_rows(count: int, pairs, call_types, now: datetime, *, text_times: bool
         case = f"CASE-{rng.randrange(count * 7 // 10 + 1):08d}"
         # SQLite: the text Django itself writes (UTC, no offset), so that comparisons and the keyset agree.
         stamp = started.replace(tzinfo=None).isoformat(sep=" ") if text_times else started
+        evaluation = _evaluation(rng, started, text_times) if answered else None
+        result = (evaluation[5], evaluation[0], evaluation[3]) if evaluation else (None, None, None)
         call = (
             f"C{n:09d}", agent, team, call_types[n % len(call_types)],
             "inbound" if inbound else "outbound", "general", "voice", stamp,
             ivr, queue_wait, talk, hold, wrap, answered, resolved,
             case, f"CUST-{rng.randrange(count // 2 + 1):08d}",
             "", f"https://pbx.example.com/rec/{n}.mp3" if rng.random() < 0.5 else "", "", stamp, stamp,
+            *result,
         )  # fmt: skip
         survey = (
             (rng.randrange(11), rng.randrange(1, 6), "", stamp) if answered and rng.random() < 0.32 else None
@@ -135,14 +189,23 @@ def _call_rows(count: int, pairs, call_types, now: datetime, *, text_times: bool
             if rng.random() < 0.05
             else None
         )
-        yield call, survey, escalation
+        if evaluation:
+            reviewer = context["reviewers"][rng.randrange(len(context["reviewers"]))]
+            version = context["versions"][call_types[n % len(call_types)]]
+            evaluation = (agent, team, version, reviewer, *evaluation, stamp, stamp)
+        yield call, survey, escalation, evaluation
 
 
 CALL_COLUMNS = (
     "external_id", "agent_id", "team_id", "call_type_id", "direction", "queue", "channel", "started_at",
     "ivr_wait_seconds", "queue_wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds", "answered",
     "resolved", "case_id", "customer_id", "recording_file", "recording_url", "transcript", "created_at",
-    "updated_at",
+    "updated_at", "evaluated_at", "evaluation_score", "evaluation_passed",
+)  # fmt: skip
+EVALUATION_COLUMNS = (
+    "call_id", "agent_id", "team_id", "version_id", "reviewer_id", "score", "score_before_autofail",
+    "auto_failed", "passed", "status", "submitted_at", "acknowledged_at", "created_at", "updated_at",
+    "strengths", "improvements",
 )  # fmt: skip
 
 
@@ -164,31 +227,43 @@ def generate(count: int, *, raw, placeholder: str) -> dict:
         "INSERT INTO calls_escalation (call_id, type, reason, from_level, to_level, escalated_at, external_id) "  # noqa: S608
         f"VALUES ({', '.join([placeholder] * 6)}, '')"
     )
+    insert_evaluation = (
+        f"INSERT INTO scorecards_evaluation ({', '.join(EVALUATION_COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join([placeholder] * (len(EVALUATION_COLUMNS) - 2))}, 'Bench.', '')"
+    )
     began = time.perf_counter()
     cursor = raw.cursor()
     next_id = 1
-    calls, surveys, escalations = [], [], []
+    calls, surveys, escalations, evaluations = [], [], [], []
 
     def flush():
         cursor.executemany(insert_call, calls)
         cursor.executemany(insert_survey, surveys)
         cursor.executemany(insert_escalation, escalations)
+        cursor.executemany(insert_evaluation, evaluations)
         raw.commit()
-        calls.clear(), surveys.clear(), escalations.clear()
+        calls.clear(), surveys.clear(), escalations.clear(), evaluations.clear()
 
-    for call, survey, escalation in _call_rows(
-        count, pairs, context["call_types"], now, text_times=placeholder == "?"
+    evaluated = 0
+    for call, survey, escalation, evaluation in _call_rows(
+        count, pairs, context["call_types"], now, text_times=placeholder == "?", context=context
     ):
         calls.append(call)
         if survey:
             surveys.append((next_id, *survey))
         if escalation:
             escalations.append((next_id, *escalation))
+        if evaluation:
+            evaluations.append((next_id, *evaluation))
+            evaluated += 1
         next_id += 1  # a fresh table: ids run 1..N in insertion order
         if len(calls) >= BATCH:
             flush()
     flush()
-    print(f"  generated {count:,} calls in {time.perf_counter() - began:.0f} s", flush=True)
+    print(
+        f"  generated {count:,} calls and {evaluated:,} evaluations in {time.perf_counter() - began:.0f} s",
+        flush=True,
+    )
     return context
 
 
@@ -200,7 +275,65 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def variants() -> dict[str, tuple[str, dict]]:
+CALL_LIST = ("/calls/", 'id="call-count">', "<tr data-external-id=")
+EVALUATION_LIST = ("/evaluations/", 'id="evaluation-count">', "<tr data-evaluation=")
+EVALUATION_EXPORT = ("/evaluations/export.csv", None, "\n")
+
+
+def variants() -> dict[str, tuple[str, dict, tuple]]:
+    """Variant name → (username, query parameters, page), the issues' tables row by row."""
+    found = {name: (who, params, CALL_LIST) for name, (who, params) in call_variants().items()}
+    found.update(evaluation_variants())
+    return found
+
+
+def evaluation_variants() -> dict[str, tuple[str, dict, tuple]]:
+    """The evaluations list (issue 8) at the volume of evaluations the calls bring (~93,000 at a million)."""
+    from qa_center.people.models import User
+    from scorecards.evaluations.selectors import EvaluationFilters, evaluation_listing
+    from scorecards.models import Evaluation, Scorecard
+
+    manager = User.objects.get(username="manager")
+    newest = Evaluation.objects.order_by("-submitted_at", "-id").first()
+    week_to = newest.submitted_at.date()
+    one_week = {"date_from": (week_to - timedelta(days=6)).isoformat(), "date_to": week_to.isoformat()}
+    one_agent = Evaluation.objects.order_by("pk").values_list("agent_id", flat=True).first()
+    found = {
+        "evaluations: manager, default order": ("manager", {}),
+        "evaluations: manager, page 2 by its link (keyset)": ("manager", "keyset:2"),
+        "evaluations: manager, page 1000 by its link (keyset)": ("manager", "keyset:1000"),
+        "evaluations: manager, sort by score": ("manager", {"sort": "-score"}),
+        "evaluations: manager, sort by score (ascending)": ("manager", {"sort": "score"}),
+        "evaluations: manager, sort by agent": ("manager", {"sort": "agent"}),
+        "evaluations: manager, sort by reviewer": ("manager", {"sort": "-reviewer"}),
+        "evaluations: manager, failed": ("manager", {"passed": "fail"}),
+        "evaluations: manager, auto-failed": ("manager", {"auto_failed": "yes"}),
+        "evaluations: manager, disputed": ("manager", {"disputed": "yes"}),
+        "evaluations: manager, acknowledged": ("manager", {"acknowledged": "yes"}),
+        "evaluations: manager, score 80–90": ("manager", {"score_min": "80", "score_max": "90"}),
+        "evaluations: manager, one scorecard": ("manager", {"scorecard": Scorecard.objects.first().pk}),
+        "evaluations: manager, one week": ("manager", one_week),
+        "evaluations: manager, one agent": ("manager", {"agent": one_agent}),
+        "evaluations: team lead, default": ("lead0", {}),
+        "evaluations: team lead, sort by score": ("lead0", {"sort": "-score"}),
+        "evaluations: reviewer, default": ("reviewer", {}),
+        "evaluations: reviewer, failed": ("reviewer", {"passed": "fail"}),
+    }
+    listing = evaluation_listing(user=manager, filters=EvaluationFilters())
+    total = Evaluation.objects.count()
+    for name, (who, params) in list(found.items()):
+        if isinstance(params, str):
+            number = min(int(params.split(":")[1]), total // 50)
+            before = listing.rows[(number - 1) * 50 - 1]
+            found[name] = (who, {"after": listing.order.key_of(before), "page": number})
+    variants = {name: (who, params, EVALUATION_LIST) for name, (who, params) in found.items()}
+    # The export streams every filtered row: a week's worth (a lead's usual download), and a team's year.
+    variants["evaluations: export, manager, one week"] = ("manager", one_week, EVALUATION_EXPORT)
+    variants["evaluations: export, team lead, everything"] = ("lead0", {}, EVALUATION_EXPORT)
+    return variants
+
+
+def call_variants() -> dict[str, tuple[str, dict]]:
     """Variant name → (username, query parameters), the issue's table row by row."""
     from calls.models import Call
     from calls.selectors import CallFilters, call_listing
@@ -234,6 +367,9 @@ def variants() -> dict[str, tuple[str, dict]]:
             {"date_from": (week_to - timedelta(days=6)).isoformat(), "date_to": week_to.isoformat()},
         ),
         "manager, one agent": ("manager", {"agent": one_agent.pk}),
+        "manager, evaluated": ("manager", {"evaluated": "yes"}),
+        "manager, not evaluated": ("manager", {"evaluated": "no"}),
+        "team lead, evaluated": ("lead0", {"evaluated": "yes"}),
     }
     # The keyset links: the cursor of the last row of the page before (found once, not timed).
     listing = call_listing(user=manager, filters=CallFilters())
@@ -252,10 +388,10 @@ def measure(*, calls: int) -> dict:
     from qa_center.people.models import User
 
     results = {}
-    for name, (username, params) in variants().items():
+    for name, (username, params, (path, count_marker, row_marker)) in variants().items():
         client = Client()
         client.force_login(User.objects.get(username=username))
-        url = f"/calls/?{urlencode(params)}" if params else "/calls/"
+        url = f"{path}?{urlencode(params)}" if params else path
         for _ in range(WARM_UP):
             assert client.get(url).status_code == 200
         timings, cpu_timings, database_timings = [], [], []
@@ -273,6 +409,8 @@ def measure(*, calls: int) -> dict:
             began, began_cpu = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(timed):
                 response = client.get(url)
+                if response.streaming:
+                    body = b"".join(response.streaming_content)  # the export's rows are written now
             timings.append((time.perf_counter() - began) * 1000)
             cpu_timings.append((time.process_time() - began_cpu) * 1000)
             database_timings.append(in_database[0] * 1000)
@@ -285,8 +423,13 @@ def measure(*, calls: int) -> dict:
 
         reset_queries()
         with connection.execute_wrapper(count):
-            html = client.get(url).content.decode()
-        shown = html.split('id="call-count">', 1)[1].split("</span>", 1)[0].split("#}")[-1].strip()
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        html = body.decode()
+        if count_marker is None:  # the CSV export: its rows, less the header line
+            shown = f"{html.count(row_marker) - 1:,} rows exported"
+        else:
+            shown = html.split(count_marker, 1)[1].split("</span>", 1)[0].split("#}")[-1].strip()
         results[name] = {
             "p50_ms": round(statistics.median(timings), 1),
             "p95_ms": round(percentile(timings, 0.95), 1),
@@ -297,13 +440,13 @@ def measure(*, calls: int) -> dict:
             "db_p50_ms": round(statistics.median(database_timings), 1),
             "db_p95_ms": round(percentile(database_timings, 0.95), 1),
             "queries": len(queries),
-            "rows": html.count("<tr data-external-id="),
+            "rows": html.count(row_marker) - (1 if count_marker is None else 0),
             "count": shown,
             "calls": calls,
         }
         figures = results[name]
         print(
-            f"  {name:<45} p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms  "
+            f"  {name:<55} p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms  "
             f"(CPU {figures['cpu_p50_ms']:>6} / {figures['cpu_p95_ms']:>6}; "
             f"in SQL {figures['db_p50_ms']:>6} / {figures['db_p95_ms']:>6})  "
             f"{figures['queries']} queries  ({figures['count']}, {figures['rows']} rows shown)",
@@ -318,6 +461,8 @@ def run_one(calls: int, database: str, out: Path) -> None:
     if vendor == "sqlite":
         path = database_path(calls)
         marker = path.with_suffix(".complete")
+        if marker.exists() and marker.read_text() != f"{calls} v{GENERATOR_VERSION}":
+            marker.unlink()  # built by an older generator: build it again
         if not marker.exists():
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -327,7 +472,7 @@ def run_one(calls: int, database: str, out: Path) -> None:
             raw.execute("PRAGMA synchronous = OFF")
             generate(calls, raw=raw, placeholder="?")
             raw.close()
-            marker.write_text(str(calls))
+            marker.write_text(f"{calls} v{GENERATOR_VERSION}")
         else:
             print(f"  reusing {path}", flush=True)
     else:
@@ -335,8 +480,9 @@ def run_one(calls: int, database: str, out: Path) -> None:
         from django.db import connection
 
         from calls.models import Call
+        from scorecards.models import Evaluation
 
-        if Call.objects.count() != calls:
+        if Call.objects.count() != calls or not Evaluation.objects.exists():
             from django.core.management import call_command
 
             call_command("flush", interactive=False, verbosity=0)

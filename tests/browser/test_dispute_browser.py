@@ -90,7 +90,7 @@ def test_manager_previews_and_adjusts(
     # Changing the answer asks the server (htmx) for the score it would give; nothing is saved yet.
     page.select_option(f"#id_answer_{greeting.pk}", "1")
     page.wait_for_selector("#preview-score")
-    assert "100.0%" in page.locator("#preview-score").inner_text()
+    assert "100.00%" in page.locator("#preview-score").inner_text()
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED
 
     page.check("input[name=decision][value=adjusted]")
@@ -100,4 +100,4 @@ def test_manager_previews_and_adjusts(
     adjusted = page.locator("#history-table tr[data-action='answer_adjusted']")
     assert "No (0 / 1 points)" in adjusted.locator("[data-column=before]").inner_text()
     assert "Yes (1 / 1 points)" in adjusted.locator("[data-column=after]").inner_text()
-    assert "100.0%" in page.locator("#evaluation-score").inner_text()
+    assert "100.00%" in page.locator("#evaluation-score").inner_text()

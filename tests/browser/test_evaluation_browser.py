@@ -67,21 +67,21 @@ def test_reviewer_scores_a_call_with_a_live_score(
     # Answer: the live score changes on every click, and the page is never reloaded.
     page.evaluate("() => { window.stillTheSamePage = true; }")
     radio(page, criteria["Greeting"], "1").click()
-    wait_for_score(page, "100.0%")
+    wait_for_score(page, "100.00%")
     radio(page, criteria["Verified identity"], "1").click()
     radio(page, criteria["Diagnosed the issue"], "2").click()
-    wait_for_score(page, "70.0%")  # (40 × 100% + 60 × 50%) ÷ 100
+    wait_for_score(page, "70.00%")  # (40 × 100% + 60 × 50%) ÷ 100
     assert page.locator("#live-sections tbody").text_content().split() == [
         "Opening",
-        "100.0%",
+        "100.00%",
         "Resolution",
-        "50.0%",
+        "50.00%",
     ]
     radio(page, criteria["Diagnosed the issue"], "3").click()
     radio(page, criteria["Tone"], str(criteria["Tone"].options.get(label="Good").pk)).click()
     radio(page, criteria["Offered a callback"], "na").click()
     page.wait_for_selector("#live-complete")  # N/A leaves the score as it is: wait for "all answered"
-    assert page.locator(SCORE).text_content().strip() == "83.3%"
+    assert page.locator(SCORE).text_content().strip() == "83.33%"
     assert "Fail" in page.locator("#live-score-result").text_content()
     assert page.evaluate("() => window.stillTheSamePage") is True
     assert page.url == edit_url
@@ -89,10 +89,10 @@ def test_reviewer_scores_a_call_with_a_live_score(
     # The critical criterion failing shows the auto-fail with the score it would have had: Opening 1/3, so
     # (40 × 33.3% + 60 × 72.2%) ÷ 100 = 56.7%. Then back.
     radio(page, criteria["Verified identity"], "0").click()
-    wait_for_score(page, "0.0%")
-    assert "Score before the auto-fail: 56.7%" in page.locator("#live-auto-fail").text_content()
+    wait_for_score(page, "0.00%")
+    assert "Score before the auto-fail: 56.67%" in page.locator("#live-auto-fail").text_content()
     radio(page, criteria["Verified identity"], "1").click()
-    wait_for_score(page, "83.3%")
+    wait_for_score(page, "83.33%")
 
     # A note at the player's current time; clicking it seeks the player back there.
     page.wait_for_function(f"() => {PLAYER}.readyState >= 1")
@@ -127,7 +127,7 @@ def test_reviewer_scores_a_call_with_a_live_score(
     page.click("#submit-evaluation")
     page.wait_for_url(f"{live_server.url}{reverse('evaluations:detail', args=[evaluation.pk])}")
     explainer = page.locator("#score-explainer")
-    assert "Score 83.3%" in explainer.locator("#explainer-score").text_content()
+    assert "Score 83.33%" in explainer.locator("#explainer-score").text_content()
     assert "weighs 40.0% of the score" in explainer.text_content()
     assert explainer.locator("del", has_text="Offered a callback").count() == 1
     evaluation.refresh_from_db()

@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.db.models import F, Q
 from django.utils import timezone
 
+from calls.models import Call
+from qa_center.demo import recordings
 from qa_center.people.models import Notification, User
 from scorecards.calibration import services as calibration
 from scorecards.disputes import services as disputes
@@ -179,3 +181,81 @@ def test_a_second_run_adds_nothing(seeded):
     assert model_counts() == before
     assert "none added" in out.getvalue()
     assert "800 calls (0 new)" in out.getvalue()
+
+
+# --- Recorded calls are scored as they sound; calibration shows real disagreement -------------------------
+
+
+def _heard_value(criterion, heard):
+    if heard == recordings.NOT_APPLICABLE:
+        return "na"
+    if criterion.kind == Criterion.Kind.CHOICE:
+        return criterion.options.get(label=heard).pk
+    return int(heard)
+
+
+def test_recorded_calls_are_scored_and_noted_as_their_transcripts_show(seeded):
+    scored = (
+        Evaluation.objects.regular()
+        .submitted()
+        .exclude(call__recording_file="")
+        .select_related("call")
+        .prefetch_related("answers__criterion__options", "notes")
+    )
+    assert scored.count() >= 2  # the demo agent's disputable call and the calls scored with notes
+    with_notes = 0
+    for evaluation in scored:
+        script = recordings.script_of(evaluation.call)
+        assert script is not None
+        for answer in evaluation.answers.all():
+            heard = script.heard.get(answer.criterion.title)
+            if heard is None or (heard == recordings.NOT_APPLICABLE and not answer.criterion.allows_na):
+                continue
+            stored = "na" if answer.is_na else answer.option_id or answer.value
+            assert stored == _heard_value(answer.criterion, heard), (script.call_type, answer.criterion.title)
+            # A comment is about what the recording shows: the script's, or none.
+            assert answer.comment in ("", script.remarks.get(answer.criterion.title))
+        notes = sorted(evaluation.notes.all(), key=lambda note: note.at_seconds)
+        if notes:
+            with_notes += 1
+            expected = [
+                (recordings.line_start(evaluation.call.transcript, index) + 1, body)
+                for index, body in script.notes
+            ]
+            assert [(note.at_seconds, note.body) for note in notes] == sorted(expected)
+    assert with_notes >= 2
+    # No note anywhere without a recording to be about.
+    assert not RecordingNote.objects.filter(evaluation__call__recording_file="").exists()
+
+
+def test_closed_calibration_sessions_show_real_and_varied_disagreement(seeded):
+    closed = list(CalibrationSession.objects.filter(closed_at__isnull=False).select_related("call"))
+    assert len(closed) == 2
+    results = [calibration.calibration_results(session=session) for session in closed]
+    for result in results:
+        assert result.mean_percent_agreement < 100
+        assert result.alpha_nominal is not None and result.alpha_nominal < 1
+        assert any(rater.criteria_differing for rater in result.raters if not rater.is_reference)
+        assert result.spread.range > 0
+    agreements = {round(result.mean_percent_agreement, 1) for result in results}
+    assert len(agreements) == 2  # an easy call and a debated one
+    # The sessions are on recorded calls: the reviewers could listen to them.
+    assert all(session.call.transcript for session in closed)
+
+
+def test_calibration_sessions_have_distinct_titles(seeded):
+    titles = list(CalibrationSession.objects.values_list("title", flat=True))
+    assert len(titles) == 3 and len(set(titles)) == 3 and all(titles)
+
+
+def test_the_calls_carry_their_evaluation_result(seeded):
+    # The call list's score and "evaluated" filter read the result kept on the call.
+    counted = Evaluation.objects.regular().filter(status__in=Evaluation.COUNTED_STATUSES)
+    assert counted.count() > 200
+    for evaluation in counted.select_related("call")[:300]:
+        call = evaluation.call
+        assert (call.evaluation_score, call.evaluation_passed) == (evaluation.score, evaluation.passed)
+        assert call.evaluated_at == evaluation.submitted_at
+    assert (
+        not Call.objects.filter(evaluated_at__isnull=False).exclude(pk__in=counted.values("call_id")).exists()
+    )

@@ -72,6 +72,20 @@ def test_follow_up_evaluations_were_asked_of_sampling(seeded):
             assert assignment.reviewer_id != session.agent_id
 
 
+def test_agendas_pick_library_calls_and_the_builder_suggests_them(seeded):
+    on_agendas = AgendaItem.objects.filter(kind=AgendaItem.Kind.LIBRARY)
+    assert on_agendas.exists()
+    for item in on_agendas.select_related("entry"):
+        assert item.entry.is_approved and item.entry.session_count >= 1
+    # The role-play's agenda has an example of its scenario (an escalation over a late refund).
+    role_play = CoachingSession.objects.filter(kind=CoachingSession.Kind.ROLE_PLAY).first()
+    assert role_play is not None
+    assert any(s.for_scenario and s.selected for s in selectors.agenda_suggestions(role_play).library)
+    # A session still to prepare is offered library calls for the agent's weak criteria.
+    to_prepare = CoachingSession.objects.filter(status=Status.SCHEDULED, agenda_prepared_at__isnull=True)
+    assert any(selectors.agenda_suggestions(session).library for session in to_prepare)
+
+
 def test_a_second_run_adds_no_session(seeded):
     before = (CoachingSession.objects.count(), ActionItem.objects.count(), AgendaItem.objects.count())
     call_command("seed_demo", *QA_SMALL, "--no-recordings", stdout=io.StringIO())

@@ -44,4 +44,10 @@ def test_publishes_a_scorecard_per_call_type_with_version_history(seeded):
     rules = SamplingRule.objects.filter(is_active=True)
     assert {rule.call_type.slug for rule in rules} == SLUGS
     assert not rules.filter(require_recording=True).exists()
+    # Inbound support has two rules that add up: the sampling page explains their sum.
+    support_rules = rules.filter(call_type__slug="inbound-support").order_by("method")
+    assert [(r.method, r.calls_per_agent, r.percentage) for r in support_rules] == [
+        ("per_agent", 2, None),
+        ("percentage", None, 1),
+    ]
     assert "4 scorecards (4 new, 6 versions)" in seeded

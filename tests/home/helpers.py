@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call, CallType, ImportJob
+from coaching.models import ActionItem, CoachingSession
 from scorecards.models import (
     Assignment,
     CalibrationSession,
@@ -170,5 +171,30 @@ def many_short_runs(count: int) -> list[SamplingRun]:
             seed=f"many-{index}",
             report={"totals": {"shortfall": 3}},
         )
+        for index in range(count)
+    )
+
+
+def many_coaching_sessions(
+    count: int, *, lead, agent, start, status: str = "scheduled"
+) -> list[CoachingSession]:
+    """`count` sessions of `lead` with `agent` a second apart from `start` (the service would refuse the
+    overlaps: these only fill the lists)."""
+    return CoachingSession.objects.bulk_create(
+        CoachingSession(
+            lead=lead,
+            agent=agent,
+            starts_at=start + timedelta(seconds=index),
+            ends_at=start + timedelta(seconds=index, minutes=30),
+            place="Room 1",
+            status=status,
+        )
+        for index in range(count)
+    )
+
+
+def many_action_items(count: int, *, session, due_on, owner: str = "agent") -> list[ActionItem]:
+    return ActionItem.objects.bulk_create(
+        ActionItem(session=session, description=f"Action {index}", owner=owner, due_on=due_on)
         for index in range(count)
     )

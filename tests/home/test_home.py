@@ -17,8 +17,16 @@ MANAGER_ITEMS = [
     "sampling-shortfalls",
 ]
 REVIEWER_ITEMS = ["my-queue", "my-drafts", "calibration-to-score"]
-LEAD_ITEMS = ["team-week", "team-below-pass-mark", "team-disputes"]
-AGENT_ITEMS = ["to-acknowledge", "my-score"]
+LEAD_ITEMS = [
+    "team-week",
+    "team-below-pass-mark",
+    "team-disputes",
+    "coaching-week",
+    "coaching-agendas",
+    "coaching-overdue",
+    "coaching-agents",
+]
+AGENT_ITEMS = ["to-acknowledge", "my-score", "coaching-next", "coaching-action-items"]
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -55,11 +63,19 @@ def test_a_person_with_several_roles_sees_each_roles_section(home, team):
     team.lead = user
     team.save(update_fields=["lead"])
     response = home(user)
-    assert [section.key for section in response.context["sections"]] == ["reviewer", "team-lead", "agent"]
+    assert [section.key for section in response.context["sections"]] == [
+        "reviewer",
+        "team-lead",
+        "coaching-lead",
+        "agent",
+        "coaching-agent",
+    ]
     assert item_keys(response) == REVIEWER_ITEMS + LEAD_ITEMS + AGENT_ITEMS
     html = response.content.decode()
     assert 'id="home-reviewer-heading">QA reviewer<' in html
     assert 'id="home-agent-heading">Agent<' in html
+    assert 'id="home-coaching-lead-heading">Coaching your teams<' in html
+    assert 'id="home-coaching-agent-heading">Your coaching<' in html
 
 
 def test_a_superuser_gets_the_managers_home(home):

@@ -7,13 +7,16 @@ import pytest
 from django.utils import timezone
 
 from calls.models import Call
+from qa_center.home.sections import ITEM_ROWS
 from qa_center.people.models import User
 from scorecards.models import Dispute, Evaluation
 from tests.factories import CallFactory
 from tests.home.helpers import (
     HOME,
     item_of,
+    many_action_items,
     many_assignments,
+    many_coaching_sessions,
     many_disputes,
     many_evaluations,
     many_failed_imports,
@@ -28,8 +31,11 @@ SIZES = [10, 1000]
 # Besides each item's own queries: the session, the user, the notification bell's count.
 MANAGER_QUERIES = 13  # 5 lists × (rows + total)
 REVIEWER_QUERIES = 9  # the queue's figures, its next call, the drafts and calibration (rows + total each)
-LEAD_QUERIES = 9  # the week (summary + rows), below the pass mark (rows + total), disputes (rows + total)
-AGENT_QUERIES = 7  # waiting (rows + total), the latest score, the two periods' means
+# the week (summary + rows), below the pass mark (rows + total), disputes (rows + total); coaching: sessions
+# this week, agendas to prepare, overdue action items, agents to coach
+LEAD_QUERIES = 13
+# waiting (rows + total), the latest score, the two periods' means; coaching: the next session, action items
+AGENT_QUERIES = 9
 
 
 def get_home(client, user, django_assert_num_queries, expected):
@@ -93,11 +99,13 @@ def team_of_agents(count: int, *, team) -> list[User]:
     )
 
 
-def one_evaluation_each(agents, *, version, reviewer, score: str) -> list[Evaluation]:
-    now = timezone.now()
+def one_evaluation_each(
+    agents, *, version, reviewer, score: str, prefix: str = "TEAM", age: timedelta = timedelta(minutes=1)
+) -> list[Evaluation]:
+    now = timezone.now() - age + timedelta(minutes=1)
     calls = Call.objects.bulk_create(
         Call(
-            external_id=f"TEAM-{agent.pk}",
+            external_id=f"{prefix}-{agent.pk}",
             agent=agent,
             team=agent.team,
             call_type=version.scorecard.call_type,
@@ -122,20 +130,41 @@ def one_evaluation_each(agents, *, version, reviewer, score: str) -> list[Evalua
 
 
 @pytest.mark.parametrize("count", SIZES)
-def test_team_lead_home(client, lead, team, reviewer, default_version, count, django_assert_num_queries):
+def test_team_lead_home(
+    client, lead, team, agent, reviewer, default_version, count, django_assert_num_queries
+):
     agents = team_of_agents(count, team=team)
     evaluations = one_evaluation_each(agents, version=default_version, reviewer=reviewer, score="50")
     Dispute.objects.bulk_create(
         Dispute(evaluation=evaluation, opened_by=evaluation.agent) for evaluation in evaluations
     )
+    # Their score fell, and none has had a session: every one is an agent to coach.
+    one_evaluation_each(
+        agents, version=default_version, reviewer=reviewer, score="90", prefix="OLD", age=timedelta(days=45)
+    )
+    soon = timezone.now() + timedelta(minutes=1)
+    many_coaching_sessions(count, lead=lead, agent=agent, start=soon)  # this week, agendas to prepare
+    (held,) = many_coaching_sessions(
+        1, lead=lead, agent=agent, start=timezone.now() - timedelta(days=3), status="completed"
+    )
+    many_action_items(count, session=held, due_on=timezone.localdate() - timedelta(days=1))
     response = get_home(client, lead, django_assert_num_queries, LEAD_QUERIES)
-    for key in ("team-week", "team-below-pass-mark", "team-disputes"):
+    for key in ("team-week", "team-below-pass-mark", "team-disputes", "coaching-week"):
         assert item_of(response, key).total == count, key
+    for key in ("coaching-agendas", "coaching-overdue", "coaching-agents"):  # the selector stops at 10
+        item = item_of(response, key)
+        assert (item.total, item.capped, len(item.rows)) == (10, True, ITEM_ROWS), key
 
 
 @pytest.mark.parametrize("count", SIZES)
-def test_agent_home(client, agent, reviewer, default_version, count, django_assert_num_queries):
+def test_agent_home(client, agent, lead, reviewer, default_version, count, django_assert_num_queries):
     many_evaluations(count, agent=agent, version=default_version, reviewer=reviewer, score="80", days_ago=2)
+    sessions = many_coaching_sessions(
+        count, lead=lead, agent=agent, start=timezone.now() + timedelta(hours=1)
+    )
+    many_action_items(count, session=sessions[0], due_on=timezone.localdate() + timedelta(days=3))
     response = get_home(client, agent, django_assert_num_queries, AGENT_QUERIES)
     assert item_of(response, "to-acknowledge").total == count
     assert item_of(response, "my-score").data["trend"].recent == 80
+    assert item_of(response, "coaching-next").data["session"] == sessions[0]
+    assert item_of(response, "coaching-action-items").total == 10

@@ -15,7 +15,7 @@ def test_every_navigation_entry_resolves_for_a_user_with_every_role(client, team
     user = UserFactory(username="everything", **dict.fromkeys(ROLE_FLAGS, True), team=team)
     team.lead = user
     team.save(update_fields=["lead"])
-    names = [name for name, _label in _entries(user)]
+    names = [name for name, _label, _menu in _entries(user)]
     client.force_login(user)
     response = client.get(reverse("home"))
     shown = [url for url, _label in response.context["nav_items"]]
@@ -40,3 +40,27 @@ def test_agent_sees_no_manager_entries(client, agent):
     urls = [url for url, _label in client.get(reverse("home")).context["nav_items"]]
     assert reverse("imports:list") not in urls
     assert reverse("tokens:list") not in urls
+
+
+def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
+    client.force_login(manager)
+    context = client.get(reverse("home")).context
+    setup = [url for url, _label in context["nav_setup"]]
+    assert setup == [
+        reverse(name)
+        for name in (
+            "scorecards:list",
+            "call_types:list",
+            "queue:manage",
+            "imports:list",
+            "tokens:list",
+            "kpis:computations",
+        )
+    ]
+    bar = [url for url, _label in context["nav_bar"]]
+    assert not set(bar) & set(setup)
+    assert sorted(bar + setup) == sorted(url for url, _label in context["nav_items"])
+    client.force_login(agent)
+    context = client.get(reverse("home")).context
+    assert context["nav_setup"] == []
+    assert reverse("scorecards:list") in [url for url, _label in context["nav_bar"]]

@@ -231,7 +231,7 @@ def test_query_count(client, manager, agent, django_assert_num_queries):
     EscalationFactory.create_batch(3, call=call)
     client.force_login(manager)
     # session, user, the call (with agent, team, type, survey), its escalations, other calls on the case,
-    # the layout's unread-notification count
-    with django_assert_num_queries(6):
+    # its evaluations (scorecards' template tag), the layout's unread-notification count
+    with django_assert_num_queries(7):
         response = client.get(url(call))
     assert response.status_code == 200

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from coaching.models import AgendaItem
 from coaching.sessions import selectors
+from tests.coaching.library.helpers import library_entry
 from tests.factories import FULL_MARKS, GREETING_MISSED, CallFactory, coaching_session, evaluation_of
 
 pytestmark = pytest.mark.django_db
@@ -130,17 +131,30 @@ def test_free_points_are_added_and_removed(client, lead, session):
 
 @pytest.mark.parametrize("count", [3, 15])
 def test_the_builder_query_count_does_not_grow(
-    client, lead, agent, version, reviewer, count, django_assert_num_queries
+    client, lead, agent, other_agent, version, reviewer, manager, count, django_assert_num_queries
 ):
     for n in range(count):
         answers = GREETING_MISSED if n % 2 else TONE_GOOD
         evaluation_of(agent, version=version, reviewer=reviewer, answers=answers, days_ago=1 + n % 20)
+    entries = []
+    for n in range(count):
+        call = CallFactory(
+            agent=other_agent, call_type=version.scorecard.call_type, recording_file=f"recordings/{n}.wav"
+        )
+        entries.append(
+            library_entry(
+                call, by=reviewer, manager=manager, title=f"Example {n}", criteria=["Tone", "Greeting"]
+            )
+        )
     session = coaching_session(lead, agent)
     AgendaItem.objects.create(session=session, kind=AgendaItem.Kind.FREE, text="Holiday cover")
+    AgendaItem.objects.create(session=session, kind=AgendaItem.Kind.LIBRARY, entry=entries[0])
     client.force_login(lead)
     url = reverse("coaching:agenda", args=[session.pk])
-    # session, user, the coaching session, feedback (summary, trend, criteria), agenda items, suggestions,
-    # unread notifications
-    with django_assert_num_queries(9):
+    # session, user, the coaching session, feedback (summary, trend, criteria), agenda items and their entries'
+    # criteria, suggestions, library entries (entries, criteria, clips), unread notifications
+    with django_assert_num_queries(13):
         response = client.get(url)
-    assert len(response.context["suggestions"].evaluations) == count
+    suggestions = response.context["suggestions"]
+    assert len(suggestions.evaluations) == count
+    assert len(suggestions.library) == min(count, selectors.SUGGESTED_LIBRARY_ENTRIES) + (count > 5)

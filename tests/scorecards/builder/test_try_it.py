@@ -47,7 +47,7 @@ def test_answers_give_the_engines_score_and_save_nothing(client, version):
     # Opening 100%; Resolution (2 × 2/4 + 1 × 3/3) ÷ 3 = 2/3; (40 × 1 + 60 × 2/3) ÷ 100 = 80%.
     assert explanation.score == 80 and explanation.is_complete and explanation.passed is False
     html = response.content.decode()
-    assert 'id="live-score-value">80.0%' in html and "Fail" in html
+    assert 'id="live-score-value">80.00%' in html and "Fail" in html
     assert Evaluation.objects.count() == 0
 
 

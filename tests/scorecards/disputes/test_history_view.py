@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def adjusted_evaluation(agent, reviewer, default_version, manager):
     """Submitted by the reviewer, disputed by the agent, then adjusted by the manager: Greeting No → Yes,
-    86.7% → 100%."""
+    86.67% → 100%."""
     evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version, answers=GREETING_MISSED)
     greeting = criterion(default_version, "Greeting")
     dispute = disputes.open_dispute(evaluation=evaluation, by=agent, items=[(greeting, "I greeted at 0:03.")])
@@ -52,11 +52,11 @@ def test_those_who_may_read_the_evaluation_see_its_history(client, request, adju
         for row in response.context["rows"]
     ]
     assert rows == [
-        ("Submitted", None, "Draft", "86.7% · passed"),
+        ("Submitted", None, "Draft", "86.67% · passed"),
         ("Dispute opened", None, "Submitted", "Disputed"),
         ("Criterion disputed", "Greeting", "", ""),
         ("Answer adjusted", "Greeting", "No (0 / 1 points)", "Yes (1 / 1 points)"),
-        ("Score recomputed", None, "86.7% · passed", "100.0% · passed"),
+        ("Score recomputed", None, "86.67% · passed", "100.00% · passed"),
         ("Dispute resolved", None, "Disputed", "Dispute resolved: Adjusted"),
     ]
     html = response.content.decode()
@@ -84,7 +84,7 @@ def test_unknown_actions_of_other_parts_of_the_app_are_shown_readably(
     evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version)
     client.force_login(agent)
     rows = client.get(url(evaluation)).context["rows"]
-    assert [(row.what, row.before, row.after) for row in rows] == [("Submitted", "Draft", "100.0% · passed")]
+    assert [(row.what, row.before, row.after) for row in rows] == [("Submitted", "Draft", "100.00% · passed")]
 
 
 @pytest.mark.parametrize("extra", [0, 10])

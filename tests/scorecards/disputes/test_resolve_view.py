@@ -72,7 +72,7 @@ def test_page_shows_reasons_and_current_answers(client, manager, dispute, defaul
     assert "Verified identity" not in table  # not disputed
     form = response.context["form"]
     assert form[field(default_version, "Greeting")].value() == "0"
-    assert 'id="preview-current">86.7%' in html
+    assert 'id="preview-current">86.67%' in html
 
 
 def test_preview_answers_the_new_score_to_htmx_and_saves_nothing(
@@ -89,7 +89,7 @@ def test_preview_answers_the_new_score_to_htmx_and_saves_nothing(
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html  # the fragment only
-    assert 'id="preview-score">' in html and "100.0%" in html
+    assert 'id="preview-score">' in html and "100.00%" in html
     assert Answer.objects.get(evaluation=evaluation, criterion__title="Greeting").value == 0
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DISPUTED
 
@@ -106,7 +106,7 @@ def test_preview_writes_nothing_not_even_in_a_rolled_back_transaction(
     }
     with CaptureQueriesContext(connection) as queries:
         response = client.post(url(dispute), data, HTTP_HX_REQUEST="true")
-    assert "100.0%" in response.content.decode()
+    assert "100.00%" in response.content.decode()
     statements = [query["sql"].lstrip().split(None, 1)[0].upper() for query in queries.captured_queries]
     assert statements and set(statements) <= {"SELECT"}, statements
 
@@ -160,7 +160,7 @@ def test_adjusted_changes_the_answer_and_the_history_shows_it(
     assert Dispute.objects.get(pk=dispute.pk).status == Dispute.Status.ADJUSTED
     html = response.content.decode()
     assert "No (0 / 1 points)" in html and "Yes (1 / 1 points)" in html
-    assert "86.7% · passed" in html and "100.0% · passed" in html
+    assert "86.67% · passed" in html and "100.00% · passed" in html
     # Only the changed answer is recorded (Tone stayed Excellent).
     assert list(
         EvaluationChange.objects.filter(evaluation=evaluation, action="answer_adjusted").values_list(

@@ -98,7 +98,7 @@ def test_page_shows_answers_comments_notes_feedback_and_the_explainer(client, ag
     client.force_login(agent)
     response = client.get(url(evaluation))
     html = response.content.decode()
-    assert "83.3%" in html and "Fail" in html
+    assert "83.33%" in html and "Fail" in html
     assert "Greeted the customer by name." in html and "Confirm the fix before closing." in html
     assert "Friendly but a bit rushed." in html
     assert "Long silence" in html and 'data-seconds="83.50"' in html and "1:23" in html

@@ -127,7 +127,7 @@ def test_page_shows_player_transcript_form_and_live_score(client, reviewer, empt
         "Diagnosed the issue",
         "Offered a callback",
     ]
-    assert 'id="live-score-value">100.0%' in html
+    assert 'id="live-score-value">100.00%' in html
     assert "Add note at current time" in html
 
 

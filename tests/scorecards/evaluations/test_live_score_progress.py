@@ -44,7 +44,7 @@ def _panel(client, evaluation, version, answers) -> str:
 def test_one_full_answer_shows_its_score_and_no_pass(client, reviewer, evaluation, version):
     client.force_login(reviewer)
     html = _panel(client, evaluation, version, {"Greeting": 1})
-    assert 'id="live-score-value">100.0%' in html
+    assert 'id="live-score-value">100.00%' in html
     assert 'id="live-score-progress"' in html and "1 of 5 answered" in html
     assert 'id="live-score-result"' not in html and "Pass</span>" not in html
 
@@ -61,4 +61,4 @@ def test_the_verdict_comes_with_the_last_answer(client, reviewer, evaluation, ve
     assert 'id="live-score-result"' not in _panel(client, evaluation, version, answers)
     html = _panel(client, evaluation, version, {**answers, "Offered a callback": NA})
     assert 'id="live-score-progress"' not in html
-    assert 'id="live-score-result"' in html and "Fail" in html  # 83.3% under the pass mark of 85
+    assert 'id="live-score-result"' in html and "Fail" in html  # 83.33% under the pass mark of 85

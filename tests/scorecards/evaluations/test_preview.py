@@ -66,7 +66,7 @@ def test_partial_answers_score_what_is_answered_and_list_the_rest(
     assert "<html" not in html  # a fragment for the panel, not a page
     # Opening: Greeting only, 1/1 → 100%; Resolution: Diagnosed only, 2/4 → 50%;
     # (40 × 100 + 60 × 50) ÷ 100 = 70.
-    assert 'id="live-score-value">70.0%' in html
+    assert 'id="live-score-value">70.00%' in html
     assert "2 of 5 answered" in html and "Fail" not in html and "Pass mark 85%" in html  # no verdict yet
     sections = response.context["explanation"].sections
     assert [(s.title, s.score) for s in sections] == [("Opening", 100), ("Resolution", 50)]
@@ -81,7 +81,7 @@ def test_complete_answers_give_the_submitted_score(client, reviewer, empty_draft
     html = client.post(
         url(empty_draft), form_data(default_version, COMPLETE_ANSWERS), **HTMX
     ).content.decode()
-    assert 'id="live-score-value">83.3%' in html
+    assert 'id="live-score-value">83.33%' in html
     assert "Every criterion is answered." in html
 
 
@@ -92,9 +92,9 @@ def test_auto_fail_shows_the_score_before(client, reviewer, call):
     html = client.post(
         url(evaluation), form_data(version, {"One": 0, "Two": 1, "Three": 1}), **HTMX
     ).content.decode()
-    assert 'id="live-score-value">0.0%' in html
+    assert 'id="live-score-value">0.00%' in html
     assert "Auto-fail" in html and "“One”" in html
-    assert "Score before the auto-fail: 66.7%" in html
+    assert "Score before the auto-fail: 66.67%" in html
 
 
 def test_pass_when_at_the_pass_mark(client, reviewer, call):
@@ -104,7 +104,7 @@ def test_pass_when_at_the_pass_mark(client, reviewer, call):
     html = client.post(
         url(evaluation), form_data(version, {"One": 0, "Two": 1, "Three": 1}), **HTMX
     ).content.decode()
-    assert 'id="live-score-value">60.0%' in html and "Pass" in html and "Fail" not in html
+    assert 'id="live-score-value">60.00%' in html and "Pass" in html and "Fail" not in html
 
 
 def test_invalid_and_na_answers_are_left_out(client, reviewer, empty_draft, default_version):

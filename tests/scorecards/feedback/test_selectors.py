@@ -222,11 +222,11 @@ def test_history_wording(agent, reviewer, default_version, manager):
     )
     rows = [(row.what, row.before, row.after) for row in feedback.evaluation_history(evaluation=evaluation)]
     assert rows == [
-        ("Submitted", "Draft", "86.7% · passed"),  # the reviewer's submission, written by submit_evaluation
+        ("Submitted", "Draft", "86.67% · passed"),  # the reviewer's submission, written by submit_evaluation
         ("Dispute opened", "Submitted", "Disputed"),
         ("Criterion disputed", "", ""),
         ("Answer adjusted", "No (0 / 1 points)", "Yes (1 / 1 points)"),
-        ("Score recomputed", "86.7% · passed", "100.0% · passed"),
+        ("Score recomputed", "86.67% · passed", "100.00% · passed"),
         ("Dispute resolved", "Disputed", "Dispute resolved: Adjusted"),
     ]
     assert Decimal(evaluation.changes.get(action="score_changed").after["score"]) == 100

@@ -79,8 +79,9 @@ def test_the_page_costs_the_same_number_of_queries_however_much_there_is(
         Assignment.objects.create(call=CallFactory(agent=agent, call_type=call_type), reviewer=reviewer)
         SamplingRun.objects.create(period_start=WEEK_DAY, period_end=WEEK_DAY, seed=f"seed-{number}")
     client.force_login(manager)
-    # Session, user, notification badge, runs, assignments (count, page), rules, workload, reviewer choices.
-    with django_assert_num_queries(9):
+    # Session, user, notification badge, runs, assignments (count, page), rules, last period's volume per
+    # rule (one query), workload, reviewer choices.
+    with django_assert_num_queries(10):
         response = client.get(URL)
     assert response.status_code == 200
     assert len(response.context["assignments"].object_list) == size

@@ -56,8 +56,8 @@ def test_one_na_and_16_of_20_points(call_type, method):
     assert (section.score, section.share, section.contribution) == (80, 100, 80)
     html = render(explanation)
     assert "<del>C</del>" in html and "N/A: excluded" in html
-    assert "8 / 10" in html and "80.0%" in html and "40.0" in html
-    assert "Score 80.0%" in html and "Fail" in html and "Pass mark 85%" in html
+    assert "8 / 10" in html and "80.00%" in html and "40.00" in html
+    assert "Score 80.00%" in html and "Fail" in html and "Pass mark 85%" in html
 
 
 def test_two_sections_weighted_sections(call_type):
@@ -76,7 +76,7 @@ def test_two_sections_weighted_sections(call_type):
     html = render(explanation)
     assert "Weighted sections" in html and "Σ(section weight × section score) ÷ Σ(section weight)" in html
     assert "weighs 66.7% of the score" in html and "weighs 33.3% of the score" in html
-    assert "Score 66.7%" in html
+    assert "Score 66.67%" in html
 
 
 def test_two_sections_total_points(call_type):
@@ -90,7 +90,7 @@ def test_two_sections_total_points(call_type):
     assert rows(explanation)["Two"] == ("answered", 100, 40, 40)
     html = render(explanation)
     assert "Total points" in html and "Σ(points earned × weight) ÷ Σ(maximum points × weight)" in html
-    assert "weighs 80.0% of the score" in html and "Score 60.0%" in html
+    assert "weighs 80.0% of the score" in html and "Score 60.00%" in html
 
 
 @pytest.mark.parametrize(
@@ -104,8 +104,8 @@ def test_critical_evaluation_scope(call_type, method, before):
     assert [c.title for c in explanation.failed_criteria] == ["One"]
     html = render(explanation)
     assert "The critical criterion “One” earned no points: the whole evaluation is set to 0." in html
-    assert f"Without the auto-fail the score would have been {float(before):.1f}%." in html
-    assert "Score 0.0%" in html
+    assert f"Without the auto-fail the score would have been {float(before):.2f}%." in html
+    assert "Score 0.00%" in html
 
 
 @pytest.mark.parametrize(
@@ -121,7 +121,7 @@ def test_critical_section_scope(call_type, method, after, before):
     assert not second.auto_failed and second.score == 100
     html = render(explanation)
     assert "its section is set to 0" in html and "auto-failed: set to 0" in html
-    assert f"Score {float(after):.1f}%" in html
+    assert f"Score {float(after):.2f}%" in html
 
 
 def test_all_na_has_no_score(call_type):
@@ -138,3 +138,12 @@ def test_the_evaluation_page_explains_the_stored_score(client, call, reviewer):
     explanation = client.get(evaluation.get_absolute_url()).context["explanation"]
     assert round(explanation.score, 5) == evaluation.score
     assert round(explanation.score_before_autofail, 5) == evaluation.score_before_autofail
+
+
+def test_scores_are_shown_to_two_decimals(call_type):
+    """Issue 8: 2 of 3 is 66.67% in the explainer, not 66.7% (lists keep one decimal)."""
+    version = make_published_version(
+        call_type, [("S", 1, [("A", "yes_no", 1, {}), ("B", "yes_no", 1, {}), ("C", "yes_no", 1, {})])]
+    )
+    html = render(explain(version, {"A": 1, "B": 1, "C": 0}))
+    assert "Score 66.67%" in html and "66.7%" not in html.replace("66.67%", "")

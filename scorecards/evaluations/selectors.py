@@ -1,0 +1,264 @@
+"""The evaluations list (issue 8): the submitted evaluations a QA manager, team lead or reviewer may find,
+filtered, sorted, paged and exported.
+
+Who finds which (the list's scope, narrower than what each may open by link: a reviewer may read every
+submitted evaluation, but "their evaluations" are the ones they wrote):
+- QA managers: every regular evaluation;
+- team leads: those of the teams they lead (Evaluation.team, the team the call was taken for: the same rule as
+  Evaluation.objects.visible_to);
+- reviewers: their own.
+A person with several of these roles finds the union. Agents have "My feedback" instead (403 here).
+Only submitted evaluations (COUNTED_STATUSES) are listed, never calibration ones: drafts are in the reviewer's
+queue, calibration in its sessions, and neither counts in a score.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from qa_center.paging import CappedCount, KeysetOrder
+from qa_center.people import roles
+from qa_center.people.models import Team, User
+from scorecards.models import Evaluation, Scorecard
+
+# Sort keys offered → (the columns of a total order, or None for a name sort no index serves).
+# Date and score go by keyset through an index on exactly these columns (scorecards.models.Evaluation.Meta);
+# agent and reviewer sort by a person's name, a column of another table: paged by OFFSET (paging.paginate
+# without an order), which is what a list of this size affords (tests/benchmarks/bench_lists.py).
+KEYSET_SORTS: dict[str, tuple[str, ...]] = {
+    "date": ("submitted_at", "id"),
+    "score": ("score", "submitted_at", "id"),
+}
+NAME_SORTS: dict[str, tuple[str, ...]] = {
+    "agent": ("agent__first_name", "agent__last_name", "agent__username"),
+    "reviewer": ("reviewer__first_name", "reviewer__last_name", "reviewer__username"),
+}
+SORTS = (*KEYSET_SORTS, *NAME_SORTS)
+DEFAULT_SORT = "-date"
+DISPUTED_STATUSES = (Evaluation.Status.DISPUTED, Evaluation.Status.RESOLVED)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationFilters:
+    """The list's filters; None means "any"."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    team: Team | None = None
+    agent: User | None = None
+    reviewer: User | None = None
+    scorecard: Scorecard | None = None
+    score_min: Decimal | None = None
+    score_max: Decimal | None = None
+    passed: bool | None = None
+    auto_failed: bool | None = None
+    disputed: bool | None = None
+    acknowledged: bool | None = None
+
+
+def normalise_sort(value: str | None) -> str:
+    """The requested sort if it is one we offer ("score" or "-score"), else the default."""
+    if value and value.removeprefix("-") in SORTS:
+        return value
+    return DEFAULT_SORT
+
+
+def keyset_order(sort: str) -> KeysetOrder | None:
+    """The keyset order behind a sort, None for a name sort (paged by OFFSET)."""
+    fields = KEYSET_SORTS.get(sort.removeprefix("-"))
+    return None if fields is None else KeysetOrder(fields=fields, descending=sort.startswith("-"))
+
+
+def _order_by(sort: str) -> list[str]:
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    if (order := keyset_order(sort)) is not None:
+        return order.order_by()
+    sign = "-" if descending else ""
+    # The date, newest first, then the id, make the order total whichever way the names go.
+    return [f"{sign}{name}" for name in NAME_SORTS[key]] + ["-submitted_at", "-id"]
+
+
+# Past this many matching evaluations, a page's rows are found by walking the list's order (its index) and
+# testing each evaluation; below it, from the selective side (a score range's, a scorecard's, a team's index)
+# and sorting the few matches: each way is the slow one for the other case (as calls.selectors.DENSE_FROM).
+DENSE_FROM = 2_000
+
+
+def _hidden(column: str) -> Coalesce:
+    """`column` as an expression no index serves (the dense form leaves the planner the order's index); its
+    value and type are the column's."""
+    return Coalesce(column, column)
+
+
+def evaluations_in_scope(user: User, *, dense: bool = False) -> QuerySet[Evaluation]:
+    """The submitted regular evaluations `user` finds in the list (module docstring); none for an agent.
+    `dense`: a lead's teams written so that no index serves them (see DENSE_FROM)."""
+    if not user.is_authenticated:
+        return Evaluation.objects.none()
+    # "Not calibration" written so that no index serves it (an expression of the column): the calibration
+    # session's own index would answer "IS NULL" with every regular evaluation, left to sort for one page;
+    # this leaves the planner the index of the list's order (calibration evaluations are few).
+    evaluations = (
+        Evaluation.objects.alias(regular=Coalesce("calibration_session_id", 0))
+        .filter(regular=0)
+        .filter(status__in=Evaluation.COUNTED_STATUSES)
+    )
+    if roles.is_manager(user):
+        return evaluations
+    condition = Q(pk__in=[])
+    if roles.is_reviewer(user):
+        condition |= Q(reviewer=user)
+    if roles.is_team_lead(user):
+        led = Team.objects.filter(lead=user).values("pk")
+        if dense:
+            evaluations = evaluations.alias(scope_team=_hidden("team_id"))
+            condition |= Q(scope_team__in=led)
+        else:
+            condition |= Q(team__in=led)
+    return evaluations.filter(condition)
+
+
+def _start_of_day(day: date) -> datetime:
+    """Midnight of `day` in the current (the user's) time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _filter(
+    evaluations: QuerySet[Evaluation], filters: EvaluationFilters, *, hide: frozenset[str] = frozenset()
+) -> QuerySet[Evaluation]:
+    """Every condition on the evaluation's own columns (the scorecard through its versions' ids): the count
+    joins nothing. The columns in `hide` are tested as expressions that no index serves (the dense form)."""
+
+    if hide:
+        evaluations = evaluations.alias(**{f"hidden_{name}": _hidden(name) for name in hide})
+    score = "hidden_score" if "score" in hide else "score"
+    version = "hidden_version_id" if "version_id" in hide else "version"
+    if filters.date_from is not None:
+        evaluations = evaluations.filter(submitted_at__gte=_start_of_day(filters.date_from))
+    if filters.date_to is not None:
+        evaluations = evaluations.filter(submitted_at__lt=_start_of_day(filters.date_to + timedelta(days=1)))
+    if filters.team is not None:
+        evaluations = evaluations.filter(team=filters.team)
+    if filters.agent is not None:
+        evaluations = evaluations.filter(agent=filters.agent)
+    if filters.reviewer is not None:
+        evaluations = evaluations.filter(reviewer=filters.reviewer)
+    if filters.scorecard is not None:
+        evaluations = evaluations.filter(**{f"{version}__in": filters.scorecard.versions.values("pk")})
+    if filters.score_min is not None:
+        evaluations = evaluations.filter(**{f"{score}__gte": filters.score_min})
+    if filters.score_max is not None:
+        evaluations = evaluations.filter(**{f"{score}__lte": filters.score_max})
+    if filters.passed is not None:
+        evaluations = evaluations.filter(passed=filters.passed)
+    if filters.auto_failed is not None:
+        evaluations = evaluations.filter(auto_failed=filters.auto_failed)
+    if filters.disputed is True:
+        evaluations = evaluations.filter(status__in=DISPUTED_STATUSES)
+    elif filters.disputed is False:
+        evaluations = evaluations.exclude(status__in=DISPUTED_STATUSES)
+    if filters.acknowledged is not None:
+        acknowledged = Q(status=Evaluation.Status.ACKNOWLEDGED)
+        evaluations = evaluations.filter(acknowledged if filters.acknowledged else ~acknowledged)
+    return evaluations
+
+
+@dataclass(frozen=True)
+class EvaluationListing:
+    """What to count (the filters alone), what to show in which order, and how to page it."""
+
+    counted: QuerySet[Evaluation]
+    order: KeysetOrder | None
+    sort: str
+    user: User
+    filters: EvaluationFilters | None
+
+    def rows_for(self, count: CappedCount | None = None) -> QuerySet[Evaluation]:
+        """The rows, with what they show, in order; written for a dense result unless `count` is small."""
+        dense = count is None or count.capped or count.value >= DENSE_FROM
+        # The sort's own column stays indexable: its index serves the order and the range at once.
+        hide = frozenset({"score", "version_id"} - {KEYSET_SORTS.get(self.sort.removeprefix("-"), ("",))[0]})
+        rows = _matching(
+            user=self.user,
+            filters=self.filters,
+            sort=self.sort,
+            dense=dense,
+            hide=hide if dense else frozenset(),
+        )
+        return rows.select_related(
+            "call", "agent", "team", "reviewer", "version", "version__scorecard"
+        ).order_by(*_order_by(self.sort))
+
+    @property
+    def rows(self) -> QuerySet[Evaluation]:
+        return self.rows_for(None)
+
+
+def _matching(
+    *, user: User, filters: EvaluationFilters | None, sort: str, dense: bool, hide: frozenset[str]
+) -> QuerySet[Evaluation]:
+    evaluations = evaluations_in_scope(user, dense=dense)
+    if filters is None:
+        return evaluations.none()
+    evaluations = _filter(evaluations, filters, hide=hide)
+    if sort.removeprefix("-") == "score":
+        # An evaluation with no score (every criterion N/A) has no place in that order: as the call list
+        # does with unknown durations, a score sort lists the scored ones.
+        evaluations = evaluations.filter(score__isnull=False)
+    return evaluations
+
+
+def evaluation_listing(
+    *, user: User, filters: EvaluationFilters | None, sort: str = DEFAULT_SORT
+) -> EvaluationListing:
+    """The evaluations `user` finds that match `filters` (None: filters that were not valid, which match
+    nothing), in the order of `sort`."""
+    sort = normalise_sort(sort)
+    counted = _matching(user=user, filters=filters, sort=sort, dense=False, hide=frozenset())
+    return EvaluationListing(counted=counted, order=keyset_order(sort), sort=sort, user=user, filters=filters)
+
+
+def people_for_filter(*, user: User, role: str) -> QuerySet[User]:
+    """The agents (role "agent") or reviewers ("reviewer") of the evaluations `user` finds: the only ones worth
+    offering in that filter. For a QA manager, asked of each person ("has this agent an evaluation?", an
+    index probe that stops at the first); for a lead or a reviewer, read from their scope's own evaluations
+    (their index range), which a probe per person would walk once per person."""
+    column = {"agent": "agent", "reviewer": "reviewer"}[role]
+    people = User.objects.order_by("first_name", "last_name", "username")
+    if roles.is_manager(user):
+        return people.filter(Exists(evaluations_in_scope(user).filter(**{column: OuterRef("pk")})))
+    return people.filter(pk__in=evaluations_in_scope(user).order_by().values(column))
+
+
+def teams_for_filter(*, user: User) -> QuerySet[Team]:
+    if roles.is_manager(user):
+        return Team.objects.order_by("name")
+    return Team.objects.filter(Exists(evaluations_in_scope(user).filter(team=OuterRef("pk")))).order_by(
+        "name"
+    )
+
+
+def export_rows(listing: EvaluationListing, *, chunk_size: int = 2000) -> Iterator[Evaluation]:
+    """Every row of the listing (not only a page), read in chunks: the CSV export streams them."""
+    return listing.rows.defer("strengths", "improvements", "call__transcript").iterator(chunk_size=chunk_size)
+
+
+def evaluations_of_call(*, user: User, call) -> list[Evaluation]:
+    """The evaluations of `call` that its page shows `user` (one query): those `user` may read
+    (Evaluation.objects.visible_to) and that are theirs to know of here. An agent: their own submitted ones;
+    a reviewer: their own (a draft too, and a calibration they took part in); a team lead: their team's;
+    QA managers: all (but others' blind calibration). A reviewer may read any submitted evaluation by its
+    link, but the call page lists only their own, as the evaluations list does."""
+    evaluations = Evaluation.objects.visible_to(user).filter(call=call)
+    if not roles.is_manager(user):
+        evaluations = evaluations.filter(Q(reviewer=user) | Q(agent=user) | Q(team__lead=user))
+    return list(
+        evaluations.select_related(
+            "reviewer", "version", "version__scorecard", "calibration_session"
+        ).order_by("calibration_session", "-submitted_at", "-created_at", "-id")
+    )
