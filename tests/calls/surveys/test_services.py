@@ -221,3 +221,47 @@ def test_an_answer_moved_to_a_call_answered_with_the_call_is_refused():
         "call_external_id": ["This call already has another survey answer, recorded with the call."]
     }
     assert SurveyResponse.objects.get(external_id="R-1").call is None
+
+
+def test_saved_gives_the_stored_answers_with_their_keys():
+    call = CallFactory(external_id="PBX-7")
+    other = CallFactory(external_id="PBX-8")
+    record_survey_answers(rows=[answer(external_id="R-OLD", nps=1)])
+    result = record_survey_answers(
+        rows=[
+            answer(external_id="R-NEW", call_external_id="PBX-7"),
+            answer(external_id="", call_external_id="PBX-8", responded_at=None),
+            answer(external_id="R-OLD", nps=2),
+            answer(nps=11),
+        ]
+    )
+    assert result.statuses == ["created", "created", "updated", "refused"]
+    saved = result.saved
+    assert set(saved) == {0, 1, 2}
+    for survey in saved.values():
+        stored = SurveyResponse.objects.get(pk=survey.pk)
+        assert (survey.external_id, survey.call_id, survey.nps) == (
+            stored.external_id,
+            stored.call_id,
+            stored.nps,
+        )
+        assert survey.responded_at == stored.responded_at
+        assert not survey._state.adding
+    assert (saved[0].call_id, saved[1].call_id) == (call.pk, other.pk)
+    assert saved[1].responded_at_source == FROM_CALL
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_batch_lookups_read_through_indexes_not_the_whole_table():
+    CallFactory(external_id="PBX-7")
+    SurveyResponseFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        result = record_survey_answers(rows=[answer(call_external_id="PBX-7"), answer(external_id="R-2")])
+        assert result.created == 2 and len(result.saved) == 2  # `saved`: the new answers' keys
+    selects = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    assert len(selects) == 3  # the calls named, the answers stored, the new answers' keys
+    with connection.cursor() as cursor:
+        for sql in selects:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SCAN" not in plan, (sql, plan)
