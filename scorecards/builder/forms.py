@@ -20,6 +20,17 @@ POSITIVE = Decimal("0.01")  # weights of 0 would silently switch a criterion off
 
 
 class ScorecardCreateForm(forms.ModelForm):
+    copy_from = forms.ModelChoiceField(
+        label=_("Start from"),
+        queryset=Scorecard.objects.none(),
+        required=False,
+        empty_label=_("A blank scorecard"),
+        help_text=_(
+            "Or a copy of another call type's scorecard as it is in force: its sections, criteria, options, "
+            "scoring method and pass mark. The copy is a draft of its own; the original does not change."
+        ),
+    )
+
     class Meta:
         model = Scorecard
         fields = ["call_type", "name", "description"]
@@ -31,6 +42,15 @@ class ScorecardCreateForm(forms.ModelForm):
         self.fields["call_type"].queryset = CallType.objects.filter(
             is_active=True, scorecard__isnull=True
         ).order_by("name")
+        # Only a scorecard with a version in force can be copied.
+        self.fields["copy_from"].queryset = (
+            Scorecard.objects.filter(versions__status=ScorecardVersion.Status.PUBLISHED)
+            .select_related("call_type")
+            .order_by("name")
+        )
+        self.fields["copy_from"].label_from_instance = lambda scorecard: (
+            _("A copy of %(scorecard)s") % {"scorecard": f"{scorecard.name} ({scorecard.call_type})"}
+        )
 
 
 class VersionSettingsForm(forms.ModelForm):

@@ -198,8 +198,19 @@ def publish_problems(version: ScorecardVersion) -> list[str]:
 
 
 @transaction.atomic
-def create_scorecard(*, call_type, name: str, description: str = "", by) -> Scorecard:
-    """A new scorecard for a call type that has none, with an empty draft (version 1) to build."""
+def create_scorecard(
+    *, call_type, name: str, description: str = "", by, copy_from: Scorecard | None = None
+) -> Scorecard:
+    """A new scorecard for a call type that has none, with a draft (version 1) to build: empty, or, with
+    `copy_from`, a copy of that scorecard's version in force (its sections, criteria, options, scoring method
+    and pass mark) — a scorecard duplicated for another call type. The two stay independent afterwards."""
+    source = None
+    if copy_from is not None:
+        source = copy_from.versions.filter(status=ScorecardVersion.Status.PUBLISHED).first()
+        if source is None:
+            raise ValidationError(
+                _("“%(scorecard)s” has no version in force to copy.") % {"scorecard": copy_from}
+            )
     if Scorecard.objects.filter(call_type=call_type).exists():
         raise ValidationError(
             _("The call type “%(call_type)s” already has a scorecard.") % {"call_type": call_type}
@@ -213,13 +224,20 @@ def create_scorecard(*, call_type, name: str, description: str = "", by) -> Scor
         raise ValidationError(
             _("The call type “%(call_type)s” already has a scorecard.") % {"call_type": call_type}
         ) from error
-    ScorecardVersion.objects.create(scorecard=scorecard, number=1)
+    draft = ScorecardVersion.objects.create(
+        scorecard=scorecard,
+        number=1,
+        **({"scoring_method": source.scoring_method, "pass_mark": source.pass_mark} if source else {}),
+    )
+    if source is not None:
+        _copy_content(source=source, target=draft)
     return scorecard
 
 
 @transaction.atomic
-def start_draft(*, scorecard: Scorecard, by) -> ScorecardVersion:
-    """A new draft: a deep copy (sections, criteria, options) of the published version, numbered next.
+def start_draft(*, scorecard: Scorecard, by, blank: bool = False) -> ScorecardVersion:
+    """A new draft, numbered next: a deep copy (sections, criteria, options) of the published version, or,
+    with `blank`, empty (the scoring method and pass mark still come from the version in force).
 
     Raises DraftExists if the scorecard already has one. Without a published version the draft starts empty.
     `by` is taken for symmetry with the other services: a version records who published it, not who
@@ -238,7 +256,7 @@ def start_draft(*, scorecard: Scorecard, by) -> ScorecardVersion:
         scoring_method=source.scoring_method if source else ScorecardVersion.Method.WEIGHTED_SECTIONS,
         **({"pass_mark": source.pass_mark} if source else {}),
     )
-    if source is not None:
+    if source is not None and not blank:
         _copy_content(source=source, target=draft)
     return draft
 

@@ -83,7 +83,11 @@ def scorecard_list(request):
 @login_required
 def scorecard_create(request):
     require_qa_manager(request.user)
-    form = ScorecardCreateForm(request.POST or None)
+    # "Duplicate for another call type" on a scorecard's page comes here with ?copy_from=<its pk>.
+    initial = (
+        {"copy_from": request.GET.get("copy_from")} if request.GET.get("copy_from", "").isdigit() else {}
+    )
+    form = ScorecardCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             scorecard = builder.create_scorecard(**form.cleaned_data, by=request.user)
@@ -116,7 +120,10 @@ def scorecard_detail(request, pk):
 def new_draft(request, pk):
     scorecard = get_scorecard_for(request.user, pk, for_change=True)
     try:
-        draft = builder.start_draft(scorecard=scorecard, by=request.user)
+        # "Start blank" or (the default) a copy of the version in force.
+        draft = builder.start_draft(
+            scorecard=scorecard, by=request.user, blank=request.POST.get("start") == "blank"
+        )
     except builder.DraftExists as error:
         messages.info(request, str(error))
         draft = error.draft
