@@ -192,3 +192,77 @@ class KpiComputation(models.Model):
         if self.started_at is None or self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+
+def _kpi_choices():
+    # Lazy: the definitions import the counting apps, which must not load with the models.
+    from qa_center.kpis.definitions import KPIS
+
+    return [(kpi.key, kpi.label) for kpi in KPIS]
+
+
+class KpiTarget(models.Model):
+    """What a KPI should be: set center-wide, and overridden for a team or a call type
+    (qa_center.kpis.targets.target_for says which applies where). A target is met when the figure is at least
+    the value, or at most it for a KPI where lower is better (the KPI's higher_is_better)."""
+
+    class Scope(models.TextChoices):
+        CENTER = ScopeKind.CENTER.value, ScopeKind.CENTER.label
+        TEAM = ScopeKind.TEAM.value, ScopeKind.TEAM.label
+        CALL_TYPE = ScopeKind.CALL_TYPE.value, ScopeKind.CALL_TYPE.label
+
+    kpi = models.CharField(_("KPI"), max_length=40, choices=_kpi_choices)
+    scope_kind = models.CharField(_("applies to"), max_length=10, choices=Scope, default=Scope.CENTER)
+    # A team's or a call type's pk; CENTER_ID for the center-wide target.
+    scope_id = models.PositiveBigIntegerField(_("scope id"), default=CENTER_ID)
+    value = models.FloatField(_("target"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "scope_kind", "scope_id"], name="kpi_target_unique_scope"),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi} {self.scope_kind} {self.scope_id}: {self.value}"
+
+
+class KpiBenchmark(models.Model):
+    """An industry benchmark a QA manager sets for a KPI (one per KPI, center-wide), drawn as a line on the
+    trend charts beside the target: e.g. "80 % in 20 s", with where the figure comes from."""
+
+    kpi = models.CharField(_("KPI"), max_length=40, choices=_kpi_choices, unique=True)
+    value = models.FloatField(_("benchmark"))
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the figure comes from, shown beside the line."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("KPI benchmark")
+        verbose_name_plural = _("KPI benchmarks")
+        ordering = ["kpi"]
+
+    def __str__(self):
+        return f"{self.kpi}: {self.value}"
