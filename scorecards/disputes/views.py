@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from scorecards.access import get_dispute_for, get_evaluation_for, require_qa_manager
 from scorecards.disputes import services as disputes
 from scorecards.disputes.forms import DisputeForm, PreviewForm, ResolveDisputeForm
+from scorecards.evaluations.selectors import recording_notes
 from scorecards.feedback import selectors as feedback
 from scorecards.models import Answer
 
@@ -74,6 +75,7 @@ def open_dispute(request, pk):
         "rows": rows,
         "refusal": refusal,
         "deadline": disputes.dispute_deadline(evaluation),
+        **_evidence(evaluation),
     }
     return render(request, "scorecards/disputes/dispute.html", context)
 
@@ -100,6 +102,12 @@ def dispute_list(request):
         "days": disputes.RECENT_DISPUTES_DAYS,
     }
     return render(request, "scorecards/disputes/disputes.html", context)
+
+
+def _evidence(evaluation) -> dict:
+    """What the agent disputes and the manager judges against: the call's recording and transcript, and the
+    reviewer's notes on moments of the recording (read-only on both pages)."""
+    return {"call": evaluation.call, "notes": recording_notes(evaluation)}
 
 
 def _disputed_rows(dispute) -> list[dict]:
@@ -158,6 +166,7 @@ def resolve_dispute(request, pk):
         "is_open": is_open,
         "can_resolve": can_resolve,
         "refusal": refusal,
+        **_evidence(dispute.evaluation),
     }
     return render(request, "scorecards/disputes/resolve.html", context)
 

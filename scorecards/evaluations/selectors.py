@@ -24,7 +24,7 @@ from django.utils import timezone
 from qa_center.paging import CappedCount, KeysetOrder
 from qa_center.people import roles
 from qa_center.people.models import Team, User
-from scorecards.models import Evaluation, Scorecard
+from scorecards.models import Evaluation, RecordingNote, Scorecard
 
 # Sort keys offered → (the columns of a total order, or None for a name sort no index serves).
 # Date and score go by keyset through an index on exactly these columns (scorecards.models.Evaluation.Meta);
@@ -262,3 +262,19 @@ def evaluations_of_call(*, user: User, call) -> list[Evaluation]:
             "reviewer", "version", "version__scorecard", "calibration_session"
         ).order_by("calibration_session", "-submitted_at", "-created_at", "-id")
     )
+
+
+def _clock(seconds: Decimal) -> str:
+    """83.5 → "1:23", 3723 → "1:02:03": how a player shows a position."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def recording_notes(evaluation: Evaluation) -> list[RecordingNote]:
+    """The reviewer's notes on moments of the recording, in order, each with its `clock` ("1:23")."""
+    notes = list(evaluation.notes.all())
+    for note in notes:
+        note.clock = _clock(note.at_seconds)
+    return notes

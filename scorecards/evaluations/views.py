@@ -2,7 +2,6 @@
 pin notes to the recording, and read a submitted evaluation with its score explainer; the evaluations list
 that QA managers, team leads and reviewers search and export."""
 
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,7 +40,7 @@ from scorecards.evaluations.services import (
     stored_value,
     submit_evaluation,
 )
-from scorecards.models import Dispute, Evaluation, RecordingNote
+from scorecards.models import Dispute, Evaluation
 from scorecards.sampling.services import queue_of
 from scorecards.scoring.spec import criteria_by_id, version_outline
 
@@ -52,21 +51,6 @@ NOTES_TEMPLATE = "scorecards/evaluations/_notes.html"
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _clock(seconds: Decimal) -> str:
-    """83.5 → "1:23", 3723 → "1:02:03": how a player shows a position."""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def _notes_of(evaluation: Evaluation) -> list[RecordingNote]:
-    notes = list(evaluation.notes.all())
-    for note in notes:
-        note.clock = _clock(note.at_seconds)
-    return notes
 
 
 def _after_start(request, evaluation: Evaluation):
@@ -171,7 +155,7 @@ def edit(request, pk):
         "call": evaluation.call,
         "form": form,
         "explanation": explained_score(evaluation.version, outline, answers),
-        "notes": _notes_of(evaluation),
+        "notes": list_selectors.recording_notes(evaluation),
         "note_form": RecordingNoteForm(),
         "can_change": True,
     }
@@ -244,7 +228,7 @@ def detail(request, pk):
         "call": evaluation.call,
         "sections": sections,
         "explanation": explained_score(evaluation.version, outline, values),
-        "notes": _notes_of(evaluation),
+        "notes": list_selectors.recording_notes(evaluation),
         "next_assignment": _next_in_queue(request.user, evaluation),
         "can_discuss_in_person": _can_discuss_in_person(request.user, evaluation),
         **_feedback_actions(request.user, evaluation),
@@ -300,7 +284,7 @@ def _notes_response(request, evaluation: Evaluation, note_form: RecordingNoteFor
         return redirect("evaluations:edit", evaluation.pk)
     context = {
         "evaluation": evaluation,
-        "notes": _notes_of(evaluation),
+        "notes": list_selectors.recording_notes(evaluation),
         "note_form": note_form,
         "can_change": True,
     }

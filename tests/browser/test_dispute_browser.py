@@ -51,8 +51,15 @@ def test_agent_disputes_one_criterion(
     greeting_row = page.locator(f"#dispute-table tr[data-criterion='{greeting.pk}']")
     assert "No (0 / 1 points)" in greeting_row.inner_text()
     assert "No greeting in the first five seconds." in greeting_row.inner_text()
+    # The evidence is beside the form; a reason box opens only once its criterion is ticked.
+    assert page.locator("#dispute-evidence").is_visible()
+    reason = greeting_row.locator(f"#id_reason_{greeting.pk}")
+    assert not reason.is_visible()
     greeting_row.locator(f"#id_dispute_{greeting.pk}").check()
-    greeting_row.locator(f"#id_reason_{greeting.pk}").fill("I greeted the customer at 0:03.")
+    assert reason.is_visible()
+    reason.fill("I greeted the customer at 0:03.")
+    other_reasons = page.locator("#dispute-table textarea:visible")
+    assert other_reasons.count() == 1
     page.get_by_role("button", name="Send the dispute").click()
 
     # Back on My feedback: the evaluation is disputed and can no longer be acknowledged or disputed.

@@ -1,14 +1,19 @@
 """GET/POST /feedback/evaluations/<pk>/dispute/: the agent ticks criteria, gives reasons, sees the reviewer's
 answers and comments beside them; refused after the window; only the evaluated agent."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from qa_center.people.models import Notification
-from scorecards.models import Dispute, Evaluation
+from scorecards.models import Dispute, Evaluation, RecordingNote
 from tests.factories import criterion, evaluation_of
 
 pytestmark = pytest.mark.django_db
+
+# session, user, the evaluation (with its call), answers, the reviewer's notes, unread notifications
+QUERIES_OF_THE_DISPUTE_FORM = 6
 
 
 def url(evaluation) -> str:
@@ -121,3 +126,40 @@ def test_already_disputed_is_explained(client, agent, evaluation, default_versio
     response = client.post(url(evaluation), data)
     assert "already has an open dispute" in response.content.decode()
     assert Dispute.objects.count() == 1
+
+
+def test_the_evidence_is_beside_the_form(client, agent, reviewer, evaluation):
+    """The agent disputes with the call in front of them: its recording, transcript and the reviewer's notes
+    (read-only: no note form, no delete button)."""
+    call = evaluation.call
+    call.transcript = "Agent: Good morning, you are through to support."
+    call.recording_file = "recordings/evidence.mp3"
+    call.save(update_fields=["transcript", "recording_file"])
+    # Notes are written while the evaluation was a draft.
+    RecordingNote.objects.create(
+        evaluation=evaluation, at_seconds=Decimal("83.5"), body="Long silence", author=reviewer
+    )
+    client.force_login(agent)
+    page = client.get(url(evaluation)).content.decode()
+    assert 'id="dispute-evidence"' in page
+    assert reverse("calls:recording", args=[call.pk]) in page
+    assert "you are through to support" in page
+    assert "Long silence" in page and 'data-seconds="83.50"' in page and "1:23" in page
+    assert 'id="note-form"' not in page and "Delete this note" not in page
+    # Each reason box is tied to its tick box, for the script that opens it when ticked.
+    pk = evaluation.answers.first().criterion_id
+    assert f'data-reason-for="id_dispute_{pk}"' in page
+
+
+@pytest.mark.parametrize("notes", [1, 8])
+def test_query_count_does_not_grow_with_the_notes(
+    client, agent, reviewer, evaluation, notes, django_assert_num_queries
+):
+    for n in range(notes):
+        RecordingNote.objects.create(
+            evaluation=evaluation, at_seconds=Decimal(n), body=f"Note {n}", author=reviewer
+        )
+    client.force_login(agent)
+    with django_assert_num_queries(QUERIES_OF_THE_DISPUTE_FORM):
+        response = client.get(url(evaluation))
+    assert len(response.context["notes"]) == notes

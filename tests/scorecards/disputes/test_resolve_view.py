@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from qa_center.people.models import Notification
 from scorecards.disputes import services as disputes
-from scorecards.models import Answer, Dispute, Evaluation, EvaluationChange
+from scorecards.models import Answer, Dispute, Evaluation, EvaluationChange, RecordingNote
 from tests.factories import criterion
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,22 @@ def test_page_shows_reasons_and_current_answers(client, manager, dispute, defaul
     form = response.context["form"]
     assert form[field(default_version, "Greeting")].value() == "0"
     assert 'id="preview-current">86.67%' in html
+
+
+def test_the_evidence_is_beside_the_decision(client, manager, reviewer, dispute, evaluation):
+    call = evaluation.call
+    call.transcript = "Customer: I still have no refund."
+    call.save(update_fields=["transcript"])
+    # Notes are written while the evaluation was a draft.
+    RecordingNote.objects.create(
+        evaluation=evaluation, at_seconds=Decimal("12"), body="Greeting here", author=reviewer
+    )
+    client.force_login(manager)
+    page = client.get(url(dispute)).content.decode()
+    assert 'id="dispute-evidence"' in page
+    assert "I still have no refund." in page
+    assert "Greeting here" in page and "0:12" in page
+    assert 'id="note-form"' not in page
 
 
 def test_preview_answers_the_new_score_to_htmx_and_saves_nothing(
@@ -222,7 +238,7 @@ def test_query_count_does_not_grow_with_disputed_criteria(
         items=[(criterion(default_version, title), "Reason") for title in titles],
     )
     client.force_login(manager)
-    # session, user, dispute, items, their options, answers, unread notifications
-    with django_assert_num_queries(7):
+    # session, user, dispute, items, their options, answers, the reviewer's notes, unread notifications
+    with django_assert_num_queries(8):
         response = client.get(url(dispute))
     assert len(response.context["rows"]) == len(titles)
