@@ -2,7 +2,6 @@
 pin notes to the recording, and read a submitted evaluation with its score explainer; the evaluations list
 that QA managers, team leads and reviewers search and export."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
