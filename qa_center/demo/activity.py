@@ -497,7 +497,11 @@ def _score_specials(demo: _Activity, specials: _Specials) -> None:
         .order_by("pk")
     )
     disputed_agents: set[int] = set()
-    for evaluation in rng.sample(recent, k=len(recent)):
+    # Recorded calls first, so a manager resolving a demo dispute has the recording and the notes beside it.
+    candidates = sorted(
+        rng.sample(recent, k=len(recent)), key=lambda evaluation: not evaluation.call.has_recording
+    )
+    for evaluation in candidates:
         if len(disputed_agents) == 2:
             break
         if (

@@ -125,6 +125,10 @@ def test_queues_drafts_disputes_and_notifications_for_the_other_logins(seeded):
 
     open_disputes, _recent = disputes.disputes_for_managers()
     assert open_disputes.count() >= 2
+    # One a manager resolves with the recording and the reviewer's notes beside it.
+    assert open_disputes.filter(
+        ~Q(evaluation__call__recording_file=""), evaluation__notes__isnull=False
+    ).exists()
     for username in ("manager", "reviewer"):
         assert Notification.objects.filter(recipient__username=username, read_at__isnull=True).exists()
 
