@@ -452,6 +452,25 @@ def library_pending(allowed) -> dict:
     )
 
 
+# KPI dashboards: the center's (and the call types'), a team's (Blue: `lead`'s), an agent's (`agent`, team Blue).
+CENTER_DASHBOARD = page(
+    agent=403, other_agent=403, reviewer=200, lead=200, other_lead=200, manager=200, superuser=200
+)
+TEAM_DASHBOARD = page(
+    agent=403, other_agent=403, reviewer=403, lead=200, other_lead=404, manager=200, superuser=200
+)
+
+
+def with_table(kwargs):
+    """A dashboard's CSV export: the dashboard's kwargs and the table."""
+    return lambda world: kwargs(world) | {"table": "tiles"}
+
+
+AGENT_DASHBOARD = page(
+    agent=200, other_agent=404, reviewer=403, lead=200, other_lead=404, manager=200, superuser=200
+)
+
+
 # The scorecard builder refuses non-managers changes to a published version they can read: 403.
 PUBLISHED_CHANGE = managers_only
 
@@ -740,6 +759,25 @@ TABLE: dict[str, Case] = {
         GET=WRONG_METHOD,
         POST=managers_only(302),
         data=lambda world: {"first_day": "2026-01-01", "last_day": "2026-01-02"},
+    ),
+    # --- KPI dashboards (qa_center.kpis.access): managers all; leads the center, the call types, their teams
+    # and their agents; reviewers the center and the call types; an agent only their own dashboard
+    **{
+        name: Case(with_table(kwargs) if suffix else kwargs, GET=status, POST=WRONG_METHOD)
+        for suffix in ("", "_export")
+        for name, kwargs, status in (
+            (f"dashboards:center{suffix}", none, CENTER_DASHBOARD),
+            (f"dashboards:call_type{suffix}", lambda world: {"pk": world.call_type.pk}, CENTER_DASHBOARD),
+            (f"dashboards:team{suffix}", lambda world: {"pk": world.agent.team_id}, TEAM_DASHBOARD),
+            (f"dashboards:agent{suffix}", pk_of("agent"), AGENT_DASHBOARD),
+        )
+    },
+    "dashboards:mine": Case(
+        none,
+        GET=page(
+            agent=200, other_agent=200, reviewer=403, lead=403, other_lead=403, manager=403, superuser=403
+        ),
+        POST=WRONG_METHOD,
     ),
     # --- Calibration: reviewers and managers; a reviewer sees the sessions they take part in
     "calibration:list": Case(

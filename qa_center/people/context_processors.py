@@ -20,6 +20,11 @@ def _entries(user):
         yield "evaluations:list", _("Evaluations"), None
     if user.is_agent:
         yield "feedback:mine", _("My feedback"), None
+    # KPI dashboards (qa_center.kpis.access): the center's for managers, leads and reviewers; an agent their own.
+    if manager or user.is_team_lead or user.is_reviewer:
+        yield "dashboards:center", _("Dashboard"), None
+    if user.is_agent:
+        yield "dashboards:mine", _("My dashboard"), None
     if user.is_team_lead:
         yield "feedback:team", _("Team feedback"), None
     if user.is_reviewer:
