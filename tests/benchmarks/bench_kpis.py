@@ -16,8 +16,12 @@ executemany on a raw connection. Then, in a fresh process:
 - `one_day_s`: recomputing one day (all scopes, and its week, month and year);
 - `peak_rss_mb`: the peak resident memory of that process (the recompute never loads calls into Python).
 
-The dashboard figures (`dashboard_p50_ms`, `dashboard_p95_ms`, `dashboard_queries_1k`, `dashboard_queries_1m`)
-are null: the dashboards are not built yet. Writes var/bench/kpis.json, one object per database. The
+- `dashboard_p50_ms` / `dashboard_p95_ms`: the center dashboard for a month (the middle month of the data),
+  50 requests through Django's test Client as a QA manager; `dashboard_queries_1m`: its query count at the
+  bench size, `dashboard_queries_1k` the same on a 1,000-call SQLite database (a second, small run): they must
+  be equal (the dashboard reads only the snapshots, summed in the database).
+
+Writes var/bench/kpis.json, one object per database. The
 PostgreSQL part runs only when DATABASE_URL names a PostgreSQL server (its database is emptied and filled).
 """
 
@@ -32,7 +36,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.benchmarks.bench_lists import BASE_DIR, BENCH_DIR, configure_django
+from tests.benchmarks.bench_lists import BASE_DIR, BENCH_DIR, configure_django, percentile
 
 OUTPUT = BENCH_DIR / "kpis.json"
 TEAMS = 15
@@ -41,7 +45,8 @@ EVALUATIONS = 40_000
 SEED = 20261210
 BATCH = 20_000
 TARGET_RATIO = 3
-DASHBOARD_NOT_BUILT = "the dashboards are not built yet (issue 10, Dashboards): their figures are null"
+DASHBOARD_REQUESTS = 50
+SMALL_CALLS = 1_000  # the size of `dashboard_queries_1k`
 
 
 def database_path(calls: int) -> Path:
@@ -275,6 +280,70 @@ def _timed_rows(sql: str) -> tuple[float, float, int]:
     return time.perf_counter() - began, time.process_time() - began_cpu, rows
 
 
+def dashboard_figures(day) -> dict:
+    """The center dashboard for the month holding `day`: p50 and p95 server time over DASHBOARD_REQUESTS
+    requests (after one warm-up), and its query count."""
+    from django.test.utils import override_settings
+
+    # The static files by the finders, as in development (no collectstatic manifest here), as bench_lists.
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        return _dashboard_figures(day)
+
+
+def _dashboard_figures(day) -> dict:
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+
+    from qa_center.people.models import User
+
+    manager, _created = User.objects.get_or_create(
+        username="bench-dashboard-manager", defaults={"is_qa_manager": True}
+    )
+    client = Client()
+    client.force_login(manager)
+    url = f"/kpis/dashboard/?period=month&day={day.isoformat()}"
+    assert client.get(url).status_code == 200
+    timings = []
+    for _ in range(DASHBOARD_REQUESTS):
+        began = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200
+    queries = []  # counted on the connection wrapper: SQLite's connection is closed after every request
+
+    def count(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        assert client.get(url).status_code == 200
+    figures = {
+        "dashboard_p50_ms": round(statistics.median(timings), 1),
+        "dashboard_p95_ms": round(percentile(timings, 0.95), 1),
+        "dashboard_queries_1m": len(queries),
+    }
+    print(
+        f"  center dashboard, month of {day}: p50 {figures['dashboard_p50_ms']} ms, "
+        f"p95 {figures['dashboard_p95_ms']} ms, {len(queries)} queries",
+        flush=True,
+    )
+    return figures
+
+
+def small_dashboard_queries() -> int:
+    """`dashboard_queries_1k`: the center dashboard's query count on a SMALL_CALLS database (its own run)."""
+    out = BENCH_DIR / f"kpis-sqlite-{SMALL_CALLS}.json"
+    command = [sys.executable, "-m", "tests.benchmarks.bench_kpis", "--one", "sqlite", str(out)]
+    subprocess.run(command, check=True, cwd=BASE_DIR, env=os.environ | {"BENCH_CALLS": str(SMALL_CALLS)})  # noqa: S603
+    return json.loads(out.read_text())["dashboard_queries_1m"]
+
+
 def measure() -> dict:
     from django.db import connection
     from django.utils import timezone
@@ -320,12 +389,8 @@ def measure() -> dict:
         "cpu_ratio": round(recompute_cpu_s / floor_cpu_s, 2) if vendor == "sqlite" and floor_cpu_s else None,
         "ratio_to_plain_counts": round(recompute_s / plain_s, 2) if plain_s else None,
         "one_day_s": round(one_day_s, 3),
-        "dashboard_p50_ms": None,
-        "dashboard_p95_ms": None,
-        "dashboard_queries_1k": None,
-        "dashboard_queries_1m": None,
+        **dashboard_figures(middle),
         "peak_rss_mb": round(peak_rss_mb, 1),
-        "note": DASHBOARD_NOT_BUILT,
     }
 
 
@@ -376,12 +441,14 @@ def main() -> None:
     if url.startswith(("postgres://", "postgresql://")):
         databases["postgresql"] = url
     report: dict = {}
+    print(f"sqlite, {SMALL_CALLS:,} calls (the dashboard's query count):", flush=True)
+    queries_1k = small_dashboard_queries()
     for vendor, database in databases.items():
         print(f"{vendor}, {calls:,} calls:", flush=True)
         out = BENCH_DIR / f"kpis-{vendor}-{calls}.json"
         command = [sys.executable, "-m", "tests.benchmarks.bench_kpis", "--one", database, str(out)]
         subprocess.run(command, check=True, cwd=BASE_DIR)  # noqa: S603
-        report[vendor] = json.loads(out.read_text())
+        report[vendor] = json.loads(out.read_text()) | {"dashboard_queries_1k": queries_1k}
     if "postgresql" not in report:
         report["postgresql"] = {"skipped": "DATABASE_URL names no PostgreSQL server"}
     report["load_average_1min"] = round(os.getloadavg()[0], 2)
@@ -395,7 +462,12 @@ def main() -> None:
                 f"{figures['ratio']} ({verdict} the {TARGET_RATIO}× target); one day {figures['one_day_s']} s; "
                 f"peak RSS {figures['peak_rss_mb']} MB"
             )
-    print(f"{DASHBOARD_NOT_BUILT}.\n→ {OUTPUT}")
+            print(
+                f"{vendor}: center dashboard p50 {figures['dashboard_p50_ms']} ms, p95 {figures['dashboard_p95_ms']} ms; "
+                f"{figures['dashboard_queries_1k']} queries at {SMALL_CALLS:,} calls, "
+                f"{figures['dashboard_queries_1m']} at {calls:,}"
+            )
+    print(f"→ {OUTPUT}")
 
 
 if __name__ == "__main__":
