@@ -12,15 +12,18 @@
       if (!chart) { return; }
       const flat = function (value) { return data.labels.map(function () { return value; }); };
       const datasets = [
-        { label: data.strings.value, data: chart.values, tension: 0.25, spanGaps: false },
-        { label: data.strings.year_earlier, data: chart.year_earlier, borderDash: [4, 4], tension: 0.25 },
+        { label: data.strings.value, data: chart.values, tension: 0.25, borderColor: "#0d6efd", backgroundColor: "#0d6efd" },
+        {
+          label: data.strings.year_earlier, data: chart.year_earlier, tension: 0.25, borderDash: [4, 4],
+          borderColor: "#adb5bd", backgroundColor: "#adb5bd",
+        },
       ];
       if (chart.target !== null) {
-        datasets.push({ label: data.strings.target, data: flat(chart.target), pointRadius: 0, borderColor: "#198754", borderWidth: 1.5 });
+        datasets.push({ label: data.strings.target, data: flat(chart.target), pointRadius: 0, borderColor: "#198754", backgroundColor: "#198754", borderWidth: 1.5 });
       }
       if (chart.benchmark !== null) {
         const label = chart.benchmark_source ? data.strings.benchmark + " (" + chart.benchmark_source + ")" : data.strings.benchmark;
-        datasets.push({ label: label, data: flat(chart.benchmark), pointRadius: 0, borderColor: "#6c757d", borderDash: [2, 2], borderWidth: 1.5 });
+        datasets.push({ label: label, data: flat(chart.benchmark), pointRadius: 0, borderColor: "#6c757d", backgroundColor: "#6c757d", borderDash: [2, 2], borderWidth: 1.5 });
       }
       new Chart(canvas, {
         type: "line",
@@ -41,8 +44,24 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", draw);
-  document.addEventListener("htmx:afterSettle", draw);
+  // The range's fields for a custom period, the "including" day for a calendar one.
+  function showPeriodFields() {
+    const period = document.getElementById("id_period");
+    if (!period) { return; }
+    const custom = period.value === "custom";
+    document.querySelectorAll(".period-custom").forEach(function (field) { field.classList.toggle("d-none", !custom); });
+    document.querySelectorAll(".period-calendar").forEach(function (field) { field.classList.toggle("d-none", custom); });
+  }
+  // A choice in a dropdown shows it at once; "custom range" first shows its two dates to fill in.
+  document.addEventListener("change", function (event) {
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !select.closest("#period-form")) { return; }
+    if (select.name === "period" && select.value === "custom") { showPeriodFields(); return; }
+    select.form.requestSubmit();
+  });
+  function refresh() { showPeriodFields(); draw(); }
+  document.addEventListener("DOMContentLoaded", refresh);
+  document.addEventListener("htmx:afterSettle", refresh);
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.xhr.status === 400 && event.detail.target && event.detail.target.id === "dashboard-body") {
       event.detail.shouldSwap = true;

@@ -105,10 +105,7 @@ def _export(request, scope: Scope, table: str):
         raise Http404
     form, choice = _choice_or_errors(request)
     if choice is None:
-        errors = "; ".join(
-            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(messages)}"
-            for name, messages in form.errors.items()
-        )
+        errors = form.errors.as_text()
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     board = selectors.dashboard(scope.kind, scope.pk, choice)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
