@@ -41,6 +41,7 @@ def _entries(user):
         yield "queue:manage", _("Sampling"), SETUP
         yield "imports:list", _("Imports"), SETUP
         yield "tokens:list", _("API tokens"), SETUP
+        yield "kpi_targets:targets", _("KPI targets"), SETUP
         yield "kpis:computations", _("KPI computations"), SETUP
 
 
