@@ -760,6 +760,21 @@ TABLE: dict[str, Case] = {
         POST=managers_only(302),
         data=lambda world: {"target_aht": "420"},
     ),
+    # --- Today: QA managers (the center and every team) and team leads (their teams); 403 for other roles
+    "kpi_today:today": Case(
+        none,
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "kpi_today:figures": Case(
+        none,
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
     # --- Calibration: reviewers and managers; a reviewer sees the sessions they take part in
     "calibration:list": Case(
         none,
