@@ -35,6 +35,12 @@ class KpiValueField(forms.FloatField):
             attrs["max"] = f"{highest:g}"
         super().__init__(required=False, widget=forms.NumberInput(attrs=attrs), **kwargs)
 
+    def prepare_value(self, value):
+        # 85, not 85.0, in the field.
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
     def validate(self, value):
         super().validate(value)
         if value is not None:

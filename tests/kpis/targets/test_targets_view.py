@@ -78,8 +78,10 @@ def test_the_manager_sets_targets_and_benchmarks_with_who_set_them(client, manag
         "Typical industry figure: 80 % in 20 s",
         manager,
     )
-    page = client.get(PAGE).content.decode()
-    assert 'name="target_service_level"' in page and 'value="80.0"' in page
+    response = client.get(PAGE)
+    assert response.context["form"]["target_service_level"].value() == 80
+    page = response.content.decode()
+    assert 'name="target_service_level" id="id_target_service_level"' in page and 'value="80"' in page
     assert "Typical industry figure: 80 % in 20 s" in page
 
 
