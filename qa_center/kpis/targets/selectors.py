@@ -62,6 +62,8 @@ def targets_for_each(scope_kind: str, scope_ids, kpis=None) -> dict[int, dict[st
     if scope_kind not in (ScopeKind.TEAM, ScopeKind.CALL_TYPE):
         raise ValueError(f"overrides are per team or call type, not {scope_kind!r}")
     scope_ids = list(scope_ids)
+    if not scope_ids:
+        return {}
     rows = KpiTarget.objects.filter(
         Q(scope_kind=ScopeKind.CENTER, scope_id=CENTER_ID) | Q(scope_kind=scope_kind, scope_id__in=scope_ids)
     )

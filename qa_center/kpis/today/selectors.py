@@ -96,7 +96,8 @@ def _yesterday_until(moment: datetime) -> datetime:
 
 def today_board(*, teams, center: bool, now: datetime) -> Board:
     """The board for `teams` (and the center's row when `center`): four queries whatever the number of teams
-    and calls (today's snapshots, yesterday's counts, the targets twice)."""
+    and calls (today's snapshots, yesterday's counts, the center's targets, the teams' targets; one fewer
+    each without teams or without the center)."""
     teams = list(teams)
     today = timezone.localdate(now, center_zone())
     team_ids = [team.pk for team in teams]
