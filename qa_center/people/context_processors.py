@@ -29,6 +29,9 @@ def _entries(user):
     if manager:
         yield "feedback:disputes", _("Disputes"), None
     # Coaching sessions: agents their own, team leads their teams', QA managers all (coaching.access).
+    # The "today" view: QA managers for every team, team leads for theirs (qa_center.kpis.access).
+    if manager or user.is_team_lead:
+        yield "kpi_today:today", _("Today"), None
     if user.is_agent or user.is_team_lead or manager:
         yield "coaching:index", _("Coaching"), None
     # Every role listens to the exemplary calls (the one exception to "agents hear only their own calls").
@@ -41,6 +44,7 @@ def _entries(user):
         yield "queue:manage", _("Sampling"), SETUP
         yield "imports:list", _("Imports"), SETUP
         yield "tokens:list", _("API tokens"), SETUP
+        yield "kpi_targets:targets", _("KPI targets"), SETUP
         yield "kpis:computations", _("KPI computations"), SETUP
 
 
