@@ -26,7 +26,7 @@ def test_targets_overrides_and_benchmarks_are_set_once():
     assert targets.seed(None) == {"new_kpi_targets": len(KPIS) - 1 + 4 + len(targets.BENCHMARKS)}
     center = targets_for()
     assert set(center) == {kpi.key for kpi in KPIS} - {"passive_share"}
-    assert center["service_level"] == 80 and center["abandon_rate"] == 5 and center["csat"] == 78
+    assert center["service_level"] == 80 and center["abandon_rate"] == 8 and center["csat"] == 78
     assert targets_for(ScopeKind.TEAM, sales.pk)["aht"] == 540
     assert targets_for(ScopeKind.TEAM, retention.pk)["aht"] == 420
     assert targets_for(ScopeKind.CALL_TYPE, retention_calls.pk)["aht"] == 600
