@@ -251,8 +251,10 @@ class SurveyPlan:
             )
         # A row's values start as a SurveyAnswer's defaults.
         self._empty = defaults
-        # Where the file's answers say which row an answer repeats: response id or call → first line.
-        self.first_lines: dict[tuple[str, str], int] = {}
+        # Where the file's answers say which row an answer repeats: response id → first line, and call
+        # external id → first line.
+        self.first_with_id: dict[str, int] = {}
+        self.first_on_call: dict[str, int] = {}
 
     def convert(self, cells: list[str]) -> SurveyAnswer:
         """The row's answer, or RowRefused with every reason (prefixed by the column's header).
@@ -328,13 +330,12 @@ def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[i
 
     What makes two rows of a file the same answer: the response id, else the call."""
     outcome = SurveyBatchOutcome()
-    first_lines = plan.first_lines
+    first_with_id, first_on_call = plan.first_with_id, plan.first_on_call
     kept: list[int] = []
-    seen = first_lines.get
     for position, row in enumerate(rows):
-        if (external_id := row.external_id) and (first := seen(("id", external_id))) is not None:
+        if (external_id := row.external_id) and (first := first_with_id.get(external_id)) is not None:
             outcome.refused.append((position, same_response_id(LINE(line=first))))
-        elif (call_id := row.call_external_id) and (first := seen(("call", call_id))) is not None:
+        elif (call_id := row.call_external_id) and (first := first_on_call.get(call_id)) is not None:
             outcome.refused.append((position, same_call(LINE(line=first))))
         else:
             kept.append(position)
@@ -344,13 +345,13 @@ def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[i
     outcome.created, outcome.updated, outcome.unchanged = result.created, result.updated, result.unchanged
     for refused in result.refused:
         outcome.refused.append((kept[refused.index], _field_message(plan, refused.errors)))
-    remember = first_lines.setdefault
+    with_id, on_call = first_with_id.setdefault, first_on_call.setdefault
     for row, line, status in zip(rows, lines, result.statuses, strict=True):
         if status != "refused":
             if external_id := row.external_id:
-                remember(("id", external_id), line)
-            if call_external_id := row.call_external_id:
-                remember(("call", call_external_id), line)
+                with_id(external_id, line)
+            if call_id := row.call_external_id:
+                on_call(call_id, line)
     outcome.refused.sort()
     return outcome
 

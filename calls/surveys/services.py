@@ -354,18 +354,20 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
     errors: dict[int, dict[str, list[str]]] = {}
     in_range = TimeRange.now()
     candidates = []
+    call_ids: set[str] = set()  # the calls named, and the cases of the answers that name no call
+    case_ids: set[str] = set()
     for index, row in enumerate(rows):
         if own := _own_errors(row, in_range):
             errors[index] = own
-        else:
-            candidates.append(index)
+            continue
+        candidates.append(index)
+        if row.call_external_id:
+            call_ids.add(row.call_external_id)
+        elif row.case_id:
+            case_ids.add(row.case_id)
 
-    calls_by_external_id = _calls_named(
-        {row.call_external_id for i in candidates if (row := rows[i]).call_external_id}
-    )
-    calls_by_case = _calls_of_cases(
-        {row.case_id for i in candidates if (row := rows[i]).case_id and not row.call_external_id}
-    )
+    calls_by_external_id = _calls_named(call_ids)
+    calls_by_case = _calls_of_cases(case_ids)
 
     # The call each answer links to (None: unlinked, or keeps its stored link).
     targets: dict[int, tuple[int, datetime] | None] = {}
