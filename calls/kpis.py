@@ -52,7 +52,6 @@ __all__ = [
     "escalation_counts",
     "escalations_of_answered_calls",
     "first_contacts",
-    "later_contacts",
     "inbound",
     "survey_counts",
 ]
@@ -134,20 +133,9 @@ def _only_with_case_id(then) -> Case:
     return Case(When(case_id="", then=Value(False)), default=then, output_field=BooleanField())
 
 
-def _follows_up() -> Case:
-    """The call follows up a case that an earlier contact opened (looking at every call)."""
-    return _only_with_case_id(Exists(_same_case().filter(_before_me())))
-
-
 def first_contacts(calls):
     """The calls of `calls` that open their case: one per case (looking at every call, not only `calls`)."""
-    return calls.exclude(_follows_up())
-
-
-def later_contacts(calls):
-    """The calls of `calls` that follow up a case opened before them: `calls` less its `first_contacts`, so
-    that the two split any set of calls in two (the KPI computation reads each call once that way)."""
-    return calls.filter(_follows_up())
+    return calls.exclude(_only_with_case_id(Exists(_same_case().filter(_before_me()))))
 
 
 def case_counts() -> dict[str, Aggregate]:

@@ -86,7 +86,7 @@ def test_a_failed_computation_is_recorded_and_leaves_the_rows_it_had(agent, call
     monkeypatch.setattr(
         computing,
         "SNAPSHOT_SOURCES",
-        ((computing.later_contact_cells, computing.definitions.CALL_COUNT_NAMES), (broken, ())),
+        ((computing.call_cells, computing.definitions.CALL_COUNT_NAMES), (broken, ())),
     )
     record = computing.record_computation(first_day=DAY, last_day=DAY, trigger=KpiComputation.Trigger.COMMAND)
     with pytest.raises(RuntimeError):
