@@ -112,15 +112,18 @@ def _same_case():
     return Call.objects.filter(case_id=OuterRef("case_id"))
 
 
+# Earlier (later) than this call: started before (after) it, ties by id. Written as one range of the case's
+# contacts (started_at ≤ mine, then the tie) rather than an OR of two: PostgreSQL then reads one index range of
+# call_case_started_idx instead of OR-ing two bitmap scans, for every call the computation reads.
 def _before_me() -> Q:
-    return Q(started_at__lt=OuterRef("started_at")) | Q(
-        started_at=OuterRef("started_at"), pk__lt=OuterRef("pk")
+    return Q(started_at__lte=OuterRef("started_at")) & (
+        Q(started_at__lt=OuterRef("started_at")) | Q(pk__lt=OuterRef("pk"))
     )
 
 
 def _after_me() -> Q:
-    return Q(started_at__gt=OuterRef("started_at")) | Q(
-        started_at=OuterRef("started_at"), pk__gt=OuterRef("pk")
+    return Q(started_at__gte=OuterRef("started_at")) & (
+        Q(started_at__gt=OuterRef("started_at")) | Q(pk__gt=OuterRef("pk"))
     )
 
 

@@ -274,6 +274,10 @@ QA_LIBRARY_SUGGEST_SCORE = env_int("QA_LIBRARY_SUGGEST_SCORE", 95)
 QA_SERVICE_LEVEL_SECONDS = env_int("QA_SERVICE_LEVEL_SECONDS", 20)
 if QA_SERVICE_LEVEL_SECONDS < 0:
     raise ImproperlyConfigured("QA_SERVICE_LEVEL_SECONDS must be 0 or more")
+# How often the "today" view polls for fresh figures; its snapshots are recomputed every 5 minutes (celery.py).
+QA_TODAY_REFRESH_SECONDS = env_int("QA_TODAY_REFRESH_SECONDS", 60)
+if QA_TODAY_REFRESH_SECONDS < 1:
+    raise ImproperlyConfigured("QA_TODAY_REFRESH_SECONDS must be 1 or more")
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,8 @@ urlpatterns = [
     path("library/", include("coaching.library.urls")),
     path("kpis/", include("qa_center.kpis.computations.urls")),
     path("kpis/", include("qa_center.kpis.dashboards.urls")),
+    path("kpis/", include("qa_center.kpis.targets.urls")),
+    path("kpis/", include("qa_center.kpis.today.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -779,6 +779,40 @@ TABLE: dict[str, Case] = {
         ),
         POST=WRONG_METHOD,
     ),
+    # --- KPI targets: the QA managers set them (a refused POST writes none); an unknown team or call type: 404
+    "kpi_targets:targets": Case(
+        none, GET=managers_only(200), POST=managers_only(302), data=lambda world: {"target_aht": "300"}
+    ),
+    "kpi_targets:team": Case(
+        lambda world: {"pk": world.agent.team_id},
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {"target_aht": "280"},
+    ),
+    "kpi_targets:team[unknown]": Case(
+        lambda world: {"pk": 999999}, GET=managers_only(404), POST=managers_only(404)
+    ),
+    "kpi_targets:call_type": Case(
+        lambda world: {"pk": world.call.call_type_id},
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {"target_aht": "420"},
+    ),
+    # --- Today: QA managers (the center and every team) and team leads (their teams); 403 for other roles
+    "kpi_today:today": Case(
+        none,
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "kpi_today:figures": Case(
+        none,
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+    ),
     # --- Calibration: reviewers and managers; a reviewer sees the sessions they take part in
     "calibration:list": Case(
         none,

@@ -36,7 +36,10 @@ How a job ends (issue 7, part 4), each state with its own colour (ImportJob.COLO
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -139,7 +142,7 @@ def import_calls_from_file(
     sources: dict[
         str, list[str]
     ] = {}  # external id → the cells of the batch's row, should it be refused later
-    with bulk_write_settings():
+    with bulk_write_settings(), collector_paused():
         for line_number, cells in table.records:
             try:
                 row = convert(cells)
@@ -202,7 +205,7 @@ def import_surveys_from_file(
             _record_batch(errors, result, job)
 
     convert = plan.convert
-    with bulk_write_settings():
+    with bulk_write_settings(), collector_paused():
         for line_number, cells in table.records:
             try:
                 answers.append(convert(cells))
@@ -216,6 +219,22 @@ def import_surveys_from_file(
                 answers, lines, sources, errors = [], [], [], []
         write()
     return result
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a file's rows are converted and written, back on after
+    (as it was). The import makes no reference cycles (its rows, values and batches are freed as each batch
+    ends), but it allocates millions of objects, and the collector then keeps walking everything the
+    process holds: about an eighth of the survey import's time on the benchmark, for nothing collected."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _refuse_frozen_changes(plan, rows, errors, first_lines, sources, table) -> list[list[Any]]:

@@ -180,6 +180,14 @@ def _date_part(text: str) -> str:
     return _MIDNIGHT.sub("", text) if ":" in text else text
 
 
+def _empty_is(convert: Callable[[str], Any], default: Any) -> bool:
+    """Whether `convert` turns an empty cell into `default` (then the cell need not be converted)."""
+    try:
+        return convert("") == default
+    except ValueError:
+        return False
+
+
 class SurveyPlan:
     """Built once per file: a converter per mapped column; `convert` turns a row into a SurveyAnswer."""
 
@@ -224,24 +232,35 @@ class SurveyPlan:
             if name != "responded_time"
         }
         # What `convert` reads, worked out once, in the fields' order (the order of a row's reasons): the
-        # columns converted one cell each (name, position, converter, header), and a date column read with
-        # its time-of-day column (position -1: `_read_day_and_time`).
+        # columns converted one cell each, as (key in the answer, position, converter, header, whether an
+        # empty cell is the key's default as it is), those before a date column read with its time-of-day
+        # column (`_day_and_time`) and those after it.
+        defaults = {f.name: f.default for f in dataclasses.fields(SurveyAnswer)}
         self._day_and_time: tuple[int, int, Callable[[str], Any]] | None = None
-        self._cells: list[tuple[str, int, Callable[[str], Any], str]] = []
+        self._before: list[tuple[str, int, Callable[[str], Any], str, bool]] = []
+        self._after: list[tuple[str, int, Callable[[str], Any], str, bool]] = []
+        cells = self._before
         for name, convert in converters.items():
             if name == "responded_on" and "responded_time" in self._at:
                 self._day_and_time = (self._at[name], self._at["responded_time"], convert)
-                self._cells.append((name, -1, convert, self.headers[name]))
-            else:
-                self._cells.append((name, self._at[name], convert, self.headers[name]))
-        # A row's values start as a SurveyAnswer's defaults; a date column's time is its `responded_at`.
-        self._empty = {f.name: f.default for f in dataclasses.fields(SurveyAnswer)}
-        self._key = {name: "responded_at" if name == "responded_on" else name for name in converters}
-        # Where the file's answers say which row an answer repeats: response id or call → first line.
-        self.first_lines: dict[tuple[str, str], int] = {}
+                cells = self._after
+                continue
+            key = "responded_at" if name == "responded_on" else name  # a date column's time is the answer's
+            cells.append(
+                (key, self._at[name], convert, self.headers[name], _empty_is(convert, defaults[key]))
+            )
+        # A row's values start as a SurveyAnswer's defaults.
+        self._empty = defaults
+        # Where the file's answers say which row an answer repeats: response id → first line, and call
+        # external id → first line.
+        self.first_with_id: dict[str, int] = {}
+        self.first_on_call: dict[str, int] = {}
 
     def convert(self, cells: list[str]) -> SurveyAnswer:
-        """The row's answer, or RowRefused with every reason (prefixed by the column's header)."""
+        """The row's answer, or RowRefused with every reason (prefixed by the column's header).
+
+        A hundred thousand rows a file: one pass over the mapped cells, an empty cell skipped where it is
+        the field's default anyway (most of an export's comment, call and second score cells)."""
         if len(cells) != self.width:
             if len(cells) > self.width and any(cells[self.width :]):
                 raise RowRefused([CELL_COUNT(cells=len(cells), width=self.width)])
@@ -249,38 +268,46 @@ class SurveyPlan:
                 cells = cells + [""] * (self.width - len(cells))
         values = self._empty.copy()
         messages: list[Reason] = []
-        key = self._key
-        for name, at, convert, header in self._cells:
-            if at < 0:
-                self._read_day_and_time(cells, values, messages)
-                continue
-            try:
-                values[key[name]] = convert(cells[at])
-            except InvalidValue as exc:
-                messages.append(exc.reason.about(header))
-            except ValueError:
-                messages.append(NOT_VALID(cells[at].strip()).about(header))
+        for key, at, convert, header, empty_is_default in self._before:
+            cell = cells[at]
+            if cell or not empty_is_default:
+                try:
+                    values[key] = convert(cell)
+                except InvalidValue as exc:
+                    messages.append(exc.reason.about(header))
+                except ValueError:
+                    messages.append(NOT_VALID(cell.strip()).about(header))
+        if self._day_and_time is not None:
+            day_at, time_at, convert = self._day_and_time
+            day, time_of_day = cells[day_at].strip(), cells[time_at].strip()
+            if day:  # the answer's time from its date and time of day (a date alone: midnight)
+                if ":" in day:
+                    day = _date_part(day)
+                try:
+                    values["responded_at"] = convert(f"{day} {time_of_day or '00:00'}")
+                except OutOfRange as exc:  # read, but not a sane time: say so, not "not a date"
+                    messages.append(exc.reason.about(self._both))
+                except ValueError:
+                    date = cells[day_at].strip()
+                    messages.append(NOT_DATE_AND_TIME(date=date, time=time_of_day).about(self._both))
+            elif time_of_day:
+                header = self.headers["responded_on"]
+                messages.append(TIME_NEEDS_DATE(header).about(self.headers["responded_time"]))
+            # neither: no time (the call's, if any)
+        for key, at, convert, header, empty_is_default in self._after:
+            cell = cells[at]
+            if cell or not empty_is_default:
+                try:
+                    values[key] = convert(cell)
+                except InvalidValue as exc:
+                    messages.append(exc.reason.about(header))
+                except ValueError:
+                    messages.append(NOT_VALID(cell.strip()).about(header))
         if messages:
             raise RowRefused(messages)
         if values["nps"] is None and values["csat"] is None:
             raise RowRefused([NO_SCORE()])
-        return SurveyAnswer(**values)
-
-    def _read_day_and_time(self, cells: list[str], values: dict[str, Any], messages: list[Reason]) -> None:
-        """The answer's time from its date column and its time-of-day column (a date alone: midnight)."""
-        day_at, time_at, convert = self._day_and_time
-        day, time_of_day = cells[day_at].strip(), cells[time_at].strip()
-        if not day:
-            if time_of_day:
-                header = self.headers["responded_on"]
-                messages.append(TIME_NEEDS_DATE(header).about(self.headers["responded_time"]))
-            return  # neither: no time (the call's, if any)
-        try:
-            values["responded_at"] = convert(f"{_date_part(day)} {time_of_day or '00:00'}")
-        except OutOfRange as exc:  # read, but not a sane time: say so, not "not a date"
-            messages.append(exc.reason.about(self._both))
-        except ValueError:
-            messages.append(NOT_DATE_AND_TIME(date=day, time=time_of_day).about(self._both))
+        return SurveyAnswer.of(values)
 
     @property
     def _both(self) -> str:
@@ -303,12 +330,12 @@ def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[i
 
     What makes two rows of a file the same answer: the response id, else the call."""
     outcome = SurveyBatchOutcome()
-    first_lines = plan.first_lines
+    first_with_id, first_on_call = plan.first_with_id, plan.first_on_call
     kept: list[int] = []
     for position, row in enumerate(rows):
-        if row.external_id and (first := first_lines.get(("id", row.external_id))) is not None:
+        if (external_id := row.external_id) and (first := first_with_id.get(external_id)) is not None:
             outcome.refused.append((position, same_response_id(LINE(line=first))))
-        elif row.call_external_id and (first := first_lines.get(("call", row.call_external_id))) is not None:
+        elif (call_id := row.call_external_id) and (first := first_on_call.get(call_id)) is not None:
             outcome.refused.append((position, same_call(LINE(line=first))))
         else:
             kept.append(position)
@@ -318,12 +345,13 @@ def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[i
     outcome.created, outcome.updated, outcome.unchanged = result.created, result.updated, result.unchanged
     for refused in result.refused:
         outcome.refused.append((kept[refused.index], _field_message(plan, refused.errors)))
+    with_id, on_call = first_with_id.setdefault, first_on_call.setdefault
     for row, line, status in zip(rows, lines, result.statuses, strict=True):
         if status != "refused":
-            if row.external_id:
-                first_lines.setdefault(("id", row.external_id), line)
-            if row.call_external_id:
-                first_lines.setdefault(("call", row.call_external_id), line)
+            if external_id := row.external_id:
+                with_id(external_id, line)
+            if call_id := row.call_external_id:
+                on_call(call_id, line)
     outcome.refused.sort()
     return outcome
 

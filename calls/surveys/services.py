@@ -120,6 +120,15 @@ class SurveyAnswer:
     call_external_id: str = ""
     case_id: str = ""
 
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> SurveyAnswer:
+        """The answer holding `values`, a value for every field (the survey import's converted row, owned by
+        the answer from now on): the same answer as `SurveyAnswer(**values)`, without a frozen dataclass's
+        __init__, which sets each field through object.__setattr__ (a microsecond an answer, 0.1 s a file)."""
+        answer = object.__new__(cls)
+        answer.__dict__.update(values)
+        return answer
+
 
 @dataclass(frozen=True)
 class RefusedAnswer:
@@ -345,18 +354,20 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
     errors: dict[int, dict[str, list[str]]] = {}
     in_range = TimeRange.now()
     candidates = []
+    call_ids: set[str] = set()  # the calls named, and the cases of the answers that name no call
+    case_ids: set[str] = set()
     for index, row in enumerate(rows):
         if own := _own_errors(row, in_range):
             errors[index] = own
-        else:
-            candidates.append(index)
+            continue
+        candidates.append(index)
+        if row.call_external_id:
+            call_ids.add(row.call_external_id)
+        elif row.case_id:
+            case_ids.add(row.case_id)
 
-    calls_by_external_id = _calls_named(
-        {row.call_external_id for i in candidates if (row := rows[i]).call_external_id}
-    )
-    calls_by_case = _calls_of_cases(
-        {row.case_id for i in candidates if (row := rows[i]).case_id and not row.call_external_id}
-    )
+    calls_by_external_id = _calls_named(call_ids)
+    calls_by_case = _calls_of_cases(case_ids)
 
     # The call each answer links to (None: unlinked, or keeps its stored link).
     targets: dict[int, tuple[int, datetime] | None] = {}
@@ -509,7 +520,10 @@ def _write(changed: list[tuple[int, int, tuple[Any, ...]]], new: list[tuple[int,
         if new:
             cursor.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_placeholders(columns)})",  # noqa: S608 - identifiers from model metadata
-                [(*values[:_AT], adapt(values[_AT]), values[_SOURCE]) for _index, values in new],
+                [
+                    (external_id, call, case, segment, nps, csat, comment, adapt(at), source)
+                    for _index, (external_id, call, case, segment, nps, csat, comment, at, source) in new
+                ],
             )
 
 

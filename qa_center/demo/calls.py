@@ -125,7 +125,7 @@ TEAM_TRAFFIC = [
         zone="Europe/Riga",
         volume_share=0.40,
         type_mix={"inbound-support": 0.68, "billing": 0.25, "retention": 0.07},
-        answer_rate=0.875,
+        answer_rate=0.93,
         hours=_SUPPORT_HOURS,
         saturday=0.4,
         sunday=0.25,
@@ -141,7 +141,7 @@ TEAM_TRAFFIC = [
         zone="Europe/Madrid",
         volume_share=0.30,
         type_mix={"outbound-proactive": 0.62, "inbound-support": 0.22, "billing": 0.16},
-        answer_rate=0.85,
+        answer_rate=0.90,
         hours=_SALES_HOURS,
         saturday=0.2,
         sunday=0.0,
@@ -157,7 +157,7 @@ TEAM_TRAFFIC = [
         zone="Europe/London",
         volume_share=0.30,
         type_mix={"retention": 0.62, "billing": 0.24, "inbound-support": 0.14},
-        answer_rate=0.885,
+        answer_rate=0.94,
         hours=_RETENTION_HOURS,
         saturday=0.35,
         sunday=0.1,
@@ -417,11 +417,13 @@ def generate_calls(
         )
         if direction == Call.Direction.INBOUND:
             if channel != Call.Channel.CHAT:
-                call.ivr_wait_seconds = rng.randint(5, 40)
+                call.ivr_wait_seconds = rng.randint(3, 15)
             # Peaks answer fewer calls, quiet hours more.
             load = -0.06 if hour_weight >= 1.2 else (0.06 if hour_weight <= 0.4 else 0.0)
             call.answered = rng.random() < profile.answer_rate + load
-            wait = _lognormal(rng, 35, 0.9) if call.answered else _lognormal(rng, 95, 0.8)
+            # Most answered calls wait a few seconds in the queue; peaks much longer. Callers who give up waited longest.
+            queue_mean = 30 if hour_weight >= 1.2 else 12
+            wait = _lognormal(rng, queue_mean, 0.9) if call.answered else _lognormal(rng, 95, 0.8)
             call.queue_wait_seconds = min(1800, max(1, round(wait)))
         else:
             call.answered = rng.random() < 0.75  # the customer picked up

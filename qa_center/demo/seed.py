@@ -16,7 +16,17 @@ from django.utils.translation import gettext as _
 from calls import kpis as call_kpis
 from calls.models import Call, CallType, Escalation, SurveyResponse
 from coaching.models import ActionItem, CoachingSession, LibraryEntry
-from qa_center.demo import activity, calls, coaching, library, people, recordings, scorecards, snapshots
+from qa_center.demo import (
+    activity,
+    calls,
+    coaching,
+    library,
+    people,
+    recordings,
+    scorecards,
+    snapshots,
+    targets,
+)
 from qa_center.people.models import Notification, Team, User
 from qa_center.rates import rate
 from scorecards.models import (
@@ -61,6 +71,7 @@ STEPS: list[Step] = [
     library.seed,  # the exemplary-call library on the recordings, and a nomination waiting
     coaching.seed,  # the team leads' coaching sessions (their agendas pick library calls): held, missed, ...
     snapshots.seed,  # the KPI snapshots of every day with calls or evaluations
+    targets.seed,  # KPI targets (center-wide, a few team and call-type overrides) and industry benchmarks
 ]
 
 

@@ -28,6 +28,7 @@ from coaching.sessions.selectors import (
     home_items_for_agent,
     home_items_for_lead,
 )
+from qa_center.kpis.today.selectors import today_board
 from qa_center.people import roles
 from qa_center.people.models import User
 from scorecards.builder.selectors import scorecard_drafts
@@ -164,11 +165,26 @@ def sampling_shortfalls(user: User, now: datetime) -> Item:
     )
 
 
+def center_today(user: User, now: datetime) -> Item:
+    """Today's center figures so far (the "today" view's first row), against their targets."""
+    board = today_board(teams=[], center=True, now=now)
+    return Item(
+        key="center-today",
+        title=_("Today so far"),
+        template=_item_template("center_today"),
+        rows=board.rows[0].figures,
+        link=reverse("kpi_today:today"),
+        link_label=_("Today, per team"),
+        data={"board": board, "center": board.rows[0]},
+    )
+
+
 def manager_section(user: User, now: datetime) -> Section:
     return Section(
         key="manager",
         title=_("QA manager"),
         items=[
+            center_today(user, now),
             manager_open_disputes(user, now),
             imports_to_check(user, now),
             calibration_to_close(user, now),

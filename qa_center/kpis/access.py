@@ -1,7 +1,9 @@
-"""Who may do what with the KPIs (one helper per kind of object; the rule of scorecards/access.py: a role that
-can never reach that kind of object -> 403; an object you may not see -> 404).
+"""Who may do what with the KPIs (the rule of scorecards/access.py: a role that can never reach that kind of
+object -> 403; an object you may not see -> 404).
 
-- Recomputing the snapshots is the QA managers' business.
+- Recomputing the snapshots and setting targets are the QA managers' business: 403 for others.
+- The "today" view: QA managers see every team, team leads the teams they lead; for other roles it is 403 (an
+  agent's own figures are on their dashboard).
 - Dashboards: QA managers see every one. Team leads see their own teams' dashboards and their agents', and the
   center's and the call types' (figures of the whole center, no person in them: what a lead compares their
   team with). Reviewers work center-wide on calls, not on people's results: the center's and the call types'
@@ -10,20 +12,24 @@ can never reach that kind of object -> 403; an object you may not see -> 404).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from calls.models import CallType
+from qa_center.kpis.models import ScopeKind
 from qa_center.people import roles
 from qa_center.people.models import Team, User
 
 __all__ = [
     "get_agent_dashboard_for",
     "get_call_type_dashboard_for",
+    "get_override_scope_for",
     "get_team_dashboard_for",
     "may_see_center_dashboard",
     "require_center_dashboard",
     "require_kpi_manager",
+    "today_teams_for",
     "visible_teams",
 ]
 
@@ -31,6 +37,28 @@ __all__ = [
 def require_kpi_manager(user) -> None:
     if not roles.is_manager(user):
         raise PermissionDenied
+
+
+def get_override_scope_for(user, scope_kind: str, pk: int) -> Team | CallType:
+    """The team or call type whose target overrides a QA manager edits (403 for others, whatever the pk)."""
+    require_kpi_manager(user)
+    model = {ScopeKind.TEAM: Team, ScopeKind.CALL_TYPE: CallType}[scope_kind]
+    scope = model.objects.filter(pk=pk).first()
+    if scope is None:
+        raise Http404
+    return scope
+
+
+def today_teams_for(user) -> QuerySet[Team]:
+    """The teams whose figures the "today" view shows this user (403 for a role that has none)."""
+    if roles.is_manager(user):
+        return Team.objects.order_by("name")
+    if roles.is_team_lead(user):
+        return Team.objects.filter(lead=user).order_by("name")
+    raise PermissionDenied
+
+
+# --- Dashboards ----------------------------------------------------------------------------------------------
 
 
 def may_see_center_dashboard(user) -> bool:
@@ -47,7 +75,7 @@ def get_call_type_dashboard_for(user, pk) -> CallType:
     return get_object_or_404(CallType, pk=pk)
 
 
-def visible_teams(user):
+def visible_teams(user) -> QuerySet[Team]:
     """The teams whose dashboards `user` may open (none for reviewers and agents)."""
     if roles.is_manager(user):
         return Team.objects.all()

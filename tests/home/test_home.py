@@ -10,6 +10,7 @@ from tests.home.helpers import HOME, item_keys
 pytestmark = pytest.mark.django_db
 
 MANAGER_ITEMS = [
+    "center-today",
     "open-disputes",
     "imports-attention",
     "calibration-open",

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import ImportJob
+from qa_center.kpis.models import CENTER_ID, KpiSnapshot
+from qa_center.kpis.targets.services import set_target
 from scorecards.models import Dispute, Evaluation
 from scorecards.sampling.selectors import SHORTFALL_DAYS
 from tests.factories import (
@@ -217,3 +219,42 @@ def test_no_shortfall_says_so(home, manager):
     today = timezone.localdate()
     sampling_run(start=today - timedelta(days=7), end=today - timedelta(days=1), shortfall=0)
     assert "The latest sampling runs met every quota." in home(manager).content.decode()
+
+
+# --- Today so far -------------------------------------------------------------------------------------------
+
+
+def test_today_so_far_shows_the_centers_figures_against_their_targets(home, manager):
+    set_target(kpi="service_level", value=80, by=manager)
+    KpiSnapshot.objects.create(
+        period_kind="day",
+        period_start=timezone.localdate(),
+        scope_kind="center",
+        scope_id=CENTER_ID,
+        computed_at=timezone.now(),
+        calls=12,
+        inbound=10,
+        inbound_with_outcome=10,
+        inbound_answered=9,
+        inbound_abandoned=1,
+        waits=9,
+        wait_total=180,
+        within_service_level=6,
+    )
+    response = home(manager)
+    item = item_of(response, "center-today")
+    assert item.data["center"].calls == 12
+    figures = {figure.kpi.key: figure for figure in item.rows}
+    assert (figures["service_level"].value, figures["service_level"].status) == (
+        pytest.approx(200 / 3),
+        "missed",
+    )
+    assert figures["answer_rate"].value == 90.0 and figures["answer_rate"].status is None
+    html = response.content.decode()
+    assert reverse("kpi_today:today") in html and "Target missed" in html and "As of" in html
+
+
+def test_today_so_far_before_any_computation_says_so(home, manager):
+    item = item_of(home(manager), "center-today")
+    assert item.data["board"].as_of is None and item.data["center"].calls == 0
+    assert all(figure.value is None for figure in item.rows)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from qa_center.kpis.models import KpiComputation
+from qa_center.kpis.models import KpiBenchmark, KpiComputation, KpiTarget
 from tests.factories import UserFactory
 from tests.kpis.helpers import DAY
 
@@ -25,3 +25,24 @@ def test_a_computation_is_read_only(client):
     client.post(url, {"trigger": "command"})
     computation.refresh_from_db()
     assert computation.trigger == "manual"
+
+
+def test_targets_and_benchmarks_are_edited_in_the_admin_through_their_services(client):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:kpis_kpitarget_add"),
+        {"kpi": "csat_mean", "scope_kind": "center", "scope_id": 0, "value": 7},
+    )
+    assert response.status_code == 200 and "from 1 to 5" in response.content.decode()
+    assert not KpiTarget.objects.exists()
+    client.post(
+        reverse("admin:kpis_kpitarget_add"),
+        {"kpi": "csat_mean", "scope_kind": "center", "scope_id": 0, "value": 4.2},
+    )
+    target = KpiTarget.objects.get()
+    assert (target.value, target.updated_by) == (4.2, root)
+    client.post(
+        reverse("admin:kpis_kpibenchmark_add"), {"kpi": "nps", "value": 30, "source": "Typical figure"}
+    )
+    assert KpiBenchmark.objects.get().updated_by == root

@@ -63,6 +63,20 @@ def test_a_case_with_several_contacts_is_received_and_resolved_once(agent, other
     assert resolution_rate(calls=CallFactory._meta.model.objects.all()).cases == 3
 
 
+def test_contacts_started_at_the_same_instant_open_the_case_in_id_order(agent, other_agent, call_type):
+    first = contact(agent, call_type, at(DAY, 10), "T", resolved=True)
+    tied = contact(other_agent, call_type, at(DAY, 10), "T", resolved=False)  # same instant, higher id
+    assert tied.pk > first.pk
+    contact(other_agent, call_type, at(DAY, 8), "", resolved=True)  # its own case, earlier that day
+    compute()
+    row = snapshot()
+    # Every call counts once (a first contact or a later one), each case once; the tie is a repeat contact.
+    assert (row.calls, row.answered_calls, row.cases, row.resolved_cases, row.fcr_cases) == (3, 3, 2, 2, 1)
+    mine, theirs = snapshot("agent", agent.pk), snapshot("agent", other_agent.pk)
+    assert (mine.calls, mine.cases, mine.fcr_cases) == (1, 1, 0)
+    assert (theirs.calls, theirs.cases, theirs.fcr_cases) == (2, 1, 1)
+
+
 def test_treatment_time_runs_from_the_first_contact_to_the_resolution(agent, call_type):
     opened = at(DAY, 10)
     contact(agent, call_type, opened, "T", resolved=True, resolved_at=opened + timedelta(hours=2))

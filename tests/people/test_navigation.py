@@ -54,6 +54,7 @@ def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
             "queue:manage",
             "imports:list",
             "tokens:list",
+            "kpi_targets:targets",
             "kpis:computations",
         )
     ]

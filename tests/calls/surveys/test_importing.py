@@ -2,6 +2,7 @@
 
 `run` is the loop the import job runs with them: read the file, convert each row, write in batches."""
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -16,9 +17,11 @@ from calls.surveys import selectors
 from calls.surveys.importing import (
     SURVEY_FIELD_SET,
     SurveyPlan,
+    _empty_is,
     validate_survey_columns,
     write_survey_batch,
 )
+from calls.surveys.services import SurveyAnswer
 from tests.calls.imports.helpers import make_csv
 from tests.factories import AgentFactory, CallFactory
 
@@ -226,3 +229,56 @@ def test_the_mapping_is_pre_filled_with_the_survey_fields_by_the_one_suggestion(
     validate_survey_columns(columns=expected)
     # The same headers read as a call file map call fields, not survey ones.
     assert not set(suggest_columns(headers=headers)) & {"responded_at", "responded_on", "segment"}
+
+
+def _plan(date_format: str = "") -> SurveyPlan:
+    return SurveyPlan(headers=HEADER, columns=COLUMNS, date_format=date_format)
+
+
+def test_a_converted_row_is_the_answer_the_constructor_gives():
+    answer = _plan().convert(["R-1", "05/03/2025", "14:30", "9", "4", "LV", "PBX-1", "T-7", "Kind"])
+    assert answer == SurveyAnswer(
+        external_id="R-1",
+        nps=9,
+        csat=4,
+        comment="Kind",
+        responded_at=datetime(2025, 3, 5, 14, 30, tzinfo=UTC),
+        segment="LV",
+        call_external_id="PBX-1",
+        case_id="T-7",
+    )
+    assert vars(answer) == vars(SurveyAnswer(**vars(answer)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        answer.nps = 3  # still frozen
+
+
+@pytest.mark.parametrize("empty", ["", "  ", "null", " NULL "])
+def test_empty_cells_and_nulls_give_the_fields_defaults(empty):
+    answer = _plan().convert(["R-1", "2025-03-05", "10:00", "9", empty, empty, empty, empty, empty])
+    assert answer == SurveyAnswer(external_id="R-1", nps=9, responded_at=datetime(2025, 3, 5, 10, tzinfo=UTC))
+
+
+def test_every_reason_of_a_row_in_the_fields_order():
+    row = ["R/1", "05/03/2025", "25:99", "11", "x", "", "", "", ""]
+    with pytest.raises(RowRefused) as refused:
+        _plan().convert(row)
+    assert [str(reason).split(":")[0] for reason in refused.value.messages] == [
+        "Response ID",
+        "Date, Time",
+        "NPS",
+        "CSAT",
+    ]
+
+
+def test_a_date_column_at_midnight_with_a_time_column():
+    answer = _plan().convert(["R-1", "2025-03-05 00:00:00", "10:15", "9", "", "", "", "", ""])
+    assert answer.responded_at == datetime(2025, 3, 5, 10, 15, tzinfo=UTC)
+
+
+def test_a_converter_that_refuses_an_empty_cell_is_not_skipped():
+    def refuses(raw: str) -> int:
+        raise ValueError(raw)
+
+    assert _empty_is(refuses, None) is False
+    assert _empty_is(lambda raw: raw.strip(), "") is True
+    assert _empty_is(lambda raw: 0, None) is False
