@@ -87,8 +87,19 @@ def default_granularity(period: str, days: int) -> str:
     return PeriodKind.MONTH
 
 
+DEFAULT_PERIOD = MONTH
+
+
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+
+    def __init__(self, data=None, *args, **kwargs):
+        # No period asked for: the month, and the picker says so (not its first option).
+        if data is not None and not data.get("period"):
+            data = data.copy()
+            data["period"] = DEFAULT_PERIOD
+        super().__init__(data, *args, **kwargs)
+
     day = forms.DateField(
         label=_("Including"),
         required=False,
@@ -103,7 +114,7 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        period = cleaned.get("period") or MONTH
+        period = cleaned.get("period") or DEFAULT_PERIOD
         cleaned["period"] = period
         if period == CUSTOM:
             first, last = cleaned.get("first"), cleaned.get("last")

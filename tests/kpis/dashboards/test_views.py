@@ -50,6 +50,13 @@ def test_bad_parameters_are_a_400_with_the_error(client, manager):
     assert export.status_code == 400
 
 
+def test_without_a_period_the_month_is_shown_and_the_picker_says_so(client, manager):
+    client.force_login(manager)
+    response = client.get(CENTER)
+    assert response.context["form"]["period"].value() == "month"
+    assert '<option value="month" selected>' in response.content.decode()
+
+
 def test_htmx_gets_the_body_only(client, manager):
     client.force_login(manager)
     response = client.get(CENTER, MARCH, headers={"HX-Request": "true"})
