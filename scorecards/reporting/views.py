@@ -37,9 +37,11 @@ def report(request):
 @require_safe
 @login_required
 def export(request, table):
+    scope, form = _scope_and_form(
+        request
+    )  # first: a role that may not read reports gets 403, whatever the table
     if table not in TABLES:
         raise Http404
-    scope, form = _scope_and_form(request)
     if table == "reviewers" and not scope.sees_reviewers:
         raise PermissionDenied
     filters = form.filters()
