@@ -81,17 +81,22 @@ class EvaluationFilterForm(forms.Form):
     acknowledged = _tri_state(_("Acknowledged"))
     # The QA reports' drill-down (issue 10): hidden, set by a report's link, shown above the list as a note.
     section = forms.ModelChoiceField(
+        label=_("Section"),
         queryset=Section.objects.select_related("version__scorecard"),
         required=False,
         widget=forms.HiddenInput,
     )
     criterion = forms.ModelChoiceField(
+        label=_("Criterion"),
         queryset=Criterion.objects.select_related("section__version__scorecard"),
         required=False,
         widget=forms.HiddenInput,
     )
     criterion_result = forms.ChoiceField(
-        choices=CRITERION_RESULT_CHOICES, required=False, widget=forms.HiddenInput
+        label=_("Criterion result"),
+        choices=CRITERION_RESULT_CHOICES,
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, user, **kwargs):
