@@ -41,12 +41,18 @@ class ReportFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, teams, **kwargs):
-        """`data`: the query string; a period left out entirely is the default one. `teams`: those the user
+        """`data`: the query string; a period left out is the default one. `teams`: those the user
         may pick (scorecards.access.get_report_scope_for)."""
         data = data.copy()
-        if not data.get("date_from") and not data.get("date_to"):
-            first, last = default_period()
-            data["date_from"], data["date_to"] = first.isoformat(), last.isoformat()
+        if not data.get("date_to"):
+            data["date_to"] = default_period()[1].isoformat()
+        if not data.get("date_from"):
+            # 30 days up to the end asked for (today's when none), if it reads as a date; else the form says so.
+            try:
+                first = default_period(date.fromisoformat(data["date_to"]))[0]
+            except ValueError:
+                first = default_period()[0]
+            data["date_from"] = first.isoformat()
         super().__init__(data, **kwargs)
         self.fields["team"].queryset = teams
 

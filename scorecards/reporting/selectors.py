@@ -277,12 +277,13 @@ def reviewer_rows(evaluations: QuerySet[Evaluation], filters: ReportFilters) -> 
                 label=_name(
                     row["reviewer__first_name"], row["reviewer__last_name"], row["reviewer__username"]
                 ),
-                params=base | {"reviewer": pk},
+                # No drill-down without regular evaluations: the list offers only reviewers who have some.
+                params=base | {"reviewer": pk} if row["evaluations"] else None,
                 drift=None if drift is None else mean(drift["drift_total"], drift["drift_sessions"]),
                 drift_sessions=0 if drift is None else drift["drift_sessions"],
             )
         )
-    return sorted(result, key=lambda row: (row.label.casefold(), row.params["reviewer"]))
+    return sorted(result, key=lambda row: row.label.casefold())
 
 
 # --- Scorecards, sections, criteria -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The report's figures on the hand-computed `world` (conftest): by team, agent, criterion, reviewer."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -151,6 +151,20 @@ def test_default_period_is_the_last_30_days(client, manager):
     assert form.cleaned_data["date_from"] == today - timedelta(days=29)
     assert form.cleaned_data["date_to"] == today
     assert f'value="{today.isoformat()}"' in form.as_p()
+
+
+def test_one_end_given_alone(client, manager):
+    client.force_login(manager)
+    form = client.get("/reports/", {"date_to": "2026-01-31"}).context["form"]
+    assert (form.cleaned_data["date_from"], form.cleaned_data["date_to"]) == (
+        date(2026, 1, 2),
+        date(2026, 1, 31),
+    )
+    form = client.get("/reports/", {"date_from": "2026-01-01"}).context["form"]
+    assert (form.cleaned_data["date_from"], form.cleaned_data["date_to"]) == (
+        date(2026, 1, 1),
+        timezone.localdate(),
+    )
 
 
 def test_errors_beside_their_fields(client, manager):
