@@ -58,11 +58,12 @@ def table_rows(report: QaReport, table: str) -> list[list]:
         header = [
             _("Reviewer"),
             *_qa_headers(),
+            _("Against the scorecards' mean (points)"),
             _("Drift from calibration (points)"),
             _("Calibration sessions"),
         ]
         return [header] + [
-            [row.label, *_qa_cells(row), _figure(row.drift), row.drift_sessions]
+            [row.label, *_qa_cells(row), _figure(row.peer_gap), _figure(row.drift), row.drift_sessions]
             for row in report.reviewers or []
         ]
     header = [

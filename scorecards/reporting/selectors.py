@@ -22,6 +22,8 @@ Reviewers' drift: in each closed calibration session (closed in the period; its 
 scorecard for the team and scorecard filters), a reviewer's score minus the reference's (the evaluation of the
 session's creator, scorecards.calibration.services); the drift is the mean over the sessions where both have a
 score. Positive: more lenient than the reference; negative: harsher; |drift| ≥ DRIFT_FLAG points is flagged.
+Beside it, without calibration: the reviewer's scores against the mean of all reviewers' on the same scorecard
+(`peer_gaps`), which tells leniency apart from an easy scorecard but not from easy calls.
 """
 
 from dataclasses import dataclass, field
@@ -115,9 +117,11 @@ class QaRow:
     dispute_rate: float | None
     team: str = ""
     links: dict = field(default_factory=dict)
-    # The reviewers' table only: their drift from the calibration references.
+    # The reviewers' table only: their drift from the calibration references, and their mean score given
+    # against the mean of all reviewers' on the same scorecards (peer_gap).
     drift: float | None = None
     drift_sessions: int = 0
+    peer_gap: float | None = None
 
     def __post_init__(self):
         if self.params is not None:
@@ -250,12 +254,39 @@ def drift_rows(filters: ReportFilters) -> QuerySet:
     )
 
 
+def peer_gaps(evaluations: QuerySet[Evaluation]) -> dict[int, float]:
+    """Per reviewer: the mean, over their scored evaluations, of (the score − the mean score of every
+    reviewer's evaluations on the same scorecard in the report), so that a reviewer who scores mostly an easy
+    scorecard is not called lenient for it. One query: the sums per reviewer and scorecard also give each
+    scorecard's mean (the rows are aggregates, a few per reviewer)."""
+    rows = list(
+        evaluations.scored()
+        .order_by()
+        .values("reviewer", "version__scorecard")
+        .annotate(total=Sum(Cast("score", FloatField())), scored=Count("pk"))
+    )
+    totals: dict[int, list[float]] = {}
+    for row in rows:
+        scorecard = totals.setdefault(row["version__scorecard"], [0.0, 0])
+        scorecard[0] += row["total"]
+        scorecard[1] += row["scored"]
+    gaps: dict[int, list[float]] = {}
+    for row in rows:
+        total, scored = totals[row["version__scorecard"]]
+        gap = gaps.setdefault(row["reviewer"], [0.0, 0])
+        gap[0] += row["total"] - row["scored"] * total / scored
+        gap[1] += row["scored"]
+    return {reviewer: mean(total, count) for reviewer, (total, count) in gaps.items()}
+
+
 def reviewer_rows(evaluations: QuerySet[Evaluation], filters: ReportFilters) -> list[QaRow]:
-    """Volume, mean score and pass rate given (regular evaluations), and the drift from calibration
-    references; a reviewer with only calibration sessions in the period has a row too (two queries)."""
+    """Volume, mean score and pass rate given (regular evaluations), against their peers on the same
+    scorecards, and the drift from calibration references; a reviewer with only calibration sessions in the
+    period has a row too (three queries, four with such a reviewer)."""
     group = ("reviewer", "reviewer__first_name", "reviewer__last_name", "reviewer__username")
     rows = {row["reviewer"]: row for row in _counted_rows(evaluations, group, ())}
     drifts = {row["reviewer"]: row for row in drift_rows(filters)}
+    gaps = peer_gaps(evaluations)
     missing = set(drifts) - set(rows)
     if missing:
         for person in User.objects.filter(pk__in=missing).values("pk", "first_name", "last_name", "username"):
@@ -281,6 +312,7 @@ def reviewer_rows(evaluations: QuerySet[Evaluation], filters: ReportFilters) -> 
                 params=base | {"reviewer": pk} if row["evaluations"] else None,
                 drift=None if drift is None else mean(drift["drift_total"], drift["drift_sessions"]),
                 drift_sessions=0 if drift is None else drift["drift_sessions"],
+                peer_gap=gaps.get(pk),
             )
         )
     return sorted(result, key=lambda row: row.label.casefold())

@@ -50,7 +50,7 @@ def test_agents_scorecards_and_reviewers(client, manager, agent, reviewer, world
     # The all-N/A scorecard: no data is an empty cell, never 0.
     assert criteria[-1] == ["Retention", "1", "Only", "", "0", "Offer", "0", "1", "0", "", ""]
     reviewers = {row[0]: row for row in exported(client, "reviewers")[1:]}
-    assert reviewers[str(reviewer)][-2:] == ["15.0", "2"]
+    assert reviewers[str(reviewer)][-3:] == ["25.83", "15.0", "2"]
 
 
 def test_empty_period(client, manager, world):

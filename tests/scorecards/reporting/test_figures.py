@@ -98,6 +98,9 @@ def test_reviewers_and_drift(client, manager, reviewer, second_reviewer, world):
     assert (mine.drift, mine.drift_sessions, mine.drift_flagged) == (approx(15), 2, True)
     # Harsh: below it.
     assert (theirs.drift, theirs.drift_sessions, theirs.drift_flagged) == (approx(-8.33333), 2, True)
+    # Against every reviewer's mean on the same scorecard (DEFAULT_SECTIONS: 67.5; e5's has no score).
+    assert mine.peer_gap == approx(((100 - 67.5) + (86.66667 - 67.5)) / 2)
+    assert theirs.peer_gap == approx(((0 - 67.5) + (83.33333 - 67.5)) / 2)
 
 
 def test_drift_under_the_flag(client, manager, reviewer, default_version, agent):
@@ -109,7 +112,8 @@ def test_drift_under_the_flag(client, manager, reviewer, default_version, agent)
     calibrated(session, other, GREETING_MISSED)
     calibrated(session, manager, GREETING_MISSED)
     row = by_label(report_of(client, manager).reviewers)[str(reviewer)]
-    assert row.evaluations == 0 and row.mean_score is None  # only calibration in the period: "no data"
+    # Only calibration in the period: "no data".
+    assert row.evaluations == 0 and row.mean_score is None and row.peer_gap is None
     assert row.drift == approx(-3.33333) and not row.drift_flagged
 
 
@@ -175,3 +179,11 @@ def test_errors_beside_their_fields(client, manager):
     assert 'id="filter-errors"' in response.content.decode()
     response = client.get("/reports/", {"date_from": "not a date", "date_to": "2026-01-01", "team": "x"})
     assert set(response.context["form"].errors) == {"date_from", "team"}
+
+
+def test_page_flags_a_lenient_and_a_harsh_reviewer(client, manager, world):
+    client.force_login(manager)
+    content = client.get("/reports/").content.decode()
+    assert content.count("data-flagged") == 2
+    assert "+15.0" in content and "lenient" in content
+    assert "-8.3" in content and "harsh" in content

@@ -32,11 +32,11 @@ def build(size, *, version, reviewers, manager):
     calibrated(session, manager, COMPLETE_ANSWERS)
 
 
-# The session and user (2), the total, teams, agents, sections, criteria, reviewers and drift (7), the
-# notification bell (1), the form's teams and scorecards (2).
-REPORT_QUERIES = 12
-# The session and user (2), the total (1) and the table's: one query, two for criteria, two for reviewers.
-EXPORT_QUERIES = {"teams": 4, "agents": 4, "scorecards": 5, "reviewers": 5}
+# The session and user (2), the total, teams, agents, sections, criteria, reviewers, their peer gaps and
+# drift (8), the notification bell (1), the form's teams and scorecards (2).
+REPORT_QUERIES = 13
+# The session and user (2), the total (1) and the table's: one query, two for criteria, three for reviewers.
+EXPORT_QUERIES = {"teams": 4, "agents": 4, "scorecards": 5, "reviewers": 6}
 
 
 @pytest.mark.parametrize("size", [2, 20])
