@@ -65,12 +65,17 @@ def require_evaluation_finder(user) -> None:
 @dataclass(frozen=True)
 class ReportScope:
     """What the QA reports (scorecards.reporting) show `user`: the counted evaluations they may read in
-    figures, the teams they may pick, the team asked for, and whether they see the reviewers' table."""
+    figures, the teams they may pick, the team asked for, and whether they see the reviewers' table.
+    `link_team`: for a team lead who also reviews, the evaluations list adds their own reviews (of any team)
+    to their teams' evaluations, so the report's drill-down links name their team; None otherwise (and for
+    a reviewing lead of several teams, whose unfiltered links may then list their own reviews of other
+    teams too)."""
 
     evaluations: QuerySet
     teams: QuerySet
     team: Team | None
     sees_reviewers: bool
+    link_team: Team | None = None
 
 
 def get_report_scope_for(user, *, team_pk=None) -> ReportScope:
@@ -83,13 +88,19 @@ def get_report_scope_for(user, *, team_pk=None) -> ReportScope:
         raise PermissionDenied
     evaluations = counted_evaluations()
     teams = Team.objects.order_by("name")
+    link_team = None
     if not manager:
         evaluations = evaluations.filter(team__lead=user)
         teams = teams.filter(lead=user)
+        if roles.is_reviewer(user):
+            led = list(teams[:2])
+            link_team = led[0] if len(led) == 1 else None
     team = None
     if team_pk not in (None, "") and str(team_pk).isdigit():
         team = get_object_or_404(teams, pk=team_pk)
-    return ReportScope(evaluations=evaluations, teams=teams, team=team, sees_reviewers=manager)
+    return ReportScope(
+        evaluations=evaluations, teams=teams, team=team, sees_reviewers=manager, link_team=link_team
+    )
 
 
 def get_evaluation_for(user, pk, *, for_change: bool = False) -> Evaluation:

@@ -59,6 +59,8 @@ class ReportFilters:
     date_to: date
     team: Team | None = None
     scorecard: Scorecard | None = None
+    # The team the drill-down links name when none is picked (scorecards.access.ReportScope.link_team).
+    link_team: Team | None = None
 
     def evaluation_filters(self) -> EvaluationFilters:
         return EvaluationFilters(
@@ -68,8 +70,8 @@ class ReportFilters:
     def params(self) -> dict:
         """The period, team and scorecard as the evaluations list's query string takes them."""
         params = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
-        if self.team is not None:
-            params["team"] = self.team.pk
+        if (team := self.team or self.link_team) is not None:
+            params["team"] = team.pk
         if self.scorecard is not None:
             params["scorecard"] = self.scorecard.pk
         return params

@@ -1,5 +1,7 @@
 """The QA reports for QA managers and team leads (issue 10): one page of tables, each exported as CSV."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -17,11 +19,16 @@ def _scope_and_form(request):
     return scope, ReportFilterForm(request.GET, teams=scope.teams)
 
 
+def _filters(scope, form):
+    filters = form.filters()
+    return None if filters is None else replace(filters, link_team=scope.link_team)
+
+
 @require_safe
 @login_required
 def report(request):
     scope, form = _scope_and_form(request)
-    filters = form.filters()
+    filters = _filters(scope, form)
     report = None
     if filters is not None:
         report = qa_report(scope.evaluations, filters, sees_reviewers=scope.sees_reviewers)
@@ -44,7 +51,7 @@ def export(request, table):
         raise Http404
     if table == "reviewers" and not scope.sees_reviewers:
         raise PermissionDenied
-    filters = form.filters()
+    filters = _filters(scope, form)
     if filters is None:
         errors = [f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()]
         return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.factories import evaluation_of
 from tests.scorecards.reporting.helpers import report_of
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,17 @@ def test_filtered_report_links_keep_the_filters(client, manager, team, default_v
     for row in [report.total, *report.agents]:
         check_row(client, row)
     assert f"team={team.pk}" in report.total.links["evaluations"]
+
+
+def test_a_lead_who_also_reviews(client, lead, other_agent, default_version, world):
+    """The list adds a reviewing lead's own reviews of other teams: the links name the lead's team."""
+    lead.is_reviewer = True
+    lead.save(update_fields=["is_reviewer"])
+    evaluation_of(other_agent, version=default_version, reviewer=lead)
+    report = report_of(client, lead)
+    assert report.total.evaluations == 3
+    for block in report.scorecards:
+        for section in block.sections:
+            assert listed_count(client, section.link) == section.evaluations
+    for row in [report.total, *report.teams, *report.agents]:
+        check_row(client, row)
