@@ -19,6 +19,7 @@ urlpatterns = [
     path("evaluations/", include("scorecards.evaluations.urls")),
     path("feedback/", include("scorecards.feedback.urls")),
     path("calibration/", include("scorecards.calibration.urls")),
+    path("reports/", include("scorecards.reporting.urls")),
     path("coaching/", include("coaching.sessions.urls")),
     path("library/", include("coaching.library.urls")),
     path("kpis/", include("qa_center.kpis.computations.urls")),

@@ -5,13 +5,17 @@ nothing); an object the user may not see is 404, even when they could not change
 may see but not change is 403. Views look every object up here, never with get_object_or_404 of their own.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from calls.access import require_qa_manager
 from qa_center.people import roles
-from qa_center.people.models import User
+from qa_center.people.models import Team, User
 from scorecards.feedback.selectors import team_agents
+from scorecards.kpis import counted_evaluations
 from scorecards.models import (
     Assignment,
     CalibrationSession,
@@ -33,6 +37,7 @@ __all__ = [
     "get_dispute_for",
     "get_evaluation_for",
     "get_note_for",
+    "get_report_scope_for",
     "get_sampling_rule_for",
     "get_sampling_run_for",
     "get_scorecard_for",
@@ -55,6 +60,47 @@ def require_evaluation_finder(user) -> None:
     "My feedback")."""
     if not (roles.is_manager(user) or roles.is_team_lead(user) or roles.is_reviewer(user)):
         raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What the QA reports (scorecards.reporting) show `user`: the counted evaluations they may read in
+    figures, the teams they may pick, the team asked for, and whether they see the reviewers' table.
+    `link_team`: for a team lead who also reviews, the evaluations list adds their own reviews (of any team)
+    to their teams' evaluations, so the report's drill-down links name their team; None otherwise (and for
+    a reviewing lead of several teams, whose unfiltered links may then list their own reviews of other
+    teams too)."""
+
+    evaluations: QuerySet
+    teams: QuerySet
+    team: Team | None
+    sees_reviewers: bool
+    link_team: Team | None = None
+
+
+def get_report_scope_for(user, *, team_pk=None) -> ReportScope:
+    """The QA reports are for QA managers (every team, and the reviewers' table) and team leads (the
+    evaluations of the teams they lead, Evaluation.team__lead: the evaluations list's rule; no reviewers'
+    table, calibration being the managers' business); 403 for anyone else. `team_pk` (the filter's
+    team, as asked): a team the user may not see is 404; a value that is not a number is left to the form."""
+    manager = roles.is_manager(user)
+    if not (manager or roles.is_team_lead(user)):
+        raise PermissionDenied
+    evaluations = counted_evaluations()
+    teams = Team.objects.order_by("name")
+    link_team = None
+    if not manager:
+        evaluations = evaluations.filter(team__lead=user)
+        teams = teams.filter(lead=user)
+        if roles.is_reviewer(user):
+            led = list(teams[:2])
+            link_team = led[0] if len(led) == 1 else None
+    team = None
+    if team_pk not in (None, "") and str(team_pk).isdigit():
+        team = get_object_or_404(teams, pk=team_pk)
+    return ReportScope(
+        evaluations=evaluations, teams=teams, team=team, sees_reviewers=manager, link_team=link_team
+    )
 
 
 def get_evaluation_for(user, pk, *, for_change: bool = False) -> Evaluation:

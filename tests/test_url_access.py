@@ -452,6 +452,12 @@ def library_pending(allowed) -> dict:
     )
 
 
+# QA reports (scorecards.access.get_report_scope_for): QA managers and team leads (their teams); the reviewers'
+# table is the managers'.
+QA_REPORT_READERS = page(
+    agent=403, other_agent=403, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+)
+
 # KPI dashboards: the center's (and the call types'), a team's (Blue: `lead`'s), an agent's (`agent`, team Blue).
 CENTER_DASHBOARD = page(
     agent=403, other_agent=403, reviewer=200, lead=200, other_lead=200, manager=200, superuser=200
@@ -751,6 +757,26 @@ TABLE: dict[str, Case] = {
             agent=302, other_agent=404, reviewer=404, lead=404, other_lead=404, manager=404, superuser=404
         ),
         data=lambda world: {"notification": world.notification.pk},
+    ),
+    # --- QA reports: managers and team leads; the reviewers' table (and its export) is the managers'
+    "qa_reports:report": Case(none, GET=QA_REPORT_READERS, POST=WRONG_METHOD),
+    "qa_reports:export": Case(lambda world: {"table": "teams"}, GET=QA_REPORT_READERS, POST=WRONG_METHOD),
+    "qa_reports:export[agents]": Case(
+        lambda world: {"table": "agents"}, GET=QA_REPORT_READERS, POST=WRONG_METHOD
+    ),
+    "qa_reports:export[scorecards]": Case(
+        lambda world: {"table": "scorecards"}, GET=QA_REPORT_READERS, POST=WRONG_METHOD
+    ),
+    "qa_reports:export[reviewers]": Case(
+        lambda world: {"table": "reviewers"}, GET=managers_only(200), POST=WRONG_METHOD
+    ),
+    # An unknown table: 404 to those who read reports, 403 to the others.
+    "qa_reports:export[unknown table]": Case(
+        lambda world: {"table": "calls"},
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=404, other_lead=404, manager=404, superuser=404
+        ),
+        POST=WRONG_METHOD,
     ),
     # --- KPIs: the QA managers recompute the snapshots (the task is queued on commit: a refused POST queues none)
     "kpis:computations": Case(none, GET=managers_only(200), POST=WRONG_METHOD),

@@ -25,6 +25,9 @@ def _entries(user):
         yield "dashboards:center", _("Dashboard"), None
     if user.is_agent:
         yield "dashboards:mine", _("My dashboard"), None
+    # QA reports (scorecards.access.get_report_scope_for): managers every team, team leads theirs.
+    if manager or user.is_team_lead:
+        yield "qa_reports:report", _("QA reports"), None
     if user.is_team_lead:
         yield "feedback:team", _("Team feedback"), None
     if user.is_reviewer:

@@ -7,10 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.pages.forms import EARLIEST_DATE, LATEST_DATE, YES_NO_ANY, ManyOptionsSelect
 from qa_center.people import roles
-from scorecards.evaluations.selectors import EvaluationFilters, people_for_filter, teams_for_filter
-from scorecards.models import Scorecard
+from scorecards.evaluations.selectors import (
+    CRITERION_ANSWERED,
+    CRITERION_FAILED,
+    EvaluationFilters,
+    people_for_filter,
+    teams_for_filter,
+)
+from scorecards.models import Criterion, Scorecard, Section
 
 RESULT_CHOICES = [("", _("Any")), ("pass", _("Pass")), ("fail", _("Fail"))]
+CRITERION_RESULT_CHOICES = [
+    ("", _("Any")),
+    (CRITERION_ANSWERED, _("Answered (not N/A)")),
+    (CRITERION_FAILED, _("Below full marks")),
+]
 
 
 def _yes_no(value: str) -> bool:
@@ -68,6 +79,25 @@ class EvaluationFilterForm(forms.Form):
     auto_failed = _tri_state(_("Auto-fail"))
     disputed = _tri_state(_("Disputed"))
     acknowledged = _tri_state(_("Acknowledged"))
+    # The QA reports' drill-down (issue 10): hidden, set by a report's link, shown above the list as a note.
+    section = forms.ModelChoiceField(
+        label=_("Section"),
+        queryset=Section.objects.select_related("version__scorecard"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    criterion = forms.ModelChoiceField(
+        label=_("Criterion"),
+        queryset=Criterion.objects.select_related("section__version__scorecard"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    criterion_result = forms.ChoiceField(
+        label=_("Criterion result"),
+        choices=CRITERION_RESULT_CHOICES,
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +124,9 @@ class EvaluationFilterForm(forms.Form):
         """The valid filters, or None when some are not valid (the list then shows nothing)."""
         if not self.is_valid():
             return None
-        return EvaluationFilters(**{name: self.cleaned_data.get(name) for name in self.fields})
+        values = {name: self.cleaned_data.get(name) for name in self.fields}
+        values["criterion_result"] = values["criterion_result"] or None
+        return EvaluationFilters(**values)
 
     @property
     def is_filtered(self) -> bool:

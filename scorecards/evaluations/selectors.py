@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from qa_center.paging import CappedCount, KeysetOrder
 from qa_center.people import roles
 from qa_center.people.models import Team, User
-from scorecards.models import Evaluation, RecordingNote, Scorecard
+from scorecards.models import Answer, Criterion, Evaluation, RecordingNote, Scorecard, Section
 
 # Sort keys offered → (the columns of a total order, or None for a name sort no index serves).
 # Date and score go by keyset through an index on exactly these columns (scorecards.models.Evaluation.Meta);
@@ -41,6 +41,11 @@ NAME_SORTS: dict[str, tuple[str, ...]] = {
 SORTS = (*KEYSET_SORTS, *NAME_SORTS)
 DEFAULT_SORT = "-date"
 DISPUTED_STATUSES = (Evaluation.Status.DISPUTED, Evaluation.Status.RESOLVED)
+
+# How an evaluation answered the criterion of the `criterion` filter (the QA reports' drill-down, issue 10):
+# "answered": applicable (not N/A); "failed": applicable and earning less than the criterion's maximum points
+# (a "no", a scale below its top, an option worth less than the best): the reports' "share failed".
+CRITERION_ANSWERED, CRITERION_FAILED = "answered", "failed"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +64,11 @@ class EvaluationFilters:
     auto_failed: bool | None = None
     disputed: bool | None = None
     acknowledged: bool | None = None
+    # The QA reports' drill-down: evaluations with an applicable answer in `section`, or whose answer to
+    # `criterion` is `criterion_result` (CRITERION_ANSWERED unless told).
+    section: Section | None = None
+    criterion: Criterion | None = None
+    criterion_result: str | None = None
 
 
 def normalise_sort(value: str | None) -> str:
@@ -165,7 +175,35 @@ def _filter(
     if filters.acknowledged is not None:
         acknowledged = Q(status=Evaluation.Status.ACKNOWLEDGED)
         evaluations = evaluations.filter(acknowledged if filters.acknowledged else ~acknowledged)
+    if filters.section is not None:
+        evaluations = evaluations.filter(
+            Exists(applicable_answers().filter(evaluation=OuterRef("pk"), criterion__section=filters.section))
+        )
+    if filters.criterion is not None:
+        answers = applicable_answers().filter(evaluation=OuterRef("pk"), criterion=filters.criterion)
+        if filters.criterion_result == CRITERION_FAILED:
+            answers = answers.filter(failed_answer())
+        evaluations = evaluations.filter(Exists(answers))
     return evaluations
+
+
+#: An answer that counts in a criterion's figures: not N/A, with points out of a maximum above 0.
+APPLICABLE_ANSWER = Q(is_na=False, points__isnull=False, max_points__gt=0)
+
+
+def applicable_answers() -> QuerySet[Answer]:
+    return Answer.objects.filter(APPLICABLE_ANSWER)
+
+
+def failed_answer() -> Q:
+    """An applicable answer that earned less than the criterion's maximum points."""
+    return Q(points__lt=F("max_points"))
+
+
+def filter_evaluations(evaluations: QuerySet[Evaluation], filters: EvaluationFilters) -> QuerySet[Evaluation]:
+    """`evaluations` narrowed by `filters` exactly as the list narrows its own: the QA reports count what
+    their drill-down links then list."""
+    return _filter(evaluations, filters)
 
 
 @dataclass(frozen=True)
