@@ -30,7 +30,7 @@ IN list one by one), tuples rather than a model instance per answer, and model i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -145,7 +145,8 @@ class SurveyWriteResult:
     statuses: list[str]  # per row: "created", "updated", "unchanged" or "refused"
     refused: list[RefusedAnswer] = field(default_factory=list)
     # row index → (pk, the stored values in COLUMNS' order) of each answer written or found unchanged; the
-    # pk of a new answer is None until `saved` is read.
+    # pk of a new answer is None until `saved` is read, and its time is in the database's form (the
+    # driver's value, as written: a file's batches never need it as a datetime).
     stored: dict[int, tuple[int | None, tuple[Any, ...]]] = field(default_factory=dict, repr=False)
 
     def count(self, status: str) -> int:
@@ -171,8 +172,11 @@ class SurveyWriteResult:
         pks = dict(zip(new, _new_pks([self.stored[index][1] for index in new]), strict=True))
         names = ["id", *(_ATTNAMES[name] for name in COLUMNS)]
         order = [names.index(f.attname) for f in SurveyResponse._meta.concrete_fields]
+        read = datetime_reader()
         saved = {}
         for index, (pk, values) in self.stored.items():
+            if pk is None:  # a new answer: its time as written
+                values = (*values[:_AT], read(values[_AT]), *values[_AT + 1 :])
             row = (pks[index] if pk is None else pk, *values)
             saved[index] = SurveyResponse.from_db(connection.alias, None, [row[i] for i in order])
         return saved
@@ -181,6 +185,7 @@ class SurveyWriteResult:
 def _own_errors(row: SurveyAnswer, in_range: TimeRange) -> dict[str, list[str]]:
     """What is wrong with the answer on its own, before anything is looked up."""
     nps, csat, at = row.nps, row.csat, row.responded_at
+    earliest, latest = in_range.earliest, in_range.latest
     if (
         (nps is not None or csat is not None)
         and (nps is None or 0 <= nps <= 10)
@@ -191,7 +196,14 @@ def _own_errors(row: SurveyAnswer, in_range: TimeRange) -> dict[str, list[str]]:
         and len(row.segment) <= TEXT_LIMIT
         and "/" not in row.external_id
         and (row.external_id or row.call_external_id or row.case_id)
-        and (at is None or in_range.refusal(at) is None)
+        # TimeRange.refusal's test, inlined (the years first: an aware year-1 value can overflow when
+        # compared across zones; a naive time is refused below, as refusal reads it)
+        and (
+            at is None
+            or (
+                earliest.year <= at.year <= latest.year and at.tzinfo is not None and earliest <= at <= latest
+            )
+        )
     ):
         return {}  # the common case, in one pass of cheap tests; the same tests one by one below
     errors: dict[str, list[str]] = {}
@@ -405,7 +417,8 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
     first_with_id: dict[str, int] = {}
     first_on_call: dict[int, int] = {}
     claimed: set[int] = set()  # stored answers this batch already writes
-    new: list[tuple[int, tuple[Any, ...]]] = []  # (row index, values)
+    new: list[tuple[Any, ...]] = []  # values as written (the time in the database's form)
+    adapt = datetime_adapter()
     changed: list[tuple[int, int, tuple[Any, ...]]] = []  # (row index, pk, values)
     kept = result.stored
     for index in candidates:
@@ -446,8 +459,8 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
         if call_pk is not None:
             first_on_call[call_pk] = index
         if pk is None:
-            values = _new_values(row, target)
-            new.append((index, values))
+            values = _new_values(row, target, adapt)
+            new.append(values)
             statuses[index] = "created"
             kept[index] = (None, values)  # its pk: read when `saved` is
         else:
@@ -468,15 +481,26 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
     return result
 
 
-def _new_values(row: SurveyAnswer, target: tuple[int, datetime] | None) -> tuple[Any, ...]:
-    """The values (COLUMNS' order) of the new answer `row` (see the module's rules): without a time, the
-    call's (an answer with neither is refused before)."""
+def _new_values(
+    row: SurveyAnswer, target: tuple[int, datetime] | None, adapt: Callable[[datetime], Any]
+) -> tuple[Any, ...]:
+    """The values (COLUMNS' order) of the new answer `row` (see the module's rules), as written (`adapt`:
+    the time in the database's form): without a time, the call's (an answer with neither is refused before)."""
     if row.responded_at is not None:
         at, source = row.responded_at, GIVEN
     else:
         at, source = target[1], FROM_CALL
-    call_pk = None if target is None else target[0]
-    return (row.external_id, call_pk, row.case_id, row.segment, row.nps, row.csat, row.comment, at, source)
+    return (
+        row.external_id,
+        None if target is None else target[0],
+        row.case_id,
+        row.segment,
+        row.nps,
+        row.csat,
+        row.comment,
+        adapt(at),
+        source,
+    )
 
 
 def _updated_values(
@@ -501,9 +525,10 @@ def _updated_values(
     return tuple(values)
 
 
-def _write(changed: list[tuple[int, int, tuple[Any, ...]]], new: list[tuple[int, tuple[Any, ...]]]) -> None:
+def _write(changed: list[tuple[int, int, tuple[Any, ...]]], new: list[tuple[Any, ...]]) -> None:
     """One UPDATE and one INSERT through `executemany`, whatever the batch size (the ORM's bulk methods
-    split a batch into a statement per hundred rows on SQLite and prepare every value one by one)."""
+    split a batch into a statement per hundred rows on SQLite and prepare every value one by one). `new`
+    holds the values as written; `changed` times still to be adapted."""
     if not changed and not new:
         return
     table = _table(SurveyResponse)
@@ -520,10 +545,7 @@ def _write(changed: list[tuple[int, int, tuple[Any, ...]]], new: list[tuple[int,
         if new:
             cursor.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_placeholders(columns)})",  # noqa: S608 - identifiers from model metadata
-                [
-                    (external_id, call, case, segment, nps, csat, comment, adapt(at), source)
-                    for _index, (external_id, call, case, segment, nps, csat, comment, at, source) in new
-                ],
+                new,
             )
 
 
