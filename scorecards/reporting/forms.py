@@ -32,12 +32,12 @@ def _date(label) -> forms.DateField:
 class ReportFilterForm(forms.Form):
     date_from = _date(_("Submitted from"))
     date_to = _date(_("Submitted to"))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("All"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("All teams"))
     scorecard = forms.ModelChoiceField(
         label=_("Scorecard"),
         queryset=Scorecard.objects.order_by("name"),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All scorecards"),
     )
 
     def __init__(self, data, *, teams, **kwargs):
