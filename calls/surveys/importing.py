@@ -33,12 +33,10 @@ from calls.imports.reading import FileRefused
 from calls.imports.writer import CELL_COUNT, DUPLICATE_HEADER, NOT_VALID, RowRefused
 from calls.reasons import Reason, declare, joined
 from calls.surveys.services import (
-    LINE,
     TEXT_LIMIT,
+    FileAnswers,
     SurveyAnswer,
     record_survey_answers,
-    same_call,
-    same_response_id,
 )
 
 SURVEY_IMPORT_FIELDS: tuple[ImportField, ...] = (
@@ -251,10 +249,8 @@ class SurveyPlan:
             )
         # A row's values start as a SurveyAnswer's defaults.
         self._empty = defaults
-        # Where the file's answers say which row an answer repeats: response id → first line, and call
-        # external id → first line.
-        self.first_with_id: dict[str, int] = {}
-        self.first_on_call: dict[str, int] = {}
+        # The file's answers written so far, which a later row may not repeat (by response id or call).
+        self.written = FileAnswers()
 
     def convert(self, cells: list[str]) -> SurveyAnswer:
         """The row's answer, or RowRefused with every reason (prefixed by the column's header).
@@ -330,28 +326,10 @@ def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[i
 
     What makes two rows of a file the same answer: the response id, else the call."""
     outcome = SurveyBatchOutcome()
-    first_with_id, first_on_call = plan.first_with_id, plan.first_on_call
-    kept: list[int] = []
-    for position, row in enumerate(rows):
-        if (external_id := row.external_id) and (first := first_with_id.get(external_id)) is not None:
-            outcome.refused.append((position, same_response_id(LINE(line=first))))
-        elif (call_id := row.call_external_id) and (first := first_on_call.get(call_id)) is not None:
-            outcome.refused.append((position, same_call(LINE(line=first))))
-        else:
-            kept.append(position)
-    if len(kept) < len(rows):
-        rows, lines = [rows[p] for p in kept], [lines[p] for p in kept]
-    result = record_survey_answers(rows=rows, lines=lines)
+    result = record_survey_answers(rows=rows, lines=lines, earlier=plan.written)
     outcome.created, outcome.updated, outcome.unchanged = result.created, result.updated, result.unchanged
     for refused in result.refused:
-        outcome.refused.append((kept[refused.index], _field_message(plan, refused.errors)))
-    with_id, on_call = first_with_id.setdefault, first_on_call.setdefault
-    for row, line, status in zip(rows, lines, result.statuses, strict=True):
-        if status != "refused":
-            if external_id := row.external_id:
-                with_id(external_id, line)
-            if call_id := row.call_external_id:
-                on_call(call_id, line)
+        outcome.refused.append((refused.index, _field_message(plan, refused.errors)))
     outcome.refused.sort()
     return outcome
 

@@ -30,7 +30,8 @@ IN list one by one), tuples rather than a model instance per answer, and model i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -239,6 +240,21 @@ def same_call(other: str) -> str:
     return SAME_CALL(other=other)
 
 
+# The errors' key for a row repeating one of an earlier batch of its file: about the row as a whole, named by
+# that row's line, not by a field.
+EARLIER_LINE = ""
+
+
+@dataclass
+class FileAnswers:
+    """The answers earlier batches of one file wrote, by response id and by call (pk) → their line: a later
+    row repeating one is refused ("same response id as line N"), not merged into it. The survey import keeps
+    one per file and passes it with each batch; the service adds each batch's answers once they are written."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    calls: dict[int, int] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class _Positions:
     """How messages name another row: by its line in the file, else by its index in the request."""
@@ -267,19 +283,21 @@ def record_survey_answers(
     rows: Sequence[SurveyAnswer],
     lines: Sequence[int] | None = None,
     indexes: Sequence[int] | None = None,
+    earlier: FileAnswers | None = None,
 ) -> SurveyWriteResult:
     """Create or update the answers of one batch; each refused one is reported with its reasons.
 
     Messages that point at another row name it by its line (`lines`, the rows' line numbers in a file),
-    else by its index in the request (`indexes`, default the position in `rows`).
+    else by its index in the request (`indexes`, default the position in `rows`). `earlier`: a file's
+    answers written by its earlier batches (with `lines`), which this batch's rows may not repeat.
     """
     positions = _Positions(lines, indexes)
     try:
-        return _record_once(rows, positions)
+        return _record_once(rows, positions, earlier)
     except IntegrityError:
         # A concurrent writer stored one of these response ids or calls meanwhile: now they are updates
         # (or refusals with their reason).
-        return _record_once(rows, positions)
+        return _record_once(rows, positions, earlier)
 
 
 # Positions in a stored answer's values (COLUMNS' order).
@@ -300,6 +318,17 @@ def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+def _member_of(column: str, values: Collection[Any]) -> tuple[str, list[Any]]:
+    """`column IN (values)` as SQL and its parameters: one parameter whatever the count on SQLite (a JSON
+    array, read by json_each; each "%s" of a query is rewritten and each value bound on its own, and a
+    batch's lookups name thousands) and PostgreSQL (an array), a placeholder a value elsewhere."""
+    if connection.vendor == "sqlite":
+        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]  # noqa: S608 - a column name from model metadata
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({_placeholders(values)})", list(values)
+
+
 def _select(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Plain SQL for the batch's lookups: the ORM prepares every value of an IN list one by one, which on
     an import's batches costs more than the queries themselves."""
@@ -313,11 +342,12 @@ def _calls_named(external_ids: set[str]) -> dict[str, tuple[int, datetime]]:
     if not external_ids:
         return {}
     read = datetime_reader()
+    named, params = _member_of(_column(Call, "external_id"), external_ids)
     sql = (
         f"SELECT {_column(Call, 'external_id')}, {_column(Call, 'id')}, {_column(Call, 'started_at')} "  # noqa: S608 - identifiers from model metadata
-        f"FROM {_table(Call)} WHERE {_column(Call, 'external_id')} IN ({_placeholders(external_ids)})"
+        f"FROM {_table(Call)} WHERE {named}"
     )
-    return {external_id: (pk, read(started)) for external_id, pk, started in _select(sql, list(external_ids))}
+    return {external_id: (pk, read(started)) for external_id, pk, started in _select(sql, params)}
 
 
 def _calls_of_cases(case_ids: set[str]) -> dict[str, list[tuple[int, datetime]]]:
@@ -327,11 +357,12 @@ def _calls_of_cases(case_ids: set[str]) -> dict[str, list[tuple[int, datetime]]]
         return calls_by_case
     read = datetime_reader()
     started, pk = _column(Call, "started_at"), _column(Call, "id")
+    named, params = _member_of(_column(Call, "case_id"), case_ids)
     sql = (
         f"SELECT {_column(Call, 'case_id')}, {pk}, {started} FROM {_table(Call)} "  # noqa: S608 - identifiers from model metadata
-        f"WHERE {_column(Call, 'case_id')} IN ({_placeholders(case_ids)}) ORDER BY {started}, {pk}"
+        f"WHERE {named} ORDER BY {started}, {pk}"
     )
-    for case_id, call_pk, call_started in _select(sql, list(case_ids)):
+    for case_id, call_pk, call_started in _select(sql, params):
         calls_by_case.setdefault(case_id, []).append((call_pk, read(call_started)))
     return calls_by_case
 
@@ -343,24 +374,27 @@ def _stored_answers(response_ids: set[str], call_pks: set[int]) -> list[tuple[An
     if not response_ids and not call_pks:
         return []
     external_id, call = _column(SurveyResponse, "external_id"), _column(SurveyResponse, "call")
-    where = []
+    where, params = [], []
     if response_ids:
-        where.append(f"({external_id} IN ({_placeholders(response_ids)}) AND NOT ({external_id} = ''))")
+        named, named_params = _member_of(external_id, response_ids)
+        where.append(f"({named} AND NOT ({external_id} = ''))")
+        params += named_params
     if call_pks:
-        where.append(f"{call} IN ({_placeholders(call_pks)})")
+        named, named_params = _member_of(call, call_pks)
+        where.append(named)
+        params += named_params
     columns = ", ".join(_column(SurveyResponse, name) for name in ("id", *COLUMNS))
     sql = f"SELECT {columns} FROM {_table(SurveyResponse)} WHERE {' OR '.join(where)}"  # noqa: S608 - identifiers from model metadata
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     read = datetime_reader()
-    return [
-        (*row[: _AT + 1], read(row[_AT + 1]), *row[_AT + 2 :])
-        for row in _select(sql, [*response_ids, *call_pks])
-    ]
+    return [(*row[: _AT + 1], read(row[_AT + 1]), *row[_AT + 2 :]) for row in _select(sql, params)]
 
 
 @transaction.atomic
-def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWriteResult:
+def _record_once(
+    rows: Sequence[SurveyAnswer], position: _Positions, earlier: FileAnswers | None
+) -> SurveyWriteResult:
     result = SurveyWriteResult(statuses=[""] * len(rows))
     statuses = result.statuses
     errors: dict[int, dict[str, list[str]]] = {}
@@ -414,8 +448,10 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
         if values[_CALL] is not None:
             by_call[values[_CALL]] = pk
 
-    first_with_id: dict[str, int] = {}
+    first_with_id: dict[str, int] = {}  # row index of this batch's answer with a response id, with a call
     first_on_call: dict[int, int] = {}
+    # The lines of the file's earlier batches' answers (neither dict holds "" nor None).
+    earlier_ids, earlier_calls = (earlier.ids, earlier.calls) if earlier is not None else ({}, {})
     claimed: set[int] = set()  # stored answers this batch already writes
     new: list[tuple[Any, ...]] = []  # values as written (the time in the database's form)
     adapt = datetime_adapter()
@@ -427,9 +463,15 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
         if external_id and external_id in first_with_id:
             errors[index] = {"external_id": [same_response_id(position(first_with_id[external_id]))]}
             continue
+        if external_id in earlier_ids:
+            errors[index] = {EARLIER_LINE: [same_response_id(LINE(line=earlier_ids[external_id]))]}
+            continue
         call_pk = None if target is None else target[0]
         if call_pk is not None and call_pk in first_on_call:
             errors[index] = {"call_external_id": [same_call(position(first_on_call[call_pk]))]}
+            continue
+        if call_pk in earlier_calls:
+            errors[index] = {EARLIER_LINE: [same_call(LINE(line=earlier_calls[call_pk]))]}
             continue
 
         pk = by_external_id.get(external_id) if external_id else None
@@ -475,6 +517,10 @@ def _record_once(rows: Sequence[SurveyAnswer], position: _Positions) -> SurveyWr
             kept[index] = (pk, values)
 
     _write(changed, new)
+    if earlier is not None:
+        lines = position.lines
+        earlier_ids.update((external_id, lines[index]) for external_id, index in first_with_id.items())
+        earlier_calls.update((call_pk, lines[index]) for call_pk, index in first_on_call.items())
     for index, messages in sorted(errors.items()):
         statuses[index] = "refused"
         result.refused.append(RefusedAnswer(index, messages))
@@ -558,17 +604,21 @@ def _new_pks(new: list[tuple[Any, ...]]) -> list[int]:
     by_call = {values[_CALL]: at for at, values in enumerate(new) if not values[_EXTERNAL_ID]}
     table = _table(SurveyResponse)
     external_id, call = _column(SurveyResponse, "external_id"), _column(SurveyResponse, "call")
-    where = []
+    where, params = [], []
     if with_id:
-        where.append(f"({external_id} IN ({_placeholders(with_id)}) AND NOT ({external_id} = ''))")
+        named, named_params = _member_of(external_id, with_id)
+        where.append(f"({named} AND NOT ({external_id} = ''))")
+        params += named_params
     if by_call:
-        where.append(f"({call} IN ({_placeholders(by_call)}) AND {external_id} = '')")
+        named, named_params = _member_of(call, by_call)
+        where.append(f"({named} AND {external_id} = '')")
+        params += named_params
     sql = (
         f"SELECT {_column(SurveyResponse, 'id')}, {external_id}, {call} FROM {table} "  # noqa: S608 - identifiers from model metadata
         f"WHERE {' OR '.join(where)}"
     )
     pks = [0] * len(new)
-    for pk, stored_id, call_pk in _select(sql, [*with_id, *by_call]):
+    for pk, stored_id, call_pk in _select(sql, params):
         pks[with_id[stored_id] if stored_id else by_call[call_pk]] = pk
     return pks
 

@@ -264,4 +264,5 @@ def test_the_batch_lookups_read_through_indexes_not_the_whole_table():
         for sql in selects:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-            assert "SCAN" not in plan, (sql, plan)
+            # The one scan allowed: the batch's own list of values (a JSON array read by json_each).
+            assert "SCAN" not in plan.replace("SCAN json_each", ""), (sql, plan)
