@@ -3,7 +3,8 @@ each computation.
 
 A snapshot stores counts and sums, never the rates: every figure is computed from them by
 qa_center.kpis.definitions, so a reader sees "72.9 % of 5,000" and a week is the sum of its days. Rows are
-written only by qa_center.kpis.computing, which upserts them on their key.
+written only by qa_center.kpis.computing, which replaces them by their key (delete and insert in one
+transaction).
 """
 
 from django.conf import settings
@@ -12,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _count(label):
-    # db_default: the computation inserts a row from one source (calls, surveys...) and fills the others'
-    # columns with later upserts; a source with nothing in the row leaves 0 there.
+    # db_default: a row written without some counts (a source with nothing in it) has 0 there.
     return models.PositiveIntegerField(label, default=0, db_default=0)
 
 
@@ -96,7 +96,7 @@ class KpiSnapshot(models.Model):
         verbose_name = _("KPI snapshot")
         verbose_name_plural = _("KPI snapshots")
         constraints = [
-            # The upsert's conflict target: one row per period and scope, however often it is computed.
+            # One row per period and scope, however often (or concurrently) it is computed.
             models.UniqueConstraint(
                 fields=["period_kind", "period_start", "scope_kind", "scope_id"],
                 name="kpi_snapshot_unique_key",

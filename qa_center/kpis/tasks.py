@@ -1,6 +1,6 @@
 """Celery tasks of the KPIs: thin wrappers that take a period (or a recorded computation) and call the service.
 
-Idempotent: each recomputes its days from the calls and upserts the snapshots, so a retry, a redelivery after
+Idempotent: each recomputes its days from the calls and replaces their snapshots, so a retry, a redelivery after
 a crash or two workers at once converge on the same rows (qa_center.kpis.computing).
 """
 
