@@ -110,3 +110,24 @@ def test_the_page_and_fragment_cost_the_same_queries_however_many_teams(
     assert len(response.context["board"].rows) == size + 1
     with django_assert_num_queries(7):  # no bell in the fragment
         client.get(FIGURES)
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_a_leads_page_costs_the_same_queries_however_many_teams_they_lead(
+    client, manager, django_assert_num_queries, size
+):
+    lead = UserFactory(is_team_lead=True)
+    set_target(kpi="service_level", value=80, by=manager)
+    snapshot(calls=size)
+    for _number in range(size):
+        team = TeamFactory(lead=lead)
+        snapshot(ScopeKind.TEAM, team.pk, calls=1)
+        TeamFactory()  # a team of someone else's, never read
+    client.force_login(lead)
+    # session, user, the bell, the teams they lead, today's snapshots, yesterday's calls, the targets (the
+    # center's and their teams' in one: no override here)
+    with django_assert_num_queries(7):
+        response = client.get(PAGE)
+    assert len(response.context["board"].rows) == size
+    with django_assert_num_queries(6):  # no bell in the fragment
+        client.get(FIGURES)
