@@ -89,4 +89,4 @@ def test_the_drill_down_lists_the_failing_agents_evaluations(client, world, mana
 
 def test_a_lead_sees_their_teams_rows_and_no_center_row(world):
     failures = _by(selectors.failing_criteria(scope=teams(world["team"]), span=span()))
-    assert set(team for _criterion, team in failures) == {world["team"]}
+    assert {team for _criterion, team in failures} == {world["team"]}

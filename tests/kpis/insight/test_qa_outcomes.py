@@ -21,7 +21,9 @@ def _agents(team, qa_scores, csats):
     for number, (qa, csat) in enumerate(zip(qa_scores, csats, strict=True)):
         agent = AgentFactory(team=team, username=f"agent-{number}")
         # Two days summed: 2 + 2 evaluations, 10 + 10 CSAT answers; 20 cases, (100 − QA / 2) % of them FCR.
-        agent_day(agent, days_ago=1, scored_evaluations=2, score_total=2 * qa, csat_answers=10, satisfied=csat // 10)
+        agent_day(
+            agent, days_ago=1, scored_evaluations=2, score_total=2 * qa, csat_answers=10, satisfied=csat // 10
+        )
         agent_day(
             agent,
             days_ago=3,
