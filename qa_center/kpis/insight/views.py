@@ -64,6 +64,10 @@ def _csv(request, name: str):
     return response, csv_cells.writer(response), context["scope"], span
 
 
+def _rounded(value, digits=1):
+    return None if value is None else round(value, digits)
+
+
 def _name(user) -> str:
     return "" if user is None else user.get_full_name() or user.username
 
@@ -218,7 +222,7 @@ def criteria_export(request):
                 failure.team.name if failure.team else _("Center"),
                 failure.failing_agents,
                 failure.agents,
-                round(share, 1) if share is not None else None,
+                _rounded(share),
             ]
         )
     return response
@@ -265,10 +269,10 @@ def aht_export(request):
                     _name(agent.agent),
                     round(agent.aht, 1),
                     agent.calls,
-                    team.median,
-                    team.mad,
-                    team.lower_bound,
-                    team.upper_bound,
+                    _rounded(team.median),
+                    _rounded(team.mad),
+                    _rounded(team.lower_bound),
+                    _rounded(team.upper_bound),
                     outlier,
                 ]
             )
@@ -334,11 +338,11 @@ def qa_outcomes_export(request):
             [
                 _name(row.agent),
                 row.agent.team.name if row.agent.team else "",
-                row.qa_score,
+                _rounded(row.qa_score, 2),
                 row.evaluations,
-                row.csat,
+                _rounded(row.csat),
                 row.csat_answers,
-                row.fcr,
+                _rounded(row.fcr),
                 row.cases,
             ]
         )
