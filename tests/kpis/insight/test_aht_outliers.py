@@ -3,7 +3,7 @@
 import pytest
 
 from qa_center.kpis.insight import selectors
-from tests.factories import AgentFactory, TeamFactory
+from tests.factories import AgentFactory, CallFactory, TeamFactory
 from tests.kpis.insight.helpers import agent_day, center, span, teams
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +68,14 @@ def test_days_outside_the_period_and_agents_without_calls_do_not_count():
     agent_day(AgentFactory(team=team), days_ago=1, calls=3)  # no answered call with a handle time
     (result,) = selectors.aht_outliers(scope=center(), span=span())
     assert [row.aht for row in result.agents] == [100, 110, 120]
+
+
+def test_the_drill_down_lists_the_outliers_calls(client, manager):
+    team, agents = _team_with(AHTS)
+    mine = CallFactory(agent=agents[6])
+    CallFactory(agent=agents[0])
+    (result,) = selectors.aht_outliers(scope=center(), span=span())
+    client.force_login(manager)
+    response = client.get(result.high[0].calls_url)
+    assert response.status_code == 200
+    assert [call.pk for call in response.context["page"]] == [mine.pk]
