@@ -27,9 +27,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from calls.models import ImportJob, ImportMapping, IngestToken
+from calls.models import ImportJob, ImportMapping, IngestToken, SurveyResponse
 from coaching.library import services as library
 from coaching.models import ActionItem, AgendaItem, CalendarFeed, CoachingSession, hash_feed_token
+from qa_center.kpis.models import SurveyFollowUp
 from qa_center.people.models import Notification
 from scorecards.disputes import services as disputes
 from scorecards.evaluations.services import start_evaluation
@@ -313,6 +314,24 @@ class World:
         )
 
     @cached_property
+    def survey_answer(self):
+        """A detractor's answer on `agent`'s call (team Blue): awaiting a call-back."""
+        return SurveyResponse.objects.create(call=self.agents_call(), nps=3, responded_at=timezone.now())
+
+    @cached_property
+    def followed_up_answer(self):
+        answer = SurveyResponse.objects.create(call=self.agents_call(), nps=2, responded_at=timezone.now())
+        SurveyFollowUp.objects.create(
+            response=answer, kind="callback", done_by=self.lead, done_at=timezone.now()
+        )
+        return answer
+
+    @cached_property
+    def unlinked_answer(self):
+        """An answer with no call: no team, the QA managers' only."""
+        return SurveyResponse.objects.create(nps=5, responded_at=timezone.now())
+
+    @cached_property
     def feed_token(self) -> str:
         CalendarFeed.objects.create(user=self.agent, token_hash=hash_feed_token("agents-feed-token"))
         return "agents-feed-token"
@@ -330,6 +349,8 @@ class Case:
     POST: dict[str, int | str]
     data: Callable[[World], dict] = field(default=lambda world: {})
     api: bool = False
+    # GET parameters (a page that reads one, e.g. a team).
+    query: Callable[[World], dict] = field(default=lambda world: {})
 
     def __post_init__(self):
         roles = (*PEOPLE, TOKEN) if self.api else PEOPLE
@@ -393,6 +414,11 @@ def pk_of(attribute: str):
 def external_id(world):
     return {"external_id": world.call.external_id}
 
+
+# The insight pages: QA managers and team leads (each their own teams), 403 for the other roles.
+INSIGHT_READ = page(
+    agent=403, other_agent=403, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+)
 
 # The agent's call or submitted evaluation: the agent and their lead read it, reviewers and managers read all.
 AGENT_AND_TEAM_READ = page(
@@ -839,6 +865,53 @@ TABLE: dict[str, Case] = {
         ),
         POST=WRONG_METHOD,
     ),
+    # --- Insight pages: QA managers (the center, every team) and team leads (their teams); 403 for the others
+    **{
+        name: Case(none, GET=INSIGHT_READ, POST=WRONG_METHOD)
+        for name in (
+            "kpi_insight:index",
+            "kpi_insight:nps",
+            "kpi_insight:nps_export",
+            "kpi_insight:criteria",
+            "kpi_insight:criteria_export",
+            "kpi_insight:aht",
+            "kpi_insight:aht_export",
+            "kpi_insight:qa_outcomes",
+            "kpi_insight:qa_outcomes_export",
+        )
+    },
+    # Another team asked for: 404 for a team lead who does not lead it.
+    "kpi_insight:criteria[team]": Case(
+        none,
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=200, other_lead=404, manager=200, superuser=200
+        ),
+        POST=WRONG_METHOD,
+        query=lambda world: {"team": world.agent.team_id},
+    ),
+    # Marking an NPS answer followed up: its team's lead and the QA managers; the answer of no team: managers.
+    "kpi_insight:nps_done": Case(
+        pk_of("survey_answer"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=403, other_agent=403, reviewer=403, lead=302, other_lead=404, manager=302, superuser=302
+        ),
+        data=lambda world: {"note": "Called back"},
+    ),
+    "kpi_insight:nps_done[unlinked]": Case(
+        pk_of("unlinked_answer"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=403, other_agent=403, reviewer=403, lead=404, other_lead=404, manager=302, superuser=302
+        ),
+    ),
+    "kpi_insight:nps_undo": Case(
+        pk_of("followed_up_answer"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=403, other_agent=403, reviewer=403, lead=302, other_lead=404, manager=302, superuser=302
+        ),
+    ),
     # --- Calibration: reviewers and managers; a reviewer sees the sessions they take part in
     "calibration:list": Case(
         none,
@@ -1124,7 +1197,7 @@ def world(django_db_setup, django_db_blocker, media_root):
 def test_access(client, world, key, method, role):
     case = TABLE[key]
     url = reverse(url_name(key), kwargs=case.kwargs(world))
-    data = case.data(world) if method == "POST" else {}
+    data = case.data(world) if method == "POST" else case.query(world)
     headers = {}
     if role == TOKEN:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {world.token_and_secret[1]}"

@@ -20,6 +20,7 @@ from qa_center.demo import (
     activity,
     calls,
     coaching,
+    follow_ups,
     library,
     people,
     recordings,
@@ -72,6 +73,7 @@ STEPS: list[Step] = [
     coaching.seed,  # the team leads' coaching sessions (their agendas pick library calls): held, missed, ...
     snapshots.seed,  # the KPI snapshots of every day with calls or evaluations
     targets.seed,  # KPI targets (center-wide, a few team and call-type overrides) and industry benchmarks
+    follow_ups.seed,  # NPS follow-ups: older call-backs and referral invitations done, the last days' waiting
 ]
 
 

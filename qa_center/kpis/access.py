@@ -9,21 +9,29 @@ object -> 403; an object you may not see -> 404).
   team with). Reviewers work center-wide on calls, not on people's results: the center's and the call types'
   dashboards, no team's or agent's. An agent sees only their own agent dashboard (another agent's is 404);
   the center's, the teams' and the call types' are 403 for them.
+- Insight pages (issue 11): QA managers see the center and every team; team leads their own teams (another
+  team asked for: 404); reviewers and agents 403. A survey answer not linked to a call has no team: only the
+  QA managers see it (and may mark it followed up).
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from calls.models import CallType
+from calls.models import CallType, SurveyResponse
 from qa_center.kpis.models import ScopeKind
 from qa_center.people import roles
 from qa_center.people.models import Team, User
 
 __all__ = [
     "get_agent_dashboard_for",
+    "InsightScope",
     "get_call_type_dashboard_for",
+    "get_follow_up_answer_for",
+    "insight_scope_for",
     "get_override_scope_for",
     "get_team_dashboard_for",
     "may_see_center_dashboard",
@@ -101,3 +109,39 @@ def get_agent_dashboard_for(user, pk) -> User:
             allowed |= Q(team__lead=user)
         agents = agents.filter(allowed)
     return get_object_or_404(agents, pk=pk)
+
+
+# --- Insight pages -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InsightScope:
+    """What an insight page shows: `teams` (the chosen team, or every team the user may see) and, when `center`,
+    the whole center (answers and agents of no team included)."""
+
+    teams: QuerySet[Team]
+    team: Team | None
+    center: bool
+
+
+def require_insight(user) -> None:
+    if not (roles.is_manager(user) or roles.is_team_lead(user)):
+        raise PermissionDenied
+
+
+def insight_scope_for(user, team_pk: int | None = None) -> InsightScope:
+    require_insight(user)
+    teams = visible_teams(user).order_by("name")
+    if team_pk is None:
+        return InsightScope(teams=teams, team=None, center=roles.is_manager(user))
+    team = get_object_or_404(teams, pk=team_pk)
+    return InsightScope(teams=Team.objects.filter(pk=team.pk), team=team, center=False)
+
+
+def get_follow_up_answer_for(user, pk) -> SurveyResponse:
+    """An NPS answer to mark followed up: QA managers any; team leads those of their teams' calls."""
+    require_insight(user)
+    answers = SurveyResponse.objects.filter(nps__isnull=False)
+    if not roles.is_manager(user):
+        answers = answers.filter(call__team__lead=user)
+    return get_object_or_404(answers, pk=pk)

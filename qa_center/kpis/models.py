@@ -266,3 +266,38 @@ class KpiBenchmark(models.Model):
 
     def __str__(self):
         return f"{self.kpi}: {self.value}"
+
+
+class SurveyFollowUp(models.Model):
+    """An NPS answer followed up (issue 11): the call-back to a detractor or passive, or the promoter's
+    invitation to refer a friend, marked done by whom and when. An answer awaiting its follow-up has no row;
+    undoing the mark deletes it (qa_center.kpis.insight.services)."""
+
+    class Kind(models.TextChoices):
+        CALLBACK = "callback", _("Call-back")
+        REFERRAL = "referral", _("Referral invitation")
+
+    response = models.OneToOneField(
+        "calls.SurveyResponse",
+        verbose_name=_("survey answer"),
+        on_delete=models.CASCADE,
+        related_name="follow_up",
+    )
+    kind = models.CharField(_("follow-up"), max_length=10, choices=Kind)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    done_at = models.DateTimeField(_("done at"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("survey follow-up")
+        verbose_name_plural = _("survey follow-ups")
+
+    def __str__(self):
+        return f"{self.kind} {self.response_id}"

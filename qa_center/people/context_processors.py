@@ -39,6 +39,8 @@ def _entries(user):
     # The "today" view: QA managers for every team, team leads for theirs (qa_center.kpis.access).
     if manager or user.is_team_lead:
         yield "kpi_today:today", _("Today"), None
+        # Insight pages (qa_center.kpis.access.insight_scope_for): the same roles.
+        yield "kpi_insight:index", _("Insight"), None
     # Coaching sessions: agents their own, team leads their teams', QA managers all (coaching.access).
     if user.is_agent or user.is_team_lead or manager:
         yield "coaching:index", _("Coaching"), None
