@@ -28,6 +28,9 @@ def _entries(user):
     # QA reports (scorecards.access.get_report_scope_for): managers every team, team leads theirs.
     if manager or user.is_team_lead:
         yield "qa_reports:report", _("QA reports"), None
+    # Improvement actions (qa_center.kpis.access): managers all, team leads their teams' and their own.
+    if manager or user.is_team_lead:
+        yield "improvements:index", _("Improvements"), None
     if user.is_team_lead:
         yield "feedback:team", _("Team feedback"), None
     if user.is_reviewer:
