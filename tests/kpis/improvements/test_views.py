@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qa_center.kpis.models import ImprovementAction
-from tests.factories import AgentFactory, TeamFactory, UserFactory, criterion
+from tests.factories import AgentFactory, TeamFactory, UserFactory, criterion, evaluation_of
 from tests.kpis.dashboards.helpers import calls, day_row
 from tests.kpis.improvements.helpers import DAY, action
 
@@ -252,3 +252,21 @@ def test_the_nav_shows_improvements_to_managers_and_leads(client, manager, lead)
     ):
         client.force_login(user)
         assert (INDEX in client.get(reverse("home")).content.decode()) is shown
+
+
+def test_the_qa_report_s_criterion_rows_link_to_a_pre_filled_action_for_managers(
+    client, manager, lead, team, agent, reviewer, default_version
+):
+    evaluation_of(agent, version=default_version, reviewer=reviewer, days_ago=2)
+    greeting = criterion(default_version, "Greeting")
+    report = reverse("qa_reports:report")
+    client.force_login(manager)
+    html = client.get(report, {"team": team.pk}).content.decode()
+    assert (
+        f"{NEW}?kpi=qa_score&amp;scope_kind=team&amp;scope_id={team.pk}&amp;criterion={greeting.pk}" in html
+    )
+    assert f"{NEW}?kpi=qa_score&amp;scope_kind=center&amp;scope_id=0&amp;criterion={greeting.pk}" in (
+        client.get(report).content.decode()
+    )
+    client.force_login(lead)
+    assert NEW not in client.get(report).content.decode()
