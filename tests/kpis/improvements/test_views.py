@@ -78,6 +78,24 @@ def test_the_page_s_query_count_does_not_grow(client, manager, django_assert_num
         assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_criterion_action_s_page_query_count_does_not_grow(
+    client, manager, agent, reviewer, default_version, django_assert_num_queries, size
+):
+    today = timezone.localdate()
+    for day in range(size):
+        evaluation_of(agent, version=default_version, reviewer=reviewer, days_ago=day + 1)
+    greeting = criterion(default_version, "Greeting")
+    on_greeting = action(by=manager, kpi="qa_score", criterion=greeting, starts_on=today - timedelta(days=3))
+    client.force_login(manager)
+    url = reverse("improvements:detail", args=[on_greeting.pk])
+    client.get(url)
+    # session, user, the action (its criterion and section), the answers, the bell
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert response.context["effect"].before.whole + response.context["effect"].after.whole == size
+
+
 # --- The list ---------------------------------------------------------------------------------------------
 
 
