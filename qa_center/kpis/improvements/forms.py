@@ -81,7 +81,7 @@ class ImprovementActionForm(forms.Form):
 
     @classmethod
     def initial_from(cls, params) -> dict:
-        """The initial values a link gives (?kpi=&scope_kind=&scope_id=&criterion=): unknown values are
+        """The initial values a link gives (?kpi=&scope_kind=&scope_id=&criterion=&title=): unknown values are
         dropped, not refused (the form then asks)."""
         initial = {}
         if params.get("kpi") in {kpi.key for kpi in definitions.KPIS}:
@@ -93,6 +93,8 @@ class ImprovementActionForm(forms.Form):
                 initial[_SCOPE_FIELDS[kind]] = int(params["scope_id"])
         if str(params.get("criterion", "")).isdigit():
             initial["criterion"] = int(params["criterion"])
+        if params.get("title"):  # e.g. the escalation reason the action is about
+            initial["title"] = str(params["title"])[:200]
         return initial
 
     @classmethod

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from qa_center.kpis.models import ImprovementAction
 from tests.factories import AgentFactory, TeamFactory, UserFactory, criterion, evaluation_of
-from tests.kpis.dashboards.helpers import calls, day_row
+from tests.kpis.dashboards.helpers import calls, day_row, escalation_row
 from tests.kpis.improvements.helpers import DAY, action
 
 pytestmark = pytest.mark.django_db
@@ -260,6 +260,19 @@ def test_the_dashboard_tiles_link_to_a_pre_filled_action_for_managers_only(clien
     assert f"{NEW}?kpi=aht&amp;scope_kind=team&amp;scope_id={team.pk}" in html
     client.force_login(lead)
     assert NEW not in client.get(url).content.decode()
+
+
+def test_an_escalation_reason_links_to_an_escalation_rate_action(client, manager):
+    day_row(DAY, **calls(90, 10))
+    escalation_row(DAY, "reason", "Billing dispute", 9)
+    client.force_login(manager)
+    html = client.get(
+        reverse("dashboards:center"), {"period": "month", "day": DAY.isoformat()}
+    ).content.decode()
+    link = f"{NEW}?kpi=escalation_rate&amp;scope_kind=center&amp;scope_id=0&amp;title=Billing%20dispute"
+    assert link in html
+    form = client.get(NEW, {"kpi": "escalation_rate", "title": "Billing dispute"}).context["form"]
+    assert form.initial == {"kpi": "escalation_rate", "title": "Billing dispute"}
 
 
 def test_the_nav_shows_improvements_to_managers_and_leads(client, manager, lead):
