@@ -313,6 +313,32 @@ class World:
             session=self.coaching_session, kind=AgendaItem.Kind.FREE, text="Holds"
         )
 
+    # Improvement actions: one on team Blue (`lead`'s) owned by `manager`, one owned by `lead`.
+    def _improvement(self, owner):
+        from qa_center.kpis.models import ImprovementAction
+
+        today = timezone.localdate()
+        return ImprovementAction.objects.create(
+            title="Shorter holds",
+            change="A new hold script",
+            owner=owner,
+            due_on=today,
+            kpi="aht",
+            scope_kind="team",
+            scope_id=self.agent.team_id,
+            direction="lower",
+            starts_on=today,
+            created_by=self.manager,
+        )
+
+    @cached_property
+    def improvement_action(self):
+        return self._improvement(self.manager)
+
+    @cached_property
+    def leads_improvement_action(self):
+        return self._improvement(self.lead)
+
     @cached_property
     def survey_answer(self):
         """A detractor's answer on `agent`'s call (team Blue): awaiting a call-back."""
@@ -505,6 +531,29 @@ AGENT_DASHBOARD = page(
 
 # The scorecard builder refuses non-managers changes to a published version they can read: 403.
 PUBLISHED_CHANGE = managers_only
+
+
+IMPROVEMENT_READERS = page(
+    agent=403, other_agent=403, reviewer=403, lead=200, other_lead=200, manager=200, superuser=200
+)
+# An action on team Blue: `lead` sees it, `other_lead` (Green) does not.
+IMPROVEMENT_ACTION = page(
+    agent=403, other_agent=403, reviewer=403, lead=200, other_lead=404, manager=200, superuser=200
+)
+
+
+def improvement_form(world) -> dict:
+    today = timezone.localdate().isoformat()
+    return {
+        "title": "Fewer transfers",
+        "change": "A routing change",
+        "owner": world.manager.pk,
+        "due_on": today,
+        "kpi": "escalation_rate",
+        "scope_kind": "center",
+        "starts_on": today,
+        "window_days": 28,
+    }
 
 
 TABLE: dict[str, Case] = {
@@ -911,6 +960,39 @@ TABLE: dict[str, Case] = {
         POST=page(
             agent=403, other_agent=403, reviewer=403, lead=302, other_lead=404, manager=302, superuser=302
         ),
+    ),
+    # --- Improvement actions: managers all; leads their teams' and their own (another's is 404); others 403
+    "improvements:index": Case(none, GET=IMPROVEMENT_READERS, POST=WRONG_METHOD),
+    "improvements:export": Case(none, GET=IMPROVEMENT_READERS, POST=WRONG_METHOD),
+    "improvements:new": Case(
+        none, GET=managers_only(200), POST=managers_only(302), data=lambda world: improvement_form(world)
+    ),
+    "improvements:detail": Case(pk_of("improvement_action"), GET=IMPROVEMENT_ACTION, POST=WRONG_METHOD),
+    "improvements:edit": Case(
+        pk_of("improvement_action"),
+        GET=IMPROVEMENT_ACTION | {"lead": 403},
+        POST=IMPROVEMENT_ACTION | {"lead": 403, "manager": 302, "superuser": 302},
+        data=lambda world: improvement_form(world),
+    ),
+    "improvements:done": Case(
+        pk_of("improvement_action"),
+        GET=WRONG_METHOD,
+        POST=IMPROVEMENT_ACTION | {"lead": 403, "manager": 302, "superuser": 302},
+    ),
+    "improvements:done[owner]": Case(
+        pk_of("leads_improvement_action"),
+        GET=WRONG_METHOD,
+        POST=IMPROVEMENT_ACTION | {"lead": 302, "manager": 302, "superuser": 302},
+    ),
+    "improvements:cancel": Case(
+        pk_of("improvement_action"),
+        GET=WRONG_METHOD,
+        POST=IMPROVEMENT_ACTION | {"lead": 403, "manager": 302, "superuser": 302},
+    ),
+    "improvements:cancel[owner]": Case(
+        pk_of("leads_improvement_action"),
+        GET=WRONG_METHOD,
+        POST=IMPROVEMENT_ACTION | {"lead": 302, "manager": 302, "superuser": 302},
     ),
     # --- Calibration: reviewers and managers; a reviewer sees the sessions they take part in
     "calibration:list": Case(

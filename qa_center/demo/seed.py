@@ -21,6 +21,7 @@ from qa_center.demo import (
     calls,
     coaching,
     follow_ups,
+    improvements,
     library,
     people,
     recordings,
@@ -74,6 +75,7 @@ STEPS: list[Step] = [
     snapshots.seed,  # the KPI snapshots of every day with calls or evaluations
     targets.seed,  # KPI targets (center-wide, a few team and call-type overrides) and industry benchmarks
     follow_ups.seed,  # NPS follow-ups: older call-backs and referral invitations done, the last days' waiting
+    improvements.seed,  # two improvement actions: one done with its effect visible, one open from a criterion
 ]
 
 

@@ -12,6 +12,9 @@ object -> 403; an object you may not see -> 404).
 - Insight pages (issue 11): QA managers see the center and every team; team leads their own teams (another
   team asked for: 404); reviewers and agents 403. A survey answer not linked to a call has no team: only the
   QA managers see it (and may mark it followed up).
+- Improvement actions: QA managers see, open and edit every one. Team leads see those whose scope is one of
+  their teams or an agent of one, and those they own (any other is 404); they mark done or cancel those they
+  own. Reviewers and agents: 403.
 """
 
 from dataclasses import dataclass
@@ -22,11 +25,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from calls.models import CallType, SurveyResponse
-from qa_center.kpis.models import ScopeKind
+from qa_center.kpis.models import ImprovementAction, ScopeKind
 from qa_center.people import roles
 from qa_center.people.models import Team, User
 
 __all__ = [
+    "require_improvement_reader",
+    "require_improvement_manager",
+    "require_close_improvement_action",
+    "may_close_improvement_action",
+    "improvement_actions_for",
+    "get_improvement_action_for",
     "get_agent_dashboard_for",
     "InsightScope",
     "get_call_type_dashboard_for",
@@ -145,3 +154,46 @@ def get_follow_up_answer_for(user, pk) -> SurveyResponse:
     if not roles.is_manager(user):
         answers = answers.filter(call__team__lead=user)
     return get_object_or_404(answers, pk=pk)
+
+
+# --- Improvement actions -------------------------------------------------------------------------------------
+
+
+def require_improvement_reader(user) -> None:
+    if not (roles.is_manager(user) or roles.is_team_lead(user)):
+        raise PermissionDenied
+
+
+def require_improvement_manager(user) -> None:
+    """Opening and editing improvement actions: the QA managers' (403 for others)."""
+    require_kpi_manager(user)
+
+
+def improvement_actions_for(user) -> QuerySet[ImprovementAction]:
+    """The improvement actions `user` may see (403 for a role that sees none)."""
+    require_improvement_reader(user)
+    actions = ImprovementAction.objects.all()
+    if roles.is_manager(user):
+        return actions
+    led = Team.objects.filter(lead=user).values("pk")
+    led_agents = User.objects.filter(team__lead=user).values("pk")
+    return actions.filter(
+        Q(owner=user)
+        | Q(scope_kind=ScopeKind.TEAM, scope_id__in=led)
+        | Q(scope_kind=ScopeKind.AGENT, scope_id__in=led_agents)
+    )
+
+
+def get_improvement_action_for(user, pk) -> ImprovementAction:
+    actions = improvement_actions_for(user).select_related("owner", "created_by", "criterion__section")
+    return get_object_or_404(actions, pk=pk)
+
+
+def may_close_improvement_action(user, action: ImprovementAction) -> bool:
+    """Marking done or cancelling: a QA manager, or the action's owner."""
+    return roles.is_manager(user) or action.owner_id == user.pk
+
+
+def require_close_improvement_action(user, action: ImprovementAction) -> None:
+    if not may_close_improvement_action(user, action):
+        raise PermissionDenied

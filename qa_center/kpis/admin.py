@@ -1,10 +1,18 @@
 """Admin of the KPIs: the snapshots and computations read-only (records, written only by
-qa_center.kpis.computing); the targets and benchmarks editable, through their services."""
+qa_center.kpis.computing); the targets and benchmarks editable, through their services; the improvement
+actions read-only (opened and closed on their own pages, through their services)."""
 
 from django import forms
 from django.contrib import admin
 
-from qa_center.kpis.models import EscalationSnapshot, KpiBenchmark, KpiComputation, KpiSnapshot, KpiTarget
+from qa_center.kpis.models import (
+    EscalationSnapshot,
+    ImprovementAction,
+    KpiBenchmark,
+    KpiComputation,
+    KpiSnapshot,
+    KpiTarget,
+)
 from qa_center.kpis.targets import services
 
 
@@ -86,3 +94,10 @@ class KpiBenchmarkAdmin(_SettingAdmin):
 
     def save_model(self, request, obj, form, change):
         services.set_benchmark(kpi=obj.kpi, value=obj.value, source=obj.source, by=request.user)
+
+
+@admin.register(ImprovementAction)
+class ImprovementActionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "status", "owner", "due_on", "kpi", "scope_kind", "scope_id", "starts_on")
+    list_filter = ("status", "kpi", "scope_kind")
+    list_select_related = ("owner",)

@@ -9,6 +9,7 @@ transaction).
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -301,3 +302,86 @@ class SurveyFollowUp(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.response_id}"
+
+
+class ImprovementAction(models.Model):
+    """A change to a process that a QA manager opens from a KPI or an insight (issue 11, DESIGN.md capability 7):
+    what will change, who owns it, by when, and the figure it should move, compared over `window_days` before
+    and from `starts_on` (qa_center.kpis.improvements.selectors.effect). The figure is the KPI `kpi` of the
+    scope, or, when a `criterion` is named, that criterion's failed share in the scope (lower is better); the
+    target is of that figure."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    title = models.CharField(_("title"), max_length=200)
+    change = models.TextField(_("what will change"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_improvement_actions",
+    )
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    # When it was marked done or cancelled (None while open).
+    done_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    kpi = models.CharField(_("KPI"), max_length=40, choices=_kpi_choices)
+    scope_kind = models.CharField(_("scope"), max_length=10, choices=ScopeKind, default=ScopeKind.CENTER)
+    # A team's, an agent's or a call type's pk; CENTER_ID for the center.
+    scope_id = models.PositiveBigIntegerField(_("scope id"), default=CENTER_ID)
+    criterion = models.ForeignKey(
+        "scorecards.Criterion",
+        verbose_name=_("criterion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target = models.FloatField(_("target"), null=True, blank=True)
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction, default=Direction.HIGHER)
+    starts_on = models.DateField(_("change starts on"))
+    window_days = models.PositiveSmallIntegerField(_("days compared before and after"), default=28)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("improvement action")
+        verbose_name_plural = _("improvement actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_days__gte=1, window_days__lte=366), name="improvement_window_days_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", done_at__isnull=True)
+                | (~Q(status="open") & Q(done_at__isnull=False)),
+                name="improvement_done_at_when_closed",
+            ),
+        ]
+        indexes = [
+            # The list: the open (or done) actions in due order.
+            models.Index(fields=["status", "due_on"], name="improvement_status_due_idx"),
+            # A lead's list: the actions of their teams' (and agents') scopes.
+            models.Index(fields=["scope_kind", "scope_id"], name="improvement_scope_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == self.Direction.HIGHER

@@ -7,11 +7,13 @@ from qa_center.people.models import Notification, User
 
 #: The QA managers' set-up pages go into one "Set-up" menu, so that the bar fits one line in every language.
 SETUP = "setup"
+#: The QA reports and what is done about them (improvement actions) go into one "Insight" menu (the bar's width).
+INSIGHT = "insight"
 
 
 def _entries(user):
     """(url name, label, menu) of every page this user's roles give access to: a menu item never leads to a
-    403. `menu` is None for the bar itself, SETUP for the managers' set-up menu."""
+    403. `menu` is None for the bar itself, SETUP for the managers' set-up menu, INSIGHT for the insight menu."""
     manager = roles.is_manager(user)
     yield "home", _("Home"), None
     yield "calls:list", _("Calls") if (user.sees_all_calls or user.is_team_lead) else _("My calls"), None
@@ -25,9 +27,14 @@ def _entries(user):
         yield "dashboards:center", _("Dashboard"), None
     if user.is_agent:
         yield "dashboards:mine", _("My dashboard"), None
-    # QA reports (scorecards.access.get_report_scope_for): managers every team, team leads theirs.
+    # Insight pages (qa_center.kpis.access.insight_scope_for), QA reports (scorecards.access.
+    # get_report_scope_for): managers every team, team leads theirs.
     if manager or user.is_team_lead:
-        yield "qa_reports:report", _("QA reports"), None
+        yield "kpi_insight:index", _("Insight overview"), INSIGHT
+        yield "qa_reports:report", _("QA reports"), INSIGHT
+    # Improvement actions (qa_center.kpis.access): managers all, team leads their teams' and their own.
+    if manager or user.is_team_lead:
+        yield "improvements:index", _("Improvement actions"), INSIGHT
     if user.is_team_lead:
         yield "feedback:team", _("Team feedback"), None
     if user.is_reviewer:
@@ -39,8 +46,6 @@ def _entries(user):
     # The "today" view: QA managers for every team, team leads for theirs (qa_center.kpis.access).
     if manager or user.is_team_lead:
         yield "kpi_today:today", _("Today"), None
-        # Insight pages (qa_center.kpis.access.insight_scope_for): the same roles.
-        yield "kpi_insight:index", _("Insight"), None
     # Coaching sessions: agents their own, team leads their teams', QA managers all (coaching.access).
     if user.is_agent or user.is_team_lead or manager:
         yield "coaching:index", _("Coaching"), None
@@ -71,16 +76,23 @@ def navigation(request):
     user = getattr(request, "user", None)
     # An integration's token (the API's IngestPrincipal) is signed in but is not a person: no menu.
     if not isinstance(user, User) or not user.is_authenticated:
-        return {"nav_items": [], "nav_bar": [], "nav_setup": []}
-    items, bar, setup = [], [], []
+        return {"nav_items": [], "nav_bar": [], "nav_setup": [], "nav_insight": []}
+    items, bar, setup, insight = [], [], [], []
     for name, label, menu in _entries(user):
         try:
             item = (reverse(name), label)
         except NoReverseMatch:
             continue  # a page of a feature that is not installed in this build; tests/people check all resolve
         items.append(item)
-        (setup if menu == SETUP else bar).append(item)
+        {SETUP: setup, INSIGHT: insight}.get(menu, bar).append(item)
     # Lazy: only pages that show the bell (those extending base.html) pay for the count, not htmx fragments.
     unread = SimpleLazyObject(lambda: _unread_notifications(request))
-    # nav_items: every entry (the menu's contract, checked in tests/people); nav_bar and nav_setup: where each shows.
-    return {"nav_items": items, "nav_bar": bar, "nav_setup": setup, "unread_notifications": unread}
+    # nav_items: every entry (the menu's contract, checked in tests/people); nav_bar, nav_insight and nav_setup:
+    # where each shows.
+    return {
+        "nav_items": items,
+        "nav_bar": bar,
+        "nav_insight": insight,
+        "nav_setup": setup,
+        "unread_notifications": unread,
+    }

@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from qa_center.people import roles
 from scorecards.access import get_report_scope_for
 from scorecards.reporting.export import TABLES, csv_response
 from scorecards.reporting.forms import ReportFilterForm
@@ -24,6 +26,16 @@ def _filters(scope, form):
     return None if filters is None else replace(filters, link_team=scope.link_team)
 
 
+def _improvement_params(user, filters) -> str:
+    """What a criterion row's "Improvement action" link pre-fills (the QA managers open improvement actions,
+    qa_center.kpis): the QA score KPI, and the report's team as the scope, else the whole center."""
+    if filters is None or not roles.is_manager(user):
+        return ""
+    if filters.team is not None:
+        return urlencode({"kpi": "qa_score", "scope_kind": "team", "scope_id": filters.team.pk})
+    return urlencode({"kpi": "qa_score", "scope_kind": "center", "scope_id": 0})
+
+
 @require_safe
 @login_required
 def report(request):
@@ -35,6 +47,7 @@ def report(request):
     context = {
         "form": form,
         "report": report,
+        "improvement_params": _improvement_params(request.user, filters),
         "sees_reviewers": scope.sees_reviewers,
         "query": form.data.urlencode() if filters is not None else "",
     }

@@ -214,7 +214,8 @@ def generate(count: int, *, raw, placeholder: str) -> dict:
     from django.db import connection
 
     pairs, context = _people()
-    connection.close()
+    if placeholder == "?":  # SQLite: the raw connection writes next, no second writer holding the file
+        connection.close()  # (on PostgreSQL `raw` is Django's own connection)
     now = datetime.now(UTC).replace(microsecond=0)
     # Identifiers from this module's constants; the values go as parameters.
     values = ", ".join([placeholder] * len(CALL_COLUMNS))

@@ -10,7 +10,9 @@ from tests.kpis.helpers import DAY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("model", ["kpisnapshot", "escalationsnapshot", "kpicomputation"])
+@pytest.mark.parametrize(
+    "model", ["kpisnapshot", "escalationsnapshot", "kpicomputation", "improvementaction"]
+)
 def test_the_lists_open_and_nothing_can_be_added(client, model):
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     assert client.get(reverse(f"admin:kpis_{model}_changelist")).status_code == 200

@@ -59,9 +59,19 @@ def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
         )
     ]
     bar = [url for url, _label in context["nav_bar"]]
-    assert not set(bar) & set(setup)
-    assert sorted(bar + setup) == sorted(url for url, _label in context["nav_items"])
+    insight = [url for url, _label in context["nav_insight"]]
+    assert not set(bar) & set(setup) and not set(bar) & set(insight)
+    assert sorted(bar + insight + setup) == sorted(url for url, _label in context["nav_items"])
     client.force_login(agent)
     context = client.get(reverse("home")).context
     assert context["nav_setup"] == []
     assert reverse("scorecards:list") in [url for url, _label in context["nav_bar"]]
+
+
+def test_the_reports_and_improvement_actions_are_in_the_insight_menu(client, manager, lead, reviewer):
+    for user in (manager, lead):
+        client.force_login(user)
+        insight = [url for url, _label in client.get(reverse("home")).context["nav_insight"]]
+        assert insight == [reverse("qa_reports:report"), reverse("improvements:index")]
+    client.force_login(reviewer)
+    assert client.get(reverse("home")).context["nav_insight"] == []

@@ -19,7 +19,17 @@ from qa_center.kpis.models import EscalationSnapshot, KpiSnapshot, PeriodKind
 from qa_center.kpis.periods import period_end, periods_touching
 from qa_center.kpis.targets import selectors as targets
 
-__all__ = ["Dashboard", "GROUPS", "TREND_KPIS", "dashboard", "escalations", "tiles", "trend"]
+__all__ = [
+    "Dashboard",
+    "GROUPS",
+    "TREND_KPIS",
+    "dashboard",
+    "escalations",
+    "period_counts",
+    "span_counts",
+    "tiles",
+    "trend",
+]
 
 # The tiles, in groups.
 GROUPS = (
@@ -89,6 +99,12 @@ class Tile:
 def period_counts(scope_kind: str, scope_id: int, choice: Choice) -> dict[str, dict]:
     """{"current" | "previous" | "year_earlier" → summed counts}, in one query."""
     periods = {"current": choice.current, "previous": choice.previous, "year_earlier": choice.year_earlier}
+    return span_counts(scope_kind, scope_id, periods)
+
+
+def span_counts(scope_kind: str, scope_id: int, periods: dict[str, Span]) -> dict[str, dict]:
+    """{name → the counts of the scope's day snapshots summed over that span}, in one query (an improvement
+    action's before and after windows read the same way as a dashboard's periods)."""
     where = Q()
     for span in periods.values():
         where |= _in(span)

@@ -85,7 +85,14 @@ def _choice_or_errors(request):
 
 def _render_dashboard(request, scope: Scope, extra=None):
     form, choice = _choice_or_errors(request)
-    context = {"scope": scope, "form": form, "query": request.GET.urlencode(), **(extra or {})}
+    context = {
+        "scope": scope,
+        "form": form,
+        "query": request.GET.urlencode(),
+        # A tile's "Improvement action" link (qa_center.kpis.access: QA managers open them).
+        "may_open_improvement": roles.is_manager(request.user),
+        **(extra or {}),
+    }
     status = 200
     if choice is None:
         status = 400

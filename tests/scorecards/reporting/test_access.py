@@ -74,5 +74,7 @@ def test_post_is_405(client, manager):
 def test_nav_link_for_managers_and_leads(client, manager, lead, reviewer, agent):
     for user, shown in ((manager, True), (lead, True), (reviewer, False), (agent, False)):
         client.force_login(user)
-        urls = [url for url, _label in client.get(reverse("home")).context["nav_bar"]]
+        urls = [
+            url for url, _label in client.get(reverse("home")).context["nav_items"]
+        ]  # in the Insight menu
         assert (URL in urls) is shown, user
