@@ -68,10 +68,16 @@ def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
     assert reverse("scorecards:list") in [url for url, _label in context["nav_bar"]]
 
 
-def test_the_reports_and_improvement_actions_are_in_the_insight_menu(client, manager, lead, reviewer):
+def test_the_insight_pages_reports_and_improvement_actions_are_in_the_insight_menu(
+    client, manager, lead, reviewer
+):
     for user in (manager, lead):
         client.force_login(user)
         insight = [url for url, _label in client.get(reverse("home")).context["nav_insight"]]
-        assert insight == [reverse("qa_reports:report"), reverse("improvements:index")]
+        assert insight == [
+            reverse("kpi_insight:index"),
+            reverse("qa_reports:report"),
+            reverse("improvements:index"),
+        ]
     client.force_login(reviewer)
     assert client.get(reverse("home")).context["nav_insight"] == []
