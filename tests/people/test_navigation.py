@@ -68,7 +68,7 @@ def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
     assert reverse("scorecards:list") in [url for url, _label in context["nav_bar"]]
 
 
-def test_the_insight_pages_reports_and_improvement_actions_are_in_the_insight_menu(
+def test_the_insight_pages_reports_improvement_actions_and_today_are_in_the_insight_menu(
     client, manager, lead, reviewer
 ):
     for user in (manager, lead):
@@ -78,6 +78,7 @@ def test_the_insight_pages_reports_and_improvement_actions_are_in_the_insight_me
             reverse("kpi_insight:index"),
             reverse("qa_reports:report"),
             reverse("improvements:index"),
+            reverse("kpi_today:today"),
         ]
     client.force_login(reviewer)
     assert client.get(reverse("home")).context["nav_insight"] == []
