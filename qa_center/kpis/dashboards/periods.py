@@ -43,6 +43,19 @@ class Choice:
     year_earlier: Span
 
 
+def checked_span(form: forms.Form, first_field: str, last_field: str, first: date, last: date) -> Span | None:
+    """The range from `first` to `last`, or None with the error added to the form beside `last_field`: the
+    last day before the first, or more than MAX_DAYS (the one rule of every page that takes a range of days)."""
+    if last < first:
+        form.add_error(last_field, _("The last day cannot be before the first."))
+        return None
+    span = Span(first, last)
+    if span.days > MAX_DAYS:
+        form.add_error(last_field, _("At most %(days)d days at a time.") % {"days": MAX_DAYS})
+        return None
+    return span
+
+
 def _year_back(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
@@ -126,12 +139,8 @@ class PeriodForm(forms.Form):
                 self.add_error("last", _("Give the last day of the range."))
             if first is None or last is None:
                 return cleaned
-            if last < first:
-                self.add_error("last", _("The last day cannot be before the first."))
-                return cleaned
-            current = Span(first, last)
-            if current.days > MAX_DAYS:
-                self.add_error("last", _("At most %(days)d days at a time.") % {"days": MAX_DAYS})
+            current = checked_span(self, "first", "last", first, last)
+            if current is None:
                 return cleaned
         else:
             current = _calendar_span(period, cleaned.get("day") or timezone.localdate())

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qa_center.kpis.dashboards.periods import MAX_DAYS, Span
+from qa_center.kpis.dashboards.periods import Span, checked_span
 
 DEFAULT_DAYS = 30
 
@@ -45,12 +45,7 @@ class InsightPeriodForm(forms.Form):
         first, last = cleaned.get("date_from"), cleaned.get("date_to")
         if first is None or last is None:
             return cleaned
-        if last < first:
-            self.add_error("date_to", _("The last day cannot be before the first."))
-            return cleaned
-        span = Span(first, last)
-        if span.days > MAX_DAYS:
-            self.add_error("date_to", _("At most %(days)d days at a time.") % {"days": MAX_DAYS})
-            return cleaned
-        cleaned["span"] = span
+        span = checked_span(self, "date_from", "date_to", first, last)
+        if span is not None:
+            cleaned["span"] = span
         return cleaned
