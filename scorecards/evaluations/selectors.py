@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -99,9 +100,13 @@ def _order_by(sort: str) -> list[str]:
 DENSE_FROM = 2_000
 
 
-def _hidden(column: str) -> Coalesce:
+def _hidden(column: str) -> Coalesce | F:
     """`column` as an expression no index serves (the dense form leaves the planner the order's index); its
-    value and type are the column's."""
+    value and type are the column's. On PostgreSQL the column itself: its planner weighs the indexes by their
+    statistics, which an expression hides (it then guesses a handful of rows and nests loops over every join
+    of the page: seconds at a million calls, tests/benchmarks/bench_lists.py)."""
+    if connection.vendor == "postgresql":
+        return F(column)
     return Coalesce(column, column)
 
 
@@ -113,11 +118,13 @@ def evaluations_in_scope(user: User, *, dense: bool = False) -> QuerySet[Evaluat
     # "Not calibration" written so that no index serves it (an expression of the column): the calibration
     # session's own index would answer "IS NULL" with every regular evaluation, left to sort for one page;
     # this leaves the planner the index of the list's order (calibration evaluations are few).
-    evaluations = (
-        Evaluation.objects.alias(regular=Coalesce("calibration_session_id", 0))
-        .filter(regular=0)
-        .filter(status__in=Evaluation.COUNTED_STATUSES)
-    )
+    if connection.vendor == "postgresql":  # see _hidden: the planner needs the column's statistics
+        evaluations = Evaluation.objects.filter(calibration_session__isnull=True)
+    else:
+        evaluations = Evaluation.objects.alias(regular=Coalesce("calibration_session_id", 0)).filter(
+            regular=0
+        )
+    evaluations = evaluations.filter(status__in=Evaluation.COUNTED_STATUSES)
     if roles.is_manager(user):
         return evaluations
     condition = Q(pk__in=[])
