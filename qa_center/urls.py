@@ -26,6 +26,7 @@ urlpatterns = [
     path("kpis/", include("qa_center.kpis.dashboards.urls")),
     path("kpis/", include("qa_center.kpis.targets.urls")),
     path("kpis/", include("qa_center.kpis.today.urls")),
+    path("kpis/", include("qa_center.kpis.escalations.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -39,6 +39,9 @@ def _entries(user):
     # The "today" view: QA managers for every team, team leads for theirs (qa_center.kpis.access).
     if manager or user.is_team_lead:
         yield "kpi_today:today", _("Today"), None
+    # Escalation insight and overdue follow-ups: QA managers the center, team leads their teams (qa_center.kpis.access).
+    if manager or user.is_team_lead:
+        yield "escalations:insight", _("Escalations"), None
     # Coaching sessions: agents their own, team leads their teams', QA managers all (coaching.access).
     if user.is_agent or user.is_team_lead or manager:
         yield "coaching:index", _("Coaching"), None
@@ -47,6 +50,8 @@ def _entries(user):
     # Everyone reads the published scorecards (agents comment on criteria, reviewers read the guidance); for
     # the QA managers, who build them, they are set-up.
     yield "scorecards:list", _("Scorecards"), SETUP if manager else None
+    # Everyone reads the escalation matrix ("when do I escalate, to whom"); the QA managers keep it.
+    yield "escalations:matrix", _("Escalation matrix"), SETUP if manager else None
     if manager:
         yield "call_types:list", _("Call types"), SETUP
         yield "queue:manage", _("Sampling"), SETUP

@@ -50,6 +50,7 @@ def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
         reverse(name)
         for name in (
             "scorecards:list",
+            "escalations:matrix",
             "call_types:list",
             "queue:manage",
             "imports:list",
@@ -65,3 +66,4 @@ def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
     context = client.get(reverse("home")).context
     assert context["nav_setup"] == []
     assert reverse("scorecards:list") in [url for url, _label in context["nav_bar"]]
+    assert reverse("escalations:matrix") in [url for url, _label in context["nav_bar"]]

@@ -138,7 +138,9 @@ def _scoped(queryset, column: str, team_ids):
 def _labels(table: str, keys) -> dict:
     keys = [key for key in keys if key is not None]
     if table == "type":
-        return {key: str(Escalation.Type(key).label) if key in Escalation.Type.values else key for key in keys}
+        return {
+            key: str(Escalation.Type(key).label) if key in Escalation.Type.values else key for key in keys
+        }
     if table == "reason":
         return {key: key for key in keys}
     model = {"agent": User, "team": Team, "call_type": CallType}[table]

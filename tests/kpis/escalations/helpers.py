@@ -19,7 +19,9 @@ def make_matrix():
             name=name, kind=EscalationLevel.Kind.DEPARTMENT, order=order
         )
     rules = {
-        "any": EscalationRule.objects.create(type=HIERARCHICAL, handler=levels["Team lead"], followup_hours=24),
+        "any": EscalationRule.objects.create(
+            type=HIERARCHICAL, handler=levels["Team lead"], followup_hours=24
+        ),
         "legal": EscalationRule.objects.create(
             type=HIERARCHICAL, reason="Legal threat", handler=levels["Manager"], followup_hours=4
         ),

@@ -23,7 +23,9 @@ def matrix():
 
 
 def check(escalation, *, period=None) -> Escalation:
-    return checked(Escalation.objects.filter(pk=escalation.pk), rules=matrix_rules(), now=NOW, period=period).get()
+    return checked(
+        Escalation.objects.filter(pk=escalation.pk), rules=matrix_rules(), now=NOW, period=period
+    ).get()
 
 
 def escalate(type=HIERARCHICAL, reason="Wants a supervisor", to_level="Team lead", call=None, **fields):
