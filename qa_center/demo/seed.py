@@ -20,6 +20,7 @@ from qa_center.demo import (
     activity,
     calls,
     coaching,
+    escalations,
     library,
     people,
     recordings,
@@ -72,6 +73,7 @@ STEPS: list[Step] = [
     coaching.seed,  # the team leads' coaching sessions (their agendas pick library calls): held, missed, ...
     snapshots.seed,  # the KPI snapshots of every day with calls or evaluations
     targets.seed,  # KPI targets (center-wide, a few team and call-type overrides) and industry benchmarks
+    escalations.seed,  # the escalation matrix: levels, departments and rules (some the calls do not follow)
 ]
 
 

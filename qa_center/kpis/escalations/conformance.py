@@ -120,9 +120,10 @@ def _destination_whens(whens):
 def checked(
     escalations: QuerySet[Escalation], *, rules: list[MatrixRule], now: datetime, period=None
 ) -> QuerySet[Escalation]:
-    """`escalations` annotated with `matrix_rule` (the rule's pk, NULL: not in the matrix), `as_matrix` (went
+    """`escalations` annotated with `matrix_rule` (the rule's pk, NULL: not in the matrix), `follows_matrix` (went
     where its rule says), `followup_deadline`, `followup_status` (a FollowUp) and, with `period` (the
-    [start, end) of the calls' start), `is_repeat`."""
+    [start, end) of the calls' start), `is_repeat`. (Named apart from the figures' counts, such as
+    "as_matrix": an aggregate named like the annotation its filter reads would read itself.)"""
     whens = [(_matches(rule), rule) for rule in rules]
     queryset = escalations.alias(
         matrix_reason_key=name_key(F("reason")), matrix_level_key=name_key(F("to_level"))
@@ -132,7 +133,7 @@ def checked(
             default=None,
             output_field=BigIntegerField(),
         ),
-        as_matrix=Case(
+        follows_matrix=Case(
             *_destination_whens(whens),
             default=Value(False),
             output_field=BooleanField(),

@@ -66,7 +66,7 @@ def _figure_counts() -> dict:
         "escalated_calls": Count("call", distinct=True),
         "escalations": Count("pk"),
         "in_matrix": Count("pk", filter=Q(matrix_rule__isnull=False)),
-        "as_matrix": Count("pk", filter=Q(as_matrix=True)),
+        "as_matrix": Count("pk", filter=Q(follows_matrix=True)),
         "on_time": Count("pk", filter=Q(followup_status=FollowUp.ON_TIME)),
         "late": Count("pk", filter=Q(followup_status=FollowUp.LATE)),
         "overdue": Count("pk", filter=Q(followup_status=FollowUp.OVERDUE)),

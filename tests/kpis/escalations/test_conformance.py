@@ -41,31 +41,31 @@ def escalate(type=HIERARCHICAL, reason="Wants a supervisor", to_level="Team lead
 def test_the_right_level_is_as_the_matrix_says(matrix):
     row = check(escalate(to_level="Team lead"))
     assert row.matrix_rule == matrix[1]["any"].pk
-    assert row.as_matrix is True
+    assert row.follows_matrix is True
 
 
 def test_the_level_is_compared_without_regard_to_case_or_spaces(matrix):
-    assert check(escalate(to_level="  team LEAD ")).as_matrix is True
-    assert check(escalate(to_level="TeamLead")).as_matrix is True
+    assert check(escalate(to_level="  team LEAD ")).follows_matrix is True
+    assert check(escalate(to_level="TeamLead")).follows_matrix is True
 
 
 def test_a_wrong_level_is_not_as_the_matrix_says(matrix):
     row = check(escalate(to_level="Senior agent"))
     assert row.matrix_rule == matrix[1]["any"].pk
-    assert row.as_matrix is False
+    assert row.follows_matrix is False
 
 
 def test_the_rule_of_the_reason_wins_over_the_types_any_reason_rule(matrix):
     to_lead = check(escalate(reason="legal THREAT", to_level="Team lead"))
     assert to_lead.matrix_rule == matrix[1]["legal"].pk
-    assert to_lead.as_matrix is False
-    assert check(escalate(reason="Legal threat", to_level="Manager")).as_matrix is True
+    assert to_lead.follows_matrix is False
+    assert check(escalate(reason="Legal threat", to_level="Manager")).follows_matrix is True
 
 
 def test_a_functional_escalation_goes_to_its_department(matrix):
-    assert check(escalate(type=FUNCTIONAL, reason="Billing error", to_level="billing")).as_matrix is True
+    assert check(escalate(type=FUNCTIONAL, reason="Billing error", to_level="billing")).follows_matrix is True
     wrong = check(escalate(type=FUNCTIONAL, reason="Billing error", to_level="Technical"))
-    assert (wrong.matrix_rule, wrong.as_matrix) == (matrix[1]["billing"].pk, False)
+    assert (wrong.matrix_rule, wrong.follows_matrix) == (matrix[1]["billing"].pk, False)
 
 
 def test_an_escalation_no_rule_matches_is_not_in_the_matrix(matrix):
@@ -73,7 +73,7 @@ def test_an_escalation_no_rule_matches_is_not_in_the_matrix(matrix):
     no_reason = check(escalate(type=FUNCTIONAL, reason="Something else", to_level="Billing"))
     for row in (no_type, no_reason):
         assert row.matrix_rule is None
-        assert row.as_matrix is False
+        assert row.follows_matrix is False
 
 
 def test_with_no_matrix_nothing_is_in_it():
