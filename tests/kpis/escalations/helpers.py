@@ -33,3 +33,12 @@ def make_matrix():
         ),
     }
     return levels, rules
+
+
+def local(day, hour=10, minute=0):
+    """A time of `day` in the center's zone (settings.TIME_ZONE)."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))

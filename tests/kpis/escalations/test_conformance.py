@@ -7,7 +7,7 @@ import pytest
 from calls.models import Escalation
 from qa_center.kpis.escalations.conformance import FollowUp, checked, matrix_rules
 from tests.factories import CallFactory, EscalationFactory
-from tests.kpis.escalations.helpers import FUNCTIONAL, HIERARCHICAL, PRIORITY, make_matrix
+from tests.kpis.escalations.helpers import FUNCTIONAL, HIERARCHICAL, PRIORITY
 from tests.kpis.helpers import RIGA
 
 pytestmark = pytest.mark.django_db
@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 ESCALATED = datetime(2026, 3, 10, 10, 0, tzinfo=RIGA)
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=RIGA)
 PERIOD = (datetime(2026, 3, 1, tzinfo=RIGA), datetime(2026, 4, 1, tzinfo=RIGA))
-
-
-@pytest.fixture
-def matrix():
-    return make_matrix()
 
 
 def check(escalation, *, period=None) -> Escalation:
