@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qa_center import csv_cells
@@ -158,11 +159,11 @@ def rule_delete(request, pk):
 # --- Insight -------------------------------------------------------------------------------------------------
 
 TABLE_TITLES = {
-    "type": _("By escalation type"),
-    "reason": _("By reason"),
-    "agent": _("By agent"),
-    "team": _("By team"),
-    "call_type": _("By call type"),
+    "type": gettext_lazy("By escalation type"),
+    "reason": gettext_lazy("By reason"),
+    "agent": gettext_lazy("By agent"),
+    "team": gettext_lazy("By team"),
+    "call_type": gettext_lazy("By call type"),
 }
 
 
