@@ -1,10 +1,21 @@
 """Admin of the KPIs: the snapshots and computations read-only (records, written only by
-qa_center.kpis.computing); the targets and benchmarks editable, through their services."""
+qa_center.kpis.computing); the targets, benchmarks and the escalation matrix editable, through their services
+(and, for the matrix, the matrix page's own forms and checks)."""
 
 from django import forms
 from django.contrib import admin
 
-from qa_center.kpis.models import EscalationSnapshot, KpiBenchmark, KpiComputation, KpiSnapshot, KpiTarget
+from qa_center.kpis.escalations import services as matrix_services
+from qa_center.kpis.escalations.forms import LevelForm, RuleForm
+from qa_center.kpis.models import (
+    EscalationLevel,
+    EscalationRule,
+    EscalationSnapshot,
+    KpiBenchmark,
+    KpiComputation,
+    KpiSnapshot,
+    KpiTarget,
+)
 from qa_center.kpis.targets import services
 
 
@@ -86,3 +97,25 @@ class KpiBenchmarkAdmin(_SettingAdmin):
 
     def save_model(self, request, obj, form, change):
         services.set_benchmark(kpi=obj.kpi, value=obj.value, source=obj.source, by=request.user)
+
+
+@admin.register(EscalationLevel)
+class EscalationLevelAdmin(admin.ModelAdmin):
+    form = LevelForm
+    list_display = ("name", "kind", "order")
+    list_filter = ("kind",)
+
+    def save_model(self, request, obj, form, change):
+        matrix_services.save_level(level=obj)
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    form = RuleForm
+    list_display = ("type", "reason", "handler", "followup_hours", "updated_by", "updated_at")
+    list_filter = ("type",)
+    list_select_related = ("handler", "updated_by")
+    readonly_fields = ("updated_by", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        matrix_services.save_rule(rule=obj, by=request.user)
