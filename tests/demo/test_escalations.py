@@ -21,7 +21,12 @@ def test_the_demo_matrix_is_followed_by_most_escalations_and_not_by_some(seeded)
     total = figures.total
     assert total.escalations > 0
     assert 0 < total.as_matrix < total.in_matrix  # some follow the matrix, some do not
-    assert total.not_in_matrix > 0  # "Negative sentiment detected" has no rule
+    # "Negative sentiment detected" has no rule: its escalations (the calls step picks reasons at random) are
+    # the ones outside the matrix.
+    outside = {row.key: row.figures.escalations for row in figures.tables["reason"]}.get(
+        "Negative sentiment detected", 0
+    )
+    assert total.not_in_matrix == outside
     assert total.on_time > 0 and total.late > 0
     assert overdue_followups(team_ids=None, now=timezone.now()).exists()
 
