@@ -144,8 +144,11 @@ def _labels(table: str, keys) -> dict:
         }
     if table == "reason":
         return {key: key for key in keys}
-    model = {"agent": User, "team": Team, "call_type": CallType}[table]
-    return {obj.pk: str(obj) for obj in model.objects.filter(pk__in=keys)}
+    if table == "agent":  # what str(user) needs
+        found = User.objects.filter(pk__in=keys).only("pk", "first_name", "last_name", "username")
+    else:
+        found = {"team": Team, "call_type": CallType}[table].objects.filter(pk__in=keys)
+    return {obj.pk: str(obj) for obj in found}
 
 
 def _nobody(table: str) -> str:
