@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from calls.selectors import CallFilters, call_listing
+
 from tests.factories import AgentFactory, CallFactory, CallTypeFactory, EscalationFactory, TeamFactory
 from tests.kpis.escalations.helpers import FUNCTIONAL, local
 
@@ -159,3 +161,16 @@ def test_the_overdue_list_costs_the_same_queries_however_many_rows(
     with django_assert_num_queries(5):
         response = client.get(reverse("escalations:overdue"))
     assert len(response.context["escalations"]) == size
+
+
+def test_the_escalation_filters_read_alike_for_sparse_and_dense_lists(manager, agent):
+    billing = EscalationFactory(call=CallFactory(agent=agent), type=FUNCTIONAL, reason="Billing error")
+    EscalationFactory(call=CallFactory(agent=agent), type=FUNCTIONAL, reason="Outage")
+    EscalationFactory(call=CallFactory(agent=agent), reason="Billing error")
+    listing = call_listing(
+        user=manager, filters=CallFilters(escalation_type=FUNCTIONAL, escalation_reason="Billing error")
+    )
+    assert list(listing.counted.values_list("pk", flat=True)) == [billing.call_id]
+    assert [call.pk for call in listing.rows_for(None)] == [billing.call_id]  # written for a dense result
+    by_reason = call_listing(user=manager, filters=CallFilters(escalation_reason="Billing error"))
+    assert by_reason.counted.count() == len(by_reason.rows_for(None)) == 2
