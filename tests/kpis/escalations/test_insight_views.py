@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from calls.selectors import CallFilters, call_listing
-
 from tests.factories import AgentFactory, CallFactory, CallTypeFactory, EscalationFactory, TeamFactory
 from tests.kpis.escalations.helpers import FUNCTIONAL, local
 
