@@ -63,6 +63,8 @@ class CallFilters:
     answered: bool | None = None
     resolved: bool | None = None
     escalated: bool | None = None
+    escalation_type: str = ""
+    escalation_reason: str = ""  # exactly as recorded (the escalation figures group by it so)
     has_recording: bool | None = None
     evaluated: bool | None = None
     nps: str = ""
@@ -181,6 +183,19 @@ def _filter(queryset: QuerySet[Call], filters: CallFilters, *, dense: bool = Fal
             else Q(pk__in=Escalation.objects.values("call_id"))
         )
         queryset = queryset.filter(escalated if filters.escalated else ~escalated)
+    if filters.escalation_type or filters.escalation_reason:
+        # One escalation of that type and that reason (both, when both are given).
+        conditions = {}
+        if filters.escalation_type:
+            conditions["type"] = filters.escalation_type
+        if filters.escalation_reason:
+            conditions["reason"] = filters.escalation_reason
+        escalations = Escalation.objects.filter(**conditions)
+        queryset = queryset.filter(
+            Exists(escalations.filter(call=OuterRef("pk")))
+            if dense
+            else Q(pk__in=escalations.values("call_id"))
+        )
     if filters.has_recording is True:
         queryset = queryset.with_recording()
     elif filters.has_recording is False:

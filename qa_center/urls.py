@@ -26,6 +26,7 @@ urlpatterns = [
     path("kpis/", include("qa_center.kpis.dashboards.urls")),
     path("kpis/", include("qa_center.kpis.targets.urls")),
     path("kpis/", include("qa_center.kpis.today.urls")),
+    path("kpis/", include("qa_center.kpis.escalations.urls")),
     path("kpis/", include("qa_center.kpis.insight.urls")),
     path("kpis/", include("qa_center.kpis.improvements.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -30,7 +30,7 @@ from django.utils import timezone
 from calls.models import ImportJob, ImportMapping, IngestToken, SurveyResponse
 from coaching.library import services as library
 from coaching.models import ActionItem, AgendaItem, CalendarFeed, CoachingSession, hash_feed_token
-from qa_center.kpis.models import SurveyFollowUp
+from qa_center.kpis.models import EscalationLevel, EscalationRule, SurveyFollowUp
 from qa_center.people.models import Notification
 from scorecards.disputes import services as disputes
 from scorecards.evaluations.services import start_evaluation
@@ -305,6 +305,17 @@ class World:
             description="Book a role-play",
             owner=ActionItem.Owner.LEAD,
             due_on=timezone.localdate(),
+        )
+
+    # The escalation matrix: a level of the chain and a rule sending hierarchical escalations to it.
+    @cached_property
+    def escalation_level(self):
+        return EscalationLevel.objects.create(name="Team lead", order=3)
+
+    @cached_property
+    def escalation_rule(self):
+        return EscalationRule.objects.create(
+            type="hierarchical", handler=self.escalation_level, followup_hours=24
         )
 
     @cached_property
@@ -1181,6 +1192,62 @@ TABLE: dict[str, Case] = {
         ),
     ),
     "library:grant_anonymity": Case(pk_of("library_entry"), GET=WRONG_METHOD, POST=managers_only(302)),
+    # --- The escalation matrix: everyone signed in reads it, QA managers change it (qa_center.kpis.access)
+    "escalations:matrix": Case(none, GET=everyone(200), POST=WRONG_METHOD),
+    "escalations:matrix_export": Case(none, GET=everyone(200), POST=WRONG_METHOD),
+    "escalations:level_create": Case(
+        none,
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {"name": "Billing", "kind": "department", "order": "1"},
+    ),
+    "escalations:level_edit": Case(
+        pk_of("escalation_level"),
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {"name": "Team leader", "kind": "level", "order": "3"},
+    ),
+    "escalations:level_edit[unknown]": Case(
+        lambda world: {"pk": 999999}, GET=managers_only(404), POST=managers_only(404)
+    ),
+    "escalations:level_delete": Case(pk_of("escalation_level"), GET=WRONG_METHOD, POST=managers_only(302)),
+    "escalations:rule_create": Case(
+        none,
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {
+            "type": "priority",
+            "reason": "",
+            "handler": str(world.escalation_level.pk),
+            "followup_hours": "4",
+        },
+    ),
+    "escalations:rule_edit": Case(
+        pk_of("escalation_rule"),
+        GET=managers_only(200),
+        POST=managers_only(302),
+        data=lambda world: {
+            "type": "hierarchical",
+            "reason": "",
+            "handler": str(world.escalation_level.pk),
+            "followup_hours": "12",
+        },
+    ),
+    "escalations:rule_delete": Case(pk_of("escalation_rule"), GET=WRONG_METHOD, POST=managers_only(302)),
+    # --- Escalation insight and overdue follow-ups: QA managers the center, team leads their teams
+    "escalations:insight": Case(none, GET=QA_REPORT_READERS, POST=WRONG_METHOD),
+    "escalations:insight_export": Case(
+        lambda world: {"table": "type"}, GET=QA_REPORT_READERS, POST=WRONG_METHOD
+    ),
+    "escalations:insight_export[unknown table]": Case(
+        lambda world: {"table": "calls"},
+        GET=page(
+            agent=403, other_agent=403, reviewer=403, lead=404, other_lead=404, manager=404, superuser=404
+        ),
+        POST=WRONG_METHOD,
+    ),
+    "escalations:overdue": Case(none, GET=QA_REPORT_READERS, POST=WRONG_METHOD),
+    "escalations:overdue_export": Case(none, GET=QA_REPORT_READERS, POST=WRONG_METHOD),
 }
 
 

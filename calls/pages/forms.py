@@ -8,7 +8,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import Call, CallType
+from calls.models import Call, CallType, Escalation
 from calls.selectors import agents_for_filter, teams_for_filter
 
 YES_NO_ANY = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
@@ -96,6 +96,10 @@ class CallFilterForm(forms.Form):
     answered = _tri_state(_("Answered"))
     resolved = _tri_state(_("Resolved"))
     escalated = _tri_state(_("Escalated"))
+    escalation_type = forms.ChoiceField(
+        label=_("Escalation type"), choices=[("", _("Any")), *Escalation.Type.choices], required=False
+    )
+    escalation_reason = forms.CharField(label=_("Escalation reason"), required=False, max_length=200)
     has_recording = _tri_state(_("Recording"))
     evaluated = _tri_state(_("Evaluated"))
     nps = forms.ChoiceField(label=_("NPS"), choices=NPS_CHOICES, required=False)

@@ -20,6 +20,7 @@ from qa_center.demo import (
     activity,
     calls,
     coaching,
+    escalations,
     follow_ups,
     improvements,
     library,
@@ -72,6 +73,7 @@ STEPS: list[Step] = [
     activity.seed,  # queues, evaluations, disputes, calibration, and the older history
     library.seed,  # the exemplary-call library on the recordings, and a nomination waiting
     coaching.seed,  # the team leads' coaching sessions (their agendas pick library calls): held, missed, ...
+    escalations.seed,  # the escalation matrix: levels, departments and rules (some the calls do not follow)
     snapshots.seed,  # the KPI snapshots of every day with calls or evaluations
     targets.seed,  # KPI targets (center-wide, a few team and call-type overrides) and industry benchmarks
     follow_ups.seed,  # NPS follow-ups: older call-backs and referral invitations done, the last days' waiting

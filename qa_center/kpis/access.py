@@ -9,6 +9,9 @@ object -> 403; an object you may not see -> 404).
   team with). Reviewers work center-wide on calls, not on people's results: the center's and the call types'
   dashboards, no team's or agent's. An agent sees only their own agent dashboard (another agent's is 404);
   the center's, the teams' and the call types' are 403 for them.
+- The escalation matrix: every signed-in person reads it ("when do I escalate, to whom"); only QA managers
+  change it (403 for others). The escalation figures and the overdue follow-ups: QA managers the whole
+  center, team leads their teams; 403 for other roles.
 - Insight pages (issue 11): QA managers see the center and every team; team leads their own teams (another
   team asked for: 404); reviewers and agents 403. A survey answer not linked to a call has no team: only the
   QA managers see it (and may mark it followed up).
@@ -42,10 +45,12 @@ __all__ = [
     "get_follow_up_answer_for",
     "insight_scope_for",
     "get_override_scope_for",
+    "escalation_team_ids_for",
     "get_team_dashboard_for",
     "may_see_center_dashboard",
     "require_center_dashboard",
     "require_kpi_manager",
+    "require_matrix_editor",
     "today_teams_for",
     "visible_teams",
 ]
@@ -118,6 +123,24 @@ def get_agent_dashboard_for(user, pk) -> User:
             allowed |= Q(team__lead=user)
         agents = agents.filter(allowed)
     return get_object_or_404(agents, pk=pk)
+
+
+# --- Escalations ---------------------------------------------------------------------------------------------
+
+
+def require_matrix_editor(user) -> None:
+    if not roles.is_manager(user):
+        raise PermissionDenied
+
+
+def escalation_team_ids_for(user) -> tuple[int, ...] | None:
+    """The teams whose escalation figures `user` sees: None for the whole center (QA managers), the ids of the
+    teams a team lead leads; 403 for other roles."""
+    if roles.is_manager(user):
+        return None
+    if roles.is_team_lead(user):
+        return tuple(Team.objects.filter(lead=user).order_by("pk").values_list("pk", flat=True))
+    raise PermissionDenied
 
 
 # --- Insight pages -------------------------------------------------------------------------------------------

@@ -1,11 +1,16 @@
 """Admin of the KPIs: the snapshots and computations read-only (records, written only by
-qa_center.kpis.computing); the targets and benchmarks editable, through their services; the improvement
-actions read-only (opened and closed on their own pages, through their services)."""
+qa_center.kpis.computing); the targets, benchmarks and the escalation matrix editable, through their services
+(and, for the matrix, the matrix page's own forms and checks); the improvement actions read-only (opened and
+closed on their own pages, through their services)."""
 
 from django import forms
 from django.contrib import admin
 
+from qa_center.kpis.escalations import services as matrix_services
+from qa_center.kpis.escalations.forms import LevelForm, RuleForm
 from qa_center.kpis.models import (
+    EscalationLevel,
+    EscalationRule,
     EscalationSnapshot,
     ImprovementAction,
     KpiBenchmark,
@@ -85,6 +90,28 @@ class KpiTargetAdmin(_SettingAdmin):
         services.set_target(
             kpi=obj.kpi, value=obj.value, by=request.user, scope_kind=obj.scope_kind, scope_id=obj.scope_id
         )
+
+
+@admin.register(EscalationLevel)
+class EscalationLevelAdmin(admin.ModelAdmin):
+    form = LevelForm
+    list_display = ("name", "kind", "order")
+    list_filter = ("kind",)
+
+    def save_model(self, request, obj, form, change):
+        matrix_services.save_level(level=obj)
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    form = RuleForm
+    list_display = ("type", "reason", "handler", "followup_hours", "updated_by", "updated_at")
+    list_filter = ("type",)
+    list_select_related = ("handler", "updated_by")
+    readonly_fields = ("updated_by", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        matrix_services.save_rule(rule=obj, by=request.user)
 
 
 @admin.register(KpiBenchmark)

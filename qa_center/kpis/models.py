@@ -8,9 +8,13 @@ transaction).
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from calls.models import Escalation
 
 
 def _count(label):
@@ -385,3 +389,75 @@ class ImprovementAction(models.Model):
     @property
     def higher_is_better(self) -> bool:
         return self.direction == self.Direction.HIGHER
+
+
+# --- The escalation matrix (qa_center.kpis.escalations) ------------------------------------------------------
+
+
+class EscalationLevel(models.Model):
+    """A level of the hierarchical chain (agent → senior agent → team lead → manager) or a department that
+    takes functional escalations (billing, technical…). An escalation's `to_level` names one of these."""
+
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("Level")
+        DEPARTMENT = "department", _("Department")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.LEVEL)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Where it stands in the chain: 1 for the agent, then upwards.")
+    )
+    description = models.TextField(_("what it handles"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "order", "name"]
+        verbose_name = _("escalation level")
+        verbose_name_plural = _("escalation levels")
+        constraints = [
+            # Escalations name their level as text: two levels that read alike could not be told apart.
+            models.UniqueConstraint(Lower("name"), name="escalation_level_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EscalationRule(models.Model):
+    """Where an escalation of a type (and a reason: blank for any reason of the type) should go, and within
+    how many hours the customer must hear back."""
+
+    type = models.CharField(_("escalation type"), max_length=20, choices=Escalation.Type)
+    reason = models.CharField(
+        _("reason"), max_length=200, blank=True, help_text=_("Blank: any reason of this type.")
+    )
+    handler = models.ForeignKey(
+        EscalationLevel,
+        verbose_name=_("goes to"),
+        on_delete=models.PROTECT,
+        related_name="rules",
+    )
+    followup_hours = models.PositiveIntegerField(
+        _("customer follow-up within (hours)"), validators=[MinValueValidator(1)]
+    )
+    guidance = models.TextField(_("when to escalate"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["type", "reason"]
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation rules")
+        constraints = [
+            # One rule per type and reason (reasons compared as the conformance check compares them).
+            models.UniqueConstraint("type", Lower("reason"), name="escalation_rule_unique_type_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()}: {self.reason or '*'} → {self.handler}"

@@ -39,6 +39,10 @@ def _entries(user):
         yield "feedback:team", _("Team feedback"), None
     if user.is_reviewer:
         yield "queue:mine", _("My queue"), None
+    # Escalation insight and overdue follow-ups: QA managers the center, team leads their teams
+    # (qa_center.kpis.access).
+    if manager or user.is_team_lead:
+        yield "escalations:insight", _("Escalations"), INSIGHT
     if roles.works_center_wide(user):
         yield "calibration:list", _("Calibration"), None
     if manager:
@@ -54,6 +58,8 @@ def _entries(user):
     # Everyone reads the published scorecards (agents comment on criteria, reviewers read the guidance); for
     # the QA managers, who build them, they are set-up.
     yield "scorecards:list", _("Scorecards"), SETUP if manager else None
+    # Everyone reads the escalation matrix ("when do I escalate, to whom"); the QA managers keep it.
+    yield "escalations:matrix", _("Escalation matrix"), SETUP if manager else None
     if manager:
         yield "call_types:list", _("Call types"), SETUP
         yield "queue:manage", _("Sampling"), SETUP

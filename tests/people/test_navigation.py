@@ -50,6 +50,7 @@ def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
         reverse(name)
         for name in (
             "scorecards:list",
+            "escalations:matrix",
             "call_types:list",
             "queue:manage",
             "imports:list",
@@ -65,10 +66,11 @@ def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
     client.force_login(agent)
     context = client.get(reverse("home")).context
     assert context["nav_setup"] == []
+    assert reverse("escalations:matrix") in [url for url, _label in context["nav_bar"]]
     assert reverse("scorecards:list") in [url for url, _label in context["nav_bar"]]
 
 
-def test_the_insight_pages_reports_improvement_actions_and_today_are_in_the_insight_menu(
+def test_the_insight_pages_reports_actions_escalations_and_today_are_in_the_insight_menu(
     client, manager, lead, reviewer
 ):
     for user in (manager, lead):
@@ -78,6 +80,7 @@ def test_the_insight_pages_reports_improvement_actions_and_today_are_in_the_insi
             reverse("kpi_insight:index"),
             reverse("qa_reports:report"),
             reverse("improvements:index"),
+            reverse("escalations:insight"),
             reverse("kpi_today:today"),
         ]
     client.force_login(reviewer)
