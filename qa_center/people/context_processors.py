@@ -9,11 +9,14 @@ from qa_center.people.models import Notification, User
 SETUP = "setup"
 #: The QA reports and what is done about them (improvement actions) go into one "Insight" menu (the bar's width).
 INSIGHT = "insight"
+#: What the other roles read for reference (the scorecards, the escalation matrix): one "Guides" menu.
+GUIDES = "guides"
 
 
 def _entries(user):
     """(url name, label, menu) of every page this user's roles give access to: a menu item never leads to a
-    403. `menu` is None for the bar itself, SETUP for the managers' set-up menu, INSIGHT for the insight menu."""
+    403. `menu` is None for the bar itself, SETUP for the managers' set-up menu, INSIGHT for the insight menu,
+    GUIDES for the other roles' reference pages."""
     manager = roles.is_manager(user)
     yield "home", _("Home"), None
     yield "calls:list", _("Calls") if (user.sees_all_calls or user.is_team_lead) else _("My calls"), None
@@ -24,7 +27,8 @@ def _entries(user):
         yield "feedback:mine", _("My feedback"), None
     # KPI dashboards (qa_center.kpis.access): the center's for managers, leads and reviewers; an agent their own.
     if manager or user.is_team_lead or user.is_reviewer:
-        yield "dashboards:center", _("Dashboard"), None
+        # In the Insight menu for those who have one (the bar's width in es and lv).
+        yield "dashboards:center", _("Dashboard"), INSIGHT if (manager or user.is_team_lead) else None
     if user.is_agent:
         yield "dashboards:mine", _("My dashboard"), None
     # Insight pages (qa_center.kpis.access.insight_scope_for), QA reports (scorecards.access.
@@ -57,9 +61,9 @@ def _entries(user):
     yield "library:browse", _("Library"), None
     # Everyone reads the published scorecards (agents comment on criteria, reviewers read the guidance); for
     # the QA managers, who build them, they are set-up.
-    yield "scorecards:list", _("Scorecards"), SETUP if manager else None
+    yield "scorecards:list", _("Scorecards"), SETUP if manager else GUIDES
     # Everyone reads the escalation matrix ("when do I escalate, to whom"); the QA managers keep it.
-    yield "escalations:matrix", _("Escalation matrix"), SETUP if manager else None
+    yield "escalations:matrix", _("Escalation matrix"), SETUP if manager else GUIDES
     if manager:
         yield "call_types:list", _("Call types"), SETUP
         yield "queue:manage", _("Sampling"), SETUP
@@ -82,15 +86,15 @@ def navigation(request):
     user = getattr(request, "user", None)
     # An integration's token (the API's IngestPrincipal) is signed in but is not a person: no menu.
     if not isinstance(user, User) or not user.is_authenticated:
-        return {"nav_items": [], "nav_bar": [], "nav_setup": [], "nav_insight": []}
-    items, bar, setup, insight = [], [], [], []
+        return {"nav_items": [], "nav_bar": [], "nav_setup": [], "nav_insight": [], "nav_guides": []}
+    items, bar, setup, insight, guides = [], [], [], [], []
     for name, label, menu in _entries(user):
         try:
             item = (reverse(name), label)
         except NoReverseMatch:
             continue  # a page of a feature that is not installed in this build; tests/people check all resolve
         items.append(item)
-        {SETUP: setup, INSIGHT: insight}.get(menu, bar).append(item)
+        {SETUP: setup, INSIGHT: insight, GUIDES: guides}.get(menu, bar).append(item)
     # Lazy: only pages that show the bell (those extending base.html) pay for the count, not htmx fragments.
     unread = SimpleLazyObject(lambda: _unread_notifications(request))
     # nav_items: every entry (the menu's contract, checked in tests/people); nav_bar, nav_insight and nav_setup:
@@ -99,6 +103,7 @@ def navigation(request):
         "nav_items": items,
         "nav_bar": bar,
         "nav_insight": insight,
+        "nav_guides": guides,
         "nav_setup": setup,
         "unread_notifications": unread,
     }

@@ -1,4 +1,5 @@
-"""The menu stays on one line at 1400 px in every language, with nothing cut (the language select, the user)."""
+"""Every role's menu stays on one line at 1400 px in every language, with nothing cut (the language select,
+the user)."""
 
 import pytest
 
@@ -7,11 +8,18 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.browser
 
 
+# Each role's widest menu: a team lead who also reviews and a QA manager who is staff see the most items.
+ROLES = {
+    "manager": {"is_qa_manager": True, "is_staff": True},
+    "lead": {"is_team_lead": True, "is_reviewer": True},
+    "agent": {"is_agent": True},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("language", ["en", "es", "lv"])
-def test_the_managers_menu_fits_one_line_at_1400_px(live_server, transactional_db, chromium, language):
-    UserFactory(
-        username="wide-manager", first_name="Elīna", last_name="Vanaga", is_qa_manager=True, is_staff=True
-    )
+def test_each_roles_menu_fits_one_line_at_1400_px(live_server, transactional_db, chromium, language, role):
+    UserFactory(username="wide-manager", first_name="Elīna", last_name="Vanaga", **ROLES[role])
     context = chromium.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
