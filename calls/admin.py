@@ -20,6 +20,7 @@ from calls.models import (
     IngestToken,
     SurveyResponse,
 )
+from calls.redaction import redact_text
 from calls.services import FROZEN_FIELDS, frozen_calls
 from calls.surveys.services import follow_call_start, settle_time_source
 from qa_center.people import roles
@@ -111,6 +112,12 @@ class CallAdmin(admin.ModelAdmin):
         if value in (None, ""):
             return "—"
         return str(value)
+
+    def save_model(self, request, obj, form, change):
+        # A transcript typed or pasted here is masked as the API's and the import's are (calls.redaction).
+        if "transcript" in form.changed_data:
+            obj.transcript = redact_text(obj.transcript)
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is SurveyResponse:
