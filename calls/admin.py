@@ -18,6 +18,8 @@ from calls.models import (
     ImportMapping,
     ImportRowError,
     IngestToken,
+    RetentionDeletion,
+    RetentionRun,
     SurveyResponse,
 )
 from calls.redaction import redact_text
@@ -216,3 +218,42 @@ class ImportRowErrorAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("reason"))
     def reason_text(self, obj):
         return obj.text  # in the reader's language (calls.reasons)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what the system did: shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(RecordAdmin):
+    list_display = (
+        "started_at",
+        "finished_at",
+        "days",
+        "cutoff",
+        "calls_count",
+        "recordings_count",
+        "recording_urls_count",
+        "transcripts_count",
+    )
+    date_hierarchy = "started_at"
+
+
+@admin.register(RetentionDeletion)
+class RetentionDeletionAdmin(RecordAdmin):
+    """Which calls a run cleared (?run__id__exact=<run> lists one run's)."""
+
+    list_display = ("call", "run", "recording_file", "recording_url", "transcript_chars")
+    list_select_related = ("call", "run")
+    search_fields = ("call__external_id",)
+    raw_id_fields = ("call", "run")
+    show_full_result_count = False
