@@ -123,6 +123,26 @@ def test_what_is_not_personal_data_stays(text):
     assert redact(text) == (text, Counts())
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("card 4111 1111 1111 1111 12/27 cvv 123", "card [card] 12/27 cvv 123"),  # the expiry date stays
+        ("(jdoe@x.lv)", "([email])"),
+        ("tel. 26123456.", "tel. [phone]."),
+        ("Tālr.: +371 67 123 456; e-pasts: info@banka.lv", "Tālr.: [phone]; e-pasts: [email]"),
+        ("+44 (0)20 7946 0958", "[phone]"),
+        ("4111111111111111\n26123456", "[card]\n[phone]"),
+        (
+            "nr.26123456, id_26123456, CASE-4111111111111111",
+            "nr.26123456, id_26123456, CASE-4111111111111111",
+        ),
+        ("total 26.000.000", "total 26.000.000"),
+    ],
+)
+def test_what_surrounds_a_number_decides(text, masked):
+    assert redact_text(text) == masked
+
+
 def test_a_luhn_invalid_number_stays_and_a_valid_one_beside_it_goes():
     assert (
         redact_text("order 4111111111111112, card 4111111111111111") == "order 4111111111111112, card [card]"
