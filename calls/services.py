@@ -272,6 +272,34 @@ def upsert_calls(*, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Call, bool]
     return results
 
 
+def redact_stored_transcripts(*, batch_size: int = 1000) -> int:
+    """Mask the personal data in the transcripts stored before redaction on ingest (calls.redaction); returns
+    how many changed. Batched by primary key; a transcript already masked is left as it is, so it may be run
+    again. Not a change of the call's data (its updated_at stays): the same text, masked as it would be today.
+    """
+    changed = 0
+    last = 0
+    while True:
+        batch = list(
+            Call.objects.filter(pk__gt=last)
+            .exclude(transcript="")
+            .order_by("pk")
+            .only("pk", "transcript")[:batch_size]
+        )
+        if not batch:
+            return changed
+        last = batch[-1].pk
+        masked = []
+        for call in batch:
+            text = redact_text(call.transcript)
+            if text != call.transcript:
+                call.transcript = text
+                masked.append(call)
+        if masked:
+            Call.objects.bulk_update(masked, ["transcript"])
+            changed += len(masked)
+
+
 # --- The evaluation's result ------------------------------------------------------------------------------
 
 
