@@ -6,6 +6,8 @@ import json
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -244,8 +246,14 @@ class RetentionRunAdmin(RecordAdmin):
         "recordings_count",
         "recording_urls_count",
         "transcripts_count",
+        "deletions_link",
     )
     date_hierarchy = "started_at"
+
+    @admin.display(description=gettext_lazy("calls cleared"))
+    def deletions_link(self, obj):
+        url = reverse("admin:calls_retentiondeletion_changelist") + f"?run__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Show"))
 
 
 @admin.register(RetentionDeletion)
