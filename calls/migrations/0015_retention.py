@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0013_call_evaluation_result'),
+        ('calls', '0014_prefix_search_indexes_postgresql'),
         ('people', '0004_notification_events_and_user_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
