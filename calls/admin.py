@@ -6,6 +6,8 @@ import json
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,8 +20,11 @@ from calls.models import (
     ImportMapping,
     ImportRowError,
     IngestToken,
+    RetentionDeletion,
+    RetentionRun,
     SurveyResponse,
 )
+from calls.redaction import redact_text
 from calls.services import FROZEN_FIELDS, frozen_calls
 from calls.surveys.services import follow_call_start, settle_time_source
 from qa_center.people import roles
@@ -111,6 +116,12 @@ class CallAdmin(admin.ModelAdmin):
         if value in (None, ""):
             return "—"
         return str(value)
+
+    def save_model(self, request, obj, form, change):
+        # A transcript typed or pasted here is masked as the API's and the import's are (calls.redaction).
+        if "transcript" in form.changed_data:
+            obj.transcript = redact_text(obj.transcript)
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is SurveyResponse:
@@ -209,3 +220,48 @@ class ImportRowErrorAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("reason"))
     def reason_text(self, obj):
         return obj.text  # in the reader's language (calls.reasons)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what the system did: shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(RecordAdmin):
+    list_display = (
+        "started_at",
+        "finished_at",
+        "days",
+        "cutoff",
+        "calls_count",
+        "recordings_count",
+        "recording_urls_count",
+        "transcripts_count",
+        "deletions_link",
+    )
+    date_hierarchy = "started_at"
+
+    @admin.display(description=gettext_lazy("calls cleared"))
+    def deletions_link(self, obj):
+        url = reverse("admin:calls_retentiondeletion_changelist") + f"?run__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Show"))
+
+
+@admin.register(RetentionDeletion)
+class RetentionDeletionAdmin(RecordAdmin):
+    """Which calls a run cleared (?run__id__exact=<run> lists one run's)."""
+
+    list_display = ("call", "run", "recording_file", "recording_url", "transcript_chars")
+    list_select_related = ("call", "run")
+    search_fields = ("call__external_id",)
+    raw_id_fields = ("call", "run")
+    show_full_result_count = False

@@ -188,6 +188,13 @@ class Call(models.Model):
                 name="call_evaluated_started_idx",
                 condition=Q(evaluated_at__isnull=False),
             ),
+            # The retention run's walk over old calls that still hold a recording or a transcript: the calls
+            # it has cleared leave the index, so a daily run reads only what it has to delete.
+            models.Index(
+                fields=["started_at", "id"],
+                name="call_retained_data_idx",
+                condition=~Q(recording_file="") | ~Q(recording_url="") | ~Q(transcript=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -660,3 +667,47 @@ class IngestToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RetentionRun(models.Model):
+    """One run of the retention rule (calls.retention): recordings and transcripts of calls started before
+    `cutoff` were deleted, the calls themselves, their scores and evaluations kept. A record, never edited."""
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    days = models.PositiveIntegerField(_("retention (days)"))
+    cutoff = models.DateTimeField(_("calls started before"))
+    calls_count = models.PositiveIntegerField(_("calls"), default=0)
+    recordings_count = models.PositiveIntegerField(_("recording files deleted"), default=0)
+    recording_urls_count = models.PositiveIntegerField(_("recording URLs cleared"), default=0)
+    transcripts_count = models.PositiveIntegerField(_("transcripts deleted"), default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.calls_count})"
+
+
+class RetentionDeletion(models.Model):
+    """What one retention run deleted from one call: the file's name, the URL, the transcript's length."""
+
+    run = models.ForeignKey(
+        RetentionRun, verbose_name=_("retention run"), on_delete=models.CASCADE, related_name="deletions"
+    )
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="retention_deletions"
+    )
+    recording_file = models.CharField(_("recording file"), max_length=255, blank=True)
+    recording_url = models.CharField(_("recording URL"), max_length=500, blank=True)
+    transcript_chars = models.PositiveIntegerField(_("transcript length (characters)"), default=0)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = _("retention deletion")
+        verbose_name_plural = _("retention deletions")
+
+    def __str__(self):
+        return str(self.call)

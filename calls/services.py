@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from calls.fields import SURVEY_FIELD_NAMES, fields_written
 from calls.models import Call, Escalation, IngestToken, SurveyResponse
 from calls.reasons import declare
+from calls.redaction import redact_text
 from calls.surveys.services import SurveyAnswer, follow_call_start, record_survey_answers
 
 # The recordings we accept. The declared content type is whatever the client says (curl sends
@@ -127,13 +128,17 @@ def _record_call_survey(call: Call, survey: Mapping[str, Any] | None) -> None:
 def _apply_call_data(call: Call, data: Mapping[str, Any]) -> list[str]:
     """Set the fields present in `data` on `call`; return the names of the fields whose value changed.
 
-    Which fields an update writes, and those that follow from others, is calls.fields.fields_written.
+    Which fields an update writes, and those that follow from others, is calls.fields.fields_written. A
+    transcript is stored with its personal data masked (calls.redaction).
     """
     written = fields_written(data)
     values = {name: data[name] for name in written if name in data}
     if "team" in written and "team" not in values:
         agent = values["agent"]
         values["team"] = agent.team if agent is not None else None
+    if values.get("transcript"):
+        # Masked before it is compared or stored: the same transcript sent twice changes nothing.
+        values["transcript"] = redact_text(values["transcript"])
     if values.get("resolved_at") is not None:
         values["resolved"] = True
     elif "resolved_at" in written and values.get("resolved") is not True:
@@ -265,6 +270,34 @@ def upsert_calls(*, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Call, bool]
         if not isinstance(result, CallFrozen):
             _record_call_survey(result[0], survey)
     return results
+
+
+def redact_stored_transcripts(*, batch_size: int = 1000) -> int:
+    """Mask the personal data in the transcripts stored before redaction on ingest (calls.redaction); returns
+    how many changed. Batched by primary key; a transcript already masked is left as it is, so it may be run
+    again. Not a change of the call's data (its updated_at stays): the same text, masked as it would be today.
+    """
+    changed = 0
+    last = 0
+    while True:
+        batch = list(
+            Call.objects.filter(pk__gt=last)
+            .exclude(transcript="")
+            .order_by("pk")
+            .only("pk", "transcript")[:batch_size]
+        )
+        if not batch:
+            return changed
+        last = batch[-1].pk
+        masked = []
+        for call in batch:
+            text = redact_text(call.transcript)
+            if text != call.transcript:
+                call.transcript = text
+                masked.append(call)
+        if masked:
+            Call.objects.bulk_update(masked, ["transcript"])
+            changed += len(masked)
 
 
 # --- The evaluation's result ------------------------------------------------------------------------------

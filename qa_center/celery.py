@@ -16,6 +16,7 @@ app.autodiscover_tasks(
     [
         "qa_center.people",
         "calls.imports",
+        "calls.retention",
         "scorecards.sampling",
         "scorecards.calibration",
         "coaching.sessions",
@@ -39,6 +40,11 @@ app.conf.beat_schedule = {
     "purge-old-import-files": {
         "task": "calls.tasks.purge_old_import_files",
         "schedule": crontab(hour=3, minute=17),
+    },
+    # Recordings and transcripts past QA_RETENTION_DAYS (calls.retention); a day late is close enough.
+    "apply-retention": {
+        "task": "calls.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=37),
     },
     # Fills the reviewers' queues with last week's calls (weekly rules) and last month's (monthly rules).
     "sample-calls-weekly": {

@@ -270,6 +270,11 @@ QA_DISPUTE_WINDOW_DAYS = env_int("QA_DISPUTE_WINDOW_DAYS", 7)
 QA_IMPORT_BATCH_SIZE = env_int("QA_IMPORT_BATCH_SIZE", 5000)
 QA_IMPORT_MAX_UPLOAD_MB = env_int("QA_IMPORT_MAX_UPLOAD_MB", 50)  # 50 MB holds a few hundred thousand calls
 QA_RECORDING_MAX_MB = env_int("QA_RECORDING_MAX_MB", 100)
+# Recordings and transcripts of calls older than this many days are deleted each night (calls.retention; the
+# calls and their scores stay, exemplary-library calls keep theirs). 0 keeps them forever.
+QA_RETENTION_DAYS = env_int("QA_RETENTION_DAYS", 365)
+if QA_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("QA_RETENTION_DAYS must be 0 or more")
 QA_ASSIGNMENT_DUE_DAYS = env_int("QA_ASSIGNMENT_DUE_DAYS", 7)
 # An evaluation scoring at least this (0..100), with no failed critical criterion, is suggested for the library.
 QA_LIBRARY_SUGGEST_SCORE = env_int("QA_LIBRARY_SUGGEST_SCORE", 95)

@@ -16,6 +16,7 @@ PROJECT_TASKS = {
     "calls.tasks.import_calls",
     "calls.tasks.purge_old_import_files",
     "calls.tasks.fail_stalled_import_jobs",
+    "calls.tasks.apply_retention",
     "scorecards.tasks.sample_calls",
     "people.send_notification_email",
     "scorecards.close_calibration_sessions",

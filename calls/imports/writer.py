@@ -9,6 +9,7 @@
   rows it did update (the cursor's rowcount, summed over `executemany` by sqlite3, psycopg2 and psycopg 3).
   No extra query: the comparison is the one the upsert makes anyway.
 - An empty or unmapped team is the agent's team; a resolution time means resolved.
+- Transcripts are stored with their personal data masked (calls.redaction), as the API's are.
 - Survey columns (nps 0–10, csat 1–5, survey_comment) create or update the call's SurveyResponse when the
   row has a score; its `responded_at` is the call's start. A comment without a score refuses the row
   (a survey response needs a score).
@@ -41,6 +42,7 @@ from calls.imports.mapping import (
 from calls.imports.reading import FileRefused
 from calls.models import Call, SurveyResponse
 from calls.reasons import declare, joined
+from calls.redaction import redact_text
 from calls.services import FROZEN_FIELDS, CallFrozen, frozen_calls
 from calls.surveys.services import follow_call_start
 
@@ -145,6 +147,7 @@ class Plan:
         self.resolved_flag_at = self.index.get("resolved")
         self.nps_at = self.index.get("nps")
         self.csat_at = self.index.get("csat")
+        self.transcript_at = self.index.get("transcript")
         self.has_comment = "survey_comment" in mapped  # the last value of a row when mapped
         self.has_scores = "nps" in mapped or "csat" in mapped
         self._build_sql(call_names, mapped)
@@ -261,6 +264,10 @@ class Plan:
                     [RESOLVED_CONFLICT(at=self.headers["resolved_at"], resolved=self.headers["resolved"])]
                 )
             values[self.resolved_flag_at] = True
+        if self.transcript_at is not None and values[self.transcript_at]:
+            # Masked here, before the frozen-call comparison and the upsert's "changed?" test see it
+            # (calls.redaction: nothing to do for a transcript without a digit or an "@").
+            values[self.transcript_at] = redact_text(values[self.transcript_at])
         if self.has_comment and values[-1] and self.survey_scores(values) is None:
             raise RowRefused([COMMENT_NEEDS_SCORE()])
         return values

@@ -22,6 +22,7 @@ from scorecards.models import Criterion, Evaluation
 __all__ = [
     "BROWSE_ORDER",
     "LibraryFilters",
+    "calls_in_library",
     "clips_for",
     "credit_for",
     "criterion_titles_for",
@@ -260,3 +261,10 @@ def suggested_evaluations() -> QuerySet[Evaluation]:
         .select_related("call", "call__call_type", "agent", "reviewer")
         .order_by("-score", "-submitted_at", "-id")
     )
+
+
+def calls_in_library() -> QuerySet:
+    """The ids of the calls the library keeps the recordings and transcripts of, whatever their age: those with
+    an entry that is approved or still waiting for a decision. Declining an entry, or deleting it, releases its
+    call to retention (calls.retention.services.register_hold)."""
+    return LibraryEntry.objects.exclude(status=LibraryEntry.Status.DECLINED).values("call_id")
