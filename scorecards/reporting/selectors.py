@@ -100,6 +100,16 @@ def _figures() -> dict:
     }
 
 
+# The links of a QaRow: the evaluations list's extra filter for each figure (none for all the evaluations).
+_ROW_LINKS = (
+    ("evaluations", ""),
+    ("scored", urlencode({"score_min": 0})),  # a score ≥ 0: every scored (and so judged) evaluation
+    ("passed", urlencode({"passed": "pass"})),
+    ("auto_failed", urlencode({"auto_failed": "yes"})),
+    ("disputed", urlencode({"disputed": "yes"})),
+)
+
+
 @dataclass
 class QaRow:
     """One row of a scores-and-rates table. `params`: the list's filters that select the row's evaluations
@@ -127,16 +137,10 @@ class QaRow:
 
     def __post_init__(self):
         if self.params is not None:
-            self.links = {
-                name: evaluations_url(self.params | extra)
-                for name, extra in (
-                    ("evaluations", {}),
-                    ("scored", {"score_min": 0}),  # a score ≥ 0: every scored (and so judged) evaluation
-                    ("passed", {"passed": "pass"}),
-                    ("auto_failed", {"auto_failed": "yes"}),
-                    ("disputed", {"disputed": "yes"}),
-                )
-            }
+            # The row's own filters encoded once, each link's extra filter appended (the same URLs as
+            # evaluations_url(params | extra): a report at volume has a row per agent, five links each).
+            url = evaluations_url(self.params)
+            self.links = {name: f"{url}&{extra}" if extra else url for name, extra in _ROW_LINKS}
 
     @property
     def drift_flagged(self) -> bool:
@@ -359,7 +363,9 @@ def _share(answers_filter: Q) -> Sum:
 
 def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) -> list[VersionBlock]:
     """By scorecard version → section → criterion, in the scorecard's order (two queries: the criteria's
-    figures and the sections')."""
+    figures and the sections'). The shares are divided here, not in the query: SQLite evaluates every copy of
+    an aggregate a ratio repeats (each with its own parameters) once per answer, which tripled the cost of
+    both queries at volume."""
     answers = Answer.objects.filter(evaluation__in=evaluations.order_by().values("pk")).order_by()
     applicable = APPLICABLE_ANSWER
     section = "criterion__section"
@@ -377,7 +383,6 @@ def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) 
             ),
             weights=Sum(Cast("criterion__weight", FloatField()), filter=applicable),
         )
-        .annotate(section_share=rate_expression("weighted", "weights"))
         .order_by("scorecard_name", f"{version}__number", f"{section}__position", section)
     )
     criterion_rows = (
@@ -387,10 +392,6 @@ def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) 
             not_applicable=Count("pk", filter=Q(is_na=True)),
             failed=Count("pk", filter=applicable & failed_answer()),
             share_total=_share(applicable),
-        )
-        .annotate(
-            failed_share=rate_expression("failed", "answered"),
-            mean_share=rate_expression("share_total", "answered"),
         )
         .order_by(section, "criterion__position", "criterion")
     )
@@ -406,7 +407,7 @@ def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) 
             pk=row[section],
             title=row[f"{section}__title"],
             evaluations=row["section_evaluations"],
-            mean_share=row["section_share"],
+            mean_share=rate(row["weighted"], row["weights"]),
             link=evaluations_url(base | {"section": row[section]}),
         )
         block.sections.append(sections[row[section]])
@@ -419,8 +420,8 @@ def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) 
                 answered=row["answered"],
                 not_applicable=row["not_applicable"],
                 failed=row["failed"],
-                failed_share=row["failed_share"],
-                mean_share=row["mean_share"],
+                failed_share=rate(row["failed"], row["answered"]),
+                mean_share=rate(row["share_total"], row["answered"]),
                 links={
                     "answered": evaluations_url(params | {"criterion_result": CRITERION_ANSWERED}),
                     "failed": evaluations_url(params | {"criterion_result": CRITERION_FAILED}),
