@@ -363,9 +363,7 @@ def _share(answers_filter: Q) -> Sum:
 
 def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) -> list[VersionBlock]:
     """By scorecard version → section → criterion, in the scorecard's order (two queries: the criteria's
-    figures and the sections'). The shares are divided here, not in the query: SQLite evaluates every copy of
-    an aggregate a ratio repeats (each with its own parameters) once per answer, which tripled the cost of
-    both queries at volume."""
+    figures and the sections')."""
     answers = Answer.objects.filter(evaluation__in=evaluations.order_by().values("pk")).order_by()
     applicable = APPLICABLE_ANSWER
     section = "criterion__section"
@@ -383,6 +381,7 @@ def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) 
             ),
             weights=Sum(Cast("criterion__weight", FloatField()), filter=applicable),
         )
+        .annotate(section_share=rate_expression("weighted", "weights"))
         .order_by("scorecard_name", f"{version}__number", f"{section}__position", section)
     )
     criterion_rows = (
@@ -392,6 +391,10 @@ def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) 
             not_applicable=Count("pk", filter=Q(is_na=True)),
             failed=Count("pk", filter=applicable & failed_answer()),
             share_total=_share(applicable),
+        )
+        .annotate(
+            failed_share=rate_expression("failed", "answered"),
+            mean_share=rate_expression("share_total", "answered"),
         )
         .order_by(section, "criterion__position", "criterion")
     )
@@ -407,7 +410,7 @@ def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) 
             pk=row[section],
             title=row[f"{section}__title"],
             evaluations=row["section_evaluations"],
-            mean_share=rate(row["weighted"], row["weights"]),
+            mean_share=row["section_share"],
             link=evaluations_url(base | {"section": row[section]}),
         )
         block.sections.append(sections[row[section]])
@@ -420,8 +423,8 @@ def criterion_blocks(evaluations: QuerySet[Evaluation], filters: ReportFilters) 
                 answered=row["answered"],
                 not_applicable=row["not_applicable"],
                 failed=row["failed"],
-                failed_share=rate(row["failed"], row["answered"]),
-                mean_share=rate(row["share_total"], row["answered"]),
+                failed_share=row["failed_share"],
+                mean_share=row["mean_share"],
                 links={
                     "answered": evaluations_url(params | {"criterion_result": CRITERION_ANSWERED}),
                     "failed": evaluations_url(params | {"criterion_result": CRITERION_FAILED}),
