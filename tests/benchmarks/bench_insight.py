@@ -75,15 +75,15 @@ def _criteria(version_pk: int) -> list:
     return criteria
 
 
-def _answers(raw, criteria) -> int:
-    """An answer to every criterion of every evaluation (executemany on the raw connection)."""
+def _answers(raw, criteria, placeholder: str) -> int:
+    """An answer to every criterion of every evaluation (executemany on the raw connection: `placeholder` is
+    its driver's, "?" for sqlite3, "%s" for psycopg)."""
     rng = random.Random(SEED)
     cursor = raw.cursor()
     evaluations = [row[0] for row in cursor.execute("SELECT id FROM scorecards_evaluation ORDER BY id")]
-    sql = (
-        "INSERT INTO scorecards_answer (evaluation_id, criterion_id, is_na, value, option_id, points, "
-        "max_points, comment) VALUES (?, ?, ?, ?, NULL, ?, ?, '')"
-    )
+    values = ", ".join([placeholder] * 4 + ["NULL"] + [placeholder] * 2 + ["''"])
+    columns = "evaluation_id, criterion_id, is_na, value, option_id, points, max_points, comment"
+    sql = f"INSERT INTO scorecards_answer ({columns}) VALUES ({values})"  # noqa: S608
     rows, written = [], 0
     for evaluation in evaluations:
         for criterion in criteria:
@@ -180,7 +180,8 @@ def prepare() -> None:
     with transaction.atomic():
         criteria = _criteria(ScorecardVersion.objects.get(scorecard__name="Bench").pk)
         connection.ensure_connection()
-        answers = _answers(connection.connection, criteria)
+        placeholder = "?" if connection.vendor == "sqlite" else "%s"
+        answers = _answers(connection.connection, criteria, placeholder)
         follow_ups = _follow_ups(manager)
         _actions(manager, lead, team, criteria[0])
     with connection.cursor() as cursor:
