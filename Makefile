@@ -79,6 +79,7 @@ bench: install-test
 	$(PY) -m tests.benchmarks.bench_lists
 	$(PY) -m tests.benchmarks.bench_library
 	$(PY) -m tests.benchmarks.bench_kpis
+	$(PY) -m tests.benchmarks.bench_insight
 
 # Regenerate and compile the Spanish and Latvian catalogues (the compiled .mo files are committed).
 messages: install

@@ -100,6 +100,16 @@ def _figures() -> dict:
     }
 
 
+# The links of a QaRow: the evaluations list's extra filter for each figure (none for all the evaluations).
+_ROW_LINKS = (
+    ("evaluations", ""),
+    ("scored", urlencode({"score_min": 0})),  # a score ≥ 0: every scored (and so judged) evaluation
+    ("passed", urlencode({"passed": "pass"})),
+    ("auto_failed", urlencode({"auto_failed": "yes"})),
+    ("disputed", urlencode({"disputed": "yes"})),
+)
+
+
 @dataclass
 class QaRow:
     """One row of a scores-and-rates table. `params`: the list's filters that select the row's evaluations
@@ -127,16 +137,10 @@ class QaRow:
 
     def __post_init__(self):
         if self.params is not None:
-            self.links = {
-                name: evaluations_url(self.params | extra)
-                for name, extra in (
-                    ("evaluations", {}),
-                    ("scored", {"score_min": 0}),  # a score ≥ 0: every scored (and so judged) evaluation
-                    ("passed", {"passed": "pass"}),
-                    ("auto_failed", {"auto_failed": "yes"}),
-                    ("disputed", {"disputed": "yes"}),
-                )
-            }
+            # The row's own filters encoded once, each link's extra filter appended (the same URLs as
+            # evaluations_url(params | extra): a report at volume has a row per agent, five links each).
+            url = evaluations_url(self.params)
+            self.links = {name: f"{url}&{extra}" if extra else url for name, extra in _ROW_LINKS}
 
     @property
     def drift_flagged(self) -> bool:

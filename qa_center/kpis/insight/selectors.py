@@ -47,6 +47,7 @@ __all__ = [
     "aht_outliers",
     "failing_criteria",
     "follow_up_answers",
+    "follow_up_count",
     "follow_up_kind",
     "followed_up_shares",
     "qa_vs_outcomes",
@@ -139,6 +140,14 @@ def followed_up_shares(*, scope: InsightScope, span: Span) -> FollowUpShares:
         callback=Share(row["callback_done"], row["callback"]),
         referral=Share(row["referral_done"], row["referral"]),
     )
+
+
+def follow_up_count(shares: FollowUpShares, *, kind: str, done: bool) -> int:
+    """How many answers follow_up_answers lists for `kind` and `done`, read from the shares of the same scope
+    and period (the answers needing that follow-up, and those done), so that the list needs no COUNT of its
+    own: at a million calls each is a pass over the period's answers and their calls."""
+    share = shares.callback if kind == SurveyFollowUp.Kind.CALLBACK else shares.referral
+    return share.part if done else share.whole - share.part
 
 
 # --- "A process, not a person": criteria failing across agents ------------------------------------------------

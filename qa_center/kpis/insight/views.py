@@ -109,9 +109,13 @@ def nps(request):
     }
     if span:
         scope = context["scope"]
+        shares = selectors.followed_up_shares(scope=scope, span=span)
         answers = selectors.follow_up_answers(scope=scope, span=span, kind=kind, done=status == DONE)
-        context["page"] = Paginator(answers, FOLLOW_UPS_PER_PAGE).get_page(request.GET.get("page"))
-        context["shares"] = selectors.followed_up_shares(scope=scope, span=span)
+        paginator = Paginator(answers, FOLLOW_UPS_PER_PAGE)
+        # The list's count is the shares' (the same answers): no second COUNT over the period's answers.
+        paginator.count = selectors.follow_up_count(shares, kind=kind, done=status == DONE)
+        context["page"] = paginator.get_page(request.GET.get("page"))
+        context["shares"] = shares
         context["next"] = request.get_full_path()
     return _render(request, "nps.html", context, span)
 

@@ -77,3 +77,20 @@ def test_unlinked_answers_are_the_centers_and_a_lead_sees_their_teams_only(agent
     assert _list(teams(team), CALLBACK) == [mine]
     assert selectors.followed_up_shares(scope=teams(team), span=span()).callback == selectors.Share(0, 1)
     assert selectors.followed_up_shares(scope=center(), span=span()).callback == selectors.Share(0, 3)
+
+
+def test_the_list_s_count_read_from_the_shares_is_the_list_s_length(agent, other_agent, lead):
+    for nps in (0, 3, 7, 8, 9, 10, 10):
+        answer(nps, agent=agent)
+    answer(4, agent=other_agent)
+    answer(2)  # no call: the center's only
+    answer(1, agent=agent, days_ago=40)  # before the period
+    done = SurveyResponse.objects.filter(nps__in=(3, 10)).order_by("pk")
+    for response in done[:2]:
+        services.mark_followed_up(response=response, by=lead)
+    for scope in (center(), teams(agent.team)):
+        shares = selectors.followed_up_shares(scope=scope, span=span())
+        for kind in (CALLBACK, REFERRAL):
+            for is_done in (False, True):
+                count = selectors.follow_up_count(shares, kind=kind, done=is_done)
+                assert count == len(_list(scope, kind, done=is_done)), (scope, kind, is_done)

@@ -225,7 +225,7 @@ def _center_of(size, reviewer):
 # session, user, the bell; then the page's own queries
 QUERIES = {
     "index": 3 + 2,  # the teams of the picker, the follow-up shares
-    "nps": 3 + 4,  # teams, the list's count and page, the shares
+    "nps": 3 + 3,  # teams, the shares (which give the list's count), the list's page
     "criteria": 3 + 5,  # teams, per-team and center counts, criteria, team names
     "aht": 3 + 3,  # teams, the agents' sums, the agents
     "qa_outcomes": 3 + 3,
