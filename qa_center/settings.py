@@ -239,6 +239,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "qa_center.security.client_ip"
 # Only the failures and lockouts are worth a row; successful logins are in the access log already.
 AXES_DISABLE_ACCESS_LOG = True
+# Its log lines (logger "axes": each failure, and "Locking out ... after repeated login failures") name the account
+# and the address, not asterisks: whoever unlocks an account needs to know which one and from where. The
+# password never appears in them.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
 
 # Content-Security-Policy: every script and style sheet is ours (npm-installed, served from /static/); the few
 # inline scripts carry the request's nonce. Style *attributes* (a progress bar's width, a column's min-width,
