@@ -206,7 +206,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # The address people open QA Center at, for links in emails.
 QA_SITE_URL = env_str("QA_SITE_URL", "http://127.0.0.1:8000")
+# The console backend only prints the mail: `check --deploy` refuses it (qa_center.checks).
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "qa-center@localhost")
 
 # --- Security (production) -------------------------------------------------------------------------------

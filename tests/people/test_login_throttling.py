@@ -37,7 +37,7 @@ def ben(db):
 
 def test_the_default_limit_is_ten_failures_and_fifteen_minutes():
     assert settings.AXES_FAILURE_LIMIT == 10
-    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
+    assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username"], ["ip_address"]]
 
 

@@ -119,7 +119,7 @@ def test_the_api_documentation_runs_under_the_policy(client):
     assert response.content.decode().count(f'nonce="{nonce}"') == 2  # its inline style and script
 
 
-def test_no_template_has_an_inline_script_without_the_nonce_or_an_inline_event_handler():
+def test_no_template_has_an_inline_script_or_style_without_the_nonce_or_an_inline_event_handler():
     offenders = []
     for template in TEMPLATES.rglob("*.html"):
         text = template.read_text()
@@ -127,6 +127,9 @@ def test_no_template_has_an_inline_script_without_the_nonce_or_an_inline_event_h
             if "src=" not in tag and 'type="application/json"' not in tag and "csp_nonce" not in tag:
                 offenders.append(f"{template.name}: {tag}")
         offenders += [f"{template.name}: {handler}" for handler in re.findall(r"\son[a-z]+=", text)]
+        offenders += [
+            f"{template.name}: {tag}" for tag in re.findall(r"<style\b[^>]*>", text) if "csp_nonce" not in tag
+        ]
     assert offenders == []
 
 
