@@ -236,7 +236,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 AXES_FAILURE_LIMIT = env_int("QA_LOGIN_FAILURE_LIMIT", 10)
 if AXES_FAILURE_LIMIT < 1:
     raise ImproperlyConfigured("QA_LOGIN_FAILURE_LIMIT must be 1 or more")
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("QA_LOGIN_LOCKOUT_MINUTES", 15))
+QA_LOGIN_LOCKOUT_MINUTES = env_int("QA_LOGIN_LOCKOUT_MINUTES", 15)
+if QA_LOGIN_LOCKOUT_MINUTES < 1:  # django-axes would read 0 as "locked until an administrator unlocks"
+    raise ImproperlyConfigured("QA_LOGIN_LOCKOUT_MINUTES must be 1 or more")
+AXES_COOLOFF_TIME = timedelta(minutes=QA_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "qa_center.security.lockout_response"
@@ -272,7 +275,7 @@ CONTENT_SECURITY_POLICY = {
 # Features no page uses: a page (or a script injected into one) cannot ask for them.
 QA_PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
-    "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+    "magnetometer=(), gyroscope=(), accelerometer=()"
 )
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not TESTING)

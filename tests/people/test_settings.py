@@ -155,3 +155,12 @@ def test_the_soft_time_limit_stays_positive_and_within_the_hard_one(monkeypatch,
 def test_a_time_limit_below_one_second_is_a_clear_error(monkeypatch, limit):
     with pytest.raises(ImproperlyConfigured, match="CELERY_TASK_TIME_LIMIT must be at least 1 second"):
         _fresh_settings(monkeypatch, CELERY_TASK_TIME_LIMIT=limit)
+
+
+@pytest.mark.parametrize(
+    "variable", ["QA_SESSION_IDLE_MINUTES", "QA_LOGIN_FAILURE_LIMIT", "QA_LOGIN_LOCKOUT_MINUTES"]
+)
+def test_the_access_limits_must_be_positive(variable):
+    result = _manage("check", DJANGO_DEBUG="1", **{variable: "0"})
+    assert result.returncode != 0
+    assert f"{variable} must be 1 or more" in result.stderr
