@@ -3,14 +3,17 @@
 Settings (qa_center/settings.py) say what; this module only applies it.
 """
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
-# Requests a page repeats by itself (htmx polling): they neither count as activity nor keep a session alive.
+# Requests a page repeats by itself (htmx polling): they are no activity and do not keep a session alive.
 IDLE_EXEMPT_URL_NAMES = frozenset({"kpi_today:figures"})
 
 
@@ -24,16 +27,35 @@ def _url_name(request: HttpRequest) -> str:
     return match.view_name
 
 
-class IdleSessionMiddleware(SessionMiddleware):
-    """Django's session middleware, except that a poll does not renew the session.
+# When a signed-in session was last renewed (Unix seconds). Set at login (qa_center.people.apps connects it).
+RENEWED_AT = "qa_renewed_at"
+# A session is renewed at most this often: saving it on every request would cost every page a write (and its
+# savepoints in the tests' pinned query counts); so it ends between 29 and 30 minutes after the last activity.
+RENEW_EVERY_SECONDS = 60
 
-    With SESSION_SAVE_EVERY_REQUEST every request pushes the expiry QA_SESSION_IDLE_MINUTES ahead; the "today"
-    page polls every minute and would keep a session open on a shared PC forever."""
+
+def mark_session_renewed(sender, request, user, **kwargs):
+    """user_logged_in receiver: a fresh session needs no renewal for a minute."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_AT] = int(time.time())
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, with an expiry that counts from the last activity, not from the login.
+
+    SESSION_COOKIE_AGE is the idle time (QA_SESSION_IDLE_MINUTES); a signed-in request saves the session again
+    (which pushes both the cookie's and the stored expiry ahead) once its last renewal is a minute old. A poll the
+    page repeats by itself (the "today" figures) is no activity: it renews nothing, or a shared PC's screen would
+    stay signed in forever."""
 
     def process_response(self, request, response):
         session = getattr(request, "session", None)
-        if session is not None and not session.modified and _url_name(request) in IDLE_EXEMPT_URL_NAMES:
-            return response
+        if session is not None and session.accessed and SESSION_KEY in session:
+            now = int(time.time())
+            if now - session.get(RENEWED_AT, 0) >= RENEW_EVERY_SECONDS and (
+                _url_name(request) not in IDLE_EXEMPT_URL_NAMES
+            ):
+                session[RENEWED_AT] = now
         return super().process_response(request, response)
 
 

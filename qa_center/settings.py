@@ -220,14 +220,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 QA_BEHIND_PROXY = False
-# Agents share the PCs on the floor: a session ends after this much inactivity (every request renews it), not
-# after Django's 14 days. The "today" page's polling (/kpis/today/figures/) does not renew it
-# (qa_center.security.IdleSessionMiddleware), so a wall screen left open still logs out.
+# Agents share the PCs on the floor: a session ends after this much inactivity, not after Django's 14 days.
+# Activity renews it (at most once a minute, qa_center.security.IdleSessionMiddleware, rather than
+# SESSION_SAVE_EVERY_REQUEST's write on every request); the "today" page's polling (/kpis/today/figures/) does not,
+# so a screen left open on it still logs out.
 QA_SESSION_IDLE_MINUTES = env_int("QA_SESSION_IDLE_MINUTES", 30)
 if QA_SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("QA_SESSION_IDLE_MINUTES must be 1 or more")
 SESSION_COOKIE_AGE = QA_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 
 # Login throttling (django-axes, kept in the database so every web process sees the same counts). Both an account
 # and an address are locked after QA_LOGIN_FAILURE_LIMIT failures in a row: per account against guessing one

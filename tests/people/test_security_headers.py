@@ -1,6 +1,7 @@
 """Idle sessions, the Content-Security-Policy, Permissions-Policy and `no-store` on the pages with personal data."""
 
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
+
+from qa_center.security import RENEWED_AT
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PASSWORD = "demo-password"  # the factories' password
@@ -29,25 +32,56 @@ def test_a_session_lasts_thirty_minutes_of_inactivity(client, agent):
     assert timedelta(minutes=29) < left <= timedelta(minutes=30)
 
 
-def test_every_page_renews_the_session(client, agent):
-    client.force_login(agent)
-    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+def _idle(client, *, renewed_seconds_ago, expires_in):
+    """The session as it is after some inactivity: last renewed a while ago, its stored expiry near."""
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - renewed_seconds_ago
+    session.save()
+    expiry = timezone.now() + expires_in
+    Session.objects.filter(session_key=session.session_key).update(expire_date=expiry)
+    return expiry
 
-    client.get(reverse("home"))
+
+def test_a_page_renews_a_session_last_renewed_a_minute_ago(client, agent):
+    client.force_login(agent)
+    _idle(client, renewed_seconds_ago=61, expires_in=timedelta(minutes=1))
+
+    response = client.get(reverse("home"))
 
     assert _session(client).expire_date - timezone.now() > timedelta(minutes=29)
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
+
+
+def test_within_the_minute_a_page_does_not_write_the_session(client, agent):
+    client.force_login(agent)
+    expiry = _idle(client, renewed_seconds_ago=10, expires_in=timedelta(minutes=25))
+
+    response = client.get(reverse("home"))
+
+    assert _session(client).expire_date == expiry
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
 
 
 def test_the_today_polling_does_not_keep_a_session_alive(client, manager):
     client.force_login(manager)
-    soon = timezone.now() + timedelta(minutes=1)
-    Session.objects.update(expire_date=soon)
+    expiry = _idle(client, renewed_seconds_ago=600, expires_in=timedelta(minutes=1))
 
     response = client.get(reverse("kpi_today:figures"), HTTP_HX_REQUEST="true")
 
     assert response.status_code == 200
-    assert _session(client).expire_date == soon
+    assert _session(client).expire_date == expiry
     assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_a_session_from_before_the_idle_timeout_is_renewed_too(client, agent):
+    client.force_login(agent)
+    session = client.session
+    del session[RENEWED_AT]
+    session.save()
+
+    client.get(reverse("home"))
+
+    assert RENEWED_AT in client.session
 
 
 def test_an_expired_session_sends_you_to_the_login_page(client, agent):
