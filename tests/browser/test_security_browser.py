@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -33,3 +33,16 @@ def test_a_locked_out_login_shows_why(live_server, transactional_db, page, setti
 
     assert page.locator("#locked-out").is_visible()
     assert "15 minutes" in page.locator("#locked-out").text_content()
+
+
+def test_the_admin_runs_under_the_policy(live_server, transactional_db, page):
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "demo-password")
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+
+    page.goto(live_server.url + "/admin/people/user/")
+    page.wait_for_selector("#result_list")
+    page.goto(live_server.url + "/admin/people/user/add/")
+    page.wait_for_selector("form")
