@@ -5,9 +5,11 @@ DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis). The README lists every 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "csp",
     "qa_center.people",
     "calls",
     "scorecards",
@@ -87,13 +91,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "qa_center.security.IdleSessionMiddleware",  # Django's, except that polling does not renew a session
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "qa_center.security.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qa_center.urls"
@@ -141,6 +149,12 @@ AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes first: it refuses a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -192,13 +206,77 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # The address people open QA Center at, for links in emails.
 QA_SITE_URL = env_str("QA_SITE_URL", "http://127.0.0.1:8000")
+# The console backend only prints the mail: `check --deploy` refuses it (qa_center.checks).
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "qa-center@localhost")
 
 # --- Security (production) -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+QA_BEHIND_PROXY = False
+# Agents share the PCs on the floor: a session ends after this much inactivity, not after Django's 14 days.
+# Activity renews it (at most once a minute, qa_center.security.IdleSessionMiddleware, rather than
+# SESSION_SAVE_EVERY_REQUEST's write on every request); the "today" page's polling (/kpis/today/figures/) does not,
+# so a screen left open on it still logs out.
+QA_SESSION_IDLE_MINUTES = env_int("QA_SESSION_IDLE_MINUTES", 30)
+if QA_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("QA_SESSION_IDLE_MINUTES must be 1 or more")
+SESSION_COOKIE_AGE = QA_SESSION_IDLE_MINUTES * 60
+
+# Login throttling (django-axes, kept in the database so every web process sees the same counts). Both an account
+# and an address are locked after QA_LOGIN_FAILURE_LIMIT failures in a row: per account against guessing one
+# password from many machines, per address against trying many accounts from one machine. A success resets the
+# count; the lockout lifts by itself after QA_LOGIN_LOCKOUT_MINUTES (or at once with `manage.py axes_reset`).
+AXES_FAILURE_LIMIT = env_int("QA_LOGIN_FAILURE_LIMIT", 10)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("QA_LOGIN_FAILURE_LIMIT must be 1 or more")
+QA_LOGIN_LOCKOUT_MINUTES = env_int("QA_LOGIN_LOCKOUT_MINUTES", 15)
+if QA_LOGIN_LOCKOUT_MINUTES < 1:  # django-axes would read 0 as "locked until an administrator unlocks"
+    raise ImproperlyConfigured("QA_LOGIN_LOCKOUT_MINUTES must be 1 or more")
+AXES_COOLOFF_TIME = timedelta(minutes=QA_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qa_center.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client's address: REMOTE_ADDR, or the address the proxy appended to X-Forwarded-For when we run behind one.
+AXES_CLIENT_IP_CALLABLE = "qa_center.security.client_ip"
+# Only the failures and lockouts are worth a row; successful logins are in the access log already.
+AXES_DISABLE_ACCESS_LOG = True
+# Its log lines (logger "axes": each failure, and "Locking out ... after repeated login failures") name the account
+# and the address, not asterisks: whoever unlocks an account needs to know which one and from where. The
+# password never appears in them.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+
+# Content-Security-Policy: every script and style sheet is ours (npm-installed, served from /static/); the few
+# inline scripts carry the request's nonce. Style *attributes* (a progress bar's width, a column's min-width,
+# Swagger UI's and Chart.js's) are allowed, style elements are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Features no page uses: a page (or a script injected into one) cannot ask for them.
+QA_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=()"
+)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not TESTING)
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not TESTING)
@@ -206,8 +284,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if TESTING else 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
-    # Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto.
-    if env_bool("DJANGO_BEHIND_PROXY", True):
+    # Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto and appends the
+    # client's address to X-Forwarded-For (qa_center.security.client_ip).
+    QA_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", True)
+    if QA_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Celery ---------------------------------------------------------------------------------------------

@@ -6,3 +6,12 @@ class PeopleConfig(AppConfig):
     name = "qa_center.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        # Our deployment checks (they belong to no one app; this one is in every deployment).
+        from qa_center import checks  # noqa: F401
+        from qa_center.security import mark_session_renewed
+
+        user_logged_in.connect(mark_session_renewed, dispatch_uid="qa_center.security.mark_session_renewed")

@@ -7,3 +7,9 @@ document.addEventListener("htmx:responseError", function (event) {
     box.classList.remove("d-none");
   }
 });
+
+// A select that submits its form when changed (the language menu): the Content-Security-Policy allows no inline
+// event handlers (onchange=...).
+document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+  select.addEventListener("change", function () { select.form.submit(); });
+});

@@ -46,5 +46,12 @@ def page(chromium):
     context = chromium.new_context(locale="en-US", timezone_id="UTC")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Every browser test also checks that the Content-Security-Policy blocked nothing on the pages it opened.
+    blocked = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something"

@@ -27,13 +27,13 @@ def test_switching_the_period_redraws_the_charts(live_server, transactional_db, 
     page.wait_for_url(f"{live_server.url}{reverse('home')}")
 
     page.goto(f"{live_server.url}{reverse('dashboards:center')}?period=month&day=2026-03-15")
-    page.wait_for_function(f"{LABELS}.length === 31")
+    page.wait_for_function(f"() => {LABELS}.length === 31")
     assert page.evaluate(VALUES)[1] == 80  # 2 March
     assert "80.0 %" in page.locator("#tile-answer_rate").text_content()
     canvas = page.evaluate_handle("document.getElementById('chart-answer_rate')")
 
     page.select_option("#id_period", "year")
-    page.wait_for_function(f"{LABELS}.length === 12")
+    page.wait_for_function(f"() => {LABELS}.length === 12")
     assert page.evaluate(VALUES)[:5] == [None, None, 80, None, 50]  # March and May
     assert page.evaluate("(old) => !document.body.contains(old)", canvas)  # a new chart, swapped in
     assert "period=year" in page.url  # bookmarkable

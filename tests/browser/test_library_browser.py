@@ -33,16 +33,16 @@ def test_an_agent_plays_a_clip_of_another_agents_call(
     page.fill("#id_password", "demo-password")
     page.click("form[action='/accounts/login/'] button[type=submit]")
     page.wait_for_url(live_server.url + entry.get_absolute_url())
-    page.wait_for_function(f"{PLAYER}.readyState >= 1")  # the metadata: its duration
+    page.wait_for_function(f"() => {PLAYER}.readyState >= 1")  # the metadata: its duration
 
     page.click(f"#clip-{clip.pk} .clip-play")
-    page.wait_for_function(f"!{PLAYER}.paused")
-    page.wait_for_function(f"{PLAYER}.paused && {PLAYER}.currentTime >= 3", timeout=10_000)
+    page.wait_for_function(f"() => !{PLAYER}.paused")
+    page.wait_for_function(f"() => {PLAYER}.paused && {PLAYER}.currentTime >= 3", timeout=10_000)
     position = page.evaluate(f"{PLAYER}.currentTime")
     assert 3 <= position < 3.6, position  # stopped at the clip's end, not at the recording's (6 s)
 
     page.click(f"#clip-{clip.pk} .clip-play")  # again: counted once per page view
-    page.wait_for_function(f"{PLAYER}.paused && {PLAYER}.currentTime >= 3", timeout=10_000)
+    page.wait_for_function(f"() => {PLAYER}.paused && {PLAYER}.currentTime >= 3", timeout=10_000)
     deadline = time.monotonic() + 5  # the count is posted in the background
     while LibraryEntry.objects.get(pk=entry.pk).play_count == 0 and time.monotonic() < deadline:
         page.wait_for_timeout(100)

@@ -26,18 +26,72 @@ def _manage(*args, **env):
     return _python("manage.py", *args, **env)
 
 
-def test_production_settings_pass_check_deploy_without_warnings():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="qa.example.com",
-    )
+def _check_deploy(var_dir, **env):
+    production = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "qa.example.com",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "QA_CENTER_VAR_DIR": str(var_dir),
+    }
+    return _manage("check", "--deploy", "--fail-level", "WARNING", **{**production, **env})
+
+
+def _collected(var_dir):
+    """A var folder as `collectstatic` leaves it (the manifest is all the check reads)."""
+    (var_dir / "staticfiles").mkdir(parents=True)
+    (var_dir / "staticfiles" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    return var_dir
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    result = _check_deploy(_collected(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_before_collectstatic(tmp_path):
+    """Without the manifest every {% static %} raises: each page would answer 500."""
+    result = _check_deploy(tmp_path)
+    assert result.returncode != 0
+    assert "qa_center.E001" in result.stderr
+    assert "collectstatic" in result.stderr
+
+
+def test_check_deploy_fails_with_the_console_email_backend(tmp_path):
+    result = _check_deploy(
+        _collected(tmp_path), DJANGO_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend"
+    )
+    assert result.returncode != 0
+    assert "qa_center.E002" in result.stderr
+    assert "qa_center.E001" not in result.stderr
+
+
+def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    )
+    result = _manage(
+        "shell",
+        "-c",
+        code,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        QA_CENTER_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["True", "True", "True", "31536000"]
+
+
+def test_the_idle_timeout_comes_from_the_environment(tmp_path):
+    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_AGE)"
+    default = _manage("shell", "-c", code, DJANGO_DEBUG="1", QA_CENTER_VAR_DIR=str(tmp_path))
+    custom = _manage(
+        "shell", "-c", code, DJANGO_DEBUG="1", QA_SESSION_IDLE_MINUTES="5", QA_CENTER_VAR_DIR=str(tmp_path)
+    )
+    assert default.stdout.splitlines()[-1].split() == ["1800"], default.stderr
+    assert custom.stdout.splitlines()[-1].split() == ["300"], custom.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -101,3 +155,12 @@ def test_the_soft_time_limit_stays_positive_and_within_the_hard_one(monkeypatch,
 def test_a_time_limit_below_one_second_is_a_clear_error(monkeypatch, limit):
     with pytest.raises(ImproperlyConfigured, match="CELERY_TASK_TIME_LIMIT must be at least 1 second"):
         _fresh_settings(monkeypatch, CELERY_TASK_TIME_LIMIT=limit)
+
+
+@pytest.mark.parametrize(
+    "variable", ["QA_SESSION_IDLE_MINUTES", "QA_LOGIN_FAILURE_LIMIT", "QA_LOGIN_LOCKOUT_MINUTES"]
+)
+def test_the_access_limits_must_be_positive(variable):
+    result = _manage("check", DJANGO_DEBUG="1", **{variable: "0"})
+    assert result.returncode != 0
+    assert f"{variable} must be 1 or more" in result.stderr
