@@ -97,7 +97,8 @@ class _FileRange:
 def _set_common_headers(response: HttpResponseBase, name: str) -> None:
     response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private"
+    # Not kept in the browser's cache: agents share PCs on the floor (the range requests of the player still work).
+    response["Cache-Control"] = "no-store, private"
     response["Content-Disposition"] = content_disposition_header(False, PurePosixPath(name).name)
 
 

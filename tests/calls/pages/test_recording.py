@@ -92,7 +92,7 @@ def test_full_file_is_streamed_with_safe_headers(client, agent, recorded_call):
     assert response["Content-Length"] == str(SIZE)
     assert response["Accept-Ranges"] == "bytes"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Cache-Control"] == "private"
+    assert response["Cache-Control"] == "no-store, private"
     assert response["Content-Disposition"] == 'inline; filename="greeting.wav"'
     assert not response.has_header("Content-Range")
 
