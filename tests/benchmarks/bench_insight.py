@@ -28,7 +28,6 @@ The PostgreSQL part runs only when DATABASE_URL names a PostgreSQL server (bench
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
@@ -36,11 +35,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests.benchmarks import bench_kpis
-from tests.benchmarks.bench_lists import BASE_DIR, BENCH_DIR, configure_django, percentile
+from tests.benchmarks.bench_lists import BASE_DIR, BENCH_DIR, configure_django, timed_get
 
 OUTPUT = BENCH_DIR / "insight.json"
 REQUESTS = 30
-WARM_UP = 3
 TARGET_MS = 300
 SMALL_CALLS = 1_000
 SEED = 20261203
@@ -216,49 +214,6 @@ def pages() -> dict[str, str]:
     }
 
 
-def _measure_page(client, url: str, requests: int) -> dict:
-    from django.db import connection
-
-    for _ in range(WARM_UP):
-        assert client.get(url).status_code == 200, url
-    timings, cpu_timings, database_timings = [], [], []
-    in_database = [0.0]
-
-    def timed(execute, sql, *args):
-        began = time.perf_counter()
-        try:
-            return execute(sql, *args)
-        finally:
-            in_database[0] += time.perf_counter() - began
-
-    for _ in range(requests):
-        in_database[0] = 0.0
-        began, began_cpu = time.perf_counter(), time.process_time()
-        with connection.execute_wrapper(timed):
-            response = client.get(url)
-        timings.append((time.perf_counter() - began) * 1000)
-        cpu_timings.append((time.process_time() - began_cpu) * 1000)
-        database_timings.append(in_database[0] * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    queries = []  # counted on the connection wrapper: SQLite's connection is closed after every request
-
-    def count(execute, sql, *args):
-        queries.append(sql)
-        return execute(sql, *args)
-
-    with connection.execute_wrapper(count):
-        assert client.get(url).status_code == 200
-    return {
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(percentile(timings, 0.95), 1),
-        "cpu_p50_ms": round(statistics.median(cpu_timings), 1),
-        "cpu_p95_ms": round(percentile(cpu_timings, 0.95), 1),
-        "db_p50_ms": round(statistics.median(database_timings), 1),
-        "db_p95_ms": round(percentile(database_timings, 0.95), 1),
-        "queries": len(queries),
-    }
-
-
 def measure(requests: int) -> dict:
     from django.test import Client
     from django.test.utils import override_settings
@@ -277,7 +232,7 @@ def measure(requests: int) -> dict:
             client.force_login(User.objects.get(username=username))
             for page, url in pages().items():
                 name = f"{page} ({role})"
-                results[name] = figures = _measure_page(client, url, requests)
+                results[name] = figures = timed_get(client, url, requests)[0]
                 print(
                     f"  {name:<45} p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms  "
                     f"(SQL p50 {figures['db_p50_ms']:>7} ms)  {figures['queries']} queries",

@@ -382,8 +382,58 @@ def call_variants() -> dict[str, tuple[str, dict]]:
     return found
 
 
+def timed_get(client, url: str, requests: int) -> tuple[dict, bytes]:
+    """`url` requested WARM_UP times, then `requests` times timed: p50 / p95 of the server time (wall clock; a
+    streamed body is read inside the time), of this process's CPU time (SQLite runs in it: what a busy, shared
+    machine inflates less) and of the time spent in the database's queries (what grows with the number of
+    calls, if anything); and the query count of one more request, whose body comes back for the caller."""
+    from django.db import connection
+
+    for _ in range(WARM_UP):
+        assert client.get(url).status_code == 200, url
+    timings, cpu_timings, database_timings = [], [], []
+    in_database = [0.0]
+
+    def timed(execute, sql, *args):
+        began = time.perf_counter()
+        try:
+            return execute(sql, *args)
+        finally:
+            in_database[0] += time.perf_counter() - began
+
+    for _ in range(requests):
+        in_database[0] = 0.0
+        began, began_cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(timed):
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)  # an export's rows are written now
+        timings.append((time.perf_counter() - began) * 1000)
+        cpu_timings.append((time.process_time() - began_cpu) * 1000)
+        database_timings.append(in_database[0] * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    queries = []  # counted on the connection wrapper: SQLite's connection is closed after every request
+
+    def count(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    figures = {
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "cpu_p50_ms": round(statistics.median(cpu_timings), 1),
+        "cpu_p95_ms": round(percentile(cpu_timings, 0.95), 1),
+        "db_p50_ms": round(statistics.median(database_timings), 1),
+        "db_p95_ms": round(percentile(database_timings, 0.95), 1),
+        "queries": len(queries),
+    }
+    return figures, body
+
+
 def measure(*, calls: int) -> dict:
-    from django.db import connection, reset_queries
     from django.test import Client
 
     from qa_center.people.models import User
@@ -393,54 +443,14 @@ def measure(*, calls: int) -> dict:
         client = Client()
         client.force_login(User.objects.get(username=username))
         url = f"{path}?{urlencode(params)}" if params else path
-        for _ in range(WARM_UP):
-            assert client.get(url).status_code == 200
-        timings, cpu_timings, database_timings = [], [], []
-        in_database = [0.0]
-
-        def timed(execute, sql, *args, in_database=in_database):
-            began = time.perf_counter()
-            try:
-                return execute(sql, *args)
-            finally:
-                in_database[0] += time.perf_counter() - began
-
-        for _ in range(REQUESTS):
-            in_database[0] = 0.0
-            began, began_cpu = time.perf_counter(), time.process_time()
-            with connection.execute_wrapper(timed):
-                response = client.get(url)
-                if response.streaming:
-                    body = b"".join(response.streaming_content)  # the export's rows are written now
-            timings.append((time.perf_counter() - began) * 1000)
-            cpu_timings.append((time.process_time() - began_cpu) * 1000)
-            database_timings.append(in_database[0] * 1000)
-            assert response.status_code == 200, (name, response.status_code)
-        queries = []  # counted on the connection wrapper: SQLite's connection is closed after every request
-
-        def count(execute, sql, *args, queries=queries):
-            queries.append(sql)
-            return execute(sql, *args)
-
-        reset_queries()
-        with connection.execute_wrapper(count):
-            response = client.get(url)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+        figures, body = timed_get(client, url, REQUESTS)
         html = body.decode()
         if count_marker is None:  # the CSV export: its rows, less the header line
             shown = f"{html.count(row_marker) - 1:,} rows exported"
         else:
             shown = html.split(count_marker, 1)[1].split("</span>", 1)[0].split("#}")[-1].strip()
         results[name] = {
-            "p50_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(percentile(timings, 0.95), 1),
-            # CPU time of this process (SQLite runs in it): what a busy, shared machine inflates less.
-            "cpu_p50_ms": round(statistics.median(cpu_timings), 1),
-            "cpu_p95_ms": round(percentile(cpu_timings, 0.95), 1),
-            # The part spent in the database's queries: what grows with the number of calls, if anything.
-            "db_p50_ms": round(statistics.median(database_timings), 1),
-            "db_p95_ms": round(percentile(database_timings, 0.95), 1),
-            "queries": len(queries),
+            **figures,
             "rows": html.count(row_marker) - (1 if count_marker is None else 0),
             "count": shown,
             "calls": calls,
