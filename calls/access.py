@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from calls.models import Call, CallType, ImportJob, ImportMapping, IngestToken
-from qa_center.people import roles
+from qa_center.people.permissions import require
 
 
 def get_call_for(user, pk) -> Call:
@@ -26,8 +26,7 @@ def get_call_for_token(token: IngestToken, external_id: str, *, for_read_back: b
 
 def require_qa_manager(user) -> None:
     """Managing imports, mappings and ingest tokens is the QA manager's job: others get 403."""
-    if not roles.is_manager(user):
-        raise PermissionDenied
+    require("calls.manage", user)
 
 
 def get_token_for(user, pk) -> IngestToken:

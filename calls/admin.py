@@ -28,10 +28,11 @@ from calls.redaction import redact_text
 from calls.services import FROZEN_FIELDS, frozen_calls
 from calls.surveys.services import follow_call_start, settle_time_source
 from qa_center.people import roles
+from qa_center.people.permissions import ObjectRulesAdmin
 
 
 @admin.register(CallType)
-class CallTypeAdmin(admin.ModelAdmin):
+class CallTypeAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("name", "slug", "is_active")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "slug")
@@ -54,7 +55,7 @@ class EscalationInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = (
         "external_id",
         "started_at",
@@ -136,7 +137,8 @@ class CallAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(SurveyAdminMixin, admin.ModelAdmin):
+class SurveyResponseAdmin(ObjectRulesAdmin, SurveyAdminMixin, admin.ModelAdmin):
+    # No visible_through: an answer linked to no call counts center-wide, the QA managers' business.
     list_display = ("external_id", "call", "segment", "nps", "csat", "responded_at", "responded_at_source")
     list_filter = ("responded_at_source", "segment")
     list_select_related = ("call",)
@@ -151,7 +153,9 @@ class SurveyResponseAdmin(SurveyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(ObjectRulesAdmin, admin.ModelAdmin):
+    visible_through = "call"  # read with its call
+    visible_parent = Call
     list_display = ("call", "type", "reason", "from_level", "to_level", "escalated_at", "followup_due_at")
     list_filter = ("type",)
     list_select_related = ("call",)
@@ -159,7 +163,7 @@ class EscalationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentAlias)
-class AgentAliasAdmin(admin.ModelAdmin):
+class AgentAliasAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     """Names saved in imports' agent steps: one mapped by mistake is corrected or deleted here."""
 
     list_display = ("name", "agent", "created_by", "created_at")
@@ -169,13 +173,13 @@ class AgentAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportMapping)
-class ImportMappingAdmin(admin.ModelAdmin):
+class ImportMappingAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "is_preset", "created_at")
     list_filter = ("kind",)
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = (
         "original_name",
         "kind",
@@ -202,7 +206,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(IngestToken)
-class IngestTokenAdmin(admin.ModelAdmin):
+class IngestTokenAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
     # Revoking is one-way (the API tokens page): a leaked token must not come back through the admin.
     readonly_fields = ("prefix", "key_hash", "created_by", "created_at", "last_used_at", "revoked_at")
@@ -212,7 +216,7 @@ class IngestTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRowError)
-class ImportRowErrorAdmin(admin.ModelAdmin):
+class ImportRowErrorAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("job", "line_number", "reason_text")
     list_select_related = ("job",)
     raw_id_fields = ("job",)
@@ -222,7 +226,7 @@ class ImportRowErrorAdmin(admin.ModelAdmin):
         return obj.text  # in the reader's language (calls.reasons)
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     """A record of what the system did: shown, never added, changed or deleted here."""
 
     def has_add_permission(self, request):

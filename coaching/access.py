@@ -6,12 +6,12 @@ Sessions: agents reach their own, team leads those they run and their teams' age
 Only the session's lead changes it; the agent confirms their part and ticks their own action items.
 """
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from calls.access import require_qa_manager
 from calls.models import Call
 from coaching.library.selectors import may_nominate, sees_internal_clips
 from coaching.models import (
@@ -25,6 +25,7 @@ from coaching.models import (
 )
 from qa_center.people import roles
 from qa_center.people.models import User
+from qa_center.people.permissions import require
 
 __all__ = [
     "coachable_agents",
@@ -51,14 +52,12 @@ def sees_coaching(user) -> bool:
 
 
 def require_coaching_role(user) -> None:
-    if not sees_coaching(user):
-        raise PermissionDenied
+    require("coaching.use_coaching", user)
 
 
 def require_team_lead(user) -> None:
     """Scheduling and the week calendar are the team leads' job."""
-    if not roles.is_team_lead(user):
-        raise PermissionDenied
+    require("coaching.schedule", user)
 
 
 def coachable_agents(lead) -> QuerySet:
@@ -83,10 +82,10 @@ def get_session_for(user, pk, *, for_change: bool = False, for_agent: bool = Fal
     for_agent: only its agent (what the agent does after the session: confirm, comment)."""
     require_coaching_role(user)
     session = get_object_or_404(_sessions_for(user), pk=pk)
-    if for_change and session.lead_id != user.pk:
-        raise PermissionDenied
-    if for_agent and session.agent_id != user.pk:
-        raise PermissionDenied
+    if for_change:
+        require("coaching.change_coachingsession", user, session)
+    if for_agent:
+        require("coaching.confirm_coachingsession", user, session)
     return session
 
 
@@ -95,8 +94,7 @@ def get_agenda_item_for(user, pk, *, session_pk) -> AgendaItem:
     is on it; 403 for anyone but the session's lead."""
     session = get_session_for(user, session_pk)
     item = get_object_or_404(AgendaItem, pk=pk, session=session)
-    if session.lead_id != user.pk:
-        raise PermissionDenied
+    require("coaching.change_coachingsession", user, session)
     item.session = session
     return item
 
@@ -111,9 +109,7 @@ def get_action_item_for(user, pk, *, for_tick: bool = False) -> ActionItem:
     )
     item = get_object_or_404(queryset, pk=pk)
     if for_tick:
-        own = item.owner == ActionItem.Owner.AGENT and item.session.agent_id == user.pk
-        if not (item.session.lead_id == user.pk or own):
-            raise PermissionDenied
+        require("coaching.tick_actionitem", user, item)
     return item
 
 
@@ -129,7 +125,7 @@ def get_feed_owner(token: str) -> CalendarFeed:
 
 def require_library_curator(user) -> None:
     """Curating the library (approving, editing, clips, anonymising) is the QA managers' job: 403 for others."""
-    require_qa_manager(user)
+    require("coaching.curate_library", user)
 
 
 def get_library_entry_for(user, pk, *, for_change: bool = False) -> LibraryEntry:
@@ -151,7 +147,7 @@ def get_library_entry_for_recording(user, pk) -> LibraryEntry:
     approved entry, and only that call's. A nomination that is not approved (yet) is heard only by those who
     may hear the call anyway (Call.objects.visible_to), so the library never opens another call."""
     entry = get_library_entry_for(user, pk)
-    if not entry.is_approved and not Call.objects.visible_to(user).filter(pk=entry.call_id).exists():
+    if not entry.is_approved and not rules.has_perm("calls.view_call", user, entry.call):
         raise Http404
     return entry
 
@@ -159,8 +155,7 @@ def get_library_entry_for_recording(user, pk) -> LibraryEntry:
 def get_library_entry_for_anonymity_request(user, pk) -> LibraryEntry:
     """Only the agent credited by an entry asks for it to be anonymised: 403 for others who may read it."""
     entry = get_library_entry_for(user, pk)
-    if entry.agent_id is None or entry.agent_id != user.pk:
-        raise PermissionDenied
+    require("coaching.ask_anonymity", user, entry)
     return entry
 
 

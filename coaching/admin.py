@@ -15,6 +15,7 @@ from coaching.models import (
     SentReminder,
     SessionChange,
 )
+from qa_center.people.permissions import ObjectRulesAdmin
 
 # Sessions
 
@@ -60,7 +61,7 @@ class ChangeInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(ReadOnly, admin.ModelAdmin):
+class CoachingSessionAdmin(ObjectRulesAdmin, ReadOnly, admin.ModelAdmin):
     list_display = ("starts_at", "lead", "agent", "kind", "status", "place")
     list_filter = ("status", "kind")
     list_select_related = ("lead", "agent")
@@ -70,33 +71,41 @@ class CoachingSessionAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(ReadOnly, admin.ModelAdmin):
+class AgendaItemAdmin(ObjectRulesAdmin, ReadOnly, admin.ModelAdmin):
+    visible_through = "session"  # read with its coachingsession
+    visible_parent = CoachingSession
     list_display = ("session", "kind", "criterion_title", "text")
     list_select_related = ("session__agent",)
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(ReadOnly, admin.ModelAdmin):
+class ActionItemAdmin(ObjectRulesAdmin, ReadOnly, admin.ModelAdmin):
+    visible_through = "session"  # read with its coachingsession
+    visible_parent = CoachingSession
     list_display = ("description", "owner", "due_on", "done_at", "session")
     list_filter = ("owner",)
     list_select_related = ("session__agent",)
 
 
 @admin.register(SessionChange)
-class SessionChangeAdmin(ReadOnly, admin.ModelAdmin):
+class SessionChangeAdmin(ObjectRulesAdmin, ReadOnly, admin.ModelAdmin):
+    visible_through = "session"  # read with its coachingsession
+    visible_parent = CoachingSession
     list_display = ("session", "changed_at", "old_starts_at", "new_starts_at", "changed_by")
     list_select_related = ("session__agent", "changed_by")
 
 
 @admin.register(SentReminder)
-class SentReminderAdmin(ReadOnly, admin.ModelAdmin):
+class SentReminderAdmin(ObjectRulesAdmin, ReadOnly, admin.ModelAdmin):
+    visible_through = "session"  # read with its coachingsession
+    visible_parent = CoachingSession
     list_display = ("key", "recipient", "sent_at")
     list_select_related = ("recipient",)
     search_fields = ("key",)
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(ReadOnly, admin.ModelAdmin):
+class CalendarFeedAdmin(ObjectRulesAdmin, ReadOnly, admin.ModelAdmin):
     list_display = ("user", "created_at", "last_used_at")
     list_select_related = ("user",)
 
@@ -130,7 +139,7 @@ class LibraryClipInline(ReadOnlyLibraryRecord, admin.TabularInline):
 
 
 @admin.register(LibraryEntry)
-class LibraryEntryAdmin(ReadOnlyLibraryRecord, admin.ModelAdmin):
+class LibraryEntryAdmin(ObjectRulesAdmin, ReadOnlyLibraryRecord, admin.ModelAdmin):
     list_display = ["title", "status", "call_type", "agent", "nominated_at", "play_count", "session_count"]
     list_filter = ["status", "call_type"]
     search_fields = ["title", "call__external_id"]
@@ -140,21 +149,25 @@ class LibraryEntryAdmin(ReadOnlyLibraryRecord, admin.ModelAdmin):
 
 
 @admin.register(LibraryEntryCriterion)
-class LibraryEntryCriterionAdmin(ReadOnlyLibraryRecord, admin.ModelAdmin):
+class LibraryEntryCriterionAdmin(ObjectRulesAdmin, ReadOnlyLibraryRecord, admin.ModelAdmin):
+    visible_through = "entry"  # read with its libraryentry
+    visible_parent = LibraryEntry
     list_display = ["title", "entry"]
     search_fields = ["title"]
     list_select_related = ["entry"]
 
 
 @admin.register(LibraryClip)
-class LibraryClipAdmin(ReadOnlyLibraryRecord, admin.ModelAdmin):
+class LibraryClipAdmin(ObjectRulesAdmin, ReadOnlyLibraryRecord, admin.ModelAdmin):
+    visible_through = "entry"  # read with its libraryentry
+    visible_parent = LibraryEntry
     list_display = ["entry", "start_seconds", "end_seconds", "internal_only"]
     list_filter = ["internal_only"]
     list_select_related = ["entry"]
 
 
 @admin.register(LibraryTag)
-class LibraryTagAdmin(ReadOnlyLibraryRecord, admin.ModelAdmin):
+class LibraryTagAdmin(ObjectRulesAdmin, ReadOnlyLibraryRecord, admin.ModelAdmin):
     """Read-only, and kept: the entries' search text holds their tags' names."""
 
     list_display = ["name"]

@@ -10,6 +10,7 @@ class CoachingConfig(AppConfig):
         # Calls sit below coaching and cannot ask the library which recordings it needs: the library tells
         # calls' retention (calls.retention.services) instead.
         from calls.retention.services import register_hold
+        from coaching import permissions  # noqa: F401 - registers the object rules (django-rules)
         from coaching.library.selectors import calls_in_library
 
         register_hold(calls_in_library)

@@ -153,6 +153,9 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes first: it refuses a locked-out account or address before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # user.has_perm(name, obj) answers the object rules (qa_center.people.permissions) too; our own code asks
+    # rules.has_perm directly (a superuser is a QA manager here, not someone every rule says yes to).
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

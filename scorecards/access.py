@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from calls.access import require_qa_manager
 from qa_center.people import roles
 from qa_center.people.models import Team, User
+from qa_center.people.permissions import require
 from scorecards.feedback.selectors import team_agents
 from scorecards.kpis import counted_evaluations
 from scorecards.models import (
@@ -51,15 +52,13 @@ __all__ = [
 
 
 def require_reviewer(user) -> None:
-    if not roles.works_center_wide(user):
-        raise PermissionDenied
+    require("scorecards.review", user)
 
 
 def require_evaluation_finder(user) -> None:
     """The evaluations list is for QA managers, team leads and reviewers: 403 for anyone else (an agent has
     "My feedback")."""
-    if not (roles.is_manager(user) or roles.is_team_lead(user) or roles.is_reviewer(user)):
-        raise PermissionDenied
+    require("scorecards.find_evaluations", user)
 
 
 @dataclass(frozen=True)
@@ -116,8 +115,7 @@ def get_evaluation_for(user, pk, *, for_change: bool = False) -> Evaluation:
 
 
 def _require_change(user, evaluation: Evaluation) -> None:
-    if not (evaluation.reviewer_id == user.pk and evaluation.status == Evaluation.Status.DRAFT):
-        raise PermissionDenied
+    require("scorecards.change_evaluation", user, evaluation)
 
 
 def get_note_for(user, pk, *, evaluation_pk, for_change: bool = False) -> RecordingNote:
@@ -139,7 +137,7 @@ def get_scorecard_for(user, pk, *, for_change: bool = False) -> Scorecard:
         queryset = queryset.filter(versions__status=ScorecardVersion.Status.PUBLISHED)
     scorecard = get_object_or_404(queryset, pk=pk)
     if for_change:
-        require_qa_manager(user)
+        require("scorecards.change_scorecard", user, scorecard)
     return scorecard
 
 
@@ -150,7 +148,7 @@ def get_version_for(user, pk, *, for_change: bool = False) -> ScorecardVersion:
         queryset = queryset.exclude(status=ScorecardVersion.Status.DRAFT)
     version = get_object_or_404(queryset, pk=pk)
     if for_change:
-        require_qa_manager(user)
+        require("scorecards.change_scorecard", user, version.scorecard)
     return version
 
 
@@ -169,7 +167,7 @@ def _visible_parts(queryset, user, version_path: str):
 def _part_for(queryset, user, pk, *, version_path: str, for_change: bool):
     part = get_object_or_404(_visible_parts(queryset, user, version_path), pk=pk)
     if for_change:
-        require_qa_manager(user)
+        require("scorecards.change_scorecard", user)
     return part
 
 
@@ -203,23 +201,23 @@ def get_assignment_for(user, pk, *, for_change: bool = False) -> Assignment:
         queryset = queryset.filter(reviewer=user)
     assignment = get_object_or_404(queryset, pk=pk)
     if for_change:
-        require_qa_manager(user)
+        require("scorecards.change_assignment", user, assignment)
     return assignment
 
 
 def get_sampling_rule_for(user, pk) -> SamplingRule:
-    require_qa_manager(user)
+    require("scorecards.manage_sampling", user)
     return get_object_or_404(SamplingRule.objects.select_related("call_type"), pk=pk)
 
 
 def get_sampling_run_for(user, pk) -> SamplingRun:
-    require_qa_manager(user)
+    require("scorecards.manage_sampling", user)
     return get_object_or_404(SamplingRun.objects.select_related("created_by"), pk=pk)
 
 
 def get_dispute_for(user, pk) -> Dispute:
     """Resolving disputes is the QA managers' job: 403 for anyone else, 404 for a missing dispute."""
-    require_qa_manager(user)
+    require("scorecards.resolve_dispute", user)
     queryset = Dispute.objects.select_related(
         "evaluation",
         "evaluation__agent",

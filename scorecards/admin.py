@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from qa_center.people.permissions import ObjectRulesAdmin
 from scorecards.models import (
     Answer,
     Assignment,
@@ -72,7 +73,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(admin.ModelAdmin):
+class ScorecardAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("name", "call_type", "created_at")
     list_select_related = ("call_type",)
     search_fields = ("name",)
@@ -86,7 +87,7 @@ class SectionInline(FrozenUnlessDraft, admin.TabularInline):
 
 
 @admin.register(ScorecardVersion)
-class ScorecardVersionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
+class ScorecardVersionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, admin.ModelAdmin):
     list_display = ("scorecard", "number", "status", "scoring_method", "pass_mark", "published_at")
     list_filter = ("status", "scoring_method")
     list_select_related = ("scorecard",)
@@ -105,7 +106,7 @@ class CriterionInline(FrozenUnlessDraft, admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
+class SectionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, admin.ModelAdmin):
     @staticmethod
     def version_of(obj):
         return obj.version
@@ -126,7 +127,7 @@ class OptionInline(FrozenUnlessDraft, admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
+class CriterionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, admin.ModelAdmin):
     @staticmethod
     def version_of(obj):
         return obj.section.version
@@ -139,26 +140,26 @@ class CriterionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
 
 
 @admin.register(CriterionComment)
-class CriterionCommentAdmin(admin.ModelAdmin):
+class CriterionCommentAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("criterion", "author", "created_at")
     list_select_related = ("criterion", "author")
     raw_id_fields = ("criterion",)
 
 
 @admin.register(SamplingRule)
-class SamplingRuleAdmin(admin.ModelAdmin):
+class SamplingRuleAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("call_type", "team", "method", "calls_per_agent", "percentage", "period", "is_active")
     list_filter = ("period", "method", "is_active")
 
 
 @admin.register(SamplingRun)
-class SamplingRunAdmin(admin.ModelAdmin):
+class SamplingRunAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("period_start", "period_end", "seed", "assignments_created", "created_at")
     readonly_fields = ("report",)
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("call", "reviewer", "status", "created_at", "due_at")
     list_filter = ("status",)
     list_select_related = ("call", "reviewer")
@@ -179,7 +180,7 @@ class NoteInline(ReadOnlyRecord, admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ReadOnlyRecord, admin.ModelAdmin):
+class EvaluationAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
     list_display = ("call", "agent", "team", "reviewer", "status", "score", "passed", "submitted_at")
     list_filter = ("status", "passed", "auto_failed")
     list_select_related = ("call", "agent", "team", "reviewer")
@@ -195,7 +196,9 @@ class DisputeItemInline(ReadOnlyRecord, admin.TabularInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyRecord, admin.ModelAdmin):
+class DisputeAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
+    visible_through = "evaluation"  # read with its evaluation
+    visible_parent = Evaluation
     list_display = ("evaluation", "opened_by", "opened_at", "status", "resolved_by", "resolved_at")
     list_filter = ("status",)
     list_select_related = ("evaluation", "opened_by", "resolved_by")
@@ -204,7 +207,9 @@ class DisputeAdmin(ReadOnlyRecord, admin.ModelAdmin):
 
 
 @admin.register(EvaluationChange)
-class EvaluationChangeAdmin(admin.ModelAdmin):
+class EvaluationChangeAdmin(ObjectRulesAdmin, admin.ModelAdmin):
+    visible_through = "evaluation"  # read with its evaluation
+    visible_parent = Evaluation
     list_display = ("evaluation", "action", "changed_by", "changed_at")
     list_filter = ("action",)
     list_select_related = ("evaluation", "changed_by")
@@ -215,7 +220,7 @@ class EvaluationChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalibrationSession)
-class CalibrationSessionAdmin(admin.ModelAdmin):
+class CalibrationSessionAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     list_display = ("__str__", "call", "version", "created_by", "created_at", "closed_at")
     list_select_related = ("call", "version", "created_by")
     raw_id_fields = ("call",)
@@ -223,7 +228,7 @@ class CalibrationSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CriterionOption)
-class CriterionOptionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
+class CriterionOptionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, admin.ModelAdmin):
     @staticmethod
     def version_of(obj):
         return obj.criterion.section.version
@@ -234,7 +239,9 @@ class CriterionOptionAdmin(FrozenUnlessDraft, admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ReadOnlyRecord, admin.ModelAdmin):
+class AnswerAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
+    visible_through = "evaluation"  # read with its evaluation
+    visible_parent = Evaluation
     list_display = ("evaluation", "criterion", "is_na", "points", "max_points")
     list_select_related = ("evaluation", "criterion")
     raw_id_fields = ("evaluation", "criterion", "option")
@@ -243,14 +250,18 @@ class AnswerAdmin(ReadOnlyRecord, admin.ModelAdmin):
 
 
 @admin.register(RecordingNote)
-class RecordingNoteAdmin(ReadOnlyRecord, admin.ModelAdmin):
+class RecordingNoteAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
+    visible_through = "evaluation"  # read with its evaluation
+    visible_parent = Evaluation
     list_display = ("evaluation", "at_seconds", "author", "created_at")
     list_select_related = ("evaluation", "author")
     raw_id_fields = ("evaluation",)
 
 
 @admin.register(DisputeItem)
-class DisputeItemAdmin(ReadOnlyRecord, admin.ModelAdmin):
+class DisputeItemAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
+    visible_through = "dispute__evaluation"  # read with its evaluation
+    visible_parent = Evaluation
     list_display = ("dispute", "criterion")
     list_select_related = ("dispute", "criterion")
     raw_id_fields = ("dispute", "criterion")

@@ -7,6 +7,8 @@ class ScorecardsConfig(AppConfig):
     verbose_name = _("Scorecards and evaluations")
 
     def ready(self):
+        from scorecards import permissions  # noqa: F401 - registers the object rules (django-rules)
+
         # The notification events these features declare: a stored notification is written out in its
         # reader's language by its event, in every process that shows or mails one.
         from scorecards.disputes import notifications as dispute_events  # noqa: F401

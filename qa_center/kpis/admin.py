@@ -19,9 +19,10 @@ from qa_center.kpis.models import (
     KpiTarget,
 )
 from qa_center.kpis.targets import services
+from qa_center.people.permissions import ObjectRulesAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -70,7 +71,7 @@ class _CheckedValueForm(forms.ModelForm):
         return cleaned
 
 
-class _SettingAdmin(admin.ModelAdmin):
+class _SettingAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     form = _CheckedValueForm
     key_fields: tuple[str, ...] = ()
 
@@ -93,7 +94,7 @@ class KpiTargetAdmin(_SettingAdmin):
 
 
 @admin.register(EscalationLevel)
-class EscalationLevelAdmin(admin.ModelAdmin):
+class EscalationLevelAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     form = LevelForm
     list_display = ("name", "kind", "order")
     list_filter = ("kind",)
@@ -103,7 +104,7 @@ class EscalationLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):
+class EscalationRuleAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     form = RuleForm
     list_display = ("type", "reason", "handler", "followup_hours", "updated_by", "updated_at")
     list_filter = ("type",)
