@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qa_center.people import roles
+from qa_center.people.names import MAX_LENGTH
 
 DEFAULT_PASS_MARK = Decimal("85")
 
@@ -482,6 +483,14 @@ class Evaluation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    # The agent's and the reviewer's names as one sortable value each (qa_center.people.names), for the
+    # evaluations list's sorts by a person: kept by start_evaluation and refreshed when a name changes.
+    agent_sort = models.CharField(
+        max_length=MAX_LENGTH, blank=True, default="", db_default="", editable=False
+    )
+    reviewer_sort = models.CharField(
+        max_length=MAX_LENGTH, blank=True, default="", db_default="", editable=False
+    )
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -500,6 +509,9 @@ class Evaluation(models.Model):
             models.Index(fields=["team", "submitted_at", "id"], name="evaluation_team_submitted_idx"),
             models.Index(fields=["reviewer", "submitted_at", "id"], name="evaluation_reviewer_subm_idx"),
             models.Index(fields=["version", "submitted_at", "id"], name="evaluation_version_subm_idx"),
+            # Its sorts by the agent's and by the reviewer's name (keyset, like the date's).
+            models.Index(fields=["agent_sort", "submitted_at", "id"], name="evaluation_agent_sort_idx"),
+            models.Index(fields=["reviewer_sort", "submitted_at", "id"], name="evaluation_reviewer_sort_idx"),
         ]
         constraints = [
             # One regular evaluation per call: a second would count the call twice in the agent's scores.

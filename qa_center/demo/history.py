@@ -111,6 +111,7 @@ def seed_history(demo: Reviewing, *, sampled: SamplingPeriod, exclude: set[int])
         started = max(submitted - timedelta(minutes=rng.randint(12, 45)), min(call_end(call), submitted))
         times.append((started, acknowledged or submitted))
     Evaluation.objects.bulk_create(evaluations, batch_size=500)
+    services.refresh_name_sort_keys({e.agent_id for e in evaluations} | {e.reviewer_id for e in evaluations})
     for evaluation, rows, (created, updated) in zip(evaluations, answers, times, strict=True):
         evaluation.created_at, evaluation.updated_at = created, updated
         for row in rows:

@@ -27,19 +27,20 @@ from qa_center.people import roles
 from qa_center.people.models import Team, User
 from scorecards.models import Answer, Criterion, Evaluation, RecordingNote, Scorecard, Section
 
-# Sort keys offered → (the columns of a total order, or None for a name sort no index serves).
-# Date and score go by keyset through an index on exactly these columns (scorecards.models.Evaluation.Meta);
-# agent and reviewer sort by a person's name, a column of another table: paged by OFFSET (paging.paginate
-# without an order), which is what a list of this size affords (tests/benchmarks/bench_lists.py).
+# Sort keys offered → the columns of a total order, each served by an index on exactly these columns
+# (scorecards.models.Evaluation.Meta), so every sort goes by keyset. A sort by a person's name reads the
+# evaluation's own copy of it (agent_sort / reviewer_sort, qa_center.people.names): a column of the users
+# table would make the database sort every matching row. Within one person, oldest first from A (newest
+# first from Z): a keyset order goes one way.
 KEYSET_SORTS: dict[str, tuple[str, ...]] = {
     "date": ("submitted_at", "id"),
     "score": ("score", "submitted_at", "id"),
+    "agent": ("agent_sort", "submitted_at", "id"),
+    "reviewer": ("reviewer_sort", "submitted_at", "id"),
 }
-NAME_SORTS: dict[str, tuple[str, ...]] = {
-    "agent": ("agent__first_name", "agent__last_name", "agent__username"),
-    "reviewer": ("reviewer__first_name", "reviewer__last_name", "reviewer__username"),
-}
-SORTS = (*KEYSET_SORTS, *NAME_SORTS)
+SORTS = tuple(KEYSET_SORTS)
+# The sorts a first click on their column asks from the top (the highest score, the newest); names from A.
+DESCENDING_FIRST = frozenset({"date", "score"})
 DEFAULT_SORT = "-date"
 DISPUTED_STATUSES = (Evaluation.Status.DISPUTED, Evaluation.Status.RESOLVED)
 
@@ -79,19 +80,13 @@ def normalise_sort(value: str | None) -> str:
     return DEFAULT_SORT
 
 
-def keyset_order(sort: str) -> KeysetOrder | None:
-    """The keyset order behind a sort, None for a name sort (paged by OFFSET)."""
-    fields = KEYSET_SORTS.get(sort.removeprefix("-"))
-    return None if fields is None else KeysetOrder(fields=fields, descending=sort.startswith("-"))
+def keyset_order(sort: str) -> KeysetOrder:
+    """The keyset order behind a sort."""
+    return KeysetOrder(fields=KEYSET_SORTS[sort.removeprefix("-")], descending=sort.startswith("-"))
 
 
 def _order_by(sort: str) -> list[str]:
-    key, descending = sort.removeprefix("-"), sort.startswith("-")
-    if (order := keyset_order(sort)) is not None:
-        return order.order_by()
-    sign = "-" if descending else ""
-    # The date, newest first, then the id, make the order total whichever way the names go.
-    return [f"{sign}{name}" for name in NAME_SORTS[key]] + ["-submitted_at", "-id"]
+    return keyset_order(sort).order_by()
 
 
 # Past this many matching evaluations, a page's rows are found by walking the list's order (its index) and
@@ -218,7 +213,7 @@ class EvaluationListing:
     """What to count (the filters alone), what to show in which order, and how to page it."""
 
     counted: QuerySet[Evaluation]
-    order: KeysetOrder | None
+    order: KeysetOrder
     sort: str
     user: User
     filters: EvaluationFilters | None
@@ -227,7 +222,7 @@ class EvaluationListing:
         """The rows, with what they show, in order; written for a dense result unless `count` is small."""
         dense = count is None or count.capped or count.value >= DENSE_FROM
         # The sort's own column stays indexable: its index serves the order and the range at once.
-        hide = frozenset({"score", "version_id"} - {KEYSET_SORTS.get(self.sort.removeprefix("-"), ("",))[0]})
+        hide = frozenset({"score", "version_id"} - {KEYSET_SORTS[self.sort.removeprefix("-")][0]})
         rows = _matching(
             user=self.user,
             filters=self.filters,

@@ -8,18 +8,21 @@ points an answer earns are derived here, from the evaluation's own (frozen) scor
 from a form.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call
 from calls.services import record_evaluation_result
 from qa_center.people import roles
+from qa_center.people.models import User
+from qa_center.people.names import sort_key, sort_key_expression
 from scorecards.calibration.closing import close_if_complete
 from scorecards.evaluations.notifications import notify_evaluation_submitted
 from scorecards.models import (
@@ -248,6 +251,25 @@ def scoring_refusal(user, call) -> str | None:
     return None
 
 
+def _name_key(user_id: int | None):
+    """The sort key of the person `user_id`, read inside the INSERT itself (no query of its own)."""
+    if user_id is None:
+        return ""
+    person = User.objects.filter(pk=user_id).annotate(key=sort_key_expression()).values("key")[:1]
+    return Coalesce(Subquery(person), Value(""))
+
+
+def refresh_name_sort_keys(user_ids: Collection[int]) -> int:
+    """The evaluations' copies of these people's names, rewritten (registered with qa_center.people.names)."""
+    changed = 0
+    for person, column in (("agent_id", "agent_sort"), ("reviewer_id", "reviewer_sort")):
+        key = User.objects.filter(pk=OuterRef(person)).annotate(key=sort_key_expression()).values("key")[:1]
+        changed += Evaluation.objects.filter(**{f"{person}__in": list(user_ids)}).update(
+            **{column: Coalesce(Subquery(key), Value(""))}
+        )
+    return changed
+
+
 @transaction.atomic
 def start_evaluation(
     *,
@@ -322,6 +344,8 @@ def start_evaluation(
                 reviewer=reviewer,
                 assignment=assignment,
                 calibration_session=calibration_session,
+                agent_sort=_name_key(call.agent_id),
+                reviewer_sort=sort_key(reviewer.first_name, reviewer.last_name, reviewer.username),
             )
     except IntegrityError:
         if calibration_session is not None:

@@ -347,7 +347,7 @@ def _column_headers(sort: str) -> list[dict]:
     for key, label in LIST_COLUMNS:
         active = key is not None and key == current
         if not active:
-            following = f"-{key}" if key in list_selectors.KEYSET_SORTS else key
+            following = f"-{key}" if key in list_selectors.DESCENDING_FIRST else key
         else:
             following = key if descending else f"-{key}"
         headers.append(

@@ -15,7 +15,8 @@ var/bench/lists.json:
     {"sqlite": {"<variant>": {"p50_ms", "p95_ms", "queries", "calls", "by_size": {"<N>": {...}}}},
      "postgresql": {...}}
 
-The top-level figures are the largest size measured. The PostgreSQL part runs only when DATABASE_URL names a
+The top-level figures are the largest size measured. BENCH_ONLY (parts of variant names, separated by "|") measures
+only those variants. The PostgreSQL part runs only when DATABASE_URL names a
 PostgreSQL server (its database is emptied and filled); otherwise it says it was skipped.
 """
 
@@ -261,6 +262,10 @@ def generate(count: int, *, raw, placeholder: str) -> dict:
         if len(calls) >= BATCH:
             flush()
     flush()
+    from qa_center.people.models import User
+    from scorecards.evaluations.services import refresh_name_sort_keys
+
+    refresh_name_sort_keys(list(User.objects.values_list("pk", flat=True)))  # as start_evaluation keeps them
     print(
         f"  generated {count:,} calls and {evaluated:,} evaluations in {time.perf_counter() - began:.0f} s",
         flush=True,
@@ -307,6 +312,10 @@ def evaluation_variants() -> dict[str, tuple[str, dict, tuple]]:
         "evaluations: manager, sort by score (ascending)": ("manager", {"sort": "score"}),
         "evaluations: manager, sort by agent": ("manager", {"sort": "agent"}),
         "evaluations: manager, sort by reviewer": ("manager", {"sort": "-reviewer"}),
+        "evaluations: manager, sort by agent, page 1000 by its link (keyset)": (
+            "manager",
+            "keyset:1000:agent",
+        ),
         "evaluations: manager, failed": ("manager", {"passed": "fail"}),
         "evaluations: manager, auto-failed": ("manager", {"auto_failed": "yes"}),
         "evaluations: manager, disputed": ("manager", {"disputed": "yes"}),
@@ -320,13 +329,15 @@ def evaluation_variants() -> dict[str, tuple[str, dict, tuple]]:
         "evaluations: reviewer, default": ("reviewer", {}),
         "evaluations: reviewer, failed": ("reviewer", {"passed": "fail"}),
     }
-    listing = evaluation_listing(user=manager, filters=EvaluationFilters())
     total = Evaluation.objects.count()
     for name, (who, params) in list(found.items()):
-        if isinstance(params, str):
-            number = min(int(params.split(":")[1]), total // 50)
+        if isinstance(params, str):  # "keyset:<page>[:<sort>]": the page reached by its Next link
+            _, page, *sort = params.split(":")
+            sorted_by = {"sort": sort[0]} if sort else {}
+            listing = evaluation_listing(user=manager, filters=EvaluationFilters(), **sorted_by)
+            number = min(int(page), total // 50)
             before = listing.rows[(number - 1) * 50 - 1]
-            found[name] = (who, {"after": listing.order.key_of(before), "page": number})
+            found[name] = (who, {**sorted_by, "after": listing.order.key_of(before), "page": number})
     variants = {name: (who, params, EVALUATION_LIST) for name, (who, params) in found.items()}
     # The export streams every filtered row: a week's worth (a lead's usual download), and a team's year.
     variants["evaluations: export, manager, one week"] = ("manager", one_week, EVALUATION_EXPORT)
@@ -439,7 +450,11 @@ def measure(*, calls: int) -> dict:
     from qa_center.people.models import User
 
     results = {}
+    # BENCH_ONLY="sort by agent|sort by reviewer": only the variants whose names contain one of these.
+    only = [part.strip() for part in os.environ.get("BENCH_ONLY", "").split("|") if part.strip()]
     for name, (username, params, (path, count_marker, row_marker)) in variants().items():
+        if only and not any(part in name for part in only):
+            continue
         client = Client()
         client.force_login(User.objects.get(username=username))
         url = f"{path}?{urlencode(params)}" if params else path
