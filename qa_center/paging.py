@@ -165,6 +165,21 @@ def _page_number(value) -> int:
     return number if 1 <= number <= MAX_PAGE_NUMBER else 1
 
 
+# From this OFFSET on, a page chosen by its number finds its rows' ids first (a narrow scan of the order's
+# index, joined to nothing the order does not need), then reads those rows: PostgreSQL's OFFSET would otherwise
+# build, and throw away, every skipped row with its joins (552 ms of SQL for page 2,000 of a million calls).
+DEFERRED_FROM = 1_000
+
+
+def _window(rows: QuerySet, offset: int, size: int) -> list:
+    """rows[offset : offset + size], as a list."""
+    if offset < DEFERRED_FROM:
+        return list(rows[offset : offset + size])
+    ids = list(rows.values_list("pk", flat=True)[offset : offset + size])
+    found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]  # a row deleted in between is left out
+
+
 def paginate(
     rows: QuerySet | Callable[[CappedCount], QuerySet],
     *,
@@ -199,7 +214,7 @@ def paginate(
         if not count.capped:
             number = min(number, max(1, math.ceil(count.value / per_page)))
         offset = (number - 1) * per_page
-        fetched = list(rows[offset : offset + per_page + 1])
+        fetched = _window(rows, offset, per_page + 1)
         page_rows, has_next, has_previous = fetched[:per_page], len(fetched) > per_page, number > 1
 
     page = ListPage(

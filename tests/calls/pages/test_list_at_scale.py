@@ -81,6 +81,22 @@ def test_keyset_pages_hold_the_same_rows_as_offset_pages(manager, calls_with_tie
 
 
 @pytest.mark.parametrize("sort", OFFERED_SORTS)
+def test_deep_pages_by_number_find_their_ids_first_and_hold_the_same_rows(
+    monkeypatch, manager, calls_with_ties, sort, django_assert_num_queries
+):
+    monkeypatch.setattr("qa_center.paging.DEFERRED_FROM", 4)  # from page 2 on, with 4 rows a page
+    listing = call_listing(user=manager, filters=CallFilters(), sort=sort)
+    everything = list(listing.rows.values_list("pk", flat=True))
+    assert _walk(listing, 4, cursor=None) == everything
+    rows = listing.rows.select_related("agent")
+    first = paginate(rows, counted=listing.counted, params=FakeGet(), per_page=4)
+    with django_assert_num_queries(3):  # the count, the page's ids, its rows (with their agents)
+        third = paginate(rows, counted=listing.counted, params=FakeGet({"page": "3"}), per_page=4)
+        names = [row.agent.username for row in third]
+    assert [row.pk for row in third] == everything[8:12] and len(names) == 4 and first.number == 1
+
+
+@pytest.mark.parametrize("sort", OFFERED_SORTS)
 def test_previous_links_go_back_to_the_same_rows(manager, calls_with_ties, sort):
     listing = call_listing(user=manager, filters=CallFilters(), sort=sort)
     pages, params = [], FakeGet()
