@@ -15,8 +15,11 @@ def get_call_for(user, pk) -> Call:
 
 def get_call_for_token(token: IngestToken, external_id: str, *, for_read_back: bool = False) -> Call:
     """The call with this external id for an integration's active token, else 404. A token reaches every call:
-    integrations are not people, and they own the data they push. A token that is not active is refused."""
+    integrations are not people, and they own the data they push. A token that is not active is refused, and
+    so is a read-back by a token without the "read" scope (the API's permission refuses it first)."""
     if not (isinstance(token, IngestToken) and token.is_active):
+        raise PermissionDenied
+    if for_read_back and not token.has_scope(IngestToken.Scope.READ):
         raise PermissionDenied
     calls = Call.objects.all()
     if for_read_back:

@@ -203,7 +203,8 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 @admin.register(IngestToken)
 class IngestTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "prefix", "can_ingest", "can_read", "created_at", "last_used_at", "revoked_at")
+    # The scopes stay editable here, e.g. to narrow a token issued before scopes existed (it has both).
     # Revoking is one-way (the API tokens page): a leaked token must not come back through the admin.
     readonly_fields = ("prefix", "key_hash", "created_by", "created_at", "last_used_at", "revoked_at")
 

@@ -261,7 +261,7 @@ class World:
 
     @cached_property
     def token_and_secret(self) -> tuple[IngestToken, str]:
-        return IngestToken.issue(name="PBX", created_by=self.manager)
+        return IngestToken.issue(name="PBX", scopes=["ingest", "read"], created_by=self.manager)
 
     @cached_property
     def notification(self):

@@ -16,7 +16,7 @@ def root(client):
 
 
 def test_the_admin_cannot_bring_a_revoked_token_back(client, root):
-    token, _secret = IngestToken.issue(name="PBX")
+    token, _secret = IngestToken.issue(name="PBX", scopes=["ingest"])
     IngestToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     url = reverse("admin:calls_ingesttoken_change", args=[token.pk])
     client.post(url, {"name": "PBX again", "revoked_at_0": "", "revoked_at_1": ""})
