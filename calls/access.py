@@ -7,10 +7,21 @@ from calls.models import Call, CallType, ImportJob, ImportMapping, IngestToken
 from qa_center.people import roles
 
 
-def get_call_for(user, pk) -> Call:
-    """The call if `user` may see it, else 404 (we do not reveal that it exists)."""
+def get_call_for(user, pk, *, for_recording_upload: bool = False) -> Call:
+    """The call if `user` may see it, else 404 (we do not reveal that it exists).
+
+    for_recording_upload: the user is about to upload its recording, which is the QA managers' and the
+    reviewers' work (they listen to and score calls); agents and team leads who see the call get 403."""
     queryset = Call.objects.visible_to(user).select_related("agent", "team", "call_type", "survey")
-    return get_object_or_404(queryset, pk=pk)
+    call = get_object_or_404(queryset, pk=pk)
+    if for_recording_upload and not may_upload_recordings(user):
+        raise PermissionDenied
+    return call
+
+
+def may_upload_recordings(user) -> bool:
+    """Who may upload a call's recording on the call page (the API's tokens push them too)."""
+    return roles.works_center_wide(user)
 
 
 def get_call_for_token(token: IngestToken, external_id: str, *, for_read_back: bool = False) -> Call:

@@ -71,9 +71,20 @@ class CallAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     autocomplete_fields = ("agent",)
     inlines = [SurveyInline, EscalationInline]
-    # Recordings arrive through the ingest API, which checks type, size and content before storing them.
-    readonly_fields = ("recording_file",)
+    # Recordings arrive through the ingest API or the call page, which check type, size and content before
+    # storing them. Shown as a link to the permission-checked view: the file's own URL is served
+    # by nothing, on purpose.
+    exclude = ("recording_file",)
+    readonly_fields = ("recording",)
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("recording file"))
+    def recording(self, call: Call):
+        if not call.recording_file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("calls:recording", args=[call.pk]), call.recording_file.name
+        )
 
     def _is_frozen(self, call: Call | None) -> bool:
         if call is None or call.pk is None:

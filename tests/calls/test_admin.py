@@ -1,6 +1,7 @@
 """The admin of calls: fields that only the system may set stay read-only."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,3 +28,11 @@ def test_the_admin_cannot_bring_a_revoked_token_back(client, root):
 def test_the_admin_shows_but_does_not_take_recording_files(client, root, call):
     page = client.get(reverse("admin:calls_call_change", args=[call.pk])).content.decode()
     assert 'name="recording_file"' not in page
+
+
+def test_the_admin_links_a_recording_through_the_permission_checked_view(client, root, call, settings):
+    """Not the file's own URL (MEDIA_URL, served by nothing): the view that checks who may hear the call."""
+    call.recording_file.save("greeting.wav", ContentFile(b"RIFF....WAVE"))
+    page = client.get(reverse("admin:calls_call_change", args=[call.pk])).content.decode()
+    assert f'<a href="{reverse("calls:recording", args=[call.pk])}">{call.recording_file.name}</a>' in page
+    assert settings.MEDIA_URL not in page
