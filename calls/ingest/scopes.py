@@ -2,9 +2,9 @@
 OpenAPI schema that says so.
 
 One rule, by method: reading call data back (GET, HEAD) needs "read"; every write (POST, PUT, PATCH, DELETE)
-needs "ingest". A method the view does not answer needs no scope, so it is a 405 for every token, and so
-does OPTIONS, which describes the endpoint and holds no data. A token without the scope gets 403 with
-{"detail": …, "missing_scope": …}, before the view runs: nothing is read or written.
+needs "ingest". Two methods need no scope: one the view does not answer (so that it is a 405 for every token,
+not a 403 for some), and OPTIONS, which describes the endpoint and holds no data. A token without the scope
+gets 403 with {"detail": …, "missing_scope": …} before the view runs: nothing is read or written.
 """
 
 from django.utils.translation import gettext

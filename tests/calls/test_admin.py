@@ -36,3 +36,17 @@ def test_the_admin_links_a_recording_through_the_permission_checked_view(client,
     page = client.get(reverse("admin:calls_call_change", args=[call.pk])).content.decode()
     assert f'<a href="{reverse("calls:recording", args=[call.pk])}">{call.recording_file.name}</a>' in page
     assert settings.MEDIA_URL not in page
+
+
+def test_the_admin_narrows_a_tokens_scopes_but_never_to_none(client, root):
+    token, _secret = IngestToken.issue(name="PBX", scopes=["ingest", "read"])
+    url = reverse("admin:calls_ingesttoken_change", args=[token.pk])
+    assert client.post(url, {"name": "PBX", "can_ingest": "on"}).status_code == 302
+    token.refresh_from_db()
+    assert (token.can_ingest, token.can_read) == (True, False)
+
+    response = client.post(url, {"name": "PBX"})
+    assert response.status_code == 200
+    assert "A token needs at least one scope." in response.content.decode()
+    token.refresh_from_db()
+    assert (token.can_ingest, token.can_read) == (True, False)
