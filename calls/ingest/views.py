@@ -7,6 +7,7 @@ and accepting cookies would expose it to cross-site requests). Each request also
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
@@ -140,19 +141,22 @@ class CallUpsertView(IngestAPIView):
         operation_id="upsert_call",
         tags=["calls"],
         summary=_("Create or update a call"),
-        description=_(
-            "Creates the call with this `external_id`, or updates it: sending the same call twice leaves one "
-            "call. On an update, fields left out keep their stored value; fields sent as null are cleared. "
-            "`agent` is an agent's agent code or username, as in the file import: an exact match first, "
-            "then ignoring case and surrounding spaces; only agents can be a call's agent. `team` is a team "
-            "name (default: the agent's team), `call_type` a call type code. Unknown ones are refused with "
-            "a 400 naming the field. Durations are seconds or text as in the import (`5:12`, `1:02:03`). "
-            "Dates must be from 2000-01-01 to one day from now. `nps`, `csat` and `survey_comment` are "
-            "stored as the call's survey answer (dated by the call's start), replacing an earlier one.\n\n"
-            "Once the call has a submitted evaluation, a change of its `agent`, `started_at` or "
-            "`transcript` is refused with 409 and nothing is changed.\n\n"
-        )
-        + CALL_WRITTEN_NOTE,
+        description=format_lazy(
+            "{}\n\n{}",
+            _(
+                "Creates the call with this `external_id`, or updates it: sending the same call twice leaves one "
+                "call. On an update, fields left out keep their stored value; fields sent as null are cleared. "
+                "`agent` is an agent's agent code or username, as in the file import: an exact match first, "
+                "then ignoring case and surrounding spaces; only agents can be a call's agent. `team` is a team "
+                "name (default: the agent's team), `call_type` a call type code. Unknown ones are refused with "
+                "a 400 naming the field. Durations are seconds or text as in the import (`5:12`, `1:02:03`). "
+                "Dates must be from 2000-01-01 to one day from now. `nps`, `csat` and `survey_comment` are "
+                "stored as the call's survey answer (dated by the call's start), replacing an earlier one.\n\n"
+                "Once the call has a submitted evaluation, a change of its `agent`, `started_at` or "
+                "`transcript` is refused with 409 and nothing is changed."
+            ),
+            CALL_WRITTEN_NOTE,
+        ),
         request=CallIngestSerializer,
         responses={
             201: CALL_WRITTEN,
@@ -289,12 +293,15 @@ class CallRecordingView(IngestAPIView):
         operation_id="attach_recording",
         tags=["calls"],
         summary=_("Attach the call's recording"),
-        description=_(
-            "Either a multipart upload of an audio file in the field `file` (wav, mp3, ogg, opus, m4a or "
-            'webm; its content must match its extension; size limited) or JSON `{"url": …}` pointing at '
-            "the recording. Replaces any previous recording of the call.\n\n"
-        )
-        + CALL_WRITTEN_NOTE,
+        description=format_lazy(
+            "{}\n\n{}",
+            _(
+                "Either a multipart upload of an audio file in the field `file` (wav, mp3, ogg, opus, m4a or "
+                'webm; its content must match its extension; size limited) or JSON `{"url": …}` pointing at '
+                "the recording. Replaces any previous recording of the call."
+            ),
+            CALL_WRITTEN_NOTE,
+        ),
         parameters=[EXTERNAL_ID],
         request={
             "multipart/form-data": RecordingUploadSerializer,
