@@ -72,9 +72,20 @@ class CallAdmin(ObjectRulesAdmin, admin.ModelAdmin):
     date_hierarchy = "started_at"
     autocomplete_fields = ("agent",)
     inlines = [SurveyInline, EscalationInline]
-    # Recordings arrive through the ingest API, which checks type, size and content before storing them.
-    readonly_fields = ("recording_file",)
+    # Recordings arrive through the ingest API or the call page, which check type, size and content before
+    # storing them. Shown as a link to the permission-checked view: the file's own URL is served
+    # by nothing, on purpose.
+    exclude = ("recording_file",)
+    readonly_fields = ("recording",)
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("recording file"))
+    def recording(self, call: Call):
+        if not call.recording_file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("calls:recording", args=[call.pk]), call.recording_file.name
+        )
 
     def _is_frozen(self, call: Call | None) -> bool:
         if call is None or call.pk is None:
@@ -207,7 +218,8 @@ class ImportJobAdmin(ObjectRulesAdmin, admin.ModelAdmin):
 
 @admin.register(IngestToken)
 class IngestTokenAdmin(ObjectRulesAdmin, admin.ModelAdmin):
-    list_display = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "prefix", "can_ingest", "can_read", "created_at", "last_used_at", "revoked_at")
+    # The scopes stay editable here, e.g. to narrow a token issued before scopes existed (it has both).
     # Revoking is one-way (the API tokens page): a leaked token must not come back through the admin.
     readonly_fields = ("prefix", "key_hash", "created_by", "created_at", "last_used_at", "revoked_at")
 

@@ -628,7 +628,18 @@ def hash_token(raw: str) -> str:
 
 
 class IngestToken(models.Model):
-    """A machine credential for the ingest API. Only the SHA-256 of the secret is stored."""
+    """A machine credential for the ingest API. Only the SHA-256 of the secret is stored.
+
+    Its scopes say what it may do: "ingest" every write (calls, batches, recordings, surveys, escalations,
+    case resolutions), "read" every read of call data (a call read back, with its transcript). One boolean a
+    scope: explicit, on every database, and a CHECK keeps a token from having none."""
+
+    class Scope(models.TextChoices):
+        INGEST = (
+            "ingest",
+            _("ingest: push calls, recordings, survey answers, escalations and case resolutions"),
+        )
+        READ = "read", _("read: read calls back, with their transcripts, survey answers and escalations")
 
     name = models.CharField(
         _("name"), max_length=100, help_text=_("Which system uses it, e.g. 'Helpdesk webhook'.")
@@ -646,9 +657,28 @@ class IngestToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The defaults are the least privilege: push, not read. Tokens issued before scopes existed were given
+    # both by migration 0016, so that no integration stopped working on the upgrade.
+    can_ingest = models.BooleanField(
+        _("scope “ingest”"),
+        default=True,
+        help_text=_("Push calls, recordings, surveys, escalations and case resolutions."),
+    )
+    can_read = models.BooleanField(
+        _("scope “read”"),
+        default=False,
+        help_text=_("Read calls back, with their transcripts, survey answers and escalations."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(can_ingest=True) | Q(can_read=True),
+                name="calls_ingesttoken_has_a_scope",
+                violation_error_message=_("A token needs at least one scope."),
+            ),
+        ]
         verbose_name = _("ingest token")
         verbose_name_plural = _("ingest tokens")
 
@@ -656,13 +686,29 @@ class IngestToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, *, name: str, created_by=None) -> tuple["IngestToken", str]:
-        """Create a token and return it with the secret, which is shown once and never stored."""
+    def issue(cls, *, name: str, scopes, created_by=None) -> tuple["IngestToken", str]:
+        """Create a token with these scopes (at least one) and return it with the secret, which is shown once
+        and never stored."""
+        scopes = {cls.Scope(scope) for scope in scopes}
+        if not scopes:
+            raise ValueError("a token needs at least one scope")
         raw = "qac_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            name=name, prefix=raw[4:12], key_hash=hash_token(raw), created_by=created_by
+            name=name,
+            prefix=raw[4:12],
+            key_hash=hash_token(raw),
+            created_by=created_by,
+            can_ingest=cls.Scope.INGEST in scopes,
+            can_read=cls.Scope.READ in scopes,
         )
         return token, raw
+
+    def has_scope(self, scope: "IngestToken.Scope | str") -> bool:
+        return {self.Scope.INGEST: self.can_ingest, self.Scope.READ: self.can_read}[self.Scope(scope)]
+
+    @property
+    def scopes(self) -> list["IngestToken.Scope"]:
+        return [scope for scope in self.Scope if self.has_scope(scope)]
 
     @property
     def is_active(self) -> bool:

@@ -261,7 +261,7 @@ class World:
 
     @cached_property
     def token_and_secret(self) -> tuple[IngestToken, str]:
-        return IngestToken.issue(name="PBX", created_by=self.manager)
+        return IngestToken.issue(name="PBX", scopes=["ingest", "read"], created_by=self.manager)
 
     @cached_property
     def notification(self):
@@ -587,6 +587,15 @@ TABLE: dict[str, Case] = {
     "calls:list": Case(none, GET=everyone(200), POST=WRONG_METHOD),
     "calls:detail": Case(pk_of("call"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
     "calls:recording": Case(pk_of("call"), GET=AGENT_AND_TEAM_READ, POST=WRONG_METHOD),
+    # Uploading a recording on the call page: QA managers and reviewers (no file sent: 400 next to the field);
+    # the agent and lead who see the call: 403.
+    "calls:recording_upload": Case(
+        pk_of("call"),
+        GET=WRONG_METHOD,
+        POST=page(
+            agent=403, other_agent=404, reviewer=400, lead=403, other_lead=404, manager=400, superuser=400
+        ),
+    ),
     # --- Imports and API tokens: the QA managers' business
     # --- Call types: kept by the QA managers
     "call_types:list": Case(none, GET=managers_only(200), POST=WRONG_METHOD),

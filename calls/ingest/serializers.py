@@ -260,6 +260,21 @@ class CallSerializer(serializers.ModelSerializer):
         return bool(call.recording_file)
 
 
+class CallReceiptSerializer(serializers.ModelSerializer):
+    """What a write answers a token without the "read" scope: that the call is stored, not what it holds (an
+    ingest-only token must not read back a transcript by re-sending a call or attaching a recording)."""
+
+    has_recording_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Call
+        fields = ["external_id", "has_recording_file", "created_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_has_recording_file(self, call: Call) -> bool:
+        return bool(call.recording_file)
+
+
 class SurveySerializer(serializers.Serializer):
     # A second answer replaces the first whole: a score left out is no score.
     nps = serializers.IntegerField(min_value=0, max_value=10, default=None, allow_null=True)

@@ -1,15 +1,23 @@
 """The ingest API (v1): machines push calls, recordings, surveys, case resolutions and escalations.
 
 Only ingest tokens may call it: a browser session is not a credential here (the API is for machines,
-and accepting cookies would expose it to cross-site requests).
+and accepting cookies would expose it to cross-site requests). Each request also needs its token's scope
+(calls.ingest.scopes): "read" to read a call back, "ingest" for every write.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -19,11 +27,13 @@ from calls import services
 from calls.access import get_call_for_token
 from calls.ingest.auth import IngestTokenAuthentication
 from calls.ingest.parsers import IngestJSONParser, ingest_exception_handler
+from calls.ingest.scopes import HasTokenScope, ScopedAutoSchema
 from calls.ingest.serializers import (
     MAX_BATCH_SIZE,
     BatchResultSerializer,
     CallDetailSerializer,
     CallIngestSerializer,
+    CallReceiptSerializer,
     CallSerializer,
     CaseResolutionResultSerializer,
     CaseResolutionSerializer,
@@ -45,7 +55,12 @@ class IngestTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": _("An ingest token issued by a QA manager: `Authorization: Bearer qac_…`."),
+            "description": _(
+                "An ingest token issued by a QA manager: `Authorization: Bearer qac_…`. Its scopes say what "
+                "it may do: `ingest` for every write, `read` to read calls back. Each operation names the "
+                "scope it needs (also as `x-token-scope`); a token without it gets 403 naming the "
+                "`missing_scope`."
+            ),
         }
 
 
@@ -58,8 +73,9 @@ class HasIngestToken(permissions.BasePermission):
 
 class IngestAPIView(APIView):
     authentication_classes = [IngestTokenAuthentication]
-    permission_classes = [HasIngestToken]
+    permission_classes = [HasIngestToken, HasTokenScope]
     parser_classes = [IngestJSONParser]
+    schema = ScopedAutoSchema()
 
     def get_exception_handler(self):
         return ingest_exception_handler
@@ -78,6 +94,25 @@ NO_ANSWERED_CALL = OpenApiResponse(
     OpenApiTypes.OBJECT, description=_("None of the case's calls was answered: nothing is changed.")
 )
 NO_CALL = OpenApiResponse(OpenApiTypes.OBJECT, description=_("No call has this external id."))
+# A write answers with the call as stored when the token may read calls, else with a receipt only.
+CALL_WRITTEN = PolymorphicProxySerializer(
+    component_name="CallWritten",
+    serializers=[CallSerializer, CallReceiptSerializer],
+    resource_type_field_name=None,
+)
+CALL_WRITTEN_NOTE = _(
+    "The answer is the call as stored for a token with the `read` scope, and only a receipt "
+    "(`external_id`, `has_recording_file`, `created_at`, `updated_at`) for a token without it."
+)
+
+
+def call_written(token: IngestToken, call) -> dict:
+    """The answer to a write of `call`: what it holds only for a token that may read calls."""
+    if token.has_scope(IngestToken.Scope.READ):
+        return CallSerializer(call).data
+    return CallReceiptSerializer(call).data
+
+
 EXTERNAL_ID = OpenApiParameter(
     "external_id",
     OpenApiTypes.STR,
@@ -106,22 +141,26 @@ class CallUpsertView(IngestAPIView):
         operation_id="upsert_call",
         tags=["calls"],
         summary=_("Create or update a call"),
-        description=_(
-            "Creates the call with this `external_id`, or updates it: sending the same call twice leaves one "
-            "call. On an update, fields left out keep their stored value; fields sent as null are cleared. "
-            "`agent` is an agent's agent code or username, as in the file import: an exact match first, "
-            "then ignoring case and surrounding spaces; only agents can be a call's agent. `team` is a team "
-            "name (default: the agent's team), `call_type` a call type code. Unknown ones are refused with "
-            "a 400 naming the field. Durations are seconds or text as in the import (`5:12`, `1:02:03`). "
-            "Dates must be from 2000-01-01 to one day from now. `nps`, `csat` and `survey_comment` are "
-            "stored as the call's survey answer (dated by the call's start), replacing an earlier one.\n\n"
-            "Once the call has a submitted evaluation, a change of its `agent`, `started_at` or "
-            "`transcript` is refused with 409 and nothing is changed."
+        description=format_lazy(
+            "{}\n\n{}",
+            _(
+                "Creates the call with this `external_id`, or updates it: sending the same call twice leaves one "
+                "call. On an update, fields left out keep their stored value; fields sent as null are cleared. "
+                "`agent` is an agent's agent code or username, as in the file import: an exact match first, "
+                "then ignoring case and surrounding spaces; only agents can be a call's agent. `team` is a team "
+                "name (default: the agent's team), `call_type` a call type code. Unknown ones are refused with "
+                "a 400 naming the field. Durations are seconds or text as in the import (`5:12`, `1:02:03`). "
+                "Dates must be from 2000-01-01 to one day from now. `nps`, `csat` and `survey_comment` are "
+                "stored as the call's survey answer (dated by the call's start), replacing an earlier one.\n\n"
+                "Once the call has a submitted evaluation, a change of its `agent`, `started_at` or "
+                "`transcript` is refused with 409 and nothing is changed."
+            ),
+            CALL_WRITTEN_NOTE,
         ),
         request=CallIngestSerializer,
         responses={
-            201: CallSerializer,
-            200: CallSerializer,
+            201: CALL_WRITTEN,
+            200: CALL_WRITTEN,
             400: ERRORS,
             401: UNAUTHORIZED,
             409: FROZEN,
@@ -152,7 +191,8 @@ class CallUpsertView(IngestAPIView):
         except services.CallFrozen as exc:
             raise Conflict(_frozen_errors(exc)) from exc
         return Response(
-            CallSerializer(call).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            call_written(request.auth, call),
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -253,17 +293,21 @@ class CallRecordingView(IngestAPIView):
         operation_id="attach_recording",
         tags=["calls"],
         summary=_("Attach the call's recording"),
-        description=_(
-            "Either a multipart upload of an audio file in the field `file` (wav, mp3, ogg, opus, m4a or "
-            'webm; its content must match its extension; size limited) or JSON `{"url": …}` pointing at '
-            "the recording. Replaces any previous recording of the call."
+        description=format_lazy(
+            "{}\n\n{}",
+            _(
+                "Either a multipart upload of an audio file in the field `file` (wav, mp3, ogg, opus, m4a or "
+                'webm; its content must match its extension; size limited) or JSON `{"url": …}` pointing at '
+                "the recording. Replaces any previous recording of the call."
+            ),
+            CALL_WRITTEN_NOTE,
         ),
         parameters=[EXTERNAL_ID],
         request={
             "multipart/form-data": RecordingUploadSerializer,
             "application/json": RecordingUrlSerializer,
         },
-        responses={200: CallSerializer, 400: ERRORS, 401: UNAUTHORIZED, 404: NO_CALL},
+        responses={200: CALL_WRITTEN, 400: ERRORS, 401: UNAUTHORIZED, 404: NO_CALL},
     )
     def post(self, request, external_id):
         call = get_call_for_token(request.auth, external_id)
@@ -275,7 +319,7 @@ class CallRecordingView(IngestAPIView):
             serializer = RecordingUrlSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             services.attach_recording(call=call, url=serializer.validated_data["url"])
-        return Response(CallSerializer(call).data)
+        return Response(call_written(request.auth, call))
 
 
 class CallSurveyView(IngestAPIView):

@@ -1,4 +1,5 @@
-"""The call list's filter form (GET): it validates the query string and offers only what the user may see."""
+"""The call pages' forms: the call list's filters (GET: it validates the query string and offers only what the
+user may see), and the upload of a call's recording on its page."""
 
 from datetime import date
 
@@ -8,6 +9,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from calls import services
 from calls.models import Call, CallType, Escalation
 from calls.selectors import agents_for_filter, teams_for_filter
 
@@ -129,3 +131,32 @@ class CallFilterForm(forms.Form):
         if csat_min is not None and csat_max is not None and csat_min > csat_max:
             self.add_error("csat_max", _("The upper CSAT bound is below the lower one."))
         return cleaned
+
+
+class RecordingUploadForm(forms.Form):
+    """A call's recording uploaded on its page: the API's check (calls.services.validate_recording_file: type from
+    the file's content, size limit), so that both ways in accept exactly the same files."""
+
+    file = forms.FileField(
+        label=_("Recording file"),
+        error_messages={"required": _("Choose the audio file to upload.")},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{extension}" for extension in services.AUDIO_EXTENSIONS)}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Here, not at import: the limit is a setting (QA_RECORDING_MAX_MB).
+        self.fields["file"].help_text = _(
+            "%(extensions)s, up to %(limit)s MB; its content must match its extension. It replaces the "
+            "call's current recording."
+        ) % {
+            "extensions": ", ".join(services.AUDIO_EXTENSIONS),
+            "limit": services.recording_max_bytes() // (1024 * 1024),
+        }
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        services.validate_recording_file(file)  # its ValidationError is shown next to the field
+        return file

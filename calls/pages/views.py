@@ -1,13 +1,16 @@
-"""Call pages: the filtered list, a call's detail with its player, and the permission-checked recording.
-(The home page is qa_center.home's.)"""
+"""Call pages: the filtered list, a call's detail with its player, the permission-checked recording, and the
+upload of a recording (QA managers and reviewers). (The home page is qa_center.home's.)"""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from calls.access import get_call_for
-from calls.pages.forms import CallFilterForm
+from calls import services
+from calls.access import get_call_for, may_upload_recordings
+from calls.pages.forms import CallFilterForm, RecordingUploadForm
 from calls.pages.recordings import recording_response
 from calls.selectors import (
     DEFAULT_SORT,
@@ -92,19 +95,39 @@ def call_list(request):
     return render(request, "calls/pages/call_list.html", context)
 
 
-@require_safe
-@login_required
-def call_detail(request, pk):
-    call = get_call_for(request.user, pk)
+def _render_detail(request, call, *, upload_form=None, status=200):
     survey = getattr(call, "survey", None)  # select_related by get_call_for: no query when absent
+    if upload_form is None and may_upload_recordings(request.user):
+        upload_form = RecordingUploadForm()
     context = {
         "call": call,
         "survey": survey,
         "nps_band": nps_band(survey.nps) if survey else None,
         "escalations": list(escalations_of(call=call)),
         "case_calls": other_calls_on_case(user=request.user, call=call),
+        "upload_form": upload_form,
     }
-    return render(request, "calls/pages/call_detail.html", context)
+    return render(request, "calls/pages/call_detail.html", context, status=status)
+
+
+@require_safe
+@login_required
+def call_detail(request, pk):
+    return _render_detail(request, get_call_for(request.user, pk))
+
+
+@require_POST
+@login_required
+def call_recording_upload(request, pk):
+    """Upload (add or replace) the call's recording: stored where the API stores it, served only by
+    call_recording. A refused file is shown next to the field on the call page (400), and nothing changes."""
+    call = get_call_for(request.user, pk, for_recording_upload=True)
+    form = RecordingUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, call, upload_form=form, status=400)
+    services.attach_recording(call=call, file=form.cleaned_data["file"])
+    messages.success(request, gettext("The recording was uploaded."))
+    return redirect(call)
 
 
 @require_safe

@@ -114,3 +114,40 @@ def test_agent_filters_calls_and_plays_a_recording(
         "range": f"bytes 1000-1999/{recorded.recording_file.size}",
         "length": 1000,
     }
+
+
+def test_reviewer_uploads_a_recording_on_the_call_page_and_plays_it(
+    live_server, transactional_db, page, reviewer, agent, call_type, tmp_path
+):
+    """A reviewer first sees a wrong file refused next to the field, then uploads a real WAV: the page comes
+    back with the player, which loads the recording through the permission-checked view."""
+    call = CallFactory(external_id="DESK-001", agent=agent, call_type=call_type)
+    fake = tmp_path / "not-audio.mp3"
+    fake.write_bytes(b"<!DOCTYPE html><html><body>Not a recording</body></html>")
+    real = tmp_path / "tone.wav"
+    real.write_bytes(tone_wav(seconds=1.0))
+
+    page.goto(live_server.url + reverse("calls:detail", args=[call.pk]))
+    page.fill("#id_username", "reviewer")
+    page.fill("#id_password", "demo-password")
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(f"**{reverse('calls:detail', args=[call.pk])}")
+    assert page.locator("#recording-player").count() == 0
+
+    page.set_input_files("#recording-upload input[type=file]", str(fake))
+    page.click("#recording-upload button[type=submit]")
+    page.wait_for_selector("#recording-upload .invalid-feedback")
+    assert "The file's content is not MP3 audio." in page.inner_text("#recording-upload")
+    assert page.locator("#recording-player").count() == 0
+
+    page.set_input_files("#recording-upload input[type=file]", str(real))
+    page.click("#recording-upload button[type=submit]")
+    page.wait_for_selector("#recording-player")
+    assert "The recording was uploaded." in page.inner_text("body")
+    page.wait_for_function(f"() => {PLAYER}.readyState >= 1")
+    state = page.evaluate(
+        f"() => ({{error: {PLAYER}.error, duration: {PLAYER}.duration, src: {PLAYER}.src}})"
+    )
+    assert state["error"] is None
+    assert state["duration"] == pytest.approx(1.0, abs=0.05)
+    assert state["src"] == live_server.url + reverse("calls:recording", args=[call.pk])

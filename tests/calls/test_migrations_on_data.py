@@ -42,3 +42,31 @@ def test_the_stored_durations_are_added_to_existing_calls():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest for the tests after this one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tokens_issued_before_scopes_keep_what_they_could_do():
+    """Migration 0016: a token from before scopes may still push and read (no integration breaks on the
+    upgrade); a token created after it gets the least privilege by default, "ingest" only."""
+    before = [("calls", "0015_retention")]
+    after = [("calls", "0016_ingest_token_scopes")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_token = executor.loader.project_state(before).apps.get_model("calls", "IngestToken")
+    old_token.objects.create(name="PBX", prefix="abcdefgh", key_hash="1" * 64)
+    old_token.objects.create(name="Helpdesk", prefix="ijklmnop", key_hash="2" * 64)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    token = executor.loader.project_state(after).apps.get_model("calls", "IngestToken")
+    assert set(token.objects.values_list("name", "can_ingest", "can_read")) == {
+        ("PBX", True, True),
+        ("Helpdesk", True, True),
+    }
+    new = token.objects.create(name="New", prefix="qrstuvwx", key_hash="3" * 64)
+    assert (new.can_ingest, new.can_read) == (True, False)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest for the tests after this one

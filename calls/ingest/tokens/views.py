@@ -47,7 +47,9 @@ def token_issue(request):
     require_qa_manager(request.user)
     form = IssueTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, secret = IngestToken.issue(name=form.cleaned_data["name"], created_by=request.user)
+        token, secret = IngestToken.issue(
+            name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"], created_by=request.user
+        )
         # Rendered, not redirected: the secret exists only in this response and is never stored.
         return render(request, "calls/ingest/tokens/issued.html", {"token": token, "secret": secret})
     return render(request, "calls/ingest/tokens/issue.html", {"form": form})

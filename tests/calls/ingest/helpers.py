@@ -7,10 +7,15 @@ from rest_framework.test import APIClient
 
 from calls.models import IngestToken
 
+# Both scopes: the tests of what each endpoint does are not about scopes (test_api_scopes.py is).
+BOTH_SCOPES = (IngestToken.Scope.INGEST, IngestToken.Scope.READ)
 
-def token_client(name: str = "PBX", keyword: str = "Bearer") -> tuple[APIClient, IngestToken, str]:
-    """An API client that sends a freshly issued token, the token and its secret."""
-    token, secret = IngestToken.issue(name=name)
+
+def token_client(
+    name: str = "PBX", keyword: str = "Bearer", scopes=BOTH_SCOPES
+) -> tuple[APIClient, IngestToken, str]:
+    """An API client that sends a freshly issued token (both scopes unless told), the token and its secret."""
+    token, secret = IngestToken.issue(name=name, scopes=scopes)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"{keyword} {secret}")
     return client, token, secret

@@ -104,7 +104,7 @@ def test_use_updates_last_used_at(db):
 
 
 def test_a_token_secret_is_not_stored(db):
-    token, secret = IngestToken.issue(name="PBX")
+    token, secret = IngestToken.issue(name="PBX", scopes=["ingest"])
     stored = IngestToken.objects.filter(pk=token.pk).values()[0]
     assert secret not in {str(value) for value in stored.values()}
     assert stored["prefix"] == secret[4:12]

@@ -54,3 +54,36 @@ def test_schema_names_the_call_fields(schema):
     assert {"type": "integer", "minimum": 0, "maximum": 2_147_483_647} in fields["properties"][
         "talk_seconds"
     ]["oneOf"]
+
+
+def test_every_operation_names_the_token_scope_it_needs(schema):
+    """Reading a call back needs "read", every write "ingest"; the 403 without it is documented."""
+    scopes = {
+        (path, method): operation["x-token-scope"]
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/v1/")
+        for method, operation in operations.items()
+    }
+    assert scopes[("/api/v1/calls/{external_id}/", "get")] == "read"
+    assert {scope for (path, method), scope in scopes.items() if method != "get"} == {"ingest"}
+    assert len(scopes) == 9
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if not path.startswith("/api/v1/"):
+                continue
+            needs = operation["x-token-scope"]
+            assert f"**Token scope: `{needs}`.**" in operation["description"], (path, method)
+            refused = operation["responses"]["403"]["content"]["application/json"]["schema"]
+            assert refused["required"] == ["detail", "missing_scope"]
+
+
+def test_a_write_answers_the_call_or_a_receipt(schema):
+    upsert = schema["paths"]["/api/v1/calls/"]["post"]
+    answer = upsert["responses"]["201"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": "#/components/schemas/CallWritten"}
+    assert schema["components"]["schemas"]["CallWritten"]["oneOf"] == [
+        {"$ref": "#/components/schemas/Call"},
+        {"$ref": "#/components/schemas/CallReceipt"},
+    ]
+    assert "transcript" not in schema["components"]["schemas"]["CallReceipt"]["properties"]
+    assert "`read` scope" in upsert["description"]

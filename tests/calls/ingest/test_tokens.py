@@ -19,7 +19,7 @@ ISSUE = reverse("tokens:issue")
 
 @pytest.fixture
 def token(manager):
-    token, _secret = IngestToken.issue(name="Helpdesk webhook", created_by=manager)
+    token, _secret = IngestToken.issue(name="Helpdesk webhook", scopes=["ingest"], created_by=manager)
     return token
 
 
@@ -82,7 +82,7 @@ def test_revoking_a_missing_token_is_404(client, manager):
 
 
 def test_list_shows_tokens_and_how_to_call_the_api(client, manager, token):
-    revoked, _ = IngestToken.issue(name="Old PBX")
+    revoked, _ = IngestToken.issue(name="Old PBX", scopes=["ingest", "read"])
     revoked.revoked_at = revoked.created_at
     revoked.save(update_fields=["revoked_at"])
     CallTypeFactory(name="Billing", slug="billing")
@@ -113,13 +113,13 @@ def test_the_example_names_an_agent_that_exists(client, manager):
 def test_list_query_count_does_not_grow(client, manager, django_assert_num_queries):
     client.force_login(manager)
     for index in range(2):
-        IngestToken.issue(name=f"T{index}", created_by=manager)
+        IngestToken.issue(name=f"T{index}", scopes=["ingest"], created_by=manager)
     with CaptureQueriesContext(connection) as few:
         client.get(LIST)
     # the tokens with their creators in one query (the rest is the layout's: session, user, navigation)
     assert sum('FROM "calls_ingesttoken"' in query["sql"] for query in few.captured_queries) == 1
     for index in range(10):
-        IngestToken.issue(name=f"More{index}", created_by=manager)
+        IngestToken.issue(name=f"More{index}", scopes=["read"], created_by=manager)
     with django_assert_num_queries(len(few)):
         client.get(LIST)
 
@@ -136,7 +136,7 @@ def test_issue_form(client, manager):
 
 def test_issue_shows_the_secret_once(client, manager):
     client.force_login(manager)
-    response = client.post(ISSUE, {"name": "PBX export"})
+    response = client.post(ISSUE, {"name": "PBX export", "scopes": ["ingest"]})
     assert response.status_code == 200
     html = response.content.decode()
     secret = secret_in(html)
@@ -156,13 +156,60 @@ def test_issue_shows_the_secret_once(client, manager):
 
 def test_issued_secret_works_and_last_used_shows_on_the_list(client, manager, call):
     client.force_login(manager)
-    secret = secret_in(client.post(ISSUE, {"name": "PBX"}).content.decode())
+    secret = secret_in(client.post(ISSUE, {"name": "PBX", "scopes": ["ingest", "read"]}).content.decode())
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert api.get(f"/api/v1/calls/{call.external_id}/").status_code == 200
     token = IngestToken.objects.get()
     assert token.last_used_at is not None
     assert '<td class="token-last-used">never</td>' not in client.get(LIST).content.decode()
+
+
+def test_the_form_offers_both_scopes_with_ingest_alone_ticked(client, manager):
+    client.force_login(manager)
+    form = client.get(ISSUE).context["form"]
+    assert [value for value, _label in form.fields["scopes"].choices] == ["ingest", "read"]
+    html = client.get(ISSUE).content.decode()
+    ticked = re.findall(r'<input type="checkbox"[^>]*name="scopes" value="(\w+)"[^>]*\bchecked\b', html)
+    assert ticked == ["ingest"]
+
+
+@pytest.mark.parametrize(
+    ("scopes", "can_ingest", "can_read"),
+    [(["ingest"], True, False), (["read"], False, True), (["ingest", "read"], True, True)],
+)
+def test_the_token_gets_the_scopes_chosen(client, manager, scopes, can_ingest, can_read):
+    client.force_login(manager)
+    response = client.post(ISSUE, {"name": "PBX", "scopes": scopes})
+    token = IngestToken.objects.get()
+    assert (token.can_ingest, token.can_read) == (can_ingest, can_read)
+    shown = re.findall(r'<li data-scope="(\w+)">', response.content.decode())
+    assert shown == scopes
+
+
+@pytest.mark.parametrize("scopes", [[], ["write"], ["ingest", "admin"]])
+def test_issue_refuses_no_scope_or_an_unknown_one(client, manager, scopes):
+    client.force_login(manager)
+    response = client.post(ISSUE, {"name": "PBX", "scopes": scopes})
+    assert response.status_code == 200
+    assert "qac_" not in response.content.decode()
+    assert response.context["form"].errors["scopes"]
+    if not scopes:
+        assert "Choose at least one scope." in response.content.decode()
+    assert not IngestToken.objects.exists()
+
+
+def test_the_list_shows_each_tokens_scopes(client, manager):
+    pusher, _ = IngestToken.issue(name="Pusher", scopes=["ingest"], created_by=manager)
+    reader, _ = IngestToken.issue(name="Reader", scopes=["read"], created_by=manager)
+    both, _ = IngestToken.issue(name="Both", scopes=["ingest", "read"], created_by=manager)
+    client.force_login(manager)
+    html = client.get(LIST).content.decode()
+    rows = {
+        name: re.findall(r'data-scope="(\w+)"', row)
+        for name, row in re.findall(r"<tr>\s*<td>(\w+)</td>(.*?)</tr>", html, flags=re.S)
+    }
+    assert rows == {"Pusher": ["ingest"], "Reader": ["read"], "Both": ["ingest", "read"]}
 
 
 def test_issue_requires_a_name(client, manager):
@@ -188,7 +235,7 @@ def test_revoke_asks_for_confirmation_first(client, manager, token):
 
 def test_revoke(client, manager):
     client.force_login(manager)
-    secret = secret_in(client.post(ISSUE, {"name": "PBX"}).content.decode())
+    secret = secret_in(client.post(ISSUE, {"name": "PBX", "scopes": ["read"]}).content.decode())
     token = IngestToken.objects.get()
     response = client.post(revoke_url(token))
     assert response.status_code == 302

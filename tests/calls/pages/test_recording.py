@@ -252,3 +252,34 @@ def test_parse_byte_range(header, expected):
 def test_parse_byte_range_unsatisfiable(header):
     with pytest.raises(RangeNotSatisfiable):
         parse_byte_range(header, 10)
+
+
+# --- Served only here ------------------------------------------------------------------------------------
+
+
+def test_no_template_or_code_links_a_recording_by_its_file_url():
+    """Recordings are heard through calls:recording (or library:recording, which streams through the same
+    code after its own check): never by the file's URL or MEDIA_URL, which nothing serves. The call page,
+    the evaluation page, library clips and coaching agenda links all use those views."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    sources = [
+        *root.glob("templates/**/*.html"),
+        *(
+            path
+            for app in ("calls", "coaching", "scorecards", "qa_center")
+            for path in root.glob(f"{app}/**/*.py")
+        ),
+        *root.glob("static/js/**/*.js"),
+    ]
+    assert len(sources) > 100
+    offending = [
+        str(path.relative_to(root))
+        for path in sources
+        if path.name != "settings.py"
+        and any(marker in path.read_text() for marker in ("recording_file.url", "MEDIA_URL", "/media/"))
+    ]
+    assert offending == []
