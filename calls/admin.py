@@ -62,6 +62,7 @@ class CallAdmin(ObjectRulesAdmin, admin.ModelAdmin):
         "agent",
         "team",
         "call_type",
+        "topic",
         "direction",
         "answered",
         "resolved",

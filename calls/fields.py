@@ -66,6 +66,7 @@ CALL_FIELDS: tuple[CallField, ...] = (
     CallField("resolved_at", "datetime"),
     CallField("case_id", "text"),
     CallField("customer_id", "text"),
+    CallField("topic", "text"),
     CallField("recording_url", "url"),
     CallField("transcript", "text"),
 )

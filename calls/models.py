@@ -127,6 +127,9 @@ class Call(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     case_id = models.CharField(_("case / ticket id"), max_length=100, blank=True)
     customer_id = models.CharField(_("customer id"), max_length=100, blank=True)
+    # What the call was about ("billing dispute", "router setup"), as the telephony or CRM export names it:
+    # the escalation insight groups by it, the call list filters by it.
+    topic = models.CharField(_("topic"), max_length=100, blank=True)
     recording_file = models.FileField(_("recording file"), upload_to="recordings/%Y/%m/", blank=True)
     recording_url = models.URLField(_("recording URL"), max_length=500, blank=True)
     transcript = models.TextField(_("transcript"), blank=True)
@@ -175,6 +178,8 @@ class Call(models.Model):
             # First-contact resolution: later contacts on the same case.
             models.Index(fields=["case_id", "started_at"], name="call_case_started_idx"),
             models.Index(fields=["customer_id", "started_at"], name="call_customer_started_idx"),
+            # The call list's topic filter in the list's order (scanned backward), and a topic's calls of a period.
+            models.Index(fields=["topic", "started_at", "id"], name="call_topic_started_idx"),
             # The call list's agent and team dropdowns for a team lead: "has this agent a call in a led team?"
             # (team first: with the agent first it would compete with call_agent_started_id_idx for an agent's list)
             models.Index(fields=["team", "agent"], name="call_team_agent_idx"),

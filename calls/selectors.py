@@ -54,6 +54,7 @@ class CallFilters:
 
     q: str = ""
     case: str = ""
+    topic: str = ""  # exactly as recorded (the escalation figures group by it so)
     agent: User | None = None
     team: Team | None = None
     call_type: CallType | None = None
@@ -159,6 +160,8 @@ def _filter(queryset: QuerySet[Call], filters: CallFilters, *, dense: bool = Fal
         )
     if filters.case:
         queryset = queryset.filter(case_id=filters.case)
+    if filters.topic:
+        queryset = queryset.filter(topic=filters.topic)  # call_topic_started_idx
     if filters.agent is not None:
         queryset = queryset.filter(agent=filters.agent)
     if filters.team is not None:

@@ -1255,6 +1255,37 @@ TABLE: dict[str, Case] = {
         ),
         POST=WRONG_METHOD,
     ),
+    # The escalations behind a figure: of the scope, or of one row (team Blue's: `lead`'s, not `other_lead`'s).
+    "escalations:list": Case(
+        none,
+        GET=QA_REPORT_READERS,
+        POST=WRONG_METHOD,
+        query=lambda world: {"first": "2026-03-01", "last": "2026-03-31", "figure": "late"},
+    ),
+    "escalations:list[team]": Case(
+        none,
+        GET=TEAM_DASHBOARD,
+        POST=WRONG_METHOD,
+        query=lambda world: {
+            "first": "2026-03-01",
+            "last": "2026-03-31",
+            "figure": "overdue",
+            "table": "team",
+            "key": world.agent.team_id,
+        },
+    ),
+    "escalations:list_export": Case(
+        none,
+        GET=TEAM_DASHBOARD,
+        POST=WRONG_METHOD,
+        query=lambda world: {
+            "first": "2026-03-01",
+            "last": "2026-03-31",
+            "figure": "repeats",
+            "table": "team",
+            "key": world.agent.team_id,
+        },
+    ),
     "escalations:overdue": Case(none, GET=QA_REPORT_READERS, POST=WRONG_METHOD),
     "escalations:overdue_export": Case(none, GET=QA_REPORT_READERS, POST=WRONG_METHOD),
 }

@@ -546,7 +546,18 @@ class References:
 
 
 # Columns whose few distinct values repeat on every row: their conversions are remembered.
-_REPEATING = {"agent", "team", "call_type", "direction", "channel", "queue", "duration", "bool", "score"}
+_REPEATING = {
+    "agent",
+    "team",
+    "call_type",
+    "direction",
+    "channel",
+    "queue",
+    "topic",
+    "duration",
+    "bool",
+    "score",
+}
 _MEMO_LIMIT = 10_000  # distinct values remembered per column
 _MISSING = object()
 

@@ -173,6 +173,13 @@ class CallIngestSerializer(serializers.Serializer):
     )
     case_id = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
     customer_id = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
+    topic = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("What the call was about, e.g. “billing dispute”."),
+    )
     recording_url = serializers.URLField(max_length=500, required=False, allow_blank=True, allow_null=True)
     transcript = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, trim_whitespace=False

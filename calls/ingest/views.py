@@ -179,6 +179,7 @@ class CallUpsertView(IngestAPIView):
                     "talk_seconds": 312,
                     "answered": True,
                     "case_id": "HD-4411",
+                    "topic": "Router setup",
                 },
             )
         ],

@@ -108,6 +108,9 @@ class CallFilterForm(forms.Form):
     csat_min = _csat(_("CSAT from"))
     csat_max = _csat(_("CSAT to"))
     case = forms.CharField(label=_("Case / ticket id"), required=False, max_length=100)
+    topic = forms.CharField(
+        label=_("Topic"), required=False, max_length=100, help_text=_("Exactly as recorded.")
+    )
 
     def __init__(self, *args, user, team_ids: tuple[int, ...] | None = None, **kwargs):
         """`team_ids`: the teams `user` leads, when the caller has them already (calls.selectors.led_team_ids)."""

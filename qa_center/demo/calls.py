@@ -95,6 +95,36 @@ CALL_TYPES: dict[str, CallTypeProfile] = {
     ),
 }
 
+# What the calls of each type are about (Call.topic) and how often: the escalation insight's "by topic" table.
+TOPICS: dict[str, dict[str, float]] = {
+    "inbound-support": {
+        "No internet connection": 0.3,
+        "Router setup": 0.2,
+        "Slow speed": 0.2,
+        "TV channels missing": 0.15,
+        "Email and passwords": 0.15,
+    },
+    "outbound-proactive": {"Contract renewal": 0.5, "Speed upgrade offer": 0.3, "TV package offer": 0.2},
+    "retention": {
+        "Cancellation request": 0.45,
+        "Price rise": 0.3,
+        "Moving house": 0.15,
+        "Outage compensation": 0.1,
+    },
+    "billing": {
+        "Billing dispute": 0.35,
+        "Payment plan": 0.25,
+        "Refund request": 0.2,
+        "Direct debit change": 0.2,
+    },
+}
+
+
+def _topic(rng: random.Random, slug: str) -> str:
+    topics = TOPICS[slug]
+    return rng.choices(list(topics), weights=list(topics.values()))[0]
+
+
 # Relative call volume per local hour (0..23).
 _SUPPORT_HOURS = [0.03, 0.02, 0.02, 0.02, 0.02, 0.04, 0.1, 0.35, 0.8, 1.2, 1.4, 1.35]
 _SUPPORT_HOURS += [1.0, 1.05, 1.3, 1.25, 1.1, 0.85, 0.6, 0.4, 0.25, 0.15, 0.08, 0.05]
@@ -276,6 +306,7 @@ class _OpenCase:
     customer_id: str
     call_type: str
     resolved: bool
+    topic: str = ""
 
 
 @dataclass
@@ -386,6 +417,9 @@ def generate_calls(
     escalations: list[Escalation] = []
     customers: list[str] = []
     case_numbers = iter(range(500_001, 10_000_000))
+    # The topics from a stream of their own, seeded from the demo's without drawing from it: the rest of the
+    # demo draws exactly what it drew before calls had topics.
+    topic_rng = random.Random(rng.getstate()[1][0])
 
     def new_customer() -> str:
         customer_id = f"CUS-{100_001 + len(customers)}"
@@ -406,6 +440,8 @@ def generate_calls(
             slug = rng.choices(list(profile.type_mix), weights=list(profile.type_mix.values()))[0]
             direction, channel, queue = _direction_channel_queue(rng, profile, slug)
         type_profile = CALL_TYPES[slug]
+        # A further contact on a case is about what the case is about.
+        topic = repeat.topic if repeat and repeat.topic else _topic(topic_rng, slug)
         call = Call(
             external_id=f"{CALL_PREFIX}{number:06d}",
             team=state.team,
@@ -413,6 +449,7 @@ def generate_calls(
             direction=direction,
             channel=channel,
             queue=queue,
+            topic=topic,
             started_at=started_at,
         )
         if direction == Call.Direction.INBOUND:
@@ -456,7 +493,7 @@ def generate_calls(
         else:
             call.case_id, call.customer_id = f"TCK-{next(case_numbers)}", some_customer()
         state.recent_cases.append(
-            _OpenCase(started_at, call.case_id, call.customer_id, slug, bool(call.resolved))
+            _OpenCase(started_at, call.case_id, call.customer_id, slug, bool(call.resolved), call.topic)
         )
         answered_at = started_at + timedelta(
             seconds=(call.ivr_wait_seconds or 0) + (call.queue_wait_seconds or 0)

@@ -11,7 +11,11 @@ when the database is missing. The insight pages need more than the KPI bench wri
 - two sections of four criteria on the bench scorecard version, and an answer to every criterion for each of
   the 40,000 evaluations (320,000 answers; ~15 % below full marks, a few N/A), with executemany;
 - a follow-up on one NPS answer in ten of the last 30 days;
-- 20 improvement actions (one a criterion's, on team 00; one a KPI on team 00; the rest on the center).
+- 20 improvement actions (one a criterion's, on team 00; one a KPI on team 00; the rest on the center);
+- an escalation matrix (the bench's levels L1, L2, two departments; a rule per type, some per reason) and the
+  customer follow-ups of the escalations (about 85 % done, a fifth of them late, the rest not done), once per
+  database (its own marker: the matrix's levels);
+- a topic on every call (eight, by the call's id), once per database (its marker: a call with a topic).
 
 Then, in a fresh process per database, each page through Django's test Client (full stack, DEBUG off) as a QA
 manager and as the lead of team 00, its default period (the last 30 days): p50 / p95 server time over
@@ -152,6 +156,79 @@ def _actions(manager, lead, team, criterion) -> None:
     ImprovementAction.objects.bulk_create(actions)
 
 
+def _escalation_matrix() -> None:
+    """The escalation matrix and the escalations' follow-ups (bench_kpis writes escalations "L1" → "L2", of
+    four types and four reasons, without follow-ups): once, in two UPDATEs."""
+    from django.db import connection, transaction
+
+    from qa_center.kpis.models import EscalationLevel, EscalationRule
+
+    if EscalationLevel.objects.filter(name="L2").exists():
+        return
+    began = time.perf_counter()
+    with transaction.atomic():
+        level = {
+            name: EscalationLevel.objects.create(name=name, order=order)
+            for order, name in enumerate(["L1", "L2", "L3"], start=1)
+        }
+        for order, name in enumerate(["Billing", "Technical"], start=1):
+            level[name] = EscalationLevel.objects.create(
+                name=name, kind=EscalationLevel.Kind.DEPARTMENT, order=order
+            )
+        rules = [
+            ("hierarchical", "", "L2", 24),
+            ("hierarchical", "Complaint", "L3", 8),
+            ("functional", "Billing", "Billing", 48),
+            ("functional", "Technical", "Technical", 8),
+            ("functional", "", "L2", 24),
+            ("priority", "", "L2", 4),
+        ]
+        for type_, reason, handler, hours in rules:
+            EscalationRule.objects.create(
+                type=type_, reason=reason, handler=level[handler], followup_hours=hours
+            )
+        # Done within 2 h (on time for every rule) for ids ≡ 0..13 mod 20, within 60 h (late for most) for
+        # 14..16, not done for the rest.
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                later = "strftime('%Y-%m-%d %H:%M:%f000', escalated_at, '+{} hours')"
+            else:
+                later = "escalated_at + interval '{} hours'"
+            cursor.execute(
+                f"UPDATE calls_escalation SET followup_done_at = CASE WHEN id % 20 < 14 THEN {later.format(2)} "  # noqa: S608
+                f"WHEN id % 20 < 17 THEN {later.format(60)} END"
+            )
+    print(f"  added the escalation matrix and follow-ups in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+TOPICS = (
+    "Billing dispute",
+    "Router setup",
+    "No internet connection",
+    "Slow speed",
+    "Cancellation request",
+    "Price rise",
+    "Payment plan",
+    "Moving house",
+)
+
+
+def _topics() -> None:
+    """A topic on every call (bench_kpis writes none), in one UPDATE."""
+    from django.db import connection, transaction
+
+    from calls.models import Call
+
+    if Call.objects.exclude(topic="").exists():
+        return
+    began = time.perf_counter()
+    whens = " ".join(f"WHEN {n} THEN %s" for n in range(len(TOPICS)))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE calls_call SET topic = CASE id % {len(TOPICS)} {whens} END", TOPICS)  # noqa: S608
+        cursor.execute("ANALYZE")
+    print(f"  added the calls' topics in {time.perf_counter() - began:.0f} s", flush=True)
+
+
 def prepare() -> None:
     """The data the insight pages read that bench_kpis does not write (once per database)."""
     from django.db import connection, transaction
@@ -164,6 +241,8 @@ def prepare() -> None:
     from scorecards.models import ScorecardVersion
 
     manager, _created = User.objects.get_or_create(username=MANAGER, defaults={"is_qa_manager": True})
+    _escalation_matrix()
+    _topics()
     if ImprovementAction.objects.filter(title__startswith=BENCH_TITLE).exists():
         print("  reusing the insight data", flush=True)
         return
@@ -211,6 +290,8 @@ def pages() -> dict[str, str]:
         "improvement action (KPI)": f"/kpis/improvements/{kpi_action.pk}/",
         "improvement action (criterion)": f"/kpis/improvements/{criterion_action.pk}/",
         "QA reports": "/reports/",
+        "escalations": "/kpis/escalations/",
+        "overdue follow-ups": "/kpis/escalations/overdue/",
     }
 
 

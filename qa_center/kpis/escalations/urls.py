@@ -14,6 +14,8 @@ urlpatterns = [
     path("escalation-matrix/rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("escalations/", views.insight, name="insight"),
     path("escalations/export/<slug:table>.csv", views.insight_export, name="insight_export"),
+    path("escalations/list/", views.escalation_list, name="list"),
+    path("escalations/list.csv", views.escalation_list_export, name="list_export"),
     path("escalations/overdue/", views.overdue, name="overdue"),
     path("escalations/overdue.csv", views.overdue_export, name="overdue_export"),
 ]

@@ -15,9 +15,10 @@ from qa_center import csv_cells
 from qa_center.kpis.access import escalation_team_ids_for, require_matrix_editor
 from qa_center.kpis.dashboards.periods import PeriodForm
 from qa_center.kpis.escalations import selectors, services
-from qa_center.kpis.escalations.forms import LevelForm, RuleForm
+from qa_center.kpis.escalations.forms import EscalationListForm, LevelForm, RuleForm
 from qa_center.kpis.models import EscalationLevel, EscalationRule
 from qa_center.people import roles
+from qa_center.people.models import Team
 
 OVERDUE_SHOWN = 200
 
@@ -164,7 +165,16 @@ TABLE_TITLES = {
     "agent": gettext_lazy("By agent"),
     "team": gettext_lazy("By team"),
     "call_type": gettext_lazy("By call type"),
+    "topic": gettext_lazy("By topic"),
 }
+FIGURE_TITLES = {
+    "not_as_matrix": gettext_lazy("Not handled as the matrix says"),
+    "not_in_matrix": gettext_lazy("Not in the matrix"),
+    "late": gettext_lazy("Follow-up late"),
+    "overdue": gettext_lazy("Follow-up missing (overdue)"),
+    "repeats": gettext_lazy("Repeat escalations"),
+}
+LIST_SHOWN = 200
 
 
 def _insight_or_errors(request):
@@ -248,6 +258,68 @@ def insight_export(request, table):
     return response
 
 
+# --- The escalations behind a figure ------------------------------------------------------------------------
+
+
+def _listed_or_errors(request):
+    """(form, team_ids, escalations or None). 403 for a role without escalation figures; 404 for a team lead
+    asking for another team's row."""
+    team_ids = escalation_team_ids_for(request.user)
+    form = EscalationListForm(request.GET, figures=selectors.FIGURES, tables=selectors.DIMENSIONS)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    if data["table"] == "team" and team_ids is not None and data["key"] not in team_ids:
+        raise Http404
+    if data["table"] == "team" and team_ids is None and not Team.objects.filter(pk=data["key"]).exists():
+        raise Http404
+    escalations = selectors.escalation_list(
+        team_ids=team_ids,
+        first=data["first"],
+        last=data["last"],
+        now=timezone.now(),
+        figure=data["figure"],
+        table=data["table"],
+        key=data["key"] if data["table"] else None,
+    )
+    return form, escalations
+
+
+@require_safe
+@login_required
+def escalation_list(request):
+    form, escalations = _listed_or_errors(request)
+    rows = [] if escalations is None else list(escalations[: LIST_SHOWN + 1])
+    context = {
+        "form": form,
+        "figure_title": FIGURE_TITLES.get(form.cleaned_data.get("figure", ""))
+        if escalations is not None
+        else "",
+        "table_title": TABLE_TITLES.get(form.cleaned_data.get("table", ""))
+        if escalations is not None
+        else "",
+        "escalations": rows[:LIST_SHOWN],
+        "more": len(rows) > LIST_SHOWN,
+        "shown": LIST_SHOWN,
+        "query": request.GET.urlencode(),
+    }
+    return render(
+        request, "kpis/escalations/list.html", context, status=200 if escalations is not None else 400
+    )
+
+
+@require_safe
+@login_required
+def escalation_list_export(request):
+    form, escalations = _listed_or_errors(request)
+    if escalations is None:
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+    data = form.cleaned_data
+    response, writer = _csv(f"escalations-{data['figure']}-{data['first']}-{data['last']}.csv")
+    _write_escalations(writer, escalations)
+    return response
+
+
 # --- Overdue follow-ups --------------------------------------------------------------------------------------
 
 
@@ -266,6 +338,12 @@ def overdue(request):
 def overdue_export(request):
     team_ids = escalation_team_ids_for(request.user)
     response, writer = _csv("overdue-follow-ups.csv")
+    _write_escalations(writer, selectors.overdue_followups(team_ids=team_ids, now=timezone.now()))
+    return response
+
+
+def _write_escalations(writer, escalations) -> None:
+    """The escalations (checked: with their follow-up deadline) as CSV rows, with their calls."""
     writer.writerow(
         [
             _("Call"),
@@ -277,10 +355,15 @@ def overdue_export(request):
             _("To level or department"),
             _("Escalated at"),
             _("Follow-up due"),
+            _("Follow-up done"),
         ]
     )
     zone = timezone.get_current_timezone()
-    for escalation in selectors.overdue_followups(team_ids=team_ids, now=timezone.now()).iterator(2000):
+
+    def moment(value):
+        return value.astimezone(zone).isoformat(timespec="minutes") if value else ""
+
+    for escalation in escalations.iterator(2000):
         call = escalation.call
         writer.writerow(
             [
@@ -291,8 +374,8 @@ def overdue_export(request):
                 escalation.get_type_display(),
                 escalation.reason,
                 escalation.to_level,
-                escalation.escalated_at.astimezone(zone).isoformat(timespec="minutes"),
-                escalation.followup_deadline.astimezone(zone).isoformat(timespec="minutes"),
+                moment(escalation.escalated_at),
+                moment(escalation.followup_deadline),
+                moment(escalation.followup_done_at),
             ]
         )
-    return response

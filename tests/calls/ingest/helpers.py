@@ -39,6 +39,7 @@ def call_payload(**overrides) -> dict:
         "resolved": False,
         "case_id": "HD-1",
         "customer_id": "CUST-1",
+        "topic": "Router setup",
         "transcript": "Hello, how can I help?",
     }
     payload.update(overrides)

@@ -38,6 +38,7 @@ def test_create_stores_every_field(api, agent, team, call_type):
     assert (call.hold_seconds, call.wrap_up_seconds) == (0, 45)
     assert call.answered is True and call.resolved is False and call.resolved_at is None
     assert (call.queue, call.case_id, call.customer_id) == ("Billing", "HD-1", "CUST-1")
+    assert call.topic == "Router setup"
     assert call.transcript == "Hello, how can I help?"
     body = response.json()
     assert body["external_id"] == "PBX-1"

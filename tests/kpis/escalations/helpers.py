@@ -1,6 +1,9 @@
 """The escalation matrix of the tests: the hierarchical chain, two departments, and rules for each type."""
 
+from datetime import date
+
 from qa_center.kpis.models import EscalationLevel, EscalationRule
+from tests.factories import CallFactory, EscalationFactory
 
 HIERARCHICAL, FUNCTIONAL, PRIORITY = "hierarchical", "functional", "priority"
 
@@ -42,3 +45,13 @@ def local(day, hour=10, minute=0):
     from django.utils import timezone
 
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+DAY = date(2026, 3, 10)
+
+
+def escalated_call(agent, *, type=HIERARCHICAL, reason="Wants a supervisor", to_level="Team lead", **fields):
+    call = CallFactory(agent=agent, started_at=local(DAY), **fields)
+    return EscalationFactory(
+        call=call, type=type, reason=reason, to_level=to_level, escalated_at=local(DAY, 11)
+    )

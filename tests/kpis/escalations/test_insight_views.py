@@ -46,6 +46,7 @@ def test_the_page_shows_each_table_with_its_figures(client, manager, matrix, age
         "agent",
         "team",
         "call_type",
+        "topic",
     ]
     assert response.context["insight"].total.escalated_calls == 2
     assert b"66.7 %" in response.content  # 2 of 3 answered calls
@@ -58,13 +59,13 @@ def test_a_bad_period_is_shown_beside_its_field(client, manager):
     assert response.context["form"].errors["last"]
 
 
-@pytest.mark.parametrize("table", ["type", "reason", "agent", "team", "call_type"])
+@pytest.mark.parametrize("table", ["type", "reason", "agent", "team", "call_type", "topic"])
 def test_each_drill_down_finds_the_calls_its_figure_counts(
     client, manager, matrix, agent, other_agent, table
 ):
-    escalate(agent)
-    escalate(agent, call_type=CallTypeFactory(name="Sales", slug="sales"))
-    twice = escalate(other_agent)
+    escalate(agent, topic="Billing dispute")
+    escalate(agent, call_type=CallTypeFactory(name="Sales", slug="sales"), topic="Router setup")
+    twice = escalate(other_agent, topic="Billing dispute")
     EscalationFactory(call=twice.call, type=FUNCTIONAL, reason="Billing error", escalated_at=local(DAY, 12))
     escalate(agent, answered=False)  # not an answered call: in no figure
     EscalationFactory(call=CallFactory(agent=agent, started_at=local(date(2026, 2, 27))))  # February
@@ -133,7 +134,9 @@ def _center(size):
     for number in range(size):
         team = TeamFactory(name=f"Team {number}")
         agent = AgentFactory(team=team)
-        call = CallFactory(agent=agent, started_at=local(DAY), call_type=CallTypeFactory())
+        call = CallFactory(
+            agent=agent, started_at=local(DAY), call_type=CallTypeFactory(), topic=f"Topic {number}"
+        )
         EscalationFactory(call=call, escalated_at=local(DAY, 11), reason=f"Reason {number}")
 
 
@@ -143,11 +146,12 @@ def test_the_insight_page_costs_the_same_queries_however_many_rows(
 ):
     _center(size)
     client.force_login(manager)
-    # session, user, the bell; the answered calls, the escalated calls, the matrix; per table its rows (5);
-    # the names of the agents, teams and call types (3)
-    with django_assert_num_queries(14):
+    # session, user, the bell; the answered calls, the matrix, the checked escalations grouped every way (one
+    # statement); the names of the agents, teams and call types (3)
+    with django_assert_num_queries(9):
         response = client.get(url())
     assert len(response.context["insight"].tables["agent"]) == size
+    assert len(response.context["insight"].tables["topic"]) == size
 
 
 @pytest.mark.parametrize("size", [2, 25])

@@ -16,37 +16,6 @@ DAY = date(2026, 3, 10)
 NOW = local(date(2026, 3, 20), 12)
 
 
-def escalated_call(agent, *, type=HIERARCHICAL, reason="Wants a supervisor", to_level="Team lead", **fields):
-    call = CallFactory(agent=agent, started_at=local(DAY), **fields)
-    return EscalationFactory(
-        call=call, type=type, reason=reason, to_level=to_level, escalated_at=local(DAY, 11)
-    )
-
-
-@pytest.fixture
-def march(matrix, agent, other_agent):
-    """Team Blue (agent): 4 answered calls, 3 escalated: one as the matrix says and followed up on time, one to
-    the wrong level and followed up late, one functional to its department and not followed up (overdue),
-    which is also a repeat on the first one's case. Team Green (other_agent): 2 answered calls, one escalated
-    outside the matrix. Left out of the figures: an abandoned call's escalation and an April call's."""
-    right = escalated_call(agent, case_id="CASE-1")
-    right.followup_done_at = local(DAY, 20)
-    right.save(update_fields=["followup_done_at"])
-    wrong = escalated_call(agent, to_level="Senior agent", case_id="CASE-2")
-    wrong.followup_done_at = local(DAY + timedelta(days=2))
-    wrong.save(update_fields=["followup_done_at"])
-    billing = escalated_call(
-        agent, type=FUNCTIONAL, reason="Billing error", to_level="Billing", case_id="CASE-1"
-    )
-    CallFactory(agent=agent, started_at=local(DAY))
-    escalated_call(other_agent, type=PRIORITY, reason="VIP", to_level="Manager")
-    CallFactory(agent=other_agent, started_at=local(DAY))
-    abandoned = escalated_call(agent, answered=False)
-    april = CallFactory(agent=agent, started_at=local(date(2026, 4, 2)))
-    EscalationFactory(call=april, to_level="Team lead", escalated_at=local(date(2026, 4, 2), 11))
-    return {"billing": billing, "abandoned": abandoned}
-
-
 def figures(team_ids=None):
     return insight(team_ids=team_ids, first=FIRST, last=LAST, now=NOW)
 
