@@ -3,7 +3,7 @@
 from django.utils import translation
 
 from qa_center.kpis.definitions import by_key
-from qa_center.kpis.templatetags.kpis import duration, kpi_change, kpi_value
+from qa_center.kpis.templatetags.kpis import count_link, duration, kpi_change, kpi_value, share_of
 
 
 def test_durations_read_by_their_size():
@@ -31,3 +31,17 @@ def test_changes_are_signed():
 def test_in_spanish_the_decimal_comma():
     with translation.override("es"):
         assert kpi_value(72.94, by_key("answer_rate")).startswith("72,9")
+
+
+def test_a_share_reads_with_its_n_and_no_data_is_not_0():
+    assert share_of(66.666, 3) == '66.7 % <span class="text-muted small">of 3</span>'
+    assert share_of(None, 0).startswith('<span class="text-muted" title="No data">–</span>')
+    with translation.override("lv"):
+        assert share_of(12.34, 8).startswith("12,3 %")
+
+
+def test_a_count_links_only_when_there_is_a_list():
+    assert count_link(4, "/kpis/escalations/list/?a=1&b=2") == (
+        '<a href="/kpis/escalations/list/?a=1&amp;b=2" class="drill-down">4</a>'
+    )
+    assert str(count_link(0, "")) == "0"

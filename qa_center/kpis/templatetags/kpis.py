@@ -3,6 +3,7 @@ a duration in seconds, minutes or hours as its size asks, NPS and scores as numb
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -45,3 +46,21 @@ def kpi_change(change, kpi):
     if kpi.unit == RATE:
         return _("%(change)s pp") % {"change": sign + floatformat(change, 1)}
     return sign + floatformat(change, 1)
+
+
+@register.simple_tag
+def share_of(value, n):
+    """A share in % with the n it is of ("66.7 % of 3"; "–" of 0 when there is no data): the escalation tables'
+    cell, a tag rather than an included template because a table at a million calls has thousands of them."""
+    of = format_html('<span class="text-muted small">{}</span>', _("of %(n)s") % {"n": localize(n)})
+    if value is None:
+        return format_html('<span class="text-muted" title="{}">–</span> {}', _("No data"), of)
+    return format_html("{} % {}", floatformat(value, 1), of)
+
+
+@register.simple_tag
+def count_link(n, url=""):
+    """A count, linked to the list of what it counts when there is one (`url`)."""
+    if url:
+        return format_html('<a href="{}" class="drill-down">{}</a>', url, localize(n))
+    return localize(n)
