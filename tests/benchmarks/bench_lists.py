@@ -530,6 +530,11 @@ def main() -> None:
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size
     parser.add_argument("--database", default="", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only",
+        choices=["sqlite", "postgresql"],
+        help="measure one database; the other's figures in lists.json are kept from its last run",
+    )
     args = parser.parse_args()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     if args.one:
@@ -541,6 +546,12 @@ def main() -> None:
     if url.startswith(("postgres://", "postgresql://")):
         databases["postgresql"] = url
     report: dict = {}
+    if args.only:
+        if args.only not in databases:
+            parser.error(f"--only {args.only}: DATABASE_URL names no PostgreSQL server")
+        databases = {args.only: databases[args.only]}
+        if OUTPUT.exists():  # keep the other database's last figures
+            report = {k: v for k, v in json.loads(OUTPUT.read_text()).items() if k in ("sqlite", "postgresql")}
     for vendor, database in databases.items():
         by_size = {}
         for calls in sorted(args.calls):
@@ -567,8 +578,9 @@ def main() -> None:
     report["load_average_1min"] = round(os.getloadavg()[0], 2)  # the machine's load when the run ended
     report["cpus"] = os.cpu_count()
     OUTPUT.write_text(json.dumps(report, indent=1) + "\n")
-    slow = [name for name, f in report["sqlite"].items() if f["p95_ms"] >= TARGET_MS]
-    print(f"→ {OUTPUT}; over {TARGET_MS} ms p95 at the largest size on SQLite: {slow or 'none'}")
+    for vendor in databases:
+        slow = [name for name, f in report[vendor].items() if f["p95_ms"] >= TARGET_MS]
+        print(f"→ {OUTPUT}; over {TARGET_MS} ms p95 at the largest size on {vendor}: {slow or 'none'}")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def test_the_page_shows_each_table_with_its_figures(client, manager, matrix, age
     client.force_login(manager)
     response = client.get(url())
     assert response.status_code == 200
-    assert [table for table, _title, _rows in response.context["tables"]] == [
+    assert [table for table, _title, _rows, _count in response.context["tables"]] == [
         "type",
         "reason",
         "agent",
@@ -50,6 +50,31 @@ def test_the_page_shows_each_table_with_its_figures(client, manager, matrix, age
     ]
     assert response.context["insight"].total.escalated_calls == 2
     assert b"66.7 %" in response.content  # 2 of 3 answered calls
+
+
+def test_a_long_table_shows_its_most_escalated_rows_and_its_csv_has_them_all(
+    client, manager, matrix, monkeypatch
+):
+    from qa_center.kpis.escalations import views
+
+    monkeypatch.setattr(views, "TABLE_SHOWN", 2)
+    team = TeamFactory()
+    busy, calm, quiet = (AgentFactory(team=team, first_name=name) for name in ("Busy", "Calm", "Quiet"))
+    for agent, times in ((busy, 3), (calm, 2), (quiet, 1)):
+        for n in range(times):
+            escalate(agent, case_id=f"{agent.first_name}-{n}")
+    client.force_login(manager)
+    response = client.get(url())
+    rows, count = next(
+        (rows, count) for table, _title, rows, count in response.context["tables"] if table == "agent"
+    )
+    assert [row.key for row in rows] == [busy.pk, calm.pk] and count == 3
+    assert b'data-more="agent"' in response.content
+    assert b'data-more="type"' not in response.content  # one type: every row shown
+    exported = read_csv(
+        client.get(reverse("escalations:insight_export", args=["agent"]) + "?" + urlencode(MARCH))
+    )
+    assert len(exported) == 1 + 3
 
 
 def test_a_bad_period_is_shown_beside_its_field(client, manager):
