@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
-from django.core.files.base import ContentFile
 
 from calls.models import Call, CallType, Escalation, ImportJob, ImportRowError
 from qa_center.kpis import computing
 from qa_center.kpis.models import EscalationSnapshot, KpiComputation, KpiSnapshot
 from qa_center.people.models import Team, User
 from tests.integration.conftest import wait_for
+from tests.integration.imports import calls_csv, import_job, import_people
 
 pytestmark = [pytest.mark.integration]
 
@@ -151,30 +151,11 @@ ROWS = 100_000
 REFUSED_EVERY = 10_007  # a row with an unreadable date now and then, all through the file
 
 
-def _import_file() -> tuple[bytes, set[int]]:
-    lines = ["external_id,started_at,agent,call_type,talk_seconds,answered"]
-    refused = set()
-    start = datetime(2025, 1, 1, 8)
-    for n in range(ROWS):
-        started = (start + timedelta(seconds=n * 13)).strftime("%Y-%m-%d %H:%M:%S")
-        if n % REFUSED_EVERY == 5_000:
-            started = "not a date"
-            refused.add(n + 2)  # its line: the header is line 1
-        lines.append(f"IMP-{n},{started},A{n % 20:04d},billing,{60 + n % 900},Y")
-    return ("\r\n".join(lines) + "\r\n").encode(), refused
-
-
 def test_import_killed_midway_resumes_on_another_worker(workers, redis_url):
     first, first_log = workers.start(wait=False)
-    team = Team.objects.create(name="Import team")
-    User.objects.bulk_create(
-        User(username=f"imp-agent{n}", agent_code=f"A{n:04d}", is_agent=True, team=team) for n in range(20)
-    )
-    CallType.objects.create(slug="billing", name="Billing")
-    data, refused_lines = _import_file()
-    columns = {f: f for f in ("external_id", "started_at", "agent", "call_type", "talk_seconds", "answered")}
-    job = ImportJob(original_name="big.csv", columns=columns)
-    job.file.save("big.csv", ContentFile(data), save=True)
+    import_people()
+    data, refused_lines = calls_csv(ROWS, refused_every=REFUSED_EVERY)
+    job = import_job(data, "big.csv")
 
     workers.wait_ready(first_log)
     Celery("producer", broker=redis_url).send_task("calls.tasks.import_calls", args=[job.pk])
