@@ -310,11 +310,37 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+# A task's message is acknowledged when the task has ended, not when it starts: a worker killed mid-task (OOM,
+# SIGKILL, a lost machine) leaves it in the broker, and another worker runs it again. Every task is written to
+# be run twice (README, "Faults"). A pool process that dies is a lost worker too: its message goes back to the
+# queue at once rather than being acknowledged as failed. One message at a time per process: a prefetched one
+# would wait behind a long import while another worker sits idle.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 if CELERY_TASK_TIME_LIMIT < 1:
     raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must be at least 1 second")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Redis has no acknowledgements: a delivered message waits in an "unacked" set, and is delivered again once
+    # it has waited longer than the visibility timeout (when its worker vanished without a word). Longer than
+    # the hard time limit plus the longest retry back-off (Celery's 10 minutes), so that a task still running,
+    # or waiting for its retry, is never handed to a second worker; shorter only in the fault tests.
+    CELERY_BROKER_VISIBILITY_TIMEOUT = env_int(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 15 * 60
+    )
+    if CELERY_BROKER_VISIBILITY_TIMEOUT < 1:
+        raise ImproperlyConfigured("CELERY_BROKER_VISIBILITY_TIMEOUT must be at least 1 second")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+        # How often a worker looks for such messages: every 10 s (kombu's default scans every 100 s), or
+        # sooner under a short timeout.
+        "unacked_restore_interval": max(1, min(10, CELERY_BROKER_VISIBILITY_TIMEOUT // 10)),
+        "unacked_restore_throttle": 1,
+    }
+# A worker outlives a broker restart: it reconnects for as long as it takes, at start-up too.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # The soft limit leaves a task time to record its failure before the hard kill: a minute, or a tenth of a
 # short limit, so that it stays positive (at least 1 s) and never above the hard limit.
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, int(CELERY_TASK_TIME_LIMIT * 0.9), 1)

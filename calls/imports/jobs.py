@@ -39,7 +39,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -129,7 +129,7 @@ def import_calls_from_file(
     table = read_table(data=data, file_name=file_name)
     table, columns = join_start_columns(table=table, columns=columns)
     plan = Plan(headers=table.headers, columns=columns, date_format=date_format)
-    result = ImportResult()
+    result = _result_so_far(job)
     if plan.missing:
         result.notes.append(MISSING_COLUMNS(", ".join(plan.missing)))
     if job is not None:
@@ -142,8 +142,16 @@ def import_calls_from_file(
     sources: dict[
         str, list[str]
     ] = {}  # external id → the cells of the batch's row, should it be refused later
+    # A job taken over from a dead worker (resume_import_job): its first rows are written already. They are
+    # read again only for the external ids they hold, so that a later row repeating one is still refused.
+    skip = result.total_rows
     with bulk_write_settings(), collector_paused():
         for line_number, cells in table.records:
+            if skip:
+                skip -= 1
+                with suppress(RowRefused):
+                    first_lines.setdefault(convert(cells)[0], line_number)
+                continue
             try:
                 row = convert(cells)
             except RowRefused as exc:
@@ -165,6 +173,20 @@ def import_calls_from_file(
         rows = _refuse_frozen_changes(plan, rows, errors, first_lines, sources, table)
         _write_batch(plan, rows, errors, result, job)
     return result
+
+
+def _result_so_far(job: ImportJob | None) -> ImportResult:
+    """The counters of the batches a job has written already: none for a new job, those of its last batch
+    for a job taken over from a dead worker."""
+    if job is None:
+        return ImportResult()
+    return ImportResult(
+        total_rows=job.processed_rows,
+        created=job.created_count,
+        updated=job.updated_count,
+        unchanged=job.unchanged_count,
+        refused=job.error_count,
+    )
 
 
 def import_surveys_from_file(
@@ -354,15 +376,19 @@ def _mapping_snapshot(mapping: ImportMapping | None) -> dict:
     return {"name": mapping.name, "columns": dict(mapping.columns), "date_format": mapping.date_format}
 
 
-def run_import_job(*, job_id: int) -> ImportJob | None:
-    """Run a configured pending job. None when another worker already took it (a task delivered twice)."""
+def run_import_job(*, job_id: int, redelivered: bool = False) -> ImportJob | None:
+    """Run a configured pending job. None when another worker already took it (a task delivered twice).
+
+    `redelivered`: the broker hands the task out again because the worker that had it died before finishing
+    (late acknowledgement, qa_center.settings). Its job is still running: this worker takes it over and
+    goes on after its last written batch (`resume_import_job`)."""
     claimed = (
         ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING)
         .exclude(columns={})
         .update(status=ImportJob.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
     )
     if not claimed:
-        return None
+        return resume_import_job(job_id=job_id) if redelivered else None
     job = ImportJob.objects.select_related("mapping").get(pk=job_id)
     if job.mapping is not None:
         # The saved mapping as it stands now that the job runs: edited since the job was configured, the job
@@ -370,6 +396,27 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
         job.mapping_snapshot = _mapping_snapshot(job.mapping)
         job.save(update_fields=["mapping_snapshot"])
     # The reasons stored for refused rows are read by the uploader: write them in their language.
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _run_claimed_job(job)
+
+
+def resume_import_job(*, job_id: int) -> ImportJob | None:
+    """Take over a running job whose worker died (the broker redelivered its task: qa_center.settings makes
+    sure that happens only once the first run is over). A job of calls goes on after its last batch: each
+    batch committed its calls with the job's counters and refused rows, so the rows before `processed_rows`
+    are skipped and counted as they were, and the result is the one an uninterrupted run gives. A job of
+    survey answers cannot (its writer remembers the file's earlier answers in memory): it fails at once
+    with the stalled-job message instead of showing "Importing" until the sweep. None when the job is not
+    running any more (it finished, or the sweep failed it)."""
+    job = (
+        ImportJob.objects.select_related("mapping").filter(pk=job_id, status=ImportJob.Status.RUNNING).first()
+    )
+    if job is None:
+        return None
+    logger.warning("Import job %s: taking over from a worker that ended mid-job", job_id)
+    if job.kind == ImportJob.Kind.SURVEYS:
+        return _finish(job, status=ImportJob.Status.FAILED, message=WORKER_ENDED())
+    ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
     with translation.override(job.language or settings.LANGUAGE_CODE):
         return _run_claimed_job(job)
 

@@ -12,10 +12,12 @@ IMPORT_SILENCE_LIMIT = timedelta(minutes=10)
 
 
 # Task names are spelt out: queued messages and the beat schedule refer to them, whatever module holds them.
-@shared_task(name="calls.tasks.import_calls", ignore_result=True)
-def import_calls(job_id: int) -> None:
-    """Run an ImportJob. Safe to deliver twice: the service claims the job with a conditional UPDATE."""
-    jobs.run_import_job(job_id=job_id)
+@shared_task(name="calls.tasks.import_calls", ignore_result=True, bind=True)
+def import_calls(self, job_id: int) -> None:
+    """Run an ImportJob. Safe to deliver twice: the service claims the job with a conditional UPDATE, and a
+    redelivery (the first worker died: late acknowledgement) takes a running job over where it stopped."""
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    jobs.run_import_job(job_id=job_id, redelivered=redelivered)
 
 
 @shared_task(name="calls.tasks.purge_old_import_files", ignore_result=True)

@@ -173,3 +173,58 @@ def test_refused_rows_are_explained_in_the_uploaders_language(jdoe):
         job_en = _uploaded_job([basic_row("C2", answered="perhaps")], language="en")
         tasks.import_calls.delay(job_en.pk)
     assert job_en.row_errors.get().message != reason
+
+
+def _left_by_a_dead_worker(job: ImportJob, *, rows: int, created: int, refused: int) -> None:
+    """The job as a worker killed after its first batch leaves it: running, with that batch's counters."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        processed_rows=rows,
+        created_count=created,
+        error_count=refused,
+    )
+
+
+def test_a_redelivered_task_takes_over_a_running_job_after_its_last_batch(jdoe):
+    rows = [basic_row("C1"), basic_row("C2", talk="ghost"), basic_row("C3"), basic_row("C1")]
+    job = make_job(make_csv(BASIC_HEADER, rows), columns=BASIC_COLUMNS)
+    # The dead worker's first batch (lines 2-3): C1 imported, C2 refused, both committed with the counters.
+    jobs.import_calls_from_file(data=job.file.read(), file_name="calls.csv", columns=BASIC_COLUMNS, job=job)
+    Call.objects.exclude(external_id="C1").delete()
+    ImportRowError.objects.filter(job=job).exclude(line_number=3).delete()
+    _left_by_a_dead_worker(job, rows=2, created=1, refused=1)
+
+    assert jobs.run_import_job(job_id=job.pk) is None  # a plain second delivery leaves a running job alone
+    job = jobs.run_import_job(job_id=job.pk, redelivered=True)
+
+    assert job.status == ImportJob.Status.PARTIAL
+    assert (job.total_rows, job.created_count, job.unchanged_count, job.error_count) == (4, 2, 0, 2)
+    assert sorted(Call.objects.values_list("external_id", flat=True)) == ["C1", "C3"]
+    # The skipped rows still count for the file's repeated ids: line 5 repeats line 2's C1.
+    errors = list(ImportRowError.objects.filter(job=job).order_by("line_number"))
+    assert [e.line_number for e in errors] == [3, 5]
+    assert "line 2" in errors[1].message
+
+
+def test_a_redelivered_task_leaves_a_finished_job_alone(jdoe):
+    job = make_job(good_file(), columns=BASIC_COLUMNS)
+    jobs.run_import_job(job_id=job.pk)
+    assert jobs.run_import_job(job_id=job.pk, redelivered=True) is None
+    job.refresh_from_db()
+    assert (job.created_count, job.error_count) == (2, 1)
+    assert ImportRowError.objects.filter(job=job).count() == 1
+
+
+def test_a_redelivered_survey_job_fails_at_once_rather_than_resuming():
+    job = ImportJob.objects.create(
+        kind=ImportJob.Kind.SURVEYS,
+        file=ContentFile(b"x", name="s.csv"),
+        original_name="s.csv",
+        columns={"a": "b"},
+    )
+    _left_by_a_dead_worker(job, rows=0, created=0, refused=0)
+    job = jobs.run_import_job(job_id=job.pk, redelivered=True)
+    assert job.status == ImportJob.Status.FAILED
+    assert "worker ended" in job.message
