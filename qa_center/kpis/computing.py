@@ -27,9 +27,11 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from calls import kpis as call_kpis
 from calls.models import Call, SurveyResponse
@@ -49,6 +51,7 @@ from scorecards import kpis as qa_kpis
 __all__ = ["CHUNK_DAYS", "compute_kpis", "purge_old_computations", "record_computation", "run_computation"]
 
 logger = logging.getLogger(__name__)
+LOST_MESSAGE = _("Its worker stopped: still computing past the time limit.")
 
 CHUNK_DAYS = 92  # a quarter: few statements, a small temporary table
 ROLLED_UP = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.YEAR)
@@ -413,9 +416,20 @@ def record_computation(*, first_day: date, last_day: date, trigger: str, request
     )
 
 
+def fail_lost_computations(*, now: datetime) -> int:
+    """Records still "computing" after the task time limit: their worker died (a redelivered scheduled run
+    records a new one), so they are shown as failed, not as computing forever. Returns how many."""
+    return KpiComputation.objects.filter(
+        status=KpiComputation.Status.RUNNING,
+        started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
+    ).update(status=KpiComputation.Status.FAILED, finished_at=now, message=str(LOST_MESSAGE))
+
+
 def run_computation(computation: KpiComputation, *, progress: Progress | None = None) -> KpiComputation:
     """Run a recorded computation, noting when it started and ended and how it went. Running it again (a
-    redelivered task) computes again: the snapshots converge, the record shows the last run."""
+    redelivered task) computes again: the snapshots converge, the record shows the last run. Runs lost
+    with their worker are marked failed first."""
+    fail_lost_computations(now=timezone.now())
     computation.status, computation.started_at, computation.finished_at = (
         KpiComputation.Status.RUNNING,
         timezone.now(),

@@ -97,6 +97,31 @@ def test_a_failed_computation_is_recorded_and_leaves_the_rows_it_had(agent, call
 
 
 @pytest.mark.django_db
+def test_a_run_lost_with_its_worker_shows_as_failed_at_the_next_run(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.CELERY_TASK_TIME_LIMIT = 600
+    record = computing.record_computation
+    lost, recent, queued = (
+        record(first_day=DAY, last_day=DAY, trigger=KpiComputation.Trigger.SCHEDULE) for _ in range(3)
+    )
+    now = timezone.now()
+    KpiComputation.objects.filter(pk=lost.pk).update(
+        status="running", started_at=now - timedelta(seconds=601)
+    )
+    KpiComputation.objects.filter(pk=recent.pk).update(
+        status="running", started_at=now - timedelta(seconds=300)
+    )
+    computing.run_computation(record(first_day=DAY, last_day=DAY, trigger=KpiComputation.Trigger.SCHEDULE))
+    lost.refresh_from_db(), recent.refresh_from_db(), queued.refresh_from_db()
+    assert lost.status == KpiComputation.Status.FAILED and "time limit" in lost.message and lost.finished_at
+    assert recent.status == KpiComputation.Status.RUNNING  # still within the limit: maybe still computing
+    assert queued.status == KpiComputation.Status.QUEUED
+
+
+@pytest.mark.django_db
 def test_the_command_computes_with_a_progress_bar(agent, call_type, capsys):
     CallFactory(agent=agent, call_type=call_type, started_at=at(DAY, 9))
     call_command("compute_kpis", "--from", "2026-03-01", "--to", "2026-03-31")
