@@ -5,8 +5,10 @@ role does, every form a real POST with the page's CSRF token, exactly as a brows
 - reviewers open their queue, start one of its assignments, open the scoring form, answer every criterion and
   submit it, then read the submitted evaluation;
 - agents open "My feedback", read an evaluation in it and acknowledge one they have not acknowledged yet;
-- team leads open the home page, the center and team dashboards, the team's feedback and their coaching page,
-  and book a coaching session through the schedule form.
+- team leads open the home page, the center and team dashboards, the team's feedback, the team's calls and
+  evaluations lists and their coaching page, and book a coaching session through the schedule form;
+- the QA manager (two people on the one account) goes through the center's call list (its next page by the keyset
+  link, a sort by wait), the evaluations list and the center dashboard.
 
 Several simulated people share an account (4 reviewer and 3 lead accounts): each takes the assignments whose id
 falls to it (id modulo the account's people), and books sessions in a slot of its own, so two of them never race
@@ -14,6 +16,7 @@ for the same draft or the same half hour, which a real floor would not do either
 page is its own request kind, and a POST that does not redirect where it should is a failure.
 """
 
+import html
 import itertools
 import json
 import math
@@ -35,7 +38,7 @@ AGENTS = ["agent", *[f"agent{number}" for number in range(2, 31)]]
 
 # One counter per role in this (single) locust process: the n-th person of a role gets the account n modulo the
 # accounts, and knows how many people share it.
-_counters = {role: itertools.count() for role in ("reviewer", "lead", "agent")}
+_counters = {role: itertools.count() for role in ("reviewer", "lead", "agent", "manager")}
 
 
 # --- The figures: every request's time, the failures of the whole run ------------------------------------------
@@ -199,7 +202,7 @@ class DemoUser(HttpUser):
         self.login()
 
     def sharers(self) -> int:
-        users = int(os.environ.get("LOAD_USERS", "50"))
+        users = int(os.environ.get("LOAD_USERS", "50")) - ManagerUser.fixed_count
         weights = {cls.role: cls.weight for cls in (ReviewerUser, AgentUser, LeadUser)}
         mine = max(1, round(users * weights[self.role] / sum(weights.values())))
         return max(1, -(-mine // len(self.accounts)))  # ceil
@@ -326,6 +329,12 @@ class LeadUser(DemoUser):
         self.get("/feedback/team/", name="team feedback")
 
     @task(1)
+    def team_calls(self):
+        """The lists of issue 13 under load: the team's calls, and its evaluations."""
+        self.get("/calls/", name="call list (lead)")
+        self.get("/evaluations/", name="evaluations list (lead)")
+
+    @task(1)
     def schedule_session(self):
         self.get("/coaching/", name="coaching")
         page = self.get("/coaching/schedule/", name="schedule form")
@@ -352,3 +361,25 @@ class LeadUser(DemoUser):
         )
         if session_url is not None:
             self.get(session_url, name="session agenda")
+
+
+class ManagerUser(DemoUser):
+    """The QA manager (one account, `fixed_count` people): the whole center's lists, the lists of issue 13 at the
+    demo's 20,000 calls, while everyone else works."""
+
+    role = "manager"
+    accounts = ["manager"]
+    fixed_count = 2
+
+    def sharers(self) -> int:
+        return self.fixed_count
+
+    @task
+    def lists(self):
+        calls = self.get("/calls/", name="call list (manager)")
+        following = re.search(r'href="([^"]*)" rel="next"', calls or "")
+        if following:
+            self.get("/calls/" + html.unescape(following.group(1)), name="call list, next page (manager)")
+        self.get("/calls/?sort=-wait", name="call list by wait (manager)")
+        self.get("/evaluations/", name="evaluations list (manager)")
+        self.get("/kpis/dashboard/", name="center dashboard")

@@ -191,8 +191,8 @@ def print_report(result: dict) -> None:
         )
     total = result["total"]
     print(
-        f"Latencies from {total['steady_seconds']} s on, once every user was logged in (logins: the whole run); "
-        f"failures: the whole run, {total['failures']} in all."
+        f"Latencies over the last {total['steady_seconds']} s, once every user was logged in (the logins: the "
+        f"whole run); failures over the whole run: {total['failures']}."
     )
     for failure in result["failures"]:
         print(f"FAILED {failure['occurrences']}x {failure['method']} {failure['name']}: {failure['error']}")
