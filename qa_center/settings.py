@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    # History of every change to scorecards, evaluations, disputes and coaching (the audit trail).
+    "simple_history",
     "qa_center.people",
     "calls",
     "scorecards",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: the history records the signed-in person as who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "qa_center.security.SecurityHeadersMiddleware",
