@@ -18,10 +18,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalRecords
 
-__all__ = ["acting_as", "audited", "changes_by", "record_created", "record_updated"]
+__all__ = ["AuditedAdmin", "acting_as", "audited", "changes_by", "record_created", "record_updated"]
 
 _acting = ContextVar("qa_center_history_acting_user", default=None)
 
@@ -77,3 +81,17 @@ def record_updated(model: type[Model], pks: Iterable[int], *, reason: str = "") 
     rows = list(model._default_manager.filter(pk__in=list(pks)).order_by("pk"))
     if rows:
         model.history.bulk_history_create(rows, update=True, default_change_reason=reason)
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """The admin's "History" of an audited model, read-only: a past version opens only for an object the person
+    reads in the admin (the list's queryset: ObjectRulesAdmin), and is never saved back. simple-history's
+    "revert" saves the old version with a POST and checks only view permissions, which would rewrite a score
+    around the services (and their own history)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -374,6 +374,10 @@ QA_TODAY_REFRESH_SECONDS = env_int("QA_TODAY_REFRESH_SECONDS", 60)
 if QA_TODAY_REFRESH_SECONDS < 1:
     raise ImproperlyConfigured("QA_TODAY_REFRESH_SECONDS must be 1 or more")
 
+# The audit trail is read, never written back: the admin's History shows past versions without "Revert"
+# (qa_center.history.AuditedAdmin refuses the POST too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -242,3 +242,30 @@ def test_action_items_are_recorded_when_added_and_ticked(session, lead, agent):
     assert (row.done_by_id, row.history_user) == (agent.pk, agent)
     assert coaching.set_action_item_done(item=item, by=agent, done=False)
     assert last(ActionItem, id=item.pk).done_at is None
+
+
+# --- The admin's History: read-only ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def root(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+def test_the_admin_shows_an_evaluations_history_and_never_reverts(
+    client, root, agent, reviewer, default_version
+):
+    evaluation = evaluation_of(agent, reviewer=reviewer, version=default_version)
+    disputes.acknowledge(evaluation=evaluation, by=agent)
+    client.force_login(root)
+    response = client.get(reverse("admin:scorecards_evaluation_history", args=[evaluation.pk]))
+    assert response.status_code == 200 and "agent" in response.content.decode()
+    submitted = Evaluation.history.filter(id=evaluation.pk, status="submitted").first()
+    url = reverse("admin:scorecards_evaluation_simple_history", args=[evaluation.pk, submitted.history_id])
+    page = client.get(url)
+    assert page.status_code == 200 and "Revert" not in page.content.decode()
+    assert client.post(url, {}).status_code == 403
+    evaluation.refresh_from_db()
+    assert evaluation.status == "acknowledged"  # not reverted to the submitted version
