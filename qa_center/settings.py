@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication: the history records the signed-in person as who made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Logs the 403s and 404s the views' access helpers raise (logger qa_center.security).
+    "qa_center.security.RefusedAccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "qa_center.security.SecurityHeadersMiddleware",
