@@ -15,6 +15,7 @@ from coaching.models import (
     SentReminder,
     SessionChange,
 )
+from qa_center.history import AuditedAdmin
 from qa_center.people.permissions import ObjectRulesAdmin
 
 # Sessions
@@ -61,7 +62,7 @@ class ChangeInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(ObjectRulesAdmin, ReadOnly, admin.ModelAdmin):
+class CoachingSessionAdmin(ObjectRulesAdmin, ReadOnly, AuditedAdmin):
     list_display = ("starts_at", "lead", "agent", "kind", "status", "place")
     list_filter = ("status", "kind")
     list_select_related = ("lead", "agent")
@@ -79,7 +80,7 @@ class AgendaItemAdmin(ObjectRulesAdmin, ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(ObjectRulesAdmin, ReadOnly, admin.ModelAdmin):
+class ActionItemAdmin(ObjectRulesAdmin, ReadOnly, AuditedAdmin):
     visible_through = "session"  # read with its coachingsession
     visible_parent = CoachingSession
     list_display = ("description", "owner", "due_on", "done_at", "session")

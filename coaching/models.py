@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from qa_center.history import audited
 from qa_center.people import roles
 
 # --- Library ------------------------------------------------------------------------------------------------
@@ -297,6 +298,8 @@ class CoachingSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = audited()
+
     objects = CoachingSessionQuerySet.as_manager()
 
     class Meta:
@@ -451,6 +454,8 @@ class ActionItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
 
     class Meta:
         ordering = ["session", "due_on", "id"]

@@ -3,15 +3,21 @@
 Settings (qa_center/settings.py) say what; this module only applies it.
 """
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
+
+# Logins, failed logins and refused accesses (django-axes logs its lockouts under "axes"). Values a person typed
+# (a user name, a path) are written with %r: a newline in them cannot forge a line of the log.
+security_log = logging.getLogger("qa_center.security")
 
 # Requests a page repeats by itself (htmx polling): they are no activity and do not keep a session alive.
 IDLE_EXEMPT_URL_NAMES = frozenset({"kpi_today:figures"})
@@ -116,3 +122,53 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
         "lockout_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+# --- The security log ---------------------------------------------------------------------------------------
+
+
+def log_login(sender, request, user, **kwargs):
+    """user_logged_in receiver."""
+    security_log.info(
+        "login succeeded: user=%r ip=%r", user.get_username(), client_ip(request) if request else None
+    )
+
+
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    """user_login_failed receiver: the user name tried (Django has already masked the password)."""
+    security_log.warning(
+        "login failed: username=%r ip=%r",
+        credentials.get("username", ""),
+        client_ip(request) if request is not None else None,
+    )
+
+
+class RefusedAccessLogMiddleware:
+    """Logs every 403 and 404 that a view's access helper raises (PermissionDenied, Http404), with who asked
+    and for what; Django still answers them as always. A 404 for a URL that matches no view is not an access
+    to refuse and is not logged here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, PermissionDenied):
+            status = 403
+        elif isinstance(exception, Http404):
+            status = 404
+        else:
+            return None
+        user = getattr(request, "user", None)
+        name = user.get_username() if user is not None and user.is_authenticated else None
+        security_log.warning(
+            "access refused (%s): user=%r method=%s path=%r ip=%r",
+            status,
+            name,
+            request.method,
+            request.path,
+            client_ip(request),
+        )
+        return None

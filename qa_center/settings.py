@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    # History of every change to scorecards, evaluations, disputes and coaching (the audit trail).
+    "simple_history",
     "qa_center.people",
     "calls",
     "scorecards",
@@ -97,6 +99,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: the history records the signed-in person as who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Logs the 403s and 404s the views' access helpers raise (logger qa_center.security).
+    "qa_center.security.RefusedAccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "qa_center.security.SecurityHeadersMiddleware",
@@ -395,6 +401,10 @@ if QA_SERVICE_LEVEL_SECONDS < 0:
 QA_TODAY_REFRESH_SECONDS = env_int("QA_TODAY_REFRESH_SECONDS", 60)
 if QA_TODAY_REFRESH_SECONDS < 1:
     raise ImproperlyConfigured("QA_TODAY_REFRESH_SECONDS must be 1 or more")
+
+# The audit trail is read, never written back: the admin's History shows past versions without "Revert"
+# (qa_center.history.AuditedAdmin refuses the POST too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,7 @@ urlpatterns = [
     path("kpis/", include("qa_center.kpis.today.urls")),
     path("kpis/", include("qa_center.kpis.escalations.urls")),
     path("kpis/", include("qa_center.kpis.insight.urls")),
+    path("audit/", include("qa_center.audit.urls")),
     path("kpis/", include("qa_center.kpis.improvements.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from qa_center.history import AuditedAdmin
 from qa_center.people.permissions import ObjectRulesAdmin
 from scorecards.models import (
     Answer,
@@ -73,7 +74,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(ObjectRulesAdmin, admin.ModelAdmin):
+class ScorecardAdmin(ObjectRulesAdmin, AuditedAdmin):
     list_display = ("name", "call_type", "created_at")
     list_select_related = ("call_type",)
     search_fields = ("name",)
@@ -87,7 +88,7 @@ class SectionInline(FrozenUnlessDraft, admin.TabularInline):
 
 
 @admin.register(ScorecardVersion)
-class ScorecardVersionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, admin.ModelAdmin):
+class ScorecardVersionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, AuditedAdmin):
     list_display = ("scorecard", "number", "status", "scoring_method", "pass_mark", "published_at")
     list_filter = ("status", "scoring_method")
     list_select_related = ("scorecard",)
@@ -106,7 +107,7 @@ class CriterionInline(FrozenUnlessDraft, admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, admin.ModelAdmin):
+class SectionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, AuditedAdmin):
     @staticmethod
     def version_of(obj):
         return obj.version
@@ -127,7 +128,7 @@ class OptionInline(FrozenUnlessDraft, admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, admin.ModelAdmin):
+class CriterionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, AuditedAdmin):
     @staticmethod
     def version_of(obj):
         return obj.section.version
@@ -180,7 +181,7 @@ class NoteInline(ReadOnlyRecord, admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
+class EvaluationAdmin(ObjectRulesAdmin, ReadOnlyRecord, AuditedAdmin):
     list_display = ("call", "agent", "team", "reviewer", "status", "score", "passed", "submitted_at")
     list_filter = ("status", "passed", "auto_failed")
     list_select_related = ("call", "agent", "team", "reviewer")
@@ -196,7 +197,7 @@ class DisputeItemInline(ReadOnlyRecord, admin.TabularInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
+class DisputeAdmin(ObjectRulesAdmin, ReadOnlyRecord, AuditedAdmin):
     visible_through = "evaluation"  # read with its evaluation
     visible_parent = Evaluation
     list_display = ("evaluation", "opened_by", "opened_at", "status", "resolved_by", "resolved_at")
@@ -228,7 +229,7 @@ class CalibrationSessionAdmin(ObjectRulesAdmin, admin.ModelAdmin):
 
 
 @admin.register(CriterionOption)
-class CriterionOptionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, admin.ModelAdmin):
+class CriterionOptionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, AuditedAdmin):
     @staticmethod
     def version_of(obj):
         return obj.criterion.section.version
@@ -239,7 +240,7 @@ class CriterionOptionAdmin(ObjectRulesAdmin, FrozenUnlessDraft, admin.ModelAdmin
 
 
 @admin.register(Answer)
-class AnswerAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
+class AnswerAdmin(ObjectRulesAdmin, ReadOnlyRecord, AuditedAdmin):
     visible_through = "evaluation"  # read with its evaluation
     visible_parent = Evaluation
     list_display = ("evaluation", "criterion", "is_na", "points", "max_points")
@@ -259,7 +260,7 @@ class RecordingNoteAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
 
 
 @admin.register(DisputeItem)
-class DisputeItemAdmin(ObjectRulesAdmin, ReadOnlyRecord, admin.ModelAdmin):
+class DisputeItemAdmin(ObjectRulesAdmin, ReadOnlyRecord, AuditedAdmin):
     visible_through = "dispute__evaluation"  # read with its evaluation
     visible_parent = Evaluation
     list_display = ("dispute", "criterion")

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from qa_center.history import audited
 from qa_center.people import roles
 from qa_center.people.names import MAX_LENGTH
 
@@ -30,6 +31,8 @@ class Scorecard(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
 
     class Meta:
         ordering = ["name"]
@@ -80,6 +83,8 @@ class ScorecardVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    history = audited()
+
     objects = ScorecardVersionQuerySet.as_manager()
 
     class Meta:
@@ -112,6 +117,8 @@ class Section(models.Model):
         _("weight"), max_digits=7, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+
+    history = audited()
 
     class Meta:
         ordering = ["version", "position", "id"]
@@ -153,6 +160,8 @@ class Criterion(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
 
+    history = audited()
+
     class Meta:
         ordering = ["section", "position", "id"]
         verbose_name = _("criterion")
@@ -180,6 +189,8 @@ class CriterionOption(models.Model):
         _("points"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+
+    history = audited()
 
     class Meta:
         ordering = ["criterion", "position", "id"]
@@ -492,6 +503,9 @@ class Evaluation(models.Model):
         max_length=MAX_LENGTH, blank=True, default="", db_default="", editable=False
     )
 
+    # The sort keys follow the people's names, not any change to the evaluation: no history of their own.
+    history = audited(excluded_fields=["agent_sort", "reviewer_sort"])
+
     objects = EvaluationQuerySet.as_manager()
 
     class Meta:
@@ -556,6 +570,8 @@ class Answer(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
 
+    history = audited()
+
     class Meta:
         ordering = ["evaluation", "criterion__section__position", "criterion__position"]
         verbose_name = _("answer")
@@ -604,6 +620,8 @@ class Dispute(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution_note = models.TextField(_("resolution"), blank=True)
 
+    history = audited()
+
     class Meta:
         ordering = ["-opened_at"]
         verbose_name = _("dispute")
@@ -624,6 +642,8 @@ class DisputeItem(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="items")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
+
+    history = audited()
 
     class Meta:
         ordering = ["dispute", "id"]

@@ -610,6 +610,8 @@ TABLE: dict[str, Case] = {
     ),
     "call_types:active": Case(pk_of("call_type"), GET=WRONG_METHOD, POST=managers_only(302)),
     "imports:list": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
+    # --- The audit trail (qa_center.audit): the QA managers'
+    "audit:changes": Case(none, GET=managers_only(200), POST=WRONG_METHOD),
     "imports:new": Case(none, GET=managers_only(200), POST=managers_only(200)),
     "imports:new_surveys": Case(none, GET=managers_only(200), POST=managers_only(200)),
     "imports:detail": Case(pk_of("import_job"), GET=managers_only(200), POST=WRONG_METHOD),

@@ -23,6 +23,7 @@ from coaching.library.services import record_usage
 from coaching.models import ActionItem, AgendaItem, CoachingSession, LibraryEntry, SessionChange
 from coaching.sessions import notifications
 from coaching.sessions.selectors import weakest_criterion_of
+from qa_center.history import changes_by, record_updated
 from qa_center.people.models import User
 from scorecards.models import Assignment, Evaluation
 from scorecards.sampling import services as sampling
@@ -120,6 +121,7 @@ def _lock_people(*people: User) -> None:
 # --- Scheduling ---------------------------------------------------------------------------------------------
 
 
+@changes_by("lead")
 def schedule_session(
     *,
     lead: User,
@@ -161,6 +163,7 @@ def schedule_session(
     return session
 
 
+@changes_by()
 def reschedule_session(
     *, session: CoachingSession, by: User, when: SessionTime, place: str, reason: str = ""
 ) -> CoachingSession:
@@ -192,6 +195,7 @@ def reschedule_session(
     return session
 
 
+@changes_by()
 def cancel_session(*, session: CoachingSession, by: User, reason: str) -> None:
     if not reason.strip():
         raise ValidationError(_("Say why the session is cancelled."), code="reason_required")
@@ -207,6 +211,7 @@ def _require_started(session: CoachingSession, *, now: datetime) -> None:
         raise ValidationError(_("The session has not started yet."), code="not_started")
 
 
+@changes_by()
 def mark_no_show(*, session: CoachingSession, by: User, now: datetime | None = None) -> None:
     """The agent did not come: only once the session's time has come."""
     _require_started(session, now=now or timezone.now())
@@ -220,6 +225,7 @@ def _change_scheduled(session: CoachingSession, **fields) -> None:
     )
     if not updated:
         raise ValidationError(_("This session is no longer scheduled."), code="stale")
+    record_updated(CoachingSession, [session.pk])
     for name, value in fields.items():
         setattr(session, name, value)
 
@@ -227,10 +233,13 @@ def _change_scheduled(session: CoachingSession, **fields) -> None:
 def save_notes(*, session: CoachingSession, notes: str) -> None:
     if session.status not in (Status.SCHEDULED, Status.COMPLETED):
         raise ValidationError(_("Notes are kept for sessions that take place."), code="not_held")
-    CoachingSession.objects.filter(pk=session.pk).update(notes=notes, updated_at=timezone.now())
+    with transaction.atomic():
+        CoachingSession.objects.filter(pk=session.pk).update(notes=notes, updated_at=timezone.now())
+        record_updated(CoachingSession, [session.pk])
     session.notes = notes
 
 
+@changes_by()
 def complete_session(
     *,
     session: CoachingSession,
@@ -262,6 +271,7 @@ def complete_session(
         notifications.notify_session(session, recipient=session.agent, what=notifications.SESSION_COMPLETED)
 
 
+@changes_by()
 def confirm_participation(
     *, session: CoachingSession, by: User, comment: str, now: datetime | None = None
 ) -> None:
@@ -275,7 +285,9 @@ def confirm_participation(
     fields = {"agent_comment": comment}
     if session.agent_confirmed_at is None:
         fields["agent_confirmed_at"] = now or timezone.now()
-    CoachingSession.objects.filter(pk=session.pk).update(**fields)
+    with transaction.atomic():
+        CoachingSession.objects.filter(pk=session.pk).update(**fields)
+        record_updated(CoachingSession, [session.pk])
     for name, value in fields.items():
         setattr(session, name, value)
 
@@ -348,6 +360,7 @@ def save_agenda(
             record_usage(entry, LibraryEntry.Usage.SESSION)
     prepared = now or timezone.now()
     CoachingSession.objects.filter(pk=session.pk).update(agenda_prepared_at=prepared)
+    record_updated(CoachingSession, [session.pk])
     session.agenda_prepared_at = prepared
 
 
@@ -374,18 +387,17 @@ def add_action_item(*, session: CoachingSession, description: str, owner: str, d
     return ActionItem.objects.create(session=session, description=description, owner=owner, due_on=due_on)
 
 
+@changes_by()
 def set_action_item_done(*, item: ActionItem, by: User, done: bool, now: datetime | None = None) -> bool:
     """Tick (or untick) an action item; False when it already was (a second click changes nothing)."""
     items = ActionItem.objects.filter(pk=item.pk, done_at__isnull=done)
-    if done:
-        at = now or timezone.now()
-        changed = items.update(done_at=at, done_by=by)
+    at = (now or timezone.now()) if done else None
+    with transaction.atomic():
+        changed = items.update(done_at=at, done_by=by if done else None)
         if changed:
-            item.done_at, item.done_by = at, by
-    else:
-        changed = items.update(done_at=None, done_by=None)
-        if changed:
-            item.done_at, item.done_by = None, None
+            record_updated(ActionItem, [item.pk])
+    if changed:
+        item.done_at, item.done_by = at, by if done else None
     return bool(changed)
 
 

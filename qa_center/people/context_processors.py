@@ -71,6 +71,7 @@ def _entries(user):
         yield "tokens:list", _("API tokens"), SETUP
         yield "kpi_targets:targets", _("KPI targets"), SETUP
         yield "kpis:computations", _("KPI computations"), SETUP
+        yield "audit:changes", _("Audit trail"), SETUP
 
 
 def _unread_notifications(request) -> int:

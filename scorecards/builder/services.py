@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qa_center.history import changes_by, record_created, record_updated
 from qa_center.people import roles
 from scorecards.models import (
     Criterion,
@@ -197,6 +198,7 @@ def publish_problems(version: ScorecardVersion) -> list[str]:
 # --- Scorecards and versions ------------------------------------------------------------------------------
 
 
+@changes_by()
 @transaction.atomic
 def create_scorecard(
     *, call_type, name: str, description: str = "", by, copy_from: Scorecard | None = None
@@ -234,6 +236,7 @@ def create_scorecard(
     return scorecard
 
 
+@changes_by()
 @transaction.atomic
 def start_draft(*, scorecard: Scorecard, by, blank: bool = False) -> ScorecardVersion:
     """A new draft, numbered next: a deep copy (sections, criteria, options) of the published version, or,
@@ -268,6 +271,7 @@ def _copy_content(*, source: ScorecardVersion, target: ScorecardVersion) -> None
     new_sections = Section.objects.bulk_create(
         Section(version=target, title=s.title, weight=s.weight, position=s.position) for s in sections
     )
+    record_created(new_sections)
     section_map = {old.pk: new for old, new in zip(sections, new_sections, strict=True)}
     criteria = list(Criterion.objects.filter(section__version=source).order_by("pk"))
     new_criteria = Criterion.objects.bulk_create(
@@ -284,13 +288,15 @@ def _copy_content(*, source: ScorecardVersion, target: ScorecardVersion) -> None
         )
         for c in criteria
     )
+    record_created(new_criteria)
     criterion_map = {old.pk: new for old, new in zip(criteria, new_criteria, strict=True)}
-    CriterionOption.objects.bulk_create(
+    new_options = CriterionOption.objects.bulk_create(
         CriterionOption(
             criterion=criterion_map[o.criterion_id], label=o.label, points=o.points, position=o.position
         )
         for o in CriterionOption.objects.filter(criterion__section__version=source)
     )
+    record_created(new_options)
 
 
 def _lock_draft(version_id: int) -> ScorecardVersion:
@@ -323,6 +329,7 @@ def discard_draft(*, version: ScorecardVersion) -> None:
     version.delete()
 
 
+@changes_by()
 @transaction.atomic
 def publish(*, version: ScorecardVersion, by, notes: str | None = None) -> ScorecardVersion:
     """Publish a draft: the version in force until now is retired in the same transaction.
@@ -340,9 +347,9 @@ def publish(*, version: ScorecardVersion, by, notes: str | None = None) -> Score
     if problems:
         raise ValidationError(problems)
     # Retire first: the database allows one published version per scorecard at any moment.
-    ScorecardVersion.objects.filter(
-        scorecard_id=version.scorecard_id, status=ScorecardVersion.Status.PUBLISHED
-    ).update(status=ScorecardVersion.Status.RETIRED)
+    in_force = [v.pk for v in locked if v.status == ScorecardVersion.Status.PUBLISHED]
+    ScorecardVersion.objects.filter(pk__in=in_force).update(status=ScorecardVersion.Status.RETIRED)
+    record_updated(ScorecardVersion, in_force)
     version.status = ScorecardVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = by
@@ -366,6 +373,7 @@ def _move(item, siblings: QuerySet, direction: Direction) -> bool:
     """Swap `item` with its neighbour and renumber the siblings 0..n-1 (positions may have gaps or ties after
     deletions and copies). Returns False when it is already first (up) or last (down)."""
     ordered = list(siblings.order_by("position", "id"))
+    was = {sibling.pk: sibling.position for sibling in ordered}
     index = next(i for i, sibling in enumerate(ordered) if sibling.pk == item.pk)
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(ordered):
@@ -374,6 +382,7 @@ def _move(item, siblings: QuerySet, direction: Direction) -> bool:
     for position, sibling in enumerate(ordered):
         sibling.position = position
     type(item).objects.bulk_update(ordered, ["position"])
+    type(item).history.bulk_history_create([s for s in ordered if s.position != was[s.pk]], update=True)
     item.position = target
     return True
 
@@ -497,7 +506,8 @@ def _set_options(criterion: Criterion, options: Sequence[OptionInput]) -> None:
             row.label, row.points, row.position = option.label.strip(), option.points, position
             updated.append(row)
     CriterionOption.objects.bulk_update(updated, ["label", "points", "position"])
-    CriterionOption.objects.bulk_create(created)
+    CriterionOption.history.bulk_history_create(updated, update=True)
+    record_created(CriterionOption.objects.bulk_create(created))
 
 
 # --- Criteria ------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db.models import Count, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from qa_center.history import changes_by, record_created, record_updated
 from scorecards.access import require_qa_manager
 from scorecards.disputes import notifications, selectors
 from scorecards.evaluations import services
@@ -113,8 +114,10 @@ def _move(evaluation: Evaluation, *, from_status: str, to_status: str, now: date
     )
     if updated != 1:
         raise ValidationError(_("This evaluation was changed in the meantime: reload the page and retry."))
+    record_updated(Evaluation, [evaluation.pk])
 
 
+@changes_by()
 def acknowledge(*, evaluation: Evaluation, by) -> Evaluation:
     """The agent has read the evaluation and accepts it (it can then no longer be disputed)."""
     require_evaluated_agent(by, evaluation)
@@ -143,6 +146,7 @@ def acknowledge(*, evaluation: Evaluation, by) -> Evaluation:
 # --- Open a dispute ----------------------------------------------------------------------------------------
 
 
+@changes_by()
 def open_dispute(*, evaluation: Evaluation, by, items: list[tuple[Criterion, str]]) -> Dispute:
     """The evaluated agent disputes some criteria, each with a reason, within the dispute window."""
     require_evaluated_agent(by, evaluation)
@@ -173,8 +177,11 @@ def open_dispute(*, evaluation: Evaluation, by, items: list[tuple[Criterion, str
                 now=now,
             )
             dispute = Dispute.objects.create(evaluation=evaluation, opened_by=by)
-            DisputeItem.objects.bulk_create(
-                DisputeItem(dispute=dispute, criterion_id=pk, reason=reason) for pk, reason in reasons.items()
+            record_created(
+                DisputeItem.objects.bulk_create(
+                    DisputeItem(dispute=dispute, criterion_id=pk, reason=reason)
+                    for pk, reason in reasons.items()
+                )
             )
             EvaluationChange.objects.bulk_create(
                 [
@@ -289,6 +296,7 @@ def resolve_refusal(*, dispute: Dispute, user) -> str | None:
     return None
 
 
+@changes_by()
 def resolve_dispute(
     *, dispute: Dispute, by, decision: str, note: str, adjustments: dict[int, dict] | None = None
 ) -> Dispute:
@@ -316,6 +324,7 @@ def resolve_dispute(
         )
         if updated != 1:
             raise ValidationError(_("This dispute has already been resolved."))
+        record_updated(Dispute, [dispute.pk])
         history = []
         if decision == Dispute.Status.ADJUSTED:
             history = _adjust_and_rescore(

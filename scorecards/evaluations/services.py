@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call
 from calls.services import record_evaluation_result
+from qa_center.history import changes_by, record_created
 from qa_center.people import roles
 from qa_center.people.models import User
 from qa_center.people.names import sort_key, sort_key_expression
@@ -270,6 +271,7 @@ def refresh_name_sort_keys(user_ids: Collection[int]) -> int:
     return changed
 
 
+@changes_by("reviewer")
 @transaction.atomic
 def start_evaluation(
     *,
@@ -396,6 +398,7 @@ def _carried_value(old: Criterion, new: Criterion, answer: Answer) -> AnswerValu
     return next((option.pk for option in new.options_list if option.label == label), None)
 
 
+@changes_by()
 @transaction.atomic
 def move_draft_to_published(*, evaluation: Evaluation, by) -> tuple[int, int]:
     """Move a draft started on a version that has since been retired to the published version, carrying each
@@ -425,12 +428,13 @@ def move_draft_to_published(*, evaluation: Evaluation, by) -> tuple[int, int]:
         if stored_value(old, answer) is not None:
             carried, left = (carried + 1, left) if value is not None else (carried, left + 1)
     Answer.objects.filter(evaluation=evaluation).delete()
-    Answer.objects.bulk_create(rows)
+    record_created(Answer.objects.bulk_create(rows))
     evaluation.version = published
     evaluation.save(update_fields=["version", "updated_at"])
     return carried, left
 
 
+@changes_by()
 @transaction.atomic
 def save_draft(
     *,
@@ -466,15 +470,40 @@ def save_draft(
         criterion_id__in=[row.criterion_id for row in rows]
     ).delete()
     if rows:
+        # The upsert sends no signal: the history gets the answers it added and those it really changed (a
+        # draft saved again unchanged records nothing).
+        before = {
+            state[0]: state[1:]
+            for state in Answer.objects.filter(evaluation=evaluation).values_list(
+                "criterion_id", *_ANSWER_STATE
+            )
+        }
         Answer.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["evaluation", "criterion"],
             update_fields=["is_na", "value", "option", "points", "max_points", "comment"],
         )
+        record_created(row for row in rows if row.criterion_id not in before)
+        Answer.history.bulk_history_create(
+            [
+                row
+                for row in rows
+                if row.criterion_id in before and _answer_state(row) != before[row.criterion_id]
+            ],
+            update=True,
+        )
     evaluation.strengths, evaluation.improvements = strengths.strip(), improvements.strip()
     evaluation.save(update_fields=["strengths", "improvements", "updated_at"])
     return evaluation
+
+
+# What a history row of an answer is compared on (the upsert writes these).
+_ANSWER_STATE = ("is_na", "value", "option_id", "points", "max_points", "comment")
+
+
+def _answer_state(answer: Answer) -> tuple:
+    return tuple(getattr(answer, name) for name in _ANSWER_STATE)
 
 
 def _score_and_store(
@@ -484,6 +513,7 @@ def _score_and_store(
     score fields."""
     criteria = criteria_by_id(outline)
     values = {}
+    before = {answer.pk: (answer.points, answer.max_points) for answer in answers}
     for answer in answers:
         criterion = criteria[answer.criterion_id]
         value = stored_value(criterion, answer)
@@ -496,6 +526,10 @@ def _score_and_store(
             values[criterion.pk] = points
     if answers:
         Answer.objects.bulk_update(answers, ["points", "max_points"])
+        Answer.history.bulk_history_create(
+            [answer for answer in answers if (answer.points, answer.max_points) != before[answer.pk]],
+            update=True,
+        )
     result = evaluation_score(evaluation.version, values, outline=outline)
     for name, value in score_fields(result).items():
         setattr(evaluation, name, value)
@@ -529,6 +563,7 @@ def record_results_on_calls() -> int:
     )
 
 
+@changes_by()
 def submit_evaluation(*, evaluation: Evaluation, by) -> scoring.ScoreResult:
     """Submit the saved draft: every criterion answered (or N/A where allowed), at least one strength.
 

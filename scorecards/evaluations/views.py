@@ -28,6 +28,7 @@ from scorecards.evaluations.answers import answer_label
 from scorecards.evaluations.export import csv_export_response
 from scorecards.evaluations.filters import EvaluationFilterForm
 from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, posted_answers
+from scorecards.evaluations.history import evaluation_changes
 from scorecards.evaluations.services import (
     add_recording_note,
     delete_recording_note,
@@ -230,6 +231,7 @@ def detail(request, pk):
         "notes": list_selectors.recording_notes(evaluation),
         "next_assignment": _next_in_queue(request.user, evaluation),
         "can_discuss_in_person": _can_discuss_in_person(request.user, evaluation),
+        "changes": evaluation_changes(evaluation=evaluation),
         **_feedback_actions(request.user, evaluation),
     }
     return render(request, "scorecards/evaluations/detail.html", context)

@@ -57,6 +57,7 @@ def test_the_managers_set_up_pages_are_in_one_menu(client, manager, agent):
             "tokens:list",
             "kpi_targets:targets",
             "kpis:computations",
+            "audit:changes",
         )
     ]
     bar = [url for url, _label in context["nav_bar"]]

@@ -131,8 +131,10 @@ def test_queries_do_not_grow_with_the_scorecard(
         answers[title] = "Good" if criterion.kind == "choice" else 1
     evaluation = submitted(call, reviewer, answers)
     client.force_login(agent)
-    # session, user, evaluation, version outline (3), answers, notes, unread notifications
-    with django_assert_num_queries(9):
+    # session, user, evaluation, version outline (3), answers, notes, unread notifications; the changes
+    # section: the evaluation's, answers', disputes' and dispute items' history, the previous rows of the
+    # first two, and the criteria, people and versions named (scorecards.evaluations.history)
+    with django_assert_num_queries(18):
         response = client.get(url(evaluation))
     assert response.status_code == 200
     assert sum(len(rows) for _section, rows in response.context["sections"]) == count
