@@ -551,7 +551,9 @@ def main() -> None:
             parser.error(f"--only {args.only}: DATABASE_URL names no PostgreSQL server")
         databases = {args.only: databases[args.only]}
         if OUTPUT.exists():  # keep the other database's last figures
-            report = {k: v for k, v in json.loads(OUTPUT.read_text()).items() if k in ("sqlite", "postgresql")}
+            report = {
+                k: v for k, v in json.loads(OUTPUT.read_text()).items() if k in ("sqlite", "postgresql")
+            }
     for vendor, database in databases.items():
         by_size = {}
         for calls in sorted(args.calls):
