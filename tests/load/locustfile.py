@@ -191,7 +191,9 @@ class DemoUser(HttpUser):
     abstract = True
     role = ""
     accounts: list[str] = []
-    wait_time = between(1, 3)
+    # LOAD_WAIT="min-max": seconds each person waits between two requests (default 1-3: a stress pace, every
+    # page opened as soon as the last one is read; people who read what they open are slower).
+    wait_time = between(*(float(part) for part in os.environ.get("LOAD_WAIT", "1-3").split("-", 1)))
 
     def on_start(self):
         number = next(_counters[self.role])
