@@ -445,13 +445,20 @@ class ActionItem(models.Model):
         AGENT = "agent", _("Agent")
         LEAD = "lead", _("Team lead")
 
-    session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, related_name="action_items")
+    session = models.ForeignKey(
+        CoachingSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="action_items"
+    )
     description = models.CharField(_("description"), max_length=500)
     owner = models.CharField(_("owner"), max_length=10, choices=Owner, default=Owner.AGENT)
     due_on = models.DateField(_("due date"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

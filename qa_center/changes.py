@@ -17,14 +17,14 @@ from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["ACTIONS", "Change", "FieldChange", "describe", "with_previous_id"]
 
 ACTIONS = {
-    "+": gettext_lazy("Created"),
-    "~": gettext_lazy("Changed"),
-    "-": gettext_lazy("Deleted"),
+    "+": pgettext_lazy("a change in the audit trail", "Created"),
+    "~": pgettext_lazy("a change in the audit trail", "Changed"),
+    "-": pgettext_lazy("a change in the audit trail", "Deleted"),
 }
 # Bookkeeping a reader does not need: the row's own id and the automatic timestamps.
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "sequence", "search_text"})

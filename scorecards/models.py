@@ -28,7 +28,12 @@ class Scorecard(models.Model):
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -63,7 +68,9 @@ class ScorecardVersion(models.Model):
         WEIGHTED_SECTIONS = "weighted_sections", _("Weighted sections")
         TOTAL_POINTS = "total_points", _("Total points")
 
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="versions")
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     scoring_method = models.CharField(
@@ -80,7 +87,12 @@ class ScorecardVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = audited()
@@ -111,7 +123,9 @@ class ScorecardVersion(models.Model):
 
 
 class Section(models.Model):
-    version = models.ForeignKey(ScorecardVersion, on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(
+        ScorecardVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="sections"
+    )
     title = models.CharField(_("title"), max_length=200)
     weight = models.DecimalField(
         _("weight"), max_digits=7, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
@@ -140,7 +154,9 @@ class Criterion(models.Model):
         SECTION = "section", _("Fails its section")
         EVALUATION = "evaluation", _("Fails the whole evaluation")
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="criteria")
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="criteria"
+    )
     title = models.CharField(_("title"), max_length=300)
     guidance = models.TextField(_("guidance for reviewers"), blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.YES_NO)
@@ -183,7 +199,9 @@ class Criterion(models.Model):
 class CriterionOption(models.Model):
     """An option of a "choice" criterion with the points it earns."""
 
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="options"
+    )
     label = models.CharField(_("label"), max_length=200)
     points = models.DecimalField(
         _("points"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
@@ -456,10 +474,17 @@ class Evaluation(models.Model):
 
     COUNTED_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.DISPUTED, Status.RESOLVED)
 
-    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="evaluations")
+    call = models.ForeignKey(
+        "calls.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="evaluations"
+    )
     # The agent evaluated, copied from the call so that "my feedback" and per-agent KPIs need no join.
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
     )
     # The team the call was taken for, copied from the call when the evaluation starts: the team lead's scope,
     # the same rule as for calls (not the agent's current team). PROTECT like Call.team: the call already keeps
@@ -472,13 +497,27 @@ class Evaluation(models.Model):
         blank=True,
         related_name="evaluations",
     )
-    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="evaluations")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    version = models.ForeignKey(
+        ScorecardVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="reviews"
+    )
     assignment = models.OneToOneField(
-        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluation"
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluation",
     )
     calibration_session = models.ForeignKey(
-        CalibrationSession, on_delete=models.CASCADE, null=True, blank=True, related_name="evaluations"
+        CalibrationSession,
+        verbose_name=_("calibration session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evaluations",
     )
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
     # Scores are kept unrounded (0..100); None = every criterion N/A ("no score", left out of averages).
@@ -556,13 +595,22 @@ class Evaluation(models.Model):
 class Answer(models.Model):
     """The reviewer's answer to one criterion. points is derived from value/option and stored for aggregation."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="answers")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="answers"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="answers"
+    )
     is_na = models.BooleanField(_("N/A"), default=False)
     # yes/no: 1 or 0; scale: 0..N; choice: see option.
     value = models.PositiveSmallIntegerField(_("value"), null=True, blank=True)
     option = models.ForeignKey(
-        CriterionOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        CriterionOption,
+        verbose_name=_("option"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     points = models.DecimalField(_("points"), max_digits=7, decimal_places=2, null=True, blank=True)
     max_points = models.DecimalField(
@@ -610,12 +658,21 @@ class Dispute(models.Model):
         UPHELD = "upheld", _("Upheld (no change)")
         ADJUSTED = "adjusted", _("Adjusted")
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="disputes")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    opened_at = models.DateTimeField(auto_now_add=True)
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="disputes"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution_note = models.TextField(_("resolution"), blank=True)
@@ -639,8 +696,12 @@ class Dispute(models.Model):
 class DisputeItem(models.Model):
     """One disputed criterion, with the agent's reason."""
 
-    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="items")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="items"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("reason"))
 
     history = audited()
