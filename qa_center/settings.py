@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "qa_center.people.context_processors.navigation",
             ],
+            # Filter forms' fields in one pass (crispy-forms' markup without its templates): {% load form_fields %}.
+            "libraries": {"form_fields": "qa_center.form_fields"},
         },
     },
 ]

@@ -5,13 +5,12 @@ from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from calls import services
 from calls.models import Call, CallType, Escalation
 from calls.selectors import agents_for_filter, teams_for_filter
+from qa_center.form_fields import render_widget
 
 YES_NO_ANY = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 NPS_CHOICES = [
@@ -23,23 +22,12 @@ NPS_CHOICES = [
 
 
 class ManyOptionsSelect(forms.Select):
-    """A <select> whose options are written in one pass: Django renders each <option> through a template,
-    and a center's 500 agents cost more than every query of the page. Same HTML as forms.Select."""
+    """A <select> whose options are written in one pass (qa_center.form_fields): Django renders each <option>
+    through a template, and a center's 500 agents cost more than every query of the page. Same HTML as
+    forms.Select."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(option["value"]), flatatt(option["attrs"]), option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
+        return render_widget(self, name, value, attrs or {})
 
 
 def _yes_no(value: str) -> bool:

@@ -12,6 +12,7 @@ from calls import services
 from calls.access import get_call_for, may_upload_recordings
 from calls.pages.forms import CallFilterForm, RecordingUploadForm
 from calls.pages.recordings import recording_response
+from calls.pages.rows import call_rows
 from calls.selectors import (
     DEFAULT_SORT,
     SORTS_NEEDING_A_VALUE,
@@ -85,6 +86,7 @@ def call_list(request):
     context = {
         "form": form,
         "page": page,
+        "rows": call_rows(page),
         "sort": sort,
         "sort_needs_a_value": sort.removeprefix("-") in SORTS_NEEDING_A_VALUE,
         "sort_is_default": sort == DEFAULT_SORT,

@@ -29,6 +29,7 @@ from scorecards.evaluations.export import csv_export_response
 from scorecards.evaluations.filters import EvaluationFilterForm
 from scorecards.evaluations.forms import EvaluationForm, RecordingNoteForm, posted_answers
 from scorecards.evaluations.history import evaluation_changes
+from scorecards.evaluations.rows import evaluation_rows
 from scorecards.evaluations.services import (
     add_recording_note,
     delete_recording_note,
@@ -387,6 +388,7 @@ def evaluation_list(request):
     context = {
         "form": form,
         "page": page,
+        "rows": evaluation_rows(page),
         "sort": listing.sort,
         "sort_is_default": listing.sort == list_selectors.DEFAULT_SORT,
         "sort_needs_a_score": listing.sort.removeprefix("-") == "score",

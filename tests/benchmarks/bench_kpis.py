@@ -106,7 +106,7 @@ def generate(count: int, *, raw, placeholder: str) -> None:
         values = ", ".join([placeholder] * len(columns))
         return f"INSERT INTO {table} ({', '.join(columns)}{extra}) VALUES ({values}"  # noqa: S608
 
-    insert_call = insert("calls_call", CALL_COLUMNS) + ")"
+    insert_call = insert("calls_call", CALL_COLUMNS, ", topic") + ", '')"  # no topic (bench_insight sets one)
     insert_survey = (
         insert("calls_surveyresponse", ("call_id", "nps", "csat", "comment", "responded_at")) + ")"
     )
