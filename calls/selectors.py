@@ -101,7 +101,7 @@ def led_team_ids(user: User) -> tuple[int, ...]:
     """The teams `user` leads (one small query; none for anyone who is not a team lead)."""
     if not (user.is_authenticated and user.is_team_lead) or user.sees_all_calls:
         return ()
-    return tuple(Team.objects.filter(lead=user).order_by("pk").values_list("pk", flat=True))
+    return user.led_team_ids()
 
 
 # Past this many matching calls, a page's rows are found by walking the list's order (its index) and testing

@@ -139,7 +139,7 @@ def escalation_team_ids_for(user) -> tuple[int, ...] | None:
     if roles.is_manager(user):
         return None
     if roles.is_team_lead(user):
-        return tuple(Team.objects.filter(lead=user).order_by("pk").values_list("pk", flat=True))
+        return user.led_team_ids()
     raise PermissionDenied
 
 

@@ -99,14 +99,17 @@ class EvaluationFilterForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, team_ids: tuple[int, ...] | None = None, **kwargs):
+        """`team_ids`: the teams `user` leads, when the caller has them already (User.led_team_ids)."""
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams_for_filter(user=user)
+        self.fields["team"].queryset = teams_for_filter(user=user, team_ids=team_ids)
         # Only what an option's label needs (str(user): the full name, else the username).
         only = ("pk", "first_name", "last_name", "username")
-        self.fields["agent"].queryset = people_for_filter(user=user, role="agent").only(*only)
+        agents = people_for_filter(user=user, role="agent", team_ids=team_ids)
+        self.fields["agent"].queryset = agents.only(*only)
         if roles.is_manager(user) or roles.is_team_lead(user):
-            self.fields["reviewer"].queryset = people_for_filter(user=user, role="reviewer").only(*only)
+            reviewers = people_for_filter(user=user, role="reviewer", team_ids=team_ids)
+            self.fields["reviewer"].queryset = reviewers.only(*only)
         else:
             del self.fields["reviewer"]  # a reviewer finds only their own evaluations
 

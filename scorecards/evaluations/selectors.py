@@ -105,9 +105,12 @@ def _hidden(column: str) -> Coalesce | F:
     return Coalesce(column, column)
 
 
-def evaluations_in_scope(user: User, *, dense: bool = False) -> QuerySet[Evaluation]:
+def evaluations_in_scope(
+    user: User, *, dense: bool = False, team_ids: tuple[int, ...] | None = None
+) -> QuerySet[Evaluation]:
     """The submitted regular evaluations `user` finds in the list (module docstring); none for an agent.
-    `dense`: a lead's teams written so that no index serves them (see DENSE_FROM)."""
+    `dense`: a lead's teams written so that no index serves them (see DENSE_FROM). `team_ids`: the teams
+    `user` leads (User.led_team_ids), when the caller has them already: one small query a request."""
     if not user.is_authenticated:
         return Evaluation.objects.none()
     # "Not calibration" written so that no index serves it (an expression of the column): the calibration
@@ -126,7 +129,7 @@ def evaluations_in_scope(user: User, *, dense: bool = False) -> QuerySet[Evaluat
     if roles.is_reviewer(user):
         condition |= Q(reviewer=user)
     if roles.is_team_lead(user):
-        led = Team.objects.filter(lead=user).values("pk")
+        led = user.led_team_ids() if team_ids is None else team_ids
         if dense:
             evaluations = evaluations.alias(scope_team=_hidden("team_id"))
             condition |= Q(scope_team__in=led)
@@ -217,6 +220,7 @@ class EvaluationListing:
     sort: str
     user: User
     filters: EvaluationFilters | None
+    team_ids: tuple[int, ...] | None = None
 
     def rows_for(self, count: CappedCount | None = None) -> QuerySet[Evaluation]:
         """The rows, with what they show, in order; written for a dense result unless `count` is small."""
@@ -229,6 +233,7 @@ class EvaluationListing:
             sort=self.sort,
             dense=dense,
             hide=hide if dense else frozenset(),
+            team_ids=self.team_ids,
         )
         return rows.select_related(
             "call", "agent", "team", "reviewer", "version", "version__scorecard"
@@ -240,9 +245,15 @@ class EvaluationListing:
 
 
 def _matching(
-    *, user: User, filters: EvaluationFilters | None, sort: str, dense: bool, hide: frozenset[str]
+    *,
+    user: User,
+    filters: EvaluationFilters | None,
+    sort: str,
+    dense: bool,
+    hide: frozenset[str],
+    team_ids: tuple[int, ...] | None,
 ) -> QuerySet[Evaluation]:
-    evaluations = evaluations_in_scope(user, dense=dense)
+    evaluations = evaluations_in_scope(user, dense=dense, team_ids=team_ids)
     if filters is None:
         return evaluations.none()
     evaluations = _filter(evaluations, filters, hide=hide)
@@ -254,16 +265,26 @@ def _matching(
 
 
 def evaluation_listing(
-    *, user: User, filters: EvaluationFilters | None, sort: str = DEFAULT_SORT
+    *,
+    user: User,
+    filters: EvaluationFilters | None,
+    sort: str = DEFAULT_SORT,
+    team_ids: tuple[int, ...] | None = None,
 ) -> EvaluationListing:
     """The evaluations `user` finds that match `filters` (None: filters that were not valid, which match
-    nothing), in the order of `sort`."""
+    nothing), in the order of `sort`. `team_ids`: as evaluations_in_scope's."""
     sort = normalise_sort(sort)
-    counted = _matching(user=user, filters=filters, sort=sort, dense=False, hide=frozenset())
-    return EvaluationListing(counted=counted, order=keyset_order(sort), sort=sort, user=user, filters=filters)
+    if team_ids is None:
+        team_ids = user.led_team_ids() if user.is_authenticated else ()
+    counted = _matching(
+        user=user, filters=filters, sort=sort, dense=False, hide=frozenset(), team_ids=team_ids
+    )
+    return EvaluationListing(
+        counted=counted, order=keyset_order(sort), sort=sort, user=user, filters=filters, team_ids=team_ids
+    )
 
 
-def people_for_filter(*, user: User, role: str) -> QuerySet[User]:
+def people_for_filter(*, user: User, role: str, team_ids: tuple[int, ...] | None = None) -> QuerySet[User]:
     """The agents (role "agent") or reviewers ("reviewer") of the evaluations `user` finds: the only ones worth
     offering in that filter. For a QA manager, asked of each person ("has this agent an evaluation?", an
     index probe that stops at the first); for a lead or a reviewer, read from their scope's own evaluations
@@ -272,15 +293,14 @@ def people_for_filter(*, user: User, role: str) -> QuerySet[User]:
     people = User.objects.order_by("first_name", "last_name", "username")
     if roles.is_manager(user):
         return people.filter(Exists(evaluations_in_scope(user).filter(**{column: OuterRef("pk")})))
-    return people.filter(pk__in=evaluations_in_scope(user).order_by().values(column))
+    return people.filter(pk__in=evaluations_in_scope(user, team_ids=team_ids).order_by().values(column))
 
 
-def teams_for_filter(*, user: User) -> QuerySet[Team]:
+def teams_for_filter(*, user: User, team_ids: tuple[int, ...] | None = None) -> QuerySet[Team]:
     if roles.is_manager(user):
         return Team.objects.order_by("name")
-    return Team.objects.filter(Exists(evaluations_in_scope(user).filter(team=OuterRef("pk")))).order_by(
-        "name"
-    )
+    in_scope = evaluations_in_scope(user, team_ids=team_ids)
+    return Team.objects.filter(Exists(in_scope.filter(team=OuterRef("pk")))).order_by("name")
 
 
 def export_rows(listing: EvaluationListing, *, chunk_size: int = 2000) -> Iterator[Evaluation]:

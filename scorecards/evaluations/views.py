@@ -367,10 +367,13 @@ def _column_headers(sort: str) -> list[dict]:
 
 def _listing(request):
     require_evaluation_finder(request.user)
-    form = EvaluationFilterForm(data=request.GET, user=request.user)
+    team_ids = request.user.led_team_ids()  # one small query, for a team lead only
+    form = EvaluationFilterForm(data=request.GET, user=request.user, team_ids=team_ids)
     sort = list_selectors.normalise_sort(request.GET.get("sort"))
     # Invalid filters list nothing: the errors are shown beside the fields; no guessing what was meant.
-    listing = list_selectors.evaluation_listing(user=request.user, filters=form.filters(), sort=sort)
+    listing = list_selectors.evaluation_listing(
+        user=request.user, filters=form.filters(), sort=sort, team_ids=team_ids
+    )
     return form, listing
 
 

@@ -540,6 +540,10 @@ def run_one(calls: int, database: str, out: Path) -> None:
     out.write_text(json.dumps({"vendor": vendor, "results": results}))
 
 
+def is_export(variant: str) -> bool:
+    return "export" in variant
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, nargs="+", default=[20_000, 1_000_000])
@@ -597,8 +601,15 @@ def main() -> None:
     report["cpus"] = os.cpu_count()
     OUTPUT.write_text(json.dumps(report, indent=1) + "\n")
     for vendor in databases:
-        slow = [name for name, f in report[vendor].items() if f["p95_ms"] >= TARGET_MS]
-        print(f"→ {OUTPUT}; over {TARGET_MS} ms p95 at the largest size on {vendor}: {slow or 'none'}")
+        # The CSV exports are downloads of every matching row, not pages: their time is the rows', ~0.1 ms each.
+        pages = {name: f for name, f in report[vendor].items() if not is_export(name)}
+        slow = [name for name, f in pages.items() if f["p95_ms"] >= TARGET_MS]
+        print(
+            f"→ {OUTPUT}; list pages over {TARGET_MS} ms p95 at the largest size on {vendor}: {slow or 'none'}"
+        )
+        for name, f in report[vendor].items():
+            if is_export(name) and f.get("rows"):
+                print(f"  {name}: {f['rows']:,} rows, {f['p50_ms'] / f['rows']:.3f} ms a row (p50)")
 
 
 if __name__ == "__main__":
