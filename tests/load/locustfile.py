@@ -187,13 +187,17 @@ def form_by_action(html: str, pattern: str) -> list[Form]:
     return [form for form in forms_of(html) if regex.fullmatch(form.action)]
 
 
+DEFAULT_WAIT = "5-15"
+
+
 class DemoUser(HttpUser):
     abstract = True
     role = ""
     accounts: list[str] = []
-    # LOAD_WAIT="min-max": seconds each person waits between two requests (default 1-3: a stress pace, every
-    # page opened as soon as the last one is read; people who read what they open are slower).
-    wait_time = between(*(float(part) for part in os.environ.get("LOAD_WAIT", "1-3").split("-", 1)))
+    # LOAD_WAIT="min-max": seconds each person waits between two requests. The default, 5-15, is a brisk
+    # person's pace (a reviewer scoring a call, an agent reading feedback: still far quicker than real work);
+    # 1-3 is a stress pace, every page opened as soon as the last one arrives.
+    wait_time = between(*(float(part) for part in os.environ.get("LOAD_WAIT", DEFAULT_WAIT).split("-", 1)))
 
     def on_start(self):
         number = next(_counters[self.role])

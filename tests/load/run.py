@@ -10,7 +10,7 @@ Runs QA Center as production does on this machine and puts locust's simulated pe
   sync worker waits on PostgreSQL, so a few more workers than CPUs keep both busy) and one Celery worker
   (concurrency 1: the notifications the submits queue are small, and the CPUs are the web's);
 - locust, headless: LOAD_USERS simulated users (default 50) for LOAD_TIME (default 2m), each waiting LOAD_WAIT seconds
-  ("min-max", default 1-3) between requests, tests/load/locustfile.py.
+  ("min-max", default 5-15, a person's pace; 1-3 is a stress pace) between requests, tests/load/locustfile.py.
 
 Prints requests/s, p50/p95/p99 and failures per request kind and writes them to var/bench/load.json. Every
 process it starts is stopped on exit, on Ctrl+C and on SIGTERM; the server logs are copied to var/bench/load/ first.
@@ -164,7 +164,7 @@ def read_stats(path: Path, *, users: int, seconds: int, workers: int) -> dict:
         "users": users,
         "seconds": seconds,
         "gunicorn_workers": workers,
-        "wait_s": os.environ.get("LOAD_WAIT", "1-3"),
+        "wait_s": os.environ.get("LOAD_WAIT", "5-15"),
         "cpus": os.cpu_count(),
         "load_average_after": load_average,
         "target_p95_ms": TARGET_P95_MS,
