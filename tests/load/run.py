@@ -210,7 +210,7 @@ def main() -> int:
     users = env_int("LOAD_USERS", 50)
     run_time = os.environ.get("LOAD_TIME", "2m")
     workers = env_int("LOAD_WORKERS", 5)
-    spawn_rate = env_int("LOAD_SPAWN_RATE", 5)
+    spawn_rate = env_int("LOAD_SPAWN_RATE", 1)  # people arrive: a login a second, 50 in 50 s
     seconds = parse_seconds(run_time)
 
     var_dir = Path(tempfile.mkdtemp(prefix="qa-center-load."))
