@@ -11,6 +11,9 @@ from django.template.defaultfilters import floatformat
 from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
+# An empty cell's mark, as the templates' `|default:"—"` wrote it.
+DASH = "—"
+
 
 def text(value) -> str:
     """`{{ value }}`: escaped, unless it is already safe HTML."""

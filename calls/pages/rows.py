@@ -8,9 +8,7 @@ tests/calls/pages/test_call_rows.py checks each cell's cases."""
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from qa_center.html_rows import datetime_cell, join_rows, number, percent, text
-
-DASH = "—"
+from qa_center.html_rows import DASH, datetime_cell, join_rows, number, percent, text
 
 
 def _labels() -> dict[str, str]:
