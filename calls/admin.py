@@ -6,6 +6,7 @@ import json
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -56,6 +57,8 @@ class EscalationInline(admin.TabularInline):
 
 @admin.register(Call)
 class CallAdmin(ObjectRulesAdmin, admin.ModelAdmin):
+    # A recording URL typed without its scheme is https (Django 6's default; 5.2 warns of the change).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "external_id",
         "started_at",
