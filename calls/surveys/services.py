@@ -121,15 +121,6 @@ class SurveyAnswer:
     call_external_id: str = ""
     case_id: str = ""
 
-    @classmethod
-    def of(cls, values: dict[str, Any]) -> SurveyAnswer:
-        """The answer holding `values`, a value for every field (the survey import's converted row, owned by
-        the answer from now on): the same answer as `SurveyAnswer(**values)`, without a frozen dataclass's
-        __init__, which sets each field through object.__setattr__ (a microsecond an answer, 0.1 s a file)."""
-        answer = object.__new__(cls)
-        answer.__dict__.update(values)
-        return answer
-
 
 @dataclass(frozen=True)
 class RefusedAnswer:
@@ -284,20 +275,26 @@ def record_survey_answers(
     lines: Sequence[int] | None = None,
     indexes: Sequence[int] | None = None,
     earlier: FileAnswers | None = None,
+    checked: bool = False,
 ) -> SurveyWriteResult:
     """Create or update the answers of one batch; each refused one is reported with its reasons.
 
     Messages that point at another row name it by its line (`lines`, the rows' line numbers in a file),
     else by its index in the request (`indexes`, default the position in `rows`). `earlier`: a file's
     answers written by its earlier batches (with `lines`), which this batch's rows may not repeat.
+
+    `checked`: the rows come from the survey import's converters (calls.surveys.importing.SurveyPlan),
+    which refuse a row whose scores, lengths, response id or time `_own_errors` would refuse (each with
+    the file's own wording, before the row gets here): only an answer without a key (response id, call
+    or case) is tested again, by `_own_errors`, the same refusal as without `checked`.
     """
     positions = _Positions(lines, indexes)
     try:
-        return _record_once(rows, positions, earlier)
+        return _record_once(rows, positions, earlier, checked)
     except IntegrityError:
         # A concurrent writer stored one of these response ids or calls meanwhile: now they are updates
         # (or refusals with their reason).
-        return _record_once(rows, positions, earlier)
+        return _record_once(rows, positions, earlier, checked)
 
 
 # Positions in a stored answer's values (COLUMNS' order).
@@ -393,20 +390,23 @@ def _stored_answers(response_ids: set[str], call_pks: set[int]) -> list[tuple[An
 
 @transaction.atomic
 def _record_once(
-    rows: Sequence[SurveyAnswer], position: _Positions, earlier: FileAnswers | None
+    rows: Sequence[SurveyAnswer], position: _Positions, earlier: FileAnswers | None, checked: bool
 ) -> SurveyWriteResult:
     result = SurveyWriteResult(statuses=[""] * len(rows))
     statuses = result.statuses
     errors: dict[int, dict[str, list[str]]] = {}
     in_range = TimeRange.now()
-    candidates = []
+    candidates: list[tuple[int, SurveyAnswer]] = []
     call_ids: set[str] = set()  # the calls named, and the cases of the answers that name no call
     case_ids: set[str] = set()
     for index, row in enumerate(rows):
-        if own := _own_errors(row, in_range):
+        # Rows `checked` by the import's converters can only fail _own_errors for want of a key.
+        if (not checked or not (row.external_id or row.call_external_id or row.case_id)) and (
+            own := _own_errors(row, in_range)
+        ):
             errors[index] = own
             continue
-        candidates.append(index)
+        candidates.append((index, row))
         if row.call_external_id:
             call_ids.add(row.call_external_id)
         elif row.case_id:
@@ -416,10 +416,8 @@ def _record_once(
     calls_by_case = _calls_of_cases(case_ids)
 
     # The call each answer links to (None: unlinked, or keeps its stored link).
-    targets: dict[int, tuple[int, datetime] | None] = {}
-    linked: list[int] = []
-    for index in candidates:
-        row = rows[index]
+    linked: list[tuple[int, SurveyAnswer, tuple[int, datetime] | None]] = []
+    for index, row in candidates:
         if row.call_external_id:
             call = calls_by_external_id.get(row.call_external_id)
             if call is None:
@@ -429,13 +427,11 @@ def _record_once(
             call = _case_call(calls_by_case[row.case_id], row.responded_at)
         else:
             call = None
-        targets[index] = call
-        linked.append(index)
-    candidates = linked
+        linked.append((index, row, call))
 
     stored = _stored_answers(
-        {rows[i].external_id for i in candidates if rows[i].external_id},
-        {call[0] for call in targets.values() if call is not None},
+        {row.external_id for _index, row, _call in linked if row.external_id},
+        {call[0] for _index, _row, call in linked if call is not None},
     )
     # pk → values (COLUMNS' order), and the pks by response id and by call.
     values_of: dict[int, tuple[Any, ...]] = {}
@@ -457,8 +453,7 @@ def _record_once(
     adapt = datetime_adapter()
     changed: list[tuple[int, int, tuple[Any, ...]]] = []  # (row index, pk, values)
     kept = result.stored
-    for index in candidates:
-        row, target = rows[index], targets[index]
+    for index, row, target in linked:
         external_id = row.external_id
         if external_id and external_id in first_with_id:
             errors[index] = {"external_id": [same_response_id(position(first_with_id[external_id]))]}
