@@ -31,7 +31,7 @@ IN list one by one), tuples rather than a model instance per answer, and model i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -453,50 +453,73 @@ def _record_once(
     adapt = datetime_adapter()
     changed: list[tuple[int, int, tuple[Any, ...]]] = []  # (row index, pk, values)
     kept = result.stored
+    # Neither first_with_id, earlier_ids nor by_external_id holds "", nor first_on_call, earlier_calls or
+    # by_call None: an answer without a response id, or without a call, is looked up without testing first.
     for index, row, target in linked:
         external_id = row.external_id
-        if external_id and external_id in first_with_id:
+        if external_id in first_with_id:
             errors[index] = {"external_id": [same_response_id(position(first_with_id[external_id]))]}
             continue
         if external_id in earlier_ids:
             errors[index] = {EARLIER_LINE: [same_response_id(LINE(line=earlier_ids[external_id]))]}
             continue
-        call_pk = None if target is None else target[0]
-        if call_pk is not None and call_pk in first_on_call:
-            errors[index] = {"call_external_id": [same_call(position(first_on_call[call_pk]))]}
-            continue
-        if call_pk in earlier_calls:
-            errors[index] = {EARLIER_LINE: [same_call(LINE(line=earlier_calls[call_pk]))]}
-            continue
+        if target is None:
+            call_pk = occupant = None
+        else:
+            call_pk = target[0]
+            if call_pk in first_on_call:
+                errors[index] = {"call_external_id": [same_call(position(first_on_call[call_pk]))]}
+                continue
+            if call_pk in earlier_calls:
+                errors[index] = {EARLIER_LINE: [same_call(LINE(line=earlier_calls[call_pk]))]}
+                continue
+            occupant = by_call.get(call_pk)
 
-        pk = by_external_id.get(external_id) if external_id else None
-        occupant = by_call.get(call_pk) if call_pk is not None else None
-        if pk is None and occupant is not None and (not values_of[occupant][_EXTERNAL_ID] or not external_id):
-            pk = occupant  # the call's answer, sent again (or now with its response id)
-        if occupant is not None and occupant != pk:
-            if other := values_of[occupant][_EXTERNAL_ID]:
-                message = CALL_ANSWERED(id=other)
-            else:
-                message = CALL_ANSWERED_WITH_CALL()
-            errors[index] = {"call_external_id": [message]}
-            continue
+        pk = by_external_id.get(external_id)
+        if occupant is not None:
+            if pk is None and (not values_of[occupant][_EXTERNAL_ID] or not external_id):
+                pk = occupant  # the call's answer, sent again (or now with its response id)
+            if occupant != pk:
+                if other := values_of[occupant][_EXTERNAL_ID]:
+                    message = CALL_ANSWERED(id=other)
+                else:
+                    message = CALL_ANSWERED_WITH_CALL()
+                errors[index] = {"call_external_id": [message]}
+                continue
         if pk is not None and pk in claimed:
             errors[index] = {"external_id": [SAME_ANSWER()]}
             continue
-        if target is None and not external_id:
-            errors[index] = {"case_id": [CASE_WITHOUT_CALL_NEEDS_ID(case=row.case_id)]}
-            continue
-        if pk is None and target is None and row.responded_at is None:
-            message = CASE_WITHOUT_CALL_NEEDS_TIME(case=row.case_id) if row.case_id else NEEDS_TIME()
-            errors[index] = {"responded_at": [message]}
-            continue
-
+        if target is None:
+            if not external_id:
+                errors[index] = {"case_id": [CASE_WITHOUT_CALL_NEEDS_ID(case=row.case_id)]}
+                continue
+            if pk is None and row.responded_at is None:
+                message = CASE_WITHOUT_CALL_NEEDS_TIME(case=row.case_id) if row.case_id else NEEDS_TIME()
+                errors[index] = {"responded_at": [message]}
+                continue
+        else:
+            first_on_call[call_pk] = index
         if external_id:
             first_with_id[external_id] = index
-        if call_pk is not None:
-            first_on_call[call_pk] = index
         if pk is None:
-            values = _new_values(row, target, adapt)
+            # The new answer's values (COLUMNS' order) as written (the time in the database's form); without
+            # a time, the call's (an answer with neither is refused above).
+            at = row.responded_at
+            if at is not None:
+                source = GIVEN
+            else:
+                at, source = target[1], FROM_CALL
+            values = (
+                external_id,
+                call_pk,
+                row.case_id,
+                row.segment,
+                row.nps,
+                row.csat,
+                row.comment,
+                adapt(at),
+                source,
+            )
             new.append(values)
             statuses[index] = "created"
             kept[index] = (None, values)  # its pk: read when `saved` is
@@ -514,34 +537,13 @@ def _record_once(
     _write(changed, new)
     if earlier is not None:
         lines = position.lines
-        earlier_ids.update((external_id, lines[index]) for external_id, index in first_with_id.items())
-        earlier_calls.update((call_pk, lines[index]) for call_pk, index in first_on_call.items())
+        line_of = lines.__getitem__
+        earlier_ids.update(zip(first_with_id, map(line_of, first_with_id.values()), strict=True))
+        earlier_calls.update(zip(first_on_call, map(line_of, first_on_call.values()), strict=True))
     for index, messages in sorted(errors.items()):
         statuses[index] = "refused"
         result.refused.append(RefusedAnswer(index, messages))
     return result
-
-
-def _new_values(
-    row: SurveyAnswer, target: tuple[int, datetime] | None, adapt: Callable[[datetime], Any]
-) -> tuple[Any, ...]:
-    """The values (COLUMNS' order) of the new answer `row` (see the module's rules), as written (`adapt`:
-    the time in the database's form): without a time, the call's (an answer with neither is refused before)."""
-    if row.responded_at is not None:
-        at, source = row.responded_at, GIVEN
-    else:
-        at, source = target[1], FROM_CALL
-    return (
-        row.external_id,
-        None if target is None else target[0],
-        row.case_id,
-        row.segment,
-        row.nps,
-        row.csat,
-        row.comment,
-        adapt(at),
-        source,
-    )
 
 
 def _updated_values(
