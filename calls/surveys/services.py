@@ -42,7 +42,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy
 
 from calls.fields import TimeRange
-from calls.imports.converters import datetime_adapter, datetime_reader
+from calls.imports.converters import datetime_adapter, datetime_reader, datetime_selected
 from calls.models import Call, SurveyResponse
 from calls.reasons import declare
 
@@ -340,8 +340,9 @@ def _calls_named(external_ids: set[str]) -> dict[str, tuple[int, datetime]]:
         return {}
     read = datetime_reader()
     named, params = _member_of(_column(Call, "external_id"), external_ids)
+    started = datetime_selected(_column(Call, "started_at"))
     sql = (
-        f"SELECT {_column(Call, 'external_id')}, {_column(Call, 'id')}, {_column(Call, 'started_at')} "  # noqa: S608 - identifiers from model metadata
+        f"SELECT {_column(Call, 'external_id')}, {_column(Call, 'id')}, {started} "  # noqa: S608 - identifiers from model metadata
         f"FROM {_table(Call)} WHERE {named}"
     )
     return {external_id: (pk, read(started)) for external_id, pk, started in _select(sql, params)}
@@ -356,7 +357,7 @@ def _calls_of_cases(case_ids: set[str]) -> dict[str, list[tuple[int, datetime]]]
     started, pk = _column(Call, "started_at"), _column(Call, "id")
     named, params = _member_of(_column(Call, "case_id"), case_ids)
     sql = (
-        f"SELECT {_column(Call, 'case_id')}, {pk}, {started} FROM {_table(Call)} "  # noqa: S608 - identifiers from model metadata
+        f"SELECT {_column(Call, 'case_id')}, {pk}, {datetime_selected(started)} FROM {_table(Call)} "  # noqa: S608 - identifiers from model metadata
         f"WHERE {named} ORDER BY {started}, {pk}"
     )
     for case_id, call_pk, call_started in _select(sql, params):
@@ -380,7 +381,12 @@ def _stored_answers(response_ids: set[str], call_pks: set[int]) -> list[tuple[An
         named, named_params = _member_of(call, call_pks)
         where.append(named)
         params += named_params
-    columns = ", ".join(_column(SurveyResponse, name) for name in ("id", *COLUMNS))
+    columns = ", ".join(
+        datetime_selected(_column(SurveyResponse, name))
+        if name == "responded_at"
+        else _column(SurveyResponse, name)
+        for name in ("id", *COLUMNS)
+    )
     sql = f"SELECT {columns} FROM {_table(SurveyResponse)} WHERE {' OR '.join(where)}"  # noqa: S608 - identifiers from model metadata
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
