@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -208,12 +209,13 @@ def import_surveys_from_file(
     if job is not None:
         ImportJob.objects.filter(pk=job.pk).update(total_rows=table.estimated_rows)
     batch_size = batch_size or settings.QA_IMPORT_BATCH_SIZE
-    answers: list[SurveyAnswer] = []
-    lines: list[int] = []
-    sources: list[list[str]] = []  # the cells of each answer's row, should the writer refuse it
-    errors: list[RowError] = []
 
-    def write() -> None:
+    def write(
+        answers: list[SurveyAnswer],
+        lines: list[int],
+        sources: list[list[str]],  # the cells of each answer's row, should the writer refuse it
+        errors: list[RowError],
+    ) -> None:
         result.total_rows += len(answers) + len(errors)
         with transaction.atomic():
             if answers:
@@ -227,19 +229,23 @@ def import_surveys_from_file(
             _record_batch(errors, result, job)
 
     convert = plan.convert
+    records = table.records
     with bulk_write_settings(), collector_paused():
-        for line_number, cells in table.records:
-            try:
-                answers.append(convert(cells))
-            except RowRefused as exc:
-                errors.append(RowError(line_number, exc.reason, table.format_row(cells)))
-            else:
-                lines.append(line_number)
-                sources.append(cells)
-            if len(answers) + len(errors) >= batch_size:
-                write()
-                answers, lines, sources, errors = [], [], [], []
-        write()
+        # A batch is the file's next `batch_size` rows (each an answer or a refused row).
+        while batch := list(islice(records, batch_size)):
+            answers: list[SurveyAnswer] = []
+            lines: list[int] = []
+            sources: list[list[str]] = []
+            errors: list[RowError] = []
+            for line_number, cells in batch:
+                try:
+                    answers.append(convert(cells))
+                except RowRefused as exc:
+                    errors.append(RowError(line_number, exc.reason, table.format_row(cells)))
+                else:
+                    lines.append(line_number)
+                    sources.append(cells)
+            write(answers, lines, sources, errors)
     return result
 
 

@@ -222,6 +222,9 @@ def _read_csv(data: bytes) -> Table:
     # Long transcripts exceed csv's default 128 KiB cell limit.
     csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # The header's width, once read: a shorter row gets empty trailing cells (some exports drop them), here
+    # rather than in a generator of its own around this one (a hundred thousand rows a file).
+    width = 0
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         last = reader.line_num
@@ -230,6 +233,8 @@ def _read_csv(data: bytes) -> Table:
                 start = last + 1
                 last = reader.line_num
                 if any(row) and (len(row) > 1 or row[0].strip()):
+                    if len(row) < width:
+                        row += [""] * (width - len(row))
                     yield start, row
         except csv.Error as exc:
             raise FileUnreadable(CSV_ERROR(line=last + 1, error=str(exc))) from exc
@@ -240,6 +245,7 @@ def _read_csv(data: bytes) -> Table:
         raise FileRefused(EMPTY())
     headers = [cell.strip() for cell in header[1]]
     check_column_count(headers)
+    width = len(headers)
     description = _("CSV, %(delimiter)s-separated, UTF-8%(bom)s") % {
         "delimiter": _DELIMITERS[delimiter],
         "bom": _(" with BOM") if with_bom else "",
@@ -270,6 +276,8 @@ def _read_xlsx(data: bytes) -> Table:
         workbook.close()
         raise LimitExceeded(_too_many_cells())
 
+    header_width = 0  # the header's, once read: shorter rows padded, as in _read_csv
+
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             cells_read = 0
@@ -281,6 +289,8 @@ def _read_xlsx(data: bytes) -> Table:
                     cells_read += len(cells)
                     if cells_read > MAX_XLSX_CELLS:
                         raise _TooManyCells(_too_many_cells())
+                    if len(cells) < header_width:
+                        cells += [""] * (header_width - len(cells))
                     yield number, cells
         finally:
             workbook.close()
@@ -292,6 +302,7 @@ def _read_xlsx(data: bytes) -> Table:
             raise FileRefused(EMPTY())
         headers = [cell.strip() for cell in header[1]]
         check_column_count(headers, read_up_to=width)
+        header_width = len(headers)
     except _TooManyCells as exc:
         records.close()
         raise LimitExceeded(exc.args[0]) from exc
@@ -358,15 +369,7 @@ def _checked_table(headers, records, estimated, description, delimiter) -> Table
     lined_up = sum(1 for _line, cells in sample if not any(cells[width:]))
     if lined_up * 2 < len(sample):
         raise FileRefused(ROWS_TOO_WIDE(count=width))
-    return Table(headers, _padded(chain(sample, records), width), estimated, description, delimiter)
-
-
-def _padded(records: Iterator[tuple[int, list[str]]], width: int) -> Iterator[tuple[int, list[str]]]:
-    """Rows missing trailing cells get empty ones: some exports drop a row's trailing empty cells."""
-    for line, cells in records:
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        yield line, cells
+    return Table(headers, chain(sample, records), estimated, description, delimiter)
 
 
 def check_column_count(headers: list[str], *, read_up_to: int | None = None) -> None:

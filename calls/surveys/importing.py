@@ -170,6 +170,8 @@ def validate_survey_columns(*, columns: dict[str, str]) -> None:
         raise FileRefused(NO_TIME_NOR_CALL())
 
 
+_new = object.__new__
+
 _MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?\Z")
 
 
@@ -262,7 +264,11 @@ class SurveyPlan:
                 raise RowRefused([CELL_COUNT(cells=len(cells), width=self.width)])
             if len(cells) < self.width:  # exports drop trailing empty cells (issue 7, item 1)
                 cells = cells + [""] * (self.width - len(cells))
-        values = self._empty.copy()
+        # The answer is built without a frozen dataclass's __init__ (which sets each field through
+        # object.__setattr__): its attributes are written into its __dict__, starting from the defaults.
+        answer = _new(SurveyAnswer)
+        values = answer.__dict__
+        values.update(self._empty)
         messages: list[Reason] = []
         for key, at, convert, header, empty_is_default in self._before:
             cell = cells[at]
@@ -303,7 +309,7 @@ class SurveyPlan:
             raise RowRefused(messages)
         if values["nps"] is None and values["csat"] is None:
             raise RowRefused([NO_SCORE()])
-        return SurveyAnswer.of(values)
+        return answer
 
     @property
     def _both(self) -> str:
@@ -326,7 +332,7 @@ def write_survey_batch(plan: SurveyPlan, rows: list[SurveyAnswer], lines: list[i
 
     What makes two rows of a file the same answer: the response id, else the call."""
     outcome = SurveyBatchOutcome()
-    result = record_survey_answers(rows=rows, lines=lines, earlier=plan.written)
+    result = record_survey_answers(rows=rows, lines=lines, earlier=plan.written, checked=True)
     outcome.created, outcome.updated, outcome.unchanged = result.created, result.updated, result.unchanged
     for refused in result.refused:
         outcome.refused.append((refused.index, _field_message(plan, refused.errors)))

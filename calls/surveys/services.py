@@ -31,7 +31,7 @@ IN list one by one), tuples rather than a model instance per answer, and model i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -42,7 +42,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy
 
 from calls.fields import TimeRange
-from calls.imports.converters import datetime_adapter, datetime_reader
+from calls.imports.converters import datetime_adapter, datetime_reader, datetime_selected
 from calls.models import Call, SurveyResponse
 from calls.reasons import declare
 
@@ -120,15 +120,6 @@ class SurveyAnswer:
     segment: str = ""
     call_external_id: str = ""
     case_id: str = ""
-
-    @classmethod
-    def of(cls, values: dict[str, Any]) -> SurveyAnswer:
-        """The answer holding `values`, a value for every field (the survey import's converted row, owned by
-        the answer from now on): the same answer as `SurveyAnswer(**values)`, without a frozen dataclass's
-        __init__, which sets each field through object.__setattr__ (a microsecond an answer, 0.1 s a file)."""
-        answer = object.__new__(cls)
-        answer.__dict__.update(values)
-        return answer
 
 
 @dataclass(frozen=True)
@@ -284,20 +275,26 @@ def record_survey_answers(
     lines: Sequence[int] | None = None,
     indexes: Sequence[int] | None = None,
     earlier: FileAnswers | None = None,
+    checked: bool = False,
 ) -> SurveyWriteResult:
     """Create or update the answers of one batch; each refused one is reported with its reasons.
 
     Messages that point at another row name it by its line (`lines`, the rows' line numbers in a file),
     else by its index in the request (`indexes`, default the position in `rows`). `earlier`: a file's
     answers written by its earlier batches (with `lines`), which this batch's rows may not repeat.
+
+    `checked`: the rows come from the survey import's converters (calls.surveys.importing.SurveyPlan),
+    which refuse a row whose scores, lengths, response id or time `_own_errors` would refuse (each with
+    the file's own wording, before the row gets here): only an answer without a key (response id, call
+    or case) is tested again, by `_own_errors`, the same refusal as without `checked`.
     """
     positions = _Positions(lines, indexes)
     try:
-        return _record_once(rows, positions, earlier)
+        return _record_once(rows, positions, earlier, checked)
     except IntegrityError:
         # A concurrent writer stored one of these response ids or calls meanwhile: now they are updates
         # (or refusals with their reason).
-        return _record_once(rows, positions, earlier)
+        return _record_once(rows, positions, earlier, checked)
 
 
 # Positions in a stored answer's values (COLUMNS' order).
@@ -343,8 +340,9 @@ def _calls_named(external_ids: set[str]) -> dict[str, tuple[int, datetime]]:
         return {}
     read = datetime_reader()
     named, params = _member_of(_column(Call, "external_id"), external_ids)
+    started = datetime_selected(_column(Call, "started_at"))
     sql = (
-        f"SELECT {_column(Call, 'external_id')}, {_column(Call, 'id')}, {_column(Call, 'started_at')} "  # noqa: S608 - identifiers from model metadata
+        f"SELECT {_column(Call, 'external_id')}, {_column(Call, 'id')}, {started} "  # noqa: S608 - identifiers from model metadata
         f"FROM {_table(Call)} WHERE {named}"
     )
     return {external_id: (pk, read(started)) for external_id, pk, started in _select(sql, params)}
@@ -359,7 +357,7 @@ def _calls_of_cases(case_ids: set[str]) -> dict[str, list[tuple[int, datetime]]]
     started, pk = _column(Call, "started_at"), _column(Call, "id")
     named, params = _member_of(_column(Call, "case_id"), case_ids)
     sql = (
-        f"SELECT {_column(Call, 'case_id')}, {pk}, {started} FROM {_table(Call)} "  # noqa: S608 - identifiers from model metadata
+        f"SELECT {_column(Call, 'case_id')}, {pk}, {datetime_selected(started)} FROM {_table(Call)} "  # noqa: S608 - identifiers from model metadata
         f"WHERE {named} ORDER BY {started}, {pk}"
     )
     for case_id, call_pk, call_started in _select(sql, params):
@@ -383,7 +381,12 @@ def _stored_answers(response_ids: set[str], call_pks: set[int]) -> list[tuple[An
         named, named_params = _member_of(call, call_pks)
         where.append(named)
         params += named_params
-    columns = ", ".join(_column(SurveyResponse, name) for name in ("id", *COLUMNS))
+    columns = ", ".join(
+        datetime_selected(_column(SurveyResponse, name))
+        if name == "responded_at"
+        else _column(SurveyResponse, name)
+        for name in ("id", *COLUMNS)
+    )
     sql = f"SELECT {columns} FROM {_table(SurveyResponse)} WHERE {' OR '.join(where)}"  # noqa: S608 - identifiers from model metadata
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
@@ -393,20 +396,23 @@ def _stored_answers(response_ids: set[str], call_pks: set[int]) -> list[tuple[An
 
 @transaction.atomic
 def _record_once(
-    rows: Sequence[SurveyAnswer], position: _Positions, earlier: FileAnswers | None
+    rows: Sequence[SurveyAnswer], position: _Positions, earlier: FileAnswers | None, checked: bool
 ) -> SurveyWriteResult:
     result = SurveyWriteResult(statuses=[""] * len(rows))
     statuses = result.statuses
     errors: dict[int, dict[str, list[str]]] = {}
     in_range = TimeRange.now()
-    candidates = []
+    candidates: list[tuple[int, SurveyAnswer]] = []
     call_ids: set[str] = set()  # the calls named, and the cases of the answers that name no call
     case_ids: set[str] = set()
     for index, row in enumerate(rows):
-        if own := _own_errors(row, in_range):
+        # Rows `checked` by the import's converters can only fail _own_errors for want of a key.
+        if (not checked or not (row.external_id or row.call_external_id or row.case_id)) and (
+            own := _own_errors(row, in_range)
+        ):
             errors[index] = own
             continue
-        candidates.append(index)
+        candidates.append((index, row))
         if row.call_external_id:
             call_ids.add(row.call_external_id)
         elif row.case_id:
@@ -416,10 +422,8 @@ def _record_once(
     calls_by_case = _calls_of_cases(case_ids)
 
     # The call each answer links to (None: unlinked, or keeps its stored link).
-    targets: dict[int, tuple[int, datetime] | None] = {}
-    linked: list[int] = []
-    for index in candidates:
-        row = rows[index]
+    linked: list[tuple[int, SurveyAnswer, tuple[int, datetime] | None]] = []
+    for index, row in candidates:
         if row.call_external_id:
             call = calls_by_external_id.get(row.call_external_id)
             if call is None:
@@ -429,13 +433,11 @@ def _record_once(
             call = _case_call(calls_by_case[row.case_id], row.responded_at)
         else:
             call = None
-        targets[index] = call
-        linked.append(index)
-    candidates = linked
+        linked.append((index, row, call))
 
     stored = _stored_answers(
-        {rows[i].external_id for i in candidates if rows[i].external_id},
-        {call[0] for call in targets.values() if call is not None},
+        {row.external_id for _index, row, _call in linked if row.external_id},
+        {call[0] for _index, _row, call in linked if call is not None},
     )
     # pk → values (COLUMNS' order), and the pks by response id and by call.
     values_of: dict[int, tuple[Any, ...]] = {}
@@ -457,51 +459,73 @@ def _record_once(
     adapt = datetime_adapter()
     changed: list[tuple[int, int, tuple[Any, ...]]] = []  # (row index, pk, values)
     kept = result.stored
-    for index in candidates:
-        row, target = rows[index], targets[index]
+    # Neither first_with_id, earlier_ids nor by_external_id holds "", nor first_on_call, earlier_calls or
+    # by_call None: an answer without a response id, or without a call, is looked up without testing first.
+    for index, row, target in linked:
         external_id = row.external_id
-        if external_id and external_id in first_with_id:
+        if external_id in first_with_id:
             errors[index] = {"external_id": [same_response_id(position(first_with_id[external_id]))]}
             continue
         if external_id in earlier_ids:
             errors[index] = {EARLIER_LINE: [same_response_id(LINE(line=earlier_ids[external_id]))]}
             continue
-        call_pk = None if target is None else target[0]
-        if call_pk is not None and call_pk in first_on_call:
-            errors[index] = {"call_external_id": [same_call(position(first_on_call[call_pk]))]}
-            continue
-        if call_pk in earlier_calls:
-            errors[index] = {EARLIER_LINE: [same_call(LINE(line=earlier_calls[call_pk]))]}
-            continue
+        if target is None:
+            call_pk = occupant = None
+        else:
+            call_pk = target[0]
+            if call_pk in first_on_call:
+                errors[index] = {"call_external_id": [same_call(position(first_on_call[call_pk]))]}
+                continue
+            if call_pk in earlier_calls:
+                errors[index] = {EARLIER_LINE: [same_call(LINE(line=earlier_calls[call_pk]))]}
+                continue
+            occupant = by_call.get(call_pk)
 
-        pk = by_external_id.get(external_id) if external_id else None
-        occupant = by_call.get(call_pk) if call_pk is not None else None
-        if pk is None and occupant is not None and (not values_of[occupant][_EXTERNAL_ID] or not external_id):
-            pk = occupant  # the call's answer, sent again (or now with its response id)
-        if occupant is not None and occupant != pk:
-            if other := values_of[occupant][_EXTERNAL_ID]:
-                message = CALL_ANSWERED(id=other)
-            else:
-                message = CALL_ANSWERED_WITH_CALL()
-            errors[index] = {"call_external_id": [message]}
-            continue
+        pk = by_external_id.get(external_id)
+        if occupant is not None:
+            if pk is None and (not values_of[occupant][_EXTERNAL_ID] or not external_id):
+                pk = occupant  # the call's answer, sent again (or now with its response id)
+            if occupant != pk:
+                if other := values_of[occupant][_EXTERNAL_ID]:
+                    message = CALL_ANSWERED(id=other)
+                else:
+                    message = CALL_ANSWERED_WITH_CALL()
+                errors[index] = {"call_external_id": [message]}
+                continue
         if pk is not None and pk in claimed:
             errors[index] = {"external_id": [SAME_ANSWER()]}
             continue
-        if target is None and not external_id:
-            errors[index] = {"case_id": [CASE_WITHOUT_CALL_NEEDS_ID(case=row.case_id)]}
-            continue
-        if pk is None and target is None and row.responded_at is None:
-            message = CASE_WITHOUT_CALL_NEEDS_TIME(case=row.case_id) if row.case_id else NEEDS_TIME()
-            errors[index] = {"responded_at": [message]}
-            continue
-
+        if target is None:
+            if not external_id:
+                errors[index] = {"case_id": [CASE_WITHOUT_CALL_NEEDS_ID(case=row.case_id)]}
+                continue
+            if pk is None and row.responded_at is None:
+                message = CASE_WITHOUT_CALL_NEEDS_TIME(case=row.case_id) if row.case_id else NEEDS_TIME()
+                errors[index] = {"responded_at": [message]}
+                continue
+        else:
+            first_on_call[call_pk] = index
         if external_id:
             first_with_id[external_id] = index
-        if call_pk is not None:
-            first_on_call[call_pk] = index
         if pk is None:
-            values = _new_values(row, target, adapt)
+            # The new answer's values (COLUMNS' order) as written (the time in the database's form); without
+            # a time, the call's (an answer with neither is refused above).
+            at = row.responded_at
+            if at is not None:
+                source = GIVEN
+            else:
+                at, source = target[1], FROM_CALL
+            values = (
+                external_id,
+                call_pk,
+                row.case_id,
+                row.segment,
+                row.nps,
+                row.csat,
+                row.comment,
+                adapt(at),
+                source,
+            )
             new.append(values)
             statuses[index] = "created"
             kept[index] = (None, values)  # its pk: read when `saved` is
@@ -519,34 +543,13 @@ def _record_once(
     _write(changed, new)
     if earlier is not None:
         lines = position.lines
-        earlier_ids.update((external_id, lines[index]) for external_id, index in first_with_id.items())
-        earlier_calls.update((call_pk, lines[index]) for call_pk, index in first_on_call.items())
+        line_of = lines.__getitem__
+        earlier_ids.update(zip(first_with_id, map(line_of, first_with_id.values()), strict=True))
+        earlier_calls.update(zip(first_on_call, map(line_of, first_on_call.values()), strict=True))
     for index, messages in sorted(errors.items()):
         statuses[index] = "refused"
         result.refused.append(RefusedAnswer(index, messages))
     return result
-
-
-def _new_values(
-    row: SurveyAnswer, target: tuple[int, datetime] | None, adapt: Callable[[datetime], Any]
-) -> tuple[Any, ...]:
-    """The values (COLUMNS' order) of the new answer `row` (see the module's rules), as written (`adapt`:
-    the time in the database's form): without a time, the call's (an answer with neither is refused before)."""
-    if row.responded_at is not None:
-        at, source = row.responded_at, GIVEN
-    else:
-        at, source = target[1], FROM_CALL
-    return (
-        row.external_id,
-        None if target is None else target[0],
-        row.case_id,
-        row.segment,
-        row.nps,
-        row.csat,
-        row.comment,
-        adapt(at),
-        source,
-    )
 
 
 def _updated_values(

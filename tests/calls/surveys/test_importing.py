@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from calls.fields import TimeRange
 from calls.imports.mapping import suggest_columns
 from calls.imports.reading import FileRefused, read_table
 from calls.imports.writer import RowRefused
@@ -21,7 +22,7 @@ from calls.surveys.importing import (
     validate_survey_columns,
     write_survey_batch,
 )
-from calls.surveys.services import SurveyAnswer
+from calls.surveys.services import NEEDS_KEY, SurveyAnswer, _own_errors, record_survey_answers
 from tests.calls.imports.helpers import make_csv
 from tests.factories import AgentFactory, CallFactory
 
@@ -282,3 +283,44 @@ def test_a_converter_that_refuses_an_empty_cell_is_not_skipped():
     assert _empty_is(refuses, None) is False
     assert _empty_is(lambda raw: raw.strip(), "") is True
     assert _empty_is(lambda raw: 0, None) is False
+
+
+# Each row breaks one of the survey service's own rules (calls.surveys.services._own_errors).
+BREAKS_A_RULE = [
+    ["R-1", "2025-03-05", "10:00", "11", "", "", "", "", ""],  # NPS out of range
+    ["R-2", "2025-03-05", "10:00", "", "0", "", "", "", ""],  # CSAT out of range
+    ["R-3", "2025-03-05", "10:00", "", "", "", "", "", "no score"],
+    ["R" * 101, "2025-03-05", "10:00", "5", "", "", "", "", ""],  # response id too long
+    ["R/5", "2025-03-05", "10:00", "5", "", "", "", "", ""],
+    ["R-6", "2025-03-05", "10:00", "5", "", "M" * 101, "", "", ""],  # segment too long
+    ["R-7", "2025-03-05", "10:00", "5", "", "", "C" * 101, "", ""],  # call id too long
+    ["R-8", "2025-03-05", "10:00", "5", "", "", "", "T" * 101, ""],  # case id too long
+    ["R-9", "1999-12-31", "10:00", "5", "", "", "", "", ""],  # before 2000
+    ["R-10", "2099-01-01", "10:00", "5", "", "", "", "", ""],  # ahead of now
+    ["", "2025-03-05", "10:00", "5", "", "", "", "", ""],  # no response id, call or case
+]
+
+
+def test_the_import_refuses_what_the_service_would_refuse_on_its_own():
+    """The import's answers reach the service `checked`, which tests only their key again: its converters
+    refuse every other row the service's own rules refuse. An answer they let through gets the same
+    refusals from the service, checked or not."""
+    plan, in_range = _plan(), TimeRange.now()
+    let_through = []
+    for cells in BREAKS_A_RULE:
+        try:
+            answer = plan.convert(cells)
+        except RowRefused:
+            continue
+        let_through.append(answer)
+        assert _own_errors(answer, in_range) == {"external_id": [NEEDS_KEY()]}
+    assert [answer.external_id for answer in let_through] == [""]
+    outcomes = [
+        [refused.errors for refused in record_survey_answers(rows=let_through, checked=checked).refused]
+        for checked in (False, True)
+    ]
+    assert outcomes[0] == outcomes[1] == [{"external_id": [NEEDS_KEY()]}]
+    _c, _u, _n, refused = run(BREAKS_A_RULE)
+    assert sorted(refused) == list(range(2, 2 + len(BREAKS_A_RULE)))
+    assert refused[12] == f"Response ID: {NEEDS_KEY()}"
+    assert not SurveyResponse.objects.exists()
