@@ -351,14 +351,36 @@ def _is_utc(zone) -> bool:
     return zone is UTC or getattr(zone, "key", None) in {"UTC", "Etc/UTC"}
 
 
+def _stored_utc_text(iso: str) -> str | None:
+    """The text SQLite stores (Django's form: str() of the naive UTC time) for `iso`, a UTC time that
+    `datetime.fromisoformat` read, when it is in the common form YYYY-MM-DD[ T]HH:MM[:SS]; None otherwise.
+    Cutting the text costs a tenth of formatting the time (an aware `isoformat` is several times the
+    parsing)."""
+    size = len(iso)
+    if (
+        (size == 16 or (size == 19 and iso[16] == ":"))
+        and iso[4] == "-"
+        and iso[7] == "-"
+        and iso[10] in " T"
+        and iso[13] == ":"
+    ):
+        return f"{iso[:10]} {iso[11:]}:00" if size == 16 else f"{iso[:10]} {iso[11:]}"
+    return None
+
+
 def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any] | None) -> Callable[[str], Any]:
-    """`adapt` None: the values come out as aware datetimes (the survey import's, for the survey service)."""
+    """`adapt` None: a cell comes out as (aware datetime, its database value or None), or None when empty
+    (the survey import's, for the survey service). The database value is there when it could be read off
+    the cell's text (SQLite in a UTC center, the common forms); None: the writer adapts the datetime."""
     zone = timezone.get_default_timezone()
     if _is_utc(zone):
         # The same instants, but datetime's own UTC: ZoneInfo("UTC") makes attaching the zone and each
         # comparison (the range check) some ten times slower, a few seconds over a million rows.
         zone = UTC
-    if connection.vendor == "sqlite" and settings.USE_TZ and _is_utc(zone) and _is_utc(connection.timezone):
+    stores_utc_text = (
+        connection.vendor == "sqlite" and settings.USE_TZ and _is_utc(zone) and _is_utc(connection.timezone)
+    )
+    if stores_utc_text:
         adapt_naive = str  # naive UTC times are already what SQLite stores
     else:
 
@@ -397,29 +419,36 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any] | Non
         day, month, year, hour, minute, second = match.groups()
         return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
 
-    def parse_in_utc(text: str) -> datetime:
-        """parse_default's time as an aware one in UTC. The common forms are read with the offset written
-        after them: attaching a zone to a datetime (`replace`) costs ten times the parsing."""
+    def read_in_utc(text: str) -> tuple[datetime, str | None]:
+        """parse_default's time as an aware one in UTC, and the text SQLite stores for it when the cell's
+        text gives it. The common forms are read with the offset written after them: attaching a zone to a
+        datetime (`replace`) costs ten times the parsing."""
         iso = text if text[4:5] == "-" else _common_day_first(text)
         if iso is not None:
             try:
-                return from_iso(f"{iso}+00:00")
+                value = from_iso(f"{iso}+00:00")
             except ValueError:
                 pass  # an offset of its own, or not a date we read this way: as parse_default reads it
+            else:
+                return value, _stored_utc_text(iso) if stores_utc_text else None
         value = parse_default(text)
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)), None
 
     parse = parse_with_format if date_format else parse_default
     in_range = TimeRange.now()  # calls.fields: the API's rule too
     earliest, latest = in_range.earliest, in_range.latest
 
     if adapt is None and zone is UTC and not date_format:
-        parse = parse_in_utc  # aware values wanted: convert_aware below finds its zone already there
+        read = read_in_utc  # convert_aware below finds the zone already there
+    else:
 
-    def convert_aware(raw: str) -> datetime | None:
+        def read(text: str) -> tuple[datetime, None]:
+            return parse(text), None
+
+    def convert_aware(raw: str) -> tuple[datetime, Any] | None:
         text = raw.strip()
         try:
-            value = parse(text)
+            value, stored = read(text)
         except ValueError:
             if _is_null(text):
                 return None
@@ -430,7 +459,7 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any] | Non
             value = value.replace(tzinfo=zone)
         # in_range.refusal's test first, inlined (the years before the instants: see TimeRange.refusal)
         if earliest.year <= value.year <= latest.year and earliest <= value <= latest:
-            return value
+            return value, stored
         raise OutOfRange(in_range.refusal(value))
 
     if adapt is None:
@@ -590,8 +619,8 @@ def _memoised(convert: Callable[[str], Any]) -> Callable[[str], Any]:
 def converter_for(
     import_field: ImportField, refs: References, date_format: str, adapt: Callable[[datetime], Any] | None
 ) -> Callable[[str], Any]:
-    """The converter of a mapped column; `adapt` turns datetimes into database values (None: aware
-    datetimes are given as they are)."""
+    """The converter of a mapped column; `adapt` turns datetimes into database values (None: a datetime
+    column gives (aware datetime, its database value or None): see _datetime_converter)."""
     convert = _plain_converter_for(import_field, refs, date_format, adapt)
     if import_field.kind in _REPEATING or import_field.name in _REPEATING:
         return _memoised(convert)

@@ -233,21 +233,21 @@ class SurveyPlan:
         }
         # What `convert` reads, worked out once, in the fields' order (the order of a row's reasons): the
         # columns converted one cell each, as (key in the answer, position, converter, header, whether an
-        # empty cell is the key's default as it is), those before a date column read with its time-of-day
-        # column (`_day_and_time`) and those after it.
+        # empty cell is the key's default as it is), those before the answer's time (`_time`: the position
+        # of its date-time or date column, of its time-of-day column if any, and the converter, which gives
+        # the time and its database value) and those after it.
         defaults = {f.name: f.default for f in dataclasses.fields(SurveyAnswer)}
-        self._day_and_time: tuple[int, int, Callable[[str], Any]] | None = None
+        self._time: tuple[int, int | None, Callable[[str], Any], str] | None = None
         self._before: list[tuple[str, int, Callable[[str], Any], str, bool]] = []
         self._after: list[tuple[str, int, Callable[[str], Any], str, bool]] = []
         cells = self._before
         for name, convert in converters.items():
-            if name == "responded_on" and "responded_time" in self._at:
-                self._day_and_time = (self._at[name], self._at["responded_time"], convert)
+            if name in {"responded_at", "responded_on"}:  # a date column's time is the answer's
+                self._time = (self._at[name], self._at.get("responded_time"), convert, self.headers[name])
                 cells = self._after
                 continue
-            key = "responded_at" if name == "responded_on" else name  # a date column's time is the answer's
             cells.append(
-                (key, self._at[name], convert, self.headers[name], _empty_is(convert, defaults[key]))
+                (name, self._at[name], convert, self.headers[name], _empty_is(convert, defaults[name]))
             )
         # A row's values start as a SurveyAnswer's defaults.
         self._empty = defaults
@@ -279,21 +279,34 @@ class SurveyPlan:
                     messages.append(exc.reason.about(header))
                 except ValueError:
                     messages.append(NOT_VALID(cell.strip()).about(header))
-        if self._day_and_time is not None:
-            day_at, time_at, convert = self._day_and_time
-            day, time_of_day = cells[day_at].strip(), cells[time_at].strip()
-            if day:  # the answer's time from its date and time of day (a date alone: midnight)
+        if self._time is not None:
+            day_at, time_at, convert, header = self._time
+            if time_at is None:  # one column: a date-time (or a date: midnight)
+                if cell := cells[day_at]:
+                    try:
+                        timed = convert(cell)
+                    except InvalidValue as exc:
+                        messages.append(exc.reason.about(header))
+                    except ValueError:
+                        messages.append(NOT_VALID(cell.strip()).about(header))
+                    else:
+                        if timed is not None:  # None: `null`, no time (the call's, if any)
+                            values["responded_at"], values["responded_at_stored"] = timed
+            elif day := cells[day_at].strip():  # the time from a date and a time of day (alone: midnight)
+                time_of_day = cells[time_at].strip()
                 if ":" in day:
                     day = _date_part(day)
                 try:
-                    values["responded_at"] = convert(f"{day} {time_of_day or '00:00'}")
+                    timed = convert(f"{day} {time_of_day or '00:00'}")
                 except OutOfRange as exc:  # read, but not a sane time: say so, not "not a date"
                     messages.append(exc.reason.about(self._both))
                 except ValueError:
                     date = cells[day_at].strip()
                     messages.append(NOT_DATE_AND_TIME(date=date, time=time_of_day).about(self._both))
-            elif time_of_day:
-                header = self.headers["responded_on"]
+                else:
+                    if timed is not None:
+                        values["responded_at"], values["responded_at_stored"] = timed
+            elif time_of_day := cells[time_at].strip():
                 messages.append(TIME_NEEDS_DATE(header).about(self.headers["responded_time"]))
             # neither: no time (the call's, if any)
         for key, at, convert, header, empty_is_default in self._after:

@@ -120,6 +120,9 @@ class SurveyAnswer:
     segment: str = ""
     call_external_id: str = ""
     case_id: str = ""
+    # responded_at in the database's form (datetime_adapter's value), when the caller had it at hand: the
+    # survey import reads it off the cell where it can (calls.imports.converters). None: adapted when written.
+    responded_at_stored: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -511,10 +514,12 @@ def _record_once(
             # The new answer's values (COLUMNS' order) as written (the time in the database's form); without
             # a time, the call's (an answer with neither is refused above).
             at = row.responded_at
-            if at is not None:
-                source = GIVEN
+            if at is None:
+                stored_at, source = adapt(target[1]), FROM_CALL
+            elif (stored_at := row.responded_at_stored) is None:
+                stored_at, source = adapt(at), GIVEN
             else:
-                at, source = target[1], FROM_CALL
+                source = GIVEN
             values = (
                 external_id,
                 call_pk,
@@ -523,7 +528,7 @@ def _record_once(
                 row.nps,
                 row.csat,
                 row.comment,
-                adapt(at),
+                stored_at,
                 source,
             )
             new.append(values)
