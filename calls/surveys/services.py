@@ -406,6 +406,7 @@ def _record_once(
     errors: dict[int, dict[str, list[str]]] = {}
     in_range = TimeRange.now()
     candidates: list[tuple[int, SurveyAnswer]] = []
+    response_ids: set[str] = set()
     call_ids: set[str] = set()  # the calls named, and the cases of the answers that name no call
     case_ids: set[str] = set()
     for index, row in enumerate(rows):
@@ -416,6 +417,8 @@ def _record_once(
             errors[index] = own
             continue
         candidates.append((index, row))
+        if row.external_id:
+            response_ids.add(row.external_id)
         if row.call_external_id:
             call_ids.add(row.call_external_id)
         elif row.case_id:
@@ -423,25 +426,11 @@ def _record_once(
 
     calls_by_external_id = _calls_named(call_ids)
     calls_by_case = _calls_of_cases(case_ids)
-
-    # The call each answer links to (None: unlinked, or keeps its stored link).
-    linked: list[tuple[int, SurveyAnswer, tuple[int, datetime] | None]] = []
-    for index, row in candidates:
-        if row.call_external_id:
-            call = calls_by_external_id.get(row.call_external_id)
-            if call is None:
-                errors[index] = {"call_external_id": [NO_SUCH_CALL(id=row.call_external_id)]}
-                continue
-        elif row.case_id and row.case_id in calls_by_case:
-            call = _case_call(calls_by_case[row.case_id], row.responded_at)
-        else:
-            call = None
-        linked.append((index, row, call))
-
-    stored = _stored_answers(
-        {row.external_id for _index, row, _call in linked if row.external_id},
-        {call[0] for _index, _row, call in linked if call is not None},
-    )
+    # The stored answers of these response ids and of every call named (of a case named: each of its calls,
+    # the one an answer links to among them), in one query before the pass that links and decides.
+    call_pks = {call[0] for call in calls_by_external_id.values()}
+    call_pks.update(call[0] for calls in calls_by_case.values() for call in calls)
+    stored = _stored_answers(response_ids, call_pks)
     # pk → values (COLUMNS' order), and the pks by response id and by call.
     values_of: dict[int, tuple[Any, ...]] = {}
     by_external_id: dict[str, int] = {}
@@ -464,7 +453,17 @@ def _record_once(
     kept = result.stored
     # Neither first_with_id, earlier_ids nor by_external_id holds "", nor first_on_call, earlier_calls or
     # by_call None: an answer without a response id, or without a call, is looked up without testing first.
-    for index, row, target in linked:
+    for index, row in candidates:
+        # The call the answer links to (None: unlinked, or keeps its stored link).
+        if row.call_external_id:
+            target = calls_by_external_id.get(row.call_external_id)
+            if target is None:
+                errors[index] = {"call_external_id": [NO_SUCH_CALL(id=row.call_external_id)]}
+                continue
+        elif row.case_id and row.case_id in calls_by_case:
+            target = _case_call(calls_by_case[row.case_id], row.responded_at)
+        else:
+            target = None
         external_id = row.external_id
         if external_id in first_with_id:
             errors[index] = {"external_id": [same_response_id(position(first_with_id[external_id]))]}
