@@ -439,13 +439,13 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any] | Non
     earliest, latest = in_range.earliest, in_range.latest
 
     if adapt is None and zone is UTC and not date_format:
-        read = read_in_utc  # convert_aware below finds the zone already there
+        read = read_in_utc  # convert_timed below finds the zone already there
     else:
 
         def read(text: str) -> tuple[datetime, None]:
             return parse(text), None
 
-    def convert_aware(raw: str) -> tuple[datetime, Any] | None:
+    def convert_timed(raw: str) -> tuple[datetime, Any] | None:
         text = raw.strip()
         try:
             value, stored = read(text)
@@ -463,7 +463,7 @@ def _datetime_converter(date_format: str, adapt: Callable[[datetime], Any] | Non
         raise OutOfRange(in_range.refusal(value))
 
     if adapt is None:
-        return convert_aware
+        return convert_timed
 
     def convert(raw: str) -> Any:
         text = raw.strip()

@@ -394,9 +394,8 @@ def snapshot():
 def alternating(label: str, timed_floor, timed_import) -> tuple[int, float, float, dict]:
     """REPEAT times, from the same database: the floor, then the import. (floor rows, the floor's median
     seconds, the import's median seconds, the last import's counts). The machine's speed drifts by several
-    per cent from one run to the next (another session, the host): a floor and an import measured once
-    each, seconds apart, gave survey ratios from 2.01× to 2.53× for the same code; the medians of three
-    runs taken in turns gave 2.38–2.40× over three whole runs."""
+    per cent from one run to the next (another session, the host), more than a pair timed once can tell
+    from the code (README, "Performance")."""
     floors, imports = [], []
     with snapshot() as restore:
         for n in range(REPEAT):
